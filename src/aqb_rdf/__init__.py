@@ -1,0 +1,1 @@
+"""aqb-rdf: linked open data for the Hessian Ausbildungs- und Qualifizierungsbudget."""

@@ -1,0 +1,162 @@
+"""The parsed agreement: frozen dataclasses, no I/O.
+
+A :class:`Zielvereinbarung` holds every fact one agreement document states. Each fact keeps the
+:class:`Span` it was read from, so provenance can point to the sentence in the source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """Where a fact stands in the decoded source text.
+
+    Lines are 1-based and inclusive; characters are 0-based offsets, end exclusive.
+    """
+
+    first_line: int
+    last_line: int
+    start: int
+    end: int
+
+    def cover(self, other: Span) -> Span:
+        """The smallest span covering both."""
+        return Span(
+            min(self.first_line, other.first_line),
+            max(self.last_line, other.last_line),
+            min(self.start, other.start),
+            max(self.end, other.end),
+        )
+
+
+class Massnahmenart(Enum):
+    """The four Maßnahmenarten (measure types) of the AQB; the value is the official number."""
+
+    AUSBILDUNGSVORBEREITUNG = 1
+    AUSBILDUNG_UND_COACHING = 2
+    QUALIFIZIERUNGSPROJEKTE = 3
+    WEITERBILDUNG_PERSONAL = 4
+
+
+class Kreistyp(Enum):
+    """The two kinds of Gebietskörperschaft that sign AQB agreements."""
+
+    LANDKREIS = "Landkreis"
+    KREISFREIE_STADT = "kreisfreie Stadt"
+
+
+@dataclass(frozen=True)
+class Gebietskoerperschaft:
+    """A Landkreis or kreisfreie Stadt from the reference table, valid in a period."""
+
+    key: str
+    name: str
+    typ: Kreistyp
+    name_destatis: str = ""
+    nuts3: str = ""
+    regierungsbezirk_key: str = ""
+    regierungsbezirk: str = ""
+    wikidata: str = ""
+    dcatde_district_key: str = ""
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+
+    @property
+    def display_name(self) -> str:
+        """The name with its type word, e.g. "Stadt Offenbach am Main", "Landkreis Bergstraße"."""
+        if self.typ is Kreistyp.KREISFREIE_STADT:
+            return f"Stadt {self.name}"
+        if self.name.lower().endswith("kreis"):
+            return self.name
+        return f"Landkreis {self.name}"
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """A ministry or authority; ``names`` lists every (name, valid_from, valid_until) it had."""
+
+    slug: str
+    typ: str
+    names: tuple[tuple[str, dt.date | None, dt.date | None], ...]
+    short_name: str = ""
+
+    @property
+    def current_name(self) -> str:
+        return self.names[-1][0]
+
+
+@dataclass(frozen=True)
+class Located(Generic[T]):
+    """A value read from the document, with where it stands."""
+
+    value: T
+    span: Span
+
+
+@dataclass(frozen=True)
+class Projekt:
+    title: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Massnahmenbereich:
+    """A Maßnahmenart as listed in § 5 of an agreement, with its projects in document order."""
+
+    art: Massnahmenart
+    title: str
+    span: Span
+    projects: tuple[Projekt, ...]
+
+
+@dataclass(frozen=True)
+class Unterzeichnung:
+    """One signature: who signed where and when, for which party."""
+
+    place: str
+    date: dt.date
+    person: str
+    role: str
+    organisation_text: str
+    organisation_slug: str | None
+    """The ministry's slug, or None when the Gebietskörperschaft signed."""
+    span: Span
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """The file an agreement was read from."""
+
+    path: str
+    name: str
+    media_type: str
+    sha256: str
+    text: str
+    """The decoded text that every :class:`Span` refers to."""
+
+
+@dataclass(frozen=True)
+class Zielvereinbarung:
+    """One target agreement between the ministry and a Gebietskörperschaft for one year."""
+
+    source: SourceDocument
+    year: Located[int]
+    ministry: Located[Organisation]
+    region: Located[Gebietskoerperschaft]
+    budget: Located[Decimal]
+    massnahmenbereiche: tuple[Massnahmenbereich, ...]
+    rechtskreise: tuple[Located[str], ...]
+    """Codes of the legal spheres, e.g. "SGB II", "AsylbLG", in order of first mention."""
+    bezugsrahmen: tuple[Located[str], ...]
+    """Slugs of the programmes and frameworks referred to, in order of first mention."""
+    granting_authority: Located[Organisation] | None
+    granting_form: str | None
+    signatures: tuple[Unterzeichnung, ...]
