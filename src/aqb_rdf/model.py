@@ -87,6 +87,8 @@ class Organisation:
     typ: str
     names: tuple[tuple[str, dt.date | None, dt.date | None], ...]
     short_name: str = ""
+    name_en: str = ""
+    """The current name in English."""
 
     @property
     def current_name(self) -> str:

@@ -1,0 +1,256 @@
+"""The ``aqb-rdf`` command: a thin shell over pipeline, querying and store.
+
+Every failure the user can cause prints one line per problem (``file:line: problem``) to
+stderr and exits with status 1; nothing is written then. Set ``AQB_DEBUG=1`` to see
+tracebacks of internal errors.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from aqb_rdf import pipeline, querying, store
+from aqb_rdf.errors import AqbError
+from aqb_rdf.iris import DEFAULT_BASE, check_base
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULT_SOURCES = (Path("data/agreements"),)
+DEFAULT_OUT = Path("dist")
+
+
+def _fail(lines: Sequence[str], summary: str | None = None) -> None:
+    for line in lines:
+        click.echo(f"aqb-rdf: error: {line}", err=True)
+    if summary:
+        click.echo(f"aqb-rdf: {summary}", err=True)
+    sys.exit(1)
+
+
+def reports_errors(command: F) -> F:
+    """Turn the errors a user can cause into one-line messages and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except pipeline.BuildFailed as failure:
+            _fail(failure.problems, str(failure))
+        except AqbError as error:
+            _fail([str(error)])
+        except OSError as error:
+            name = f"{error.filename}: " if error.filename else ""
+            _fail([f"{name}{error.strerror or error}"])
+        except KeyboardInterrupt:
+            click.echo("aqb-rdf: interrupted; nothing was written", err=True)
+            sys.exit(130)
+        except Exception as error:  # noqa: BLE001 - the last line of defence, see module doc
+            if os.environ.get("AQB_DEBUG"):
+                raise
+            _fail([f"internal error ({type(error).__name__}: {error}); set AQB_DEBUG=1 and report it"])
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _base(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    try:
+        return check_base(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+class _Progress:
+    """Progress on stderr: a live counter on a terminal, a line per 10 % otherwise."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.reported = -1
+        self.started = time.perf_counter()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        tenth = done * 10 // max(total, 1)
+        if self.tty:
+            click.echo(f"\r{stage}: {done}/{total}", err=True, nl=done == total)
+        elif tenth != self.reported and total >= 100:
+            self.reported = tenth
+            elapsed = time.perf_counter() - self.started
+            click.echo(f"{stage}: {done}/{total} ({elapsed:.1f} s)", err=True)
+
+
+_base_option = click.option(
+    "--base",
+    envvar="AQB_BASE",
+    default=DEFAULT_BASE,
+    show_default=True,
+    callback=_base,
+    help="Base IRI of everything the dataset mints (env AQB_BASE).",
+)
+_reference_option = click.option(
+    "--reference",
+    "reference_dir",
+    envvar="AQB_REFERENCE",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder with gebietskoerperschaften.csv and organisationen.csv "
+    "(default: the packaged data/reference; env AQB_REFERENCE).",
+)
+_workers_option = click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="Worker processes for parsing and validation (default: one per CPU).",
+)
+_sources_argument = click.argument(
+    "sources", nargs=-1, type=click.Path(path_type=Path)
+)
+
+
+@click.group()
+@click.version_option(package_name="aqb-rdf")
+def cli() -> None:
+    """Publish the Hessian AQB Zielvereinbarungen as linked open data.
+
+    \b
+    Typical use:
+      aqb-rdf build                       # data/agreements → dist/
+      aqb-rdf query total-per-year        # run a named query on dist/
+      aqb-rdf validate some/folder        # check documents without writing
+    """
+
+
+@cli.command()
+@_sources_argument
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Output folder; replaced atomically, and only if it is an earlier build.",
+)
+@_base_option
+@_reference_option
+@_workers_option
+@reports_errors
+def build(
+    sources: tuple[Path, ...], out: Path, base: str, reference_dir: Path | None, workers: int | None
+) -> None:
+    """Build the validated dataset and its dumps from SOURCES.
+
+    SOURCES are agreement documents (.md, .txt, .pdf) or folders searched for them
+    (default: data/agreements). Writes OUT/aqb.ttl, aqb.nt, aqb.jsonld, aqb.trig,
+    aqb.csv and context.jsonld. If any document cannot be read, parsed, resolved or
+    validated, every problem is listed and nothing is written.
+
+    \b
+    Example:
+      aqb-rdf build data/agreements --out dist
+    """
+    started = time.perf_counter()
+    report = pipeline.build(
+        list(sources or DEFAULT_SOURCES),
+        out,
+        base=base,
+        reference_dir=reference_dir,
+        workers=workers,
+        progress=_Progress(),
+    )
+    elapsed = time.perf_counter() - started
+    click.echo(
+        f"built {report.agreements} agreement(s), {report.triples} triples, "
+        f"into {out}/ in {elapsed:.1f} s"
+    )
+
+
+@cli.command()
+@_sources_argument
+@_base_option
+@_reference_option
+@_workers_option
+@reports_errors
+def validate(
+    sources: tuple[Path, ...], base: str, reference_dir: Path | None, workers: int | None
+) -> None:
+    """Parse, map and SHACL-validate SOURCES without writing anything.
+
+    Prints one line per document that conforms and one line per problem
+    (file:line: resource: message); exits with status 1 if there is any problem.
+
+    \b
+    Example:
+      aqb-rdf validate data/agreements/2025
+    """
+    report = pipeline.check(
+        list(sources or DEFAULT_SOURCES),
+        base=base,
+        reference_dir=reference_dir,
+        workers=workers,
+        progress=_Progress(),
+    )
+    for path, label, triples in report.conforming:
+        click.echo(f"ok    {path}: {label} ({triples} triples)")
+    if report.problems:
+        _fail(report.problems, f"{len(report.problems)} problem(s) in {len(report.failing)} document(s)")
+    click.echo(f"all {len(report.conforming)} document(s) conform to the shapes")
+
+
+_data_option = click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="A build output folder.",
+)
+
+
+@cli.command()
+@click.argument("name")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A query parameter; repeat for several (see the query's header).",
+)
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(sorted(querying.FORMATS)),
+    default="table",
+    show_default=True,
+)
+@_data_option
+@reports_errors
+def query(name: str, params: tuple[str, ...], format_name: str, data: Path) -> None:
+    """Run a named query (from queries/) or an .rq FILE against a build.
+
+    \b
+    Named queries:
+      budget-per-region-year   [--param year=2025]
+      total-per-year
+      projects-per-massnahmenart [--param year=2025]
+      regions-without-project  [--param year=2025] [--param massnahmenart=2]
+      region                   --param key=06413
+    Example:
+      aqb-rdf query region --param key=06413 --format csv
+    """
+    named = store.find_query(name)
+    result = store.run_query(store.load_dataset(data), named, querying.parse_params(params))
+    click.echo(querying.format_result(result, format_name), nl=False)
+
+
+@cli.command()
+@click.argument("data", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT)
+@reports_errors
+def summary(data: Path) -> None:
+    """Print what the build in DATA (default: dist) contains."""
+    dataset = store.load_dataset(data)
+    totals = store.run_query(dataset, store.find_query("total-per-year"), {})
+    click.echo(f"dataset in {data}/: {len(dataset)} quads")
+    click.echo(querying.format_table(totals), nl=False)
+    files = ", ".join(f"{p.name} ({p.stat().st_size:,} bytes)" for p in sorted(data.glob("aqb.*")))
+    click.echo(f"downloads: {files}")

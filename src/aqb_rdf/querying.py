@@ -1,0 +1,500 @@
+"""Named SPARQL queries: their header, safe parameter binding, and result formatting (pure).
+
+A named query is a ``queries/*.rq`` file that starts with a machine-readable header block of
+``#`` comment lines, read by :func:`parse_named_query`::
+
+    # title: Budget per Gebietskörperschaft and year
+    # description: The agreed AQB budget (EUR) of each Landkreis and kreisfreie Stadt
+    #   per year.
+    # param: year (gYear, optional) Restrict to one year, e.g. 2025.
+    PREFIX aqb: <https://aqb-rdf.example/def/aqb#>
+    SELECT ?year ?key ?budget WHERE {
+      # {{values}}
+      ?agreement aqb:jahr ?year ...
+    }
+
+Header rules:
+
+* The header is the run of lines starting with ``#`` at the top of the file; the first line
+  that does not start with ``#`` (a blank line, ``PREFIX``, ``SELECT`` …) ends it.
+* ``# title: TEXT`` and ``# description: TEXT`` appear exactly once each.
+* ``# param: NAME (TYPE, required|optional) TEXT`` declares a parameter, once per name.
+  ``NAME`` is the SPARQL variable (without ``?``) the value is bound to; ``TYPE`` is one of
+  :data:`PARAMETER_TYPES` (``gYear``, ``kreisschluessel``, ``notation``).
+* A line ``#`` followed by at least two spaces continues the field above it; a bare ``#`` is
+  ignored. Any other line in the header is an error.
+
+Binding (:func:`bind`) never splices user text into SPARQL. Each value must match its type's
+pattern in full, and is then turned into an RDF literal with pyoxigraph and written in its
+N-Triples form (which escapes quotes, ``>`` and line breaks). The literals are put in
+``VALUES ?name { literal }`` blocks that replace the marker line ``# {{values}}``. That line
+must appear exactly once in a query that declares parameters. The blocks all go on the
+marker's line, so line numbers in SPARQL error messages still match the file. A parameter
+that is not given gets no ``VALUES`` block, so its variable stays free and matches
+everything. Put the marker at the top of the ``WHERE`` group, before any ``OPTIONAL`` or
+``BIND`` that uses the variable: the values then constrain the optional parts too.
+
+Results come back as a :class:`SelectResult`. :func:`format_table`, :func:`format_csv` and
+:func:`format_json` turn it into text; the last two follow `SPARQL 1.1 Query Results CSV
+<https://www.w3.org/TR/sparql11-results-csv-tsv/>`_ and `JSON
+<https://www.w3.org/TR/sparql11-results-json/>`_.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+from .errors import QueryError
+
+Term: TypeAlias = NamedNode | BlankNode | Literal | Triple
+"""An RDF term as a SPARQL result holds it."""
+
+VALUES_MARKER = "# {{values}}"
+"""The comment line that :func:`bind` replaces with the ``VALUES`` blocks."""
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_STRING = XSD + "string"
+_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_NUMERIC_DATATYPES = frozenset(
+    XSD + name
+    for name in (
+        "integer", "decimal", "double", "float", "long", "int", "short", "byte",
+        "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger",
+        "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
+    )
+)  # fmt: skip
+
+
+# --- parameter types ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParameterType:
+    """A kind of value a named query accepts, with the RDF literal it binds to.
+
+    Attributes:
+        name: the name used in ``# param:`` header lines.
+        pattern: the whole value must match it (ASCII only).
+        expected: what a valid value looks like, for error messages.
+        datatype: the XSD datatype IRI of the bound literal; ``None`` for a plain string.
+    """
+
+    name: str
+    pattern: str
+    expected: str
+    datatype: str | None = None
+
+    def to_term(self, value: str) -> Literal:
+        """Return ``value`` as an RDF literal, or raise ``ValueError`` if it is malformed."""
+        if re.fullmatch(self.pattern, value, flags=re.ASCII) is None:
+            raise ValueError(self.expected)
+        if self.datatype is None:
+            return Literal(value)
+        return Literal(value, datatype=NamedNode(self.datatype))
+
+
+PARAMETER_TYPES: Mapping[str, ParameterType] = {
+    t.name: t
+    for t in (
+        ParameterType("gYear", "[0-9]{4}", "a 4-digit year, e.g. 2025", XSD + "gYear"),
+        ParameterType("kreisschluessel", "[0-9]{5}", "a 5-digit Kreisschlüssel, e.g. 06413"),
+        ParameterType("notation", "[1-9][0-9]{0,2}", "a number as in skos:notation, e.g. 3"),
+    )
+}
+"""The parameter types a ``# param:`` line may declare, by name.
+
+``gYear`` binds ``"2025"^^xsd:gYear`` (as ``aqb:jahr``), ``kreisschluessel`` binds the plain
+literal ``"06413"`` (as ``aqb:kreisschluessel``), and ``notation`` binds the plain literal
+``"3"`` (as ``skos:notation`` of a Maßnahmenart).
+"""
+
+
+# --- named queries ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One ``# param:`` line of a named query."""
+
+    name: str
+    type: ParameterType
+    required: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A SPARQL query with its header.
+
+    Attributes:
+        name: the file name without ``.rq``, e.g. ``total-per-year``.
+        title: one line for listings.
+        description: what the rows are.
+        parameters: the declared parameters, in header order.
+        text: the whole file, header included (SPARQL ignores it as comments).
+        source: where the text came from, for error messages.
+    """
+
+    name: str
+    title: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    text: str
+    source: str | None = None
+
+    def parameter(self, name: str) -> Parameter | None:
+        """Return the parameter called ``name``, or ``None``."""
+        return next((p for p in self.parameters if p.name == name), None)
+
+
+_FIELD = re.compile(r"#\s?(?P<key>[a-z]+):\s*(?P<value>.*)")
+_CONTINUATION = re.compile(r"#\s{2,}(?P<value>\S.*)")
+_PARAM = re.compile(
+    r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*"
+    r"\(\s*(?P<type>[A-Za-z]+)\s*,\s*(?P<presence>required|optional)\s*\)"
+    r"\s*(?P<description>\S.*)"
+)
+
+
+def parse_named_query(name: str, text: str, source: str | None = None) -> NamedQuery:
+    """Read the header of a ``.rq`` file (see the module docstring for its form).
+
+    Args:
+        name: the query's name, e.g. ``total-per-year``.
+        text: the file's content.
+        source: the file's path for error messages; defaults to ``{name}.rq``.
+
+    Returns:
+        The query with its title, description and parameters.
+
+    Raises:
+        QueryError: the header is malformed or incomplete, a parameter's variable is not in
+            the query, or the ``# {{values}}`` marker is missing or repeated.
+    """
+    where = source or f"{name}.rq"
+    fields: list[tuple[str, str, int]] = []  # key, value, line number
+    lines = text.splitlines()
+    header_end = len(lines)
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip()
+        if not line.startswith("#"):
+            header_end = number - 1
+            break
+        if line.strip() == "#":
+            continue
+        if (field := _FIELD.fullmatch(line)) is not None:
+            fields.append((field["key"], field["value"].strip(), number))
+        elif (more := _CONTINUATION.fullmatch(line)) is not None and fields:
+            key, value, first = fields[-1]
+            fields[-1] = (key, f"{value} {more['value'].strip()}".strip(), first)
+        else:
+            raise QueryError(
+                "header line must be '# title:', '# description:' or '# param:'"
+                " (or continue the line above with '#' and two spaces)",
+                where,
+                number,
+            )
+
+    body = "\n".join(lines[header_end:])
+    title = _single_field(fields, "title", where)
+    description = _single_field(fields, "description", where)
+    parameters: list[Parameter] = []
+    for key, value, number in fields:
+        if key in ("title", "description"):
+            continue
+        if key != "param":
+            raise QueryError(f"unknown header field '{key}:'", where, number)
+        parameter = _parse_parameter(value, where, number)
+        if any(p.name == parameter.name for p in parameters):
+            raise QueryError(f"parameter '{parameter.name}' is declared twice", where, number)
+        if re.search(rf"[?$]{parameter.name}(?![A-Za-z0-9_])", body) is None:
+            raise QueryError(
+                f"parameter '{parameter.name}' has no variable ?{parameter.name} in the query",
+                where,
+                number,
+            )
+        parameters.append(parameter)
+
+    markers = [n for n, line in enumerate(lines, start=1) if line.strip() == VALUES_MARKER]
+    if parameters and len(markers) != 1:
+        problem = "has no" if not markers else "has more than one"
+        raise QueryError(
+            f"query with parameters {problem} '{VALUES_MARKER}' line", where, (markers or [0])[-1]
+        )
+    return NamedQuery(name, title, description, tuple(parameters), text, source)
+
+
+def _single_field(fields: list[tuple[str, str, int]], key: str, where: str) -> str:
+    found = [(value, number) for k, value, number in fields if k == key]
+    if not found:
+        raise QueryError(f"header has no '# {key}:' line", where, 1)
+    if len(found) > 1:
+        raise QueryError(f"header has more than one '# {key}:' line", where, found[1][1])
+    value, number = found[0]
+    if not value:
+        raise QueryError(f"'# {key}:' is empty", where, number)
+    return value
+
+
+def _parse_parameter(value: str, where: str, number: int) -> Parameter:
+    match = _PARAM.fullmatch(value)
+    if match is None:
+        raise QueryError(
+            "'# param:' must read 'NAME (TYPE, required|optional) DESCRIPTION'", where, number
+        )
+    type_ = PARAMETER_TYPES.get(match["type"])
+    if type_ is None:
+        known = ", ".join(PARAMETER_TYPES)
+        raise QueryError(
+            f"unknown parameter type '{match['type']}' (known: {known})", where, number
+        )
+    return Parameter(
+        match["name"], type_, match["presence"] == "required", match["description"].strip()
+    )
+
+
+# --- binding ------------------------------------------------------------------------------
+
+
+def parse_params(assignments: Iterable[str]) -> dict[str, str]:
+    """Turn ``NAME=VALUE`` strings (``--param`` options) into a dictionary.
+
+    Raises:
+        QueryError: an assignment has no ``=`` or no name, or a name is given twice.
+    """
+    params: dict[str, str] = {}
+    for assignment in assignments:
+        name, equals, value = assignment.partition("=")
+        name = name.strip()
+        if not equals or not name:
+            raise QueryError(f"parameter must be NAME=VALUE, not {_quote(assignment)}")
+        if name in params:
+            raise QueryError(f"parameter '{name}' is given twice")
+        params[name] = value
+    return params
+
+
+def bind(query: NamedQuery, params: Mapping[str, str]) -> str:
+    """Return the query's SPARQL with ``params`` bound as ``VALUES`` blocks.
+
+    Args:
+        query: the named query.
+        params: parameter name → value as typed by the user, e.g. ``{"year": "2025"}``.
+
+    Returns:
+        SPARQL text: the query with its ``# {{values}}`` line replaced by one
+        ``VALUES ?name { literal }`` block per given parameter (unchanged if none is given).
+
+    Raises:
+        QueryError: a parameter is unknown, a required one is missing, or a value is malformed.
+    """
+    declared = ", ".join(p.name for p in query.parameters)
+    for name in params:
+        if query.parameter(name) is None:
+            takes = f"it takes: {declared}" if declared else "it takes no parameters"
+            raise QueryError(f"query {query.name} has no parameter {_quote(name)}; {takes}")
+    blocks: list[str] = []
+    for parameter in query.parameters:
+        value = params.get(parameter.name)
+        if value is None:
+            if parameter.required:
+                raise QueryError(
+                    f"query {query.name} needs parameter '{parameter.name}'"
+                    f" ({parameter.type.expected}): --param {parameter.name}=…"
+                )
+            continue
+        try:
+            term = parameter.type.to_term(value.strip())
+        except ValueError:
+            raise QueryError(
+                f"parameter '{parameter.name}' must be {parameter.type.expected},"
+                f" not {_quote(value)}"
+            ) from None
+        # str() of a pyoxigraph term is its N-Triples form, escaped; never user text as such.
+        blocks.append(f"VALUES ?{parameter.name} {{ {term} }}")
+    if not blocks:
+        return query.text
+    lines = query.text.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        if line.strip() == VALUES_MARKER:
+            indent = line[: len(line) - len(line.lstrip())]
+            ending = line[len(line.rstrip("\r\n")) :]
+            lines[index] = indent + " ".join(blocks) + ending
+            return "".join(lines)
+    raise QueryError(f"query {query.name} has no '{VALUES_MARKER}' line", query.source)
+
+
+def _quote(value: str, limit: int = 40) -> str:
+    """Quote user input for a one-line message: escaped, and shortened if long."""
+    shown = value if len(value) <= limit else value[:limit] + "…"
+    return repr(shown)
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SelectResult:
+    """The solutions of a SPARQL ``SELECT`` query.
+
+    Attributes:
+        variables: the projected variable names, without ``?``.
+        rows: one tuple per solution, aligned with ``variables``; ``None`` where unbound.
+    """
+
+    variables: tuple[str, ...]
+    rows: tuple[tuple[Term | None, ...], ...]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def records(self) -> list[dict[str, Term | None]]:
+        """Return the rows as dictionaries keyed by variable name."""
+        return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
+
+
+def term_text(term: Term | None) -> str:
+    """Return a term as one would read it: an IRI, ``_:id``, or a literal's lexical form.
+
+    Language tags and datatypes are dropped; ``None`` (unbound) gives ``""``. These are the
+    values of the SPARQL CSV results format.
+    """
+    if term is None:
+        return ""
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, Triple):
+        return f"<< {term.subject} {term.predicate} {term.object} >>"
+    return term.value
+
+
+def format_table(result: SelectResult) -> str:
+    """Return the result as an aligned text table with a header line and a row count.
+
+    Numeric columns are right-aligned, line breaks inside values become spaces, and widths
+    count characters as a terminal shows them (combining marks 0, East Asian wide 2).
+    """
+    header = list(result.variables)
+    cells = [[_one_line(term_text(term)) for term in row] for row in result.rows]
+    numeric = [_is_numeric_column(result, i) for i in range(len(header))]
+    widths = [
+        max([_width(header[i]), *(_width(row[i]) for row in cells)]) for i in range(len(header))
+    ]
+
+    def line(values: list[str]) -> str:
+        padded = [_pad(value, widths[i], right=numeric[i]) for i, value in enumerate(values)]
+        return "  ".join(padded).rstrip()
+
+    out: list[str] = []
+    if header:
+        out.extend(line(values) for values in [header, ["-" * w for w in widths], *cells])
+    count = len(result.rows)
+    out.append(f"({count} row{'' if count == 1 else 's'})")
+    return "\n".join(out) + "\n"
+
+
+def format_csv(result: SelectResult) -> str:
+    """Return the result as CSV (RFC 4180, CRLF), the SPARQL 1.1 CSV results format."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([term_text(term) for term in row])
+    return buffer.getvalue()
+
+
+def format_json(result: SelectResult) -> str:
+    """Return the result in the SPARQL 1.1 Query Results JSON format."""
+    document = {
+        "head": {"vars": list(result.variables)},
+        "results": {
+            "bindings": [
+                {
+                    name: _json_term(term)
+                    for name, term in zip(result.variables, row, strict=True)
+                    if term is not None
+                }
+                for row in result.rows
+            ]
+        },
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+FORMATS: Mapping[str, Callable[[SelectResult], str]] = {
+    "table": format_table,
+    "csv": format_csv,
+    "json": format_json,
+}
+"""Output format name → formatter, for ``--format``."""
+
+
+def format_result(result: SelectResult, format_name: str) -> str:
+    """Format ``result`` as ``table``, ``csv`` or ``json``.
+
+    Raises:
+        QueryError: the format is unknown.
+    """
+    formatter = FORMATS.get(format_name)
+    if formatter is None:
+        raise QueryError(f"unknown format {_quote(format_name)}; use one of: {', '.join(FORMATS)}")
+    return formatter(result)
+
+
+def _json_term(term: Term) -> dict[str, Any]:
+    if isinstance(term, NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _json_term(term.subject),
+                "predicate": _json_term(term.predicate),
+                "object": _json_term(term.object),
+            },
+        }
+    literal: dict[str, Any] = {"type": "literal", "value": term.value}
+    if term.language:
+        literal["xml:lang"] = term.language
+    elif term.datatype.value != _XSD_STRING:
+        literal["datatype"] = term.datatype.value
+    return literal
+
+
+def _is_numeric_column(result: SelectResult, index: int) -> bool:
+    bound = [row[index] for row in result.rows if row[index] is not None]
+    return bool(bound) and all(
+        isinstance(term, Literal) and term.datatype.value in _NUMERIC_DATATYPES for term in bound
+    )
+
+
+_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    return _LINE_BREAKS.sub(" ", text)
+
+
+def _width(text: str) -> int:
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    fill = " " * (width - _width(text))
+    return fill + text if right else text + fill
