@@ -247,7 +247,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     )
     print("\nTargets")
     table(
-        ("target", "result", ""),
+        ("target", "result", "verdict"),
         [
             (f"{TARGET_AGREEMENTS:,} agreements < {TARGET_SECONDS:.0f} s",
              f"{projected:.1f} s ({how})", verdict(time_ok)),
@@ -318,8 +318,8 @@ def peers(
         ("validation", "seconds", "conforms"),
         [
             (f"pyshacl {pyshacl.__version__}, whole dataset, one call", secs(whole), str(conforms)),
-            ("ours, per agreement (≈ wall)", secs(validate_wall), ""),
-            ("ours, per agreement (summed over workers)", secs(validate_cpu), ""),
+            ("ours, in workers, per chunk (≈ wall)", secs(validate_wall), ""),
+            ("ours, in workers, per chunk (summed)", secs(validate_cpu), ""),
         ],
     )
     if ours:

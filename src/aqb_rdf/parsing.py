@@ -175,9 +175,9 @@ class _Parser:
                 return Located(parse_amount(token), span)
             except ValueError as error:
                 raise self.fail(f"malformed amount {token!r} ({error})", span) from None
-        section = re.search(r"Haushaltsmittel", self.text)
-        span = self.flow.span(section.start(), section.end()) if section else None
-        raise self.fail("no budget found (expected 'in Höhe von … Euro')", span)
+        anchor = _AMOUNT_ANCHOR.search(self.text) or re.search(r"Haushaltsmittel", self.text)
+        span = self.flow.span(anchor.start(), anchor.end()) if anchor else None
+        raise self.fail("no budget: no amount in euros after 'in Höhe von'", span)
 
     # -- § 5: Maßnahmenarten and projects -----------------------------------------------------
 
@@ -243,7 +243,10 @@ class _Parser:
         if _BULLET.match(line.text) or _LIST_ITEM.match(line.text):
             return False
         previous = (item[2][-1] if item[2] else item[1])[-1].text
-        return line.text[0].islower() or bool(_CONTINUES.search(previous))
+        # German titles end in a noun; one that ends in a lower-case word ("kreisfreien",
+        # "psychosozialen") or a connecting word ("und", "für") goes on in the next line.
+        last_word = previous.rsplit(" ", 1)[-1]
+        return line.text[0].islower() or last_word[:1].islower() or bool(_CONTINUES.search(previous))
 
     # -- running text: legal spheres, frameworks, granting authority --------------------------
 
@@ -314,6 +317,8 @@ class _Parser:
                 ) from None
             if not printed:
                 raise self.fail("signature without the signer's name", line_span([head]))
+            if len(printed) > 1 and _same_person(printed[0].text, printed[1].text):
+                printed = printed[1:]  # the handwritten name, as PDF text shows it
             person, rest = printed[0], printed[1:]
             split = next(
                 (k for k, line in enumerate(rest) if k > 0 and _ORGANISATION_START.match(line.text)),
@@ -331,6 +336,14 @@ class _Parser:
                 organisation_slug=slug,
                 span=line_span([head, *block]),
             )
+
+
+def _same_person(first: str, second: str) -> bool:
+    """Whether two lines name the same person ("M. Wilhelm" / "Martin Wilhelm")."""
+    a, b = first.split(), second.split()
+    if not a or not b or a[-1] != b[-1] or len(a) != len(b):
+        return False
+    return all(x == y or (x.endswith(".") and y.startswith(x[:-1])) for x, y in zip(a, b))
 
 
 def _entry_title(marker: re.Pattern[str], lines: Sequence[Line]) -> str:

@@ -176,8 +176,8 @@ def _matches(region: Gebietskoerperschaft, typ: Kreistyp | None, name: str) -> b
     if typ is not None and region.typ is not typ:
         return False
     own = normalise_name(region.name)
-    # "Stadt Frankfurt" names Frankfurt am Main; a bare name needs the full form.
-    return own == name or (typ is not None and own.startswith(name + " am "))
+    # "Stadt Frankfurt" names Frankfurt am Main; so a bare "Offenbach" names two.
+    return own == name or own.startswith(name + " am ")
 
 
 def _valid_in(region: Gebietskoerperschaft, year: int) -> bool:
@@ -188,6 +188,7 @@ def _valid_in(region: Gebietskoerperschaft, year: int) -> bool:
 
 def resolve_region(reference: Reference, text: str, year: int) -> Gebietskoerperschaft:
     """The Gebietskörperschaft ``text`` names in ``year``; ResolveError if none or several."""
+    text = _ARTICLE.sub("", " ".join(text.split()))
     typ, name = split_region_name(text)
     candidates = [r for r in reference.regions if _matches(r, typ, name)]
     if not candidates:
