@@ -247,7 +247,14 @@ def query(name: str, params: tuple[str, ...], format_name: str, data: Path) -> N
 @click.argument("data", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT)
 @reports_errors
 def summary(data: Path) -> None:
-    """Print what the build in DATA (default: dist) contains."""
+    """Print what the build in DATA (default: dist) contains.
+
+    Prints the number of quads, the budget total per year and the download files.
+
+    \b
+    Example:
+      aqb-rdf summary dist
+    """
     dataset = store.load_dataset(data)
     totals = store.run_query(dataset, store.find_query("total-per-year"), {})
     click.echo(f"dataset in {data}/: {len(dataset)} quads")

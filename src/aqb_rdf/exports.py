@@ -61,11 +61,11 @@ def _term(term: URIRef | BNode | Literal) -> ox.NamedNode | ox.BlankNode | ox.Li
     return ox.Literal(str(term))
 
 
-def graph_to_ntriples(graph: Graph) -> bytes:
-    """Sorted canonical N-Triples of ``graph``."""
+def graph_to_ntriples(graph: Iterable[tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal]]) -> bytes:
+    """Sorted canonical N-Triples of ``graph`` (a graph or any iterable of triples)."""
     triples = (ox.Triple(_term(s), _term(p), _term(o)) for s, p, o in graph)  # type: ignore[arg-type]
     lines = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
-    return b"".join(sorted(lines))
+    return b"".join(sorted(set(lines)))
 
 
 def _triples(parts: Sequence[Part]) -> Iterator[ox.Triple]:

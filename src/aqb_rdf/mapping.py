@@ -41,13 +41,23 @@ def _date(value: dt.date) -> Literal:
     return Literal(value.isoformat(), datatype=XSD.date)
 
 
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+
 def agreement_to_graph(agreement: Zielvereinbarung, iris: Iris) -> Graph:
     """The RDF description of one agreement and where each of its facts stands."""
+    graph = Graph()
+    graph.addN((s, p, o, graph) for s, p, o in agreement_triples(agreement, iris))
+    return graph
+
+
+def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
+    """The triples of :func:`agreement_to_graph`, as a list (the build adds them in bulk)."""
     aqb = iris.aqb
     year = agreement.year.value
     region = agreement.region.value
     a = iris.agreement(year, region.key)
-    triples: list[tuple[URIRef, URIRef, URIRef | Literal]] = []
+    triples: list[Triple] = []
     add = triples.append
 
     def fundstelle(
@@ -152,9 +162,7 @@ def agreement_to_graph(agreement: Zielvereinbarung, iris: Iris) -> Graph:
             add((s, aqb.organisationLaut, _de(signature.organisation_text)))
         fundstelle(f"unterzeichnung-{position}", signature.span, s)
 
-    graph = Graph()
-    graph.addN((s, p, o, graph) for s, p, o in triples)
-    return graph
+    return triples
 
 
 def region_label_en(region: Gebietskoerperschaft) -> str:

@@ -22,11 +22,12 @@ from aqb_rdf import catalogue, mapping, resources
 from aqb_rdf.errors import AqbError, DuplicateError
 from aqb_rdf.exports import Part, graph_to_ntriples, publish, write_dumps
 from aqb_rdf.iris import DEFAULT_BASE, Iris
+from aqb_rdf.mapping import Triple
 from aqb_rdf.model import Zielvereinbarung
 from aqb_rdf.parsing import parse_agreement
 from aqb_rdf.reading import read_document
 from aqb_rdf.reference import Reference
-from aqb_rdf.validation import Violation, validate_graph
+from aqb_rdf.validation import Violation, targeted_property_shapes, validate_graph
 
 DOCUMENT_SUFFIXES = (".md", ".txt", ".pdf")
 CHUNK = 40
@@ -96,7 +97,7 @@ class _Context:
         self.iris = iris
         self.reference = reference
         self.ontology = resources.ontology_graph(iris)
-        self.shapes = resources.shapes_graph(iris)
+        self.shapes = targeted_property_shapes(resources.shapes_graph(iris))
         self.reference_graph = mapping.reference_to_graph(reference, iris)
 
 
@@ -108,7 +109,7 @@ def _process(paths: Sequence[str]) -> _Chunk:
     assert _context is not None
     ctx = _context
     chunk = _Chunk(timings={"parse": 0.0, "map": 0.0, "validate": 0.0})
-    parsed: list[tuple[Zielvereinbarung, Graph]] = []
+    parsed: list[tuple[Zielvereinbarung, list[Triple]]] = []
     for path in paths:
         started = time.perf_counter()
         try:
@@ -119,39 +120,57 @@ def _process(paths: Sequence[str]) -> _Chunk:
         finally:
             chunk.timings["parse"] += time.perf_counter() - started
         started = time.perf_counter()
-        parsed.append((agreement, mapping.agreement_to_graph(agreement, ctx.iris)))
+        parsed.append((agreement, mapping.agreement_triples(agreement, ctx.iris)))
         chunk.timings["map"] += time.perf_counter() - started
-    if not parsed:
-        return chunk
+    # Two documents for one region and year mint the same IRIs: validate them apart, so that
+    # the duplicate is reported as such, not as the cardinality violations of their union.
+    batches: list[list[tuple[Zielvereinbarung, list[Triple]]]] = [[]]
+    seen: set[tuple[int, str]] = set()
+    for entry in parsed:
+        key = (entry[0].year.value, entry[0].region.value.key)
+        if key in seen:
+            batches.append([entry])
+        else:
+            seen.add(key)
+            batches[0].append(entry)
+    for batch in batches:
+        if batch:
+            _validate(batch, chunk, ctx)
+    return chunk
+
+
+def _validate(
+    parsed: list[tuple[Zielvereinbarung, list[Triple]]], chunk: _Chunk, ctx: _Context
+) -> None:
+    """Validate agreements together with the context they point to; add items or problems."""
     started = time.perf_counter()
     slugs = sorted({b.value for a, _ in parsed for b in a.bezugsrahmen})
     data = Graph()
     for graph in (ctx.ontology, ctx.reference_graph, mapping.bezugsrahmen_to_graph(slugs, ctx.iris)):
         data.addN((s, p, o, data) for s, p, o in graph)
-    for _, graph in parsed:
-        data.addN((s, p, o, data) for s, p, o in graph)
+    for _, triples in parsed:
+        data.addN((s, p, o, data) for s, p, o in triples)
     report = validate_graph(data, ctx.shapes)
     chunk.timings["validate"] += time.perf_counter() - started
     failing: set[str] = set()
     for violation in report.violations:
-        path, line = _locate(violation, parsed, ctx.iris)
+        path, line = _locate(violation, parsed, data, ctx.iris)
         failing.add(path)
-        chunk.problems.append(f"{path}:{line}: SHACL: {violation.describe()}" if path else
-                              f"SHACL: {violation.describe()}")
+        where = f"{path}:{line}: " if path else ""
+        chunk.problems.append(f"{where}SHACL: {violation.describe()}")
     started = time.perf_counter()
-    for agreement, graph in parsed:
+    for agreement, triples in parsed:
         if agreement.source.path not in failing:
-            chunk.items.append(_item(agreement, graph, ctx.iris))
+            chunk.items.append(_item(agreement, triples, ctx.iris))
     chunk.timings["map"] += time.perf_counter() - started
-    return chunk
 
 
 def _locate(
-    violation: Violation, parsed: list[tuple[Zielvereinbarung, Graph]], iris: Iris
+    violation: Violation, parsed: list[tuple[Zielvereinbarung, list[Triple]]], graph: Graph, iris: Iris
 ) -> tuple[str, int]:
     """The file and line a violation concerns, the line taken from the nearest Fundstelle."""
     aqb = iris.aqb
-    for agreement, graph in parsed:
+    for agreement, _ in parsed:
         a = str(iris.agreement(agreement.year.value, agreement.region.value.key))
         if violation.focus == a or violation.focus.startswith(a + "/"):
             focus = URIRef(violation.focus)
@@ -163,7 +182,7 @@ def _locate(
     return "", 0
 
 
-def _item(agreement: Zielvereinbarung, graph: Graph, iris: Iris) -> _Item:
+def _item(agreement: Zielvereinbarung, triples: list[Triple], iris: Iris) -> _Item:
     year, region = agreement.year.value, agreement.region.value
     a = iris.agreement(year, region.key)
     rows = [
@@ -188,10 +207,10 @@ def _item(agreement: Zielvereinbarung, graph: Graph, iris: Iris) -> _Item:
         year=year,
         key=region.key,
         region_line=agreement.region.span.first_line,
-        part=Part(str(iris.agreement_graph(year, region.key)), graph_to_ntriples(graph)),
+        part=Part(str(iris.agreement_graph(year, region.key)), graph_to_ntriples(triples)),
         rows=rows,
         bezugsrahmen=[b.value for b in agreement.bezugsrahmen],
-        triples=len(graph),
+        triples=len(triples),
     )
 
 

@@ -41,7 +41,13 @@ def rebase(graph: Graph, iris: Iris) -> Graph:
     moved = Graph()
 
     def move(term: URIRef | BNode | Literal) -> URIRef | BNode | Literal:
-        return URIRef(iris.rebase(term)) if isinstance(term, URIRef) else term
+        if isinstance(term, URIRef):
+            return URIRef(iris.rebase(term))
+        if isinstance(term, Literal) and DEFAULT_BASE in term:
+            # Text that cites a namespace (vann:preferredNamespaceUri, definitions) moves too.
+            text = str(term).replace(DEFAULT_BASE, iris.base)
+            return Literal(text, lang=term.language, datatype=term.datatype)
+        return term
 
     for s, p, o in graph:
         moved.add((move(s), move(p), move(o)))  # type: ignore[arg-type]

@@ -1,0 +1,391 @@
+"""The dumps of a real build (exports.py, jsonld.py): every format reads back as the same graph.
+
+One build of ``data/agreements`` (the two real 2025 agreements, Stadt Offenbach am Main 06413
+and Landkreis Bergstraße 06431) is made once per module; every test reads it and never writes
+into it. Graphs are compared by isomorphism, and a failure lists the triples found on one side
+only, as ``GraphHelper.assert_isomorphic`` in rdflib's ``test/utils/__init__.py`` does.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pyld import jsonld as pyld_jsonld
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+from aqb_rdf import resources
+from aqb_rdf.errors import AqbError
+from aqb_rdf.exports import CSV_COLUMNS, DUMPS, MARKER, publish
+from aqb_rdf.iris import DEFAULT_BASE, Iris
+from aqb_rdf.pipeline import BuildFailed, build
+from aqb_rdf.validation import validate_graph
+
+REPO = Path(__file__).resolve().parent.parent
+AGREEMENTS = REPO / "data" / "agreements"
+MALFORMED_AMOUNT = REPO / "tests" / "documents" / "bad" / "malformed-amount.txt"
+
+OFFENBACH, BERGSTRASSE = "06413", "06431"
+OTHER_BASE = "https://example.org/aqb/"
+DCTERMS_SOURCE = URIRef("http://purl.org/dc/terms/source")
+SCHEMA_NAME = URIRef("http://schema.org/name")
+
+
+def agreement_iri(key: str, base: str = DEFAULT_BASE) -> URIRef:
+    return URIRef(f"{base}id/zielvereinbarung/2025/{key}")
+
+
+def agreement_graph_name(key: str, base: str = DEFAULT_BASE) -> URIRef:
+    return URIRef(f"{base}graph/zielvereinbarung/2025/{key}")
+
+
+def assert_isomorphic(expected: Graph, actual: Graph, what: str, limit: int = 25) -> None:
+    """Fail with the triples found only in ``expected`` and only in ``actual``."""
+    if isomorphic(expected, actual):
+        return
+    _, only_expected, only_actual = graph_diff(to_isomorphic(expected), to_isomorphic(actual))
+
+    def lines(graph: Graph) -> str:
+        text = sorted(graph.serialize(format="nt").splitlines())
+        shown = "\n".join(f"  {line}" for line in text[:limit] if line)
+        more = f"\n  … and {len(text) - limit} more" if len(text) > limit else ""
+        return shown + more
+
+    pytest.fail(
+        f"{what}: graphs differ ({len(expected)} vs {len(actual)} triples)\n"
+        f"only in expected ({len(only_expected)}):\n{lines(only_expected)}\n"
+        f"only in actual ({len(only_actual)}):\n{lines(only_actual)}"
+    )
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (hidden ones included) by relative path, with its bytes."""
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def leftovers(parent: Path) -> list[Path]:
+    """Staging or retired folders a build left beside its output."""
+    return sorted([*parent.glob(".*.new-*"), *parent.glob(".*.old-*")])
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A build of data/agreements under the default base; tests must not modify it."""
+    out = tmp_path_factory.mktemp("build") / "dist"
+    report = build([AGREEMENTS], out, workers=1)
+    assert report.agreements == 2
+    return out
+
+
+@pytest.fixture(scope="module")
+def ntriples(built: Path) -> Graph:
+    """aqb.nt as parsed by rdflib: the reference every other dump is compared with."""
+    return Graph().parse(built / "aqb.nt", format="nt")
+
+
+@pytest.fixture(scope="module")
+def jsonld_document(built: Path) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads((built / "aqb.jsonld").read_text(encoding="utf-8"))
+    return document
+
+
+@pytest.fixture(scope="module")
+def trig(built: Path) -> Dataset:
+    dataset = Dataset()
+    dataset.parse(built / "aqb.trig", format="trig")
+    return dataset
+
+
+@pytest.fixture(scope="module")
+def csv_rows(built: Path) -> list[dict[str, str]]:
+    with open(built / "aqb.csv", encoding="utf-8", newline="") as file:
+        reader = csv.DictReader(file)
+        assert reader.fieldnames == list(CSV_COLUMNS)
+        return list(reader)
+
+
+# -- what the build wrote ---------------------------------------------------------------------
+
+
+def test_build_writes_every_dump_and_the_marker(built: Path) -> None:
+    names = {p.name for p in built.iterdir()}
+    assert names == {*DUMPS, MARKER}
+    assert leftovers(built.parent) == []
+
+
+def test_ntriples_holds_the_two_agreements(ntriples: Graph) -> None:
+    subjects = set(ntriples.subjects(unique=True))
+    assert agreement_iri(OFFENBACH) in subjects
+    assert agreement_iri(BERGSTRASSE) in subjects
+
+
+# -- round trips: every dump reads back as the N-Triples graph -------------------------------
+
+
+@pytest.mark.parametrize(("name", "rdf_format"), [("aqb.ttl", "turtle"), ("aqb.jsonld", "json-ld")])
+def test_dump_parses_back_to_the_ntriples_graph(
+    built: Path, ntriples: Graph, name: str, rdf_format: str
+) -> None:
+    graph = Graph().parse(built / name, format=rdf_format)
+    assert_isomorphic(ntriples, graph, name)
+
+
+def test_union_of_trig_graphs_is_the_ntriples_graph(trig: Dataset, ntriples: Graph) -> None:
+    union = Graph()
+    union.addN((s, p, o, union) for s, p, o, _ in trig.quads((None, None, None, None)))
+    assert_isomorphic(ntriples, union, "union of the aqb.trig graphs")
+
+
+def test_trig_has_one_named_graph_per_agreement_plus_reference_and_ontology(
+    trig: Dataset,
+) -> None:
+    named = {g.identifier for g in trig.graphs() if len(g)}
+    assert named == {
+        agreement_graph_name(OFFENBACH),
+        agreement_graph_name(BERGSTRASSE),
+        URIRef(f"{DEFAULT_BASE}graph/reference"),
+        URIRef(f"{DEFAULT_BASE}graph/ontology"),
+    }
+    assert len(trig.default_graph) == 0
+
+
+@pytest.mark.parametrize(("key", "other"), [(OFFENBACH, BERGSTRASSE), (BERGSTRASSE, OFFENBACH)])
+def test_agreement_graph_holds_that_agreements_triples_only(
+    trig: Dataset, ntriples: Graph, key: str, other: str
+) -> None:
+    agreement = agreement_iri(key)
+    source = ntriples.value(agreement, DCTERMS_SOURCE)
+    assert source is not None
+
+    def belongs(subject: object) -> bool:
+        return subject in (agreement, source) or str(subject).startswith(f"{agreement}/")
+
+    expected = Graph()
+    expected.addN((s, p, o, expected) for s, p, o in ntriples if belongs(s))
+    graph = trig.graph(agreement_graph_name(key))
+    assert_isomorphic(expected, graph, f"graph of agreement {key}")
+    foreign = str(agreement_iri(other))
+    assert not [t for t in graph if any(str(term).startswith(foreign) for term in t)]
+
+
+# -- JSON-LD: an independent processor, and a document people can read -----------------------
+
+
+def test_jsonld_through_pyld_is_the_ntriples_graph(
+    jsonld_document: dict[str, Any], ntriples: Graph
+) -> None:
+    def no_network(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+        raise AssertionError(f"the JSON-LD processor tried to load {url}; the context is inline")
+
+    nquads = pyld_jsonld.to_rdf(
+        jsonld_document, {"format": "application/n-quads", "documentLoader": no_network}
+    )
+    graph = Graph().parse(data=nquads, format="nt")
+    assert_isomorphic(ntriples, graph, "aqb.jsonld through pyld")
+
+
+def node(document: dict[str, Any], iri: str) -> dict[str, Any]:
+    found = [n for n in document["@graph"] if n["@id"] == iri]
+    assert len(found) == 1, f"{iri}: {len(found)} node objects"
+    return found[0]
+
+
+def test_jsonld_agreement_node_reads_well(jsonld_document: dict[str, Any]) -> None:
+    agreement = node(jsonld_document, str(agreement_iri(OFFENBACH)))
+    assert agreement["@type"] == "Zielvereinbarung"
+    assert agreement["jahr"] == "2025"
+    assert agreement["budget"] == f"{agreement_iri(OFFENBACH)}/budget"
+    assert agreement["gebietskoerperschaft"] == f"{DEFAULT_BASE}id/gebietskoerperschaft/06413"
+    assert agreement["label"] == {
+        "de": "Zielvereinbarung 2025 – Stadt Offenbach am Main",
+        "en": "Target agreement 2025 – Stadt Offenbach am Main",
+    }
+    assert not [key for key in agreement if key.startswith(("http", "aqb:"))]
+
+
+def test_jsonld_budget_node_is_a_plain_value(jsonld_document: dict[str, Any]) -> None:
+    budget = node(jsonld_document, f"{agreement_iri(BERGSTRASSE)}/budget")
+    assert budget["@type"] == "Budget"
+    assert budget["value"] == "1230450.00"
+    assert budget["currency"] == "EUR"
+
+
+def test_context_file_is_the_inline_context(built: Path, jsonld_document: dict[str, Any]) -> None:
+    context = json.loads((built / "context.jsonld").read_text(encoding="utf-8"))
+    assert context == {"@context": jsonld_document["@context"]}
+
+
+# -- determinism and atomicity ---------------------------------------------------------------
+
+
+def test_building_twice_gives_byte_identical_files(built: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    build([AGREEMENTS], again, workers=1)
+    first, second = snapshot(built), snapshot(again)
+    assert sorted(first) == sorted(second)
+    for name in DUMPS:
+        assert first[name] == second[name], f"{name} differs between two builds"
+
+
+def test_build_replaces_an_earlier_build(built: Path, tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    shutil.copytree(built, out)
+    (out / "stale.txt").write_text("from an older build\n", encoding="utf-8")
+    build([AGREEMENTS], out, workers=1)
+    assert snapshot(out) == snapshot(built)
+    assert leftovers(tmp_path) == []
+
+
+@pytest.fixture
+def sources_with_malformed_amount(tmp_path: Path) -> Path:
+    """A copy of data/agreements plus bad/malformed-amount.txt."""
+    sources = tmp_path / "agreements"
+    shutil.copytree(AGREEMENTS, sources)
+    shutil.copy(MALFORMED_AMOUNT, sources / "2025" / MALFORMED_AMOUNT.name)
+    return sources
+
+
+def test_failed_build_leaves_earlier_build_untouched(
+    built: Path, tmp_path: Path, sources_with_malformed_amount: Path
+) -> None:
+    out = tmp_path / "dist"
+    shutil.copytree(built, out)
+    before = snapshot(out)
+    with pytest.raises(BuildFailed) as failure:
+        build([sources_with_malformed_amount], out, workers=1)
+    [problem] = failure.value.problems
+    assert problem.startswith(f"{sources_with_malformed_amount}/2025/malformed-amount.txt:55: ")
+    assert "malformed amount" in problem
+    assert snapshot(out) == before
+    assert leftovers(tmp_path) == []
+
+
+def test_failure_while_writing_leaves_earlier_build_untouched(built: Path, tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    shutil.copytree(built, out)
+    before = snapshot(out)
+
+    def half_written(folder: Path) -> None:
+        (folder / "aqb.nt").write_bytes(b"<urn:x> <urn:y> <urn:z> .\n")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        publish(out, half_written)
+    assert snapshot(out) == before
+    assert leftovers(tmp_path) == []
+
+
+def test_build_refuses_a_folder_that_is_not_a_build_output(tmp_path: Path) -> None:
+    out = tmp_path / "documents"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine, not aqb-rdf's\n", encoding="utf-8")
+    before = snapshot(out)
+    with pytest.raises(AqbError, match="not an aqb-rdf build output") as refusal:
+        build([AGREEMENTS], out, workers=1)
+    assert refusal.value.path == str(out)
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["documents"]
+
+
+# -- aqb.csv ---------------------------------------------------------------------------------
+
+
+def test_csv_has_one_row_per_project(csv_rows: list[dict[str, str]]) -> None:
+    per_region = Counter(row["kreisschluessel"] for row in csv_rows)
+    assert per_region == {OFFENBACH: 9, BERGSTRASSE: 9}
+    keys = [(r["kreisschluessel"], r["massnahmenart"], r["position"]) for r in csv_rows]
+    assert len(set(keys)) == len(keys)
+
+
+def test_csv_has_no_row_for_a_massnahmenart_without_project(
+    csv_rows: list[dict[str, str]],
+) -> None:
+    bergstrasse = {r["massnahmenart"] for r in csv_rows if r["kreisschluessel"] == BERGSTRASSE}
+    assert bergstrasse == {"1", "3", "4"}
+
+
+def test_csv_budget_per_agreement(csv_rows: list[dict[str, str]]) -> None:
+    budgets = {(r["kreisschluessel"], r["budget_eur"]) for r in csv_rows}
+    assert budgets == {(OFFENBACH, "1011410.00"), (BERGSTRASSE, "1230450.00")}
+    assert {r["jahr"] for r in csv_rows} == {"2025"}
+    regions = {(r["kreisschluessel"], r["gebietskoerperschaft"]) for r in csv_rows}
+    assert regions == {
+        (OFFENBACH, "Stadt Offenbach am Main"),
+        (BERGSTRASSE, "Landkreis Bergstraße"),
+    }
+
+
+def test_csv_rows_name_the_projects_of_the_graph(
+    csv_rows: list[dict[str, str]], ntriples: Graph
+) -> None:
+    for row in csv_rows:
+        assert row["zielvereinbarung"] == str(agreement_iri(row["kreisschluessel"]))
+        names = {str(n) for n in ntriples.objects(URIRef(row["projekt_iri"]), SCHEMA_NAME)}
+        assert names == {row["projekt"]}, row["projekt_iri"]
+
+
+# -- another base IRI ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built_other_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("rebased") / "dist"
+    build([AGREEMENTS], out, base=OTHER_BASE, workers=1)
+    return out
+
+
+def test_other_base_leaves_no_default_iri(built_other_base: Path) -> None:
+    graph = Graph().parse(built_other_base / "aqb.nt", format="nt")
+    stale = sorted(
+        {str(term) for triple in graph for term in triple if isinstance(term, URIRef)}
+        | {str(o.datatype) for o in graph.objects() if isinstance(o, Literal) and o.datatype}
+    )
+    assert [iri for iri in stale if iri.startswith(DEFAULT_BASE)] == []
+
+
+def test_other_base_leaves_no_default_base_in_any_text(built_other_base: Path) -> None:
+    for name in DUMPS:
+        lines = (built_other_base / name).read_text(encoding="utf-8").splitlines()
+        stale = [line for line in lines if DEFAULT_BASE in line]
+        assert stale == [], f"{name} still mentions {DEFAULT_BASE}"
+
+
+def test_other_base_mints_under_that_base(built_other_base: Path) -> None:
+    graph = Graph().parse(built_other_base / "aqb.nt", format="nt")
+    jahr = Iris(OTHER_BASE).aqb.jahr
+    assert set(graph.subjects(jahr, None)) == {
+        agreement_iri(OFFENBACH, OTHER_BASE),
+        agreement_iri(BERGSTRASSE, OTHER_BASE),
+    }
+    dataset = Dataset()
+    dataset.parse(built_other_base / "aqb.trig", format="trig")
+    assert agreement_graph_name(OFFENBACH, OTHER_BASE) in {g.identifier for g in dataset.graphs()}
+
+
+def test_other_base_validates_against_rebased_shapes(built_other_base: Path) -> None:
+    iris = Iris(OTHER_BASE)
+    shapes = resources.shapes_graph(iris)
+    assert not [t for t in shapes if any(str(term).startswith(DEFAULT_BASE) for term in t)]
+    data = Graph().parse(built_other_base / "aqb.nt", format="nt")
+    report = validate_graph(data, shapes)
+    assert report.conforms, report.text
+    # The shapes must reach the rebased data, or conformance would prove nothing.
+    broken = Graph()
+    broken.addN((s, p, o, broken) for s, p, o in data if p != iris.aqb.jahr)
+    violations = validate_graph(broken, shapes).violations
+    focus = {(v.focus, v.component) for v in violations if v.path == f"<{iris.aqb.jahr}>"}
+    assert focus == {
+        (str(agreement_iri(key, OTHER_BASE)), "MinCountConstraintComponent")
+        for key in (OFFENBACH, BERGSTRASSE)
+    }
+
