@@ -105,6 +105,14 @@ _workers_option = click.option(
     type=click.IntRange(1, 64),
     help="Worker processes for parsing and validation (default: one per CPU).",
 )
+_engine_option = click.option(
+    "--shacl-engine",
+    "engine",
+    type=click.Choice(pipeline.ENGINES),
+    default="core",
+    show_default=True,
+    help="SHACL engine: 'core' (fast, checked against pySHACL in the tests) or 'pyshacl'.",
+)
 _sources_argument = click.argument(
     "sources", nargs=-1, type=click.Path(path_type=Path)
 )
@@ -135,9 +143,15 @@ def cli() -> None:
 @_base_option
 @_reference_option
 @_workers_option
+@_engine_option
 @reports_errors
 def build(
-    sources: tuple[Path, ...], out: Path, base: str, reference_dir: Path | None, workers: int | None
+    sources: tuple[Path, ...],
+    out: Path,
+    base: str,
+    reference_dir: Path | None,
+    workers: int | None,
+    engine: str,
 ) -> None:
     """Build the validated dataset and its dumps from SOURCES.
 
@@ -158,6 +172,7 @@ def build(
         reference_dir=reference_dir,
         workers=workers,
         progress=_Progress(),
+        engine=engine,
     )
     elapsed = time.perf_counter() - started
     click.echo(
@@ -171,9 +186,14 @@ def build(
 @_base_option
 @_reference_option
 @_workers_option
+@_engine_option
 @reports_errors
 def validate(
-    sources: tuple[Path, ...], base: str, reference_dir: Path | None, workers: int | None
+    sources: tuple[Path, ...],
+    base: str,
+    reference_dir: Path | None,
+    workers: int | None,
+    engine: str,
 ) -> None:
     """Parse, map and SHACL-validate SOURCES without writing anything.
 
@@ -190,6 +210,7 @@ def validate(
         reference_dir=reference_dir,
         workers=workers,
         progress=_Progress(),
+        engine=engine,
     )
     for path, label, triples in report.conforming:
         click.echo(f"ok    {path}: {label} ({triples} triples)")

@@ -9,6 +9,7 @@ is ``ontology/aqb.ttl``; README.md has the model as a table.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
@@ -25,20 +26,27 @@ _TYPE_LABEL_EN = {
 }
 
 
+@functools.lru_cache(maxsize=65536)
+def _literal(text: str, lang: str | None = None, datatype: URIRef | None = None) -> Literal:
+    # rdflib spends microseconds converting each new Literal to a Python value; agreements
+    # repeat most of theirs (line numbers, positions, dates, labels), so reuse them.
+    return Literal(text, lang=lang, datatype=datatype)
+
+
 def _de(text: str) -> Literal:
-    return Literal(text, lang="de")
+    return _literal(text, "de")
 
 
 def _en(text: str) -> Literal:
-    return Literal(text, lang="en")
+    return _literal(text, "en")
 
 
 def _int(value: int, datatype: URIRef = XSD.integer) -> Literal:
-    return Literal(str(value), datatype=datatype)
+    return _literal(str(value), None, datatype)
 
 
 def _date(value: dt.date) -> Literal:
-    return Literal(value.isoformat(), datatype=XSD.date)
+    return _literal(value.isoformat(), None, XSD.date)
 
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -80,7 +88,7 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
     add((a, RDF.type, aqb.Zielvereinbarung))
     add((a, RDFS.label, _de(f"Zielvereinbarung {year} – {region.display_name}")))
     add((a, RDFS.label, _en(f"Target agreement {year} – {region.display_name}")))
-    add((a, aqb.jahr, Literal(str(year), datatype=XSD.gYear)))
+    add((a, aqb.jahr, _literal(str(year), None, XSD.gYear)))
     add((a, aqb.laufzeitBeginn, _date(dt.date(year, 1, 1))))
     add((a, aqb.laufzeitEnde, _date(dt.date(year, 12, 31))))
     add((a, aqb.ministerium, ministry))
@@ -93,7 +101,7 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
     add((a, aqb.budget, budget))
     add((budget, RDF.type, aqb.Budget))
     add((budget, SCHEMA.value, Literal(str(agreement.budget.value), datatype=XSD.decimal)))
-    add((budget, SCHEMA.currency, Literal("EUR")))
+    add((budget, SCHEMA.currency, _literal("EUR")))
     fundstelle("budget", agreement.budget.span, budget, SCHEMA.value)
 
     source = agreement.source
@@ -101,7 +109,7 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
     add((a, DCTERMS.source, document))
     add((document, RDF.type, aqb.Quelldokument))
     add((document, aqb.dateiname, Literal(source.name)))
-    add((document, aqb.medientyp, Literal(source.media_type)))
+    add((document, aqb.medientyp, _literal(source.media_type)))
     add((document, aqb.sha256, Literal(source.sha256)))
 
     for bereich in agreement.massnahmenbereiche:
@@ -152,9 +160,9 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
         )
         add((a, aqb.unterzeichnung, s))
         add((s, RDF.type, aqb.Unterzeichnung))
-        add((s, aqb.ort, Literal(signature.place)))
+        add((s, aqb.ort, _literal(signature.place)))
         add((s, aqb.datum, _date(signature.date)))
-        add((s, aqb.person, Literal(signature.person)))
+        add((s, aqb.person, _literal(signature.person)))
         if signature.role:
             add((s, aqb.funktion, _de(signature.role)))
         add((s, aqb.organisation, signer))

@@ -8,6 +8,7 @@ every document is collected first; if there is any, nothing is written.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import time
@@ -27,10 +28,16 @@ from aqb_rdf.model import Zielvereinbarung
 from aqb_rdf.parsing import parse_agreement
 from aqb_rdf.reading import read_document
 from aqb_rdf.reference import Reference
-from aqb_rdf.validation import Violation, targeted_property_shapes, validate_graph
+from aqb_rdf.shacl_core import CoreValidator, Unsupported
+from aqb_rdf.validation import (
+    ValidationReport,
+    Violation,
+    targeted_property_shapes,
+    validate_graph,
+)
 
 DOCUMENT_SUFFIXES = (".md", ".txt", ".pdf")
-CHUNK = 40
+CHUNK = 100
 Progress = Callable[[str, int, int], None]
 
 
@@ -90,15 +97,40 @@ def find_documents(sources: Sequence[Path]) -> list[Path]:
     return sorted(set(found))
 
 
+ENGINES = ("core", "pyshacl")
+"""SHACL engines: ``core`` (shacl_core, fast) or ``pyshacl`` (the reference)."""
+
+
 class _Context:
     """What every worker needs, built once per build (inherited by forked workers)."""
 
-    def __init__(self, iris: Iris, reference: Reference) -> None:
+    def __init__(self, iris: Iris, reference: Reference, engine: str) -> None:
         self.iris = iris
         self.reference = reference
         self.ontology = resources.ontology_graph(iris)
-        self.shapes = targeted_property_shapes(resources.shapes_graph(iris))
+        shapes = resources.shapes_graph(iris)
+        self.shapes = targeted_property_shapes(shapes)
         self.reference_graph = mapping.reference_to_graph(reference, iris)
+        self.core: CoreValidator | None = None
+        if engine == "core":
+            try:
+                self.core = CoreValidator(shapes)
+            except Unsupported:
+                self.core = None  # shapes beyond what shacl_core implements: use pySHACL
+        self.context_triples = [*self.ontology, *self.reference_graph]
+
+    def validate(self, triples: list[Triple], extra: Graph) -> tuple[ValidationReport, Graph]:
+        """Validate ``triples`` with the context; the graph is for locating violations."""
+        data = Graph()
+        if self.core is not None:
+            report = self.core.validate(itertools.chain(self.context_triples, extra, triples))
+            if not report.conforms:
+                data.addN((s, p, o, data) for s, p, o in triples)
+            return report, data
+        for graph in (self.ontology, self.reference_graph, extra):
+            data.addN((s, p, o, data) for s, p, o in graph)
+        data.addN((s, p, o, data) for s, p, o in triples)
+        return validate_graph(data, self.shapes), data
 
 
 _context: _Context | None = None
@@ -145,12 +177,8 @@ def _validate(
     """Validate agreements together with the context they point to; add items or problems."""
     started = time.perf_counter()
     slugs = sorted({b.value for a, _ in parsed for b in a.bezugsrahmen})
-    data = Graph()
-    for graph in (ctx.ontology, ctx.reference_graph, mapping.bezugsrahmen_to_graph(slugs, ctx.iris)):
-        data.addN((s, p, o, data) for s, p, o in graph)
-    for _, triples in parsed:
-        data.addN((s, p, o, data) for s, p, o in triples)
-    report = validate_graph(data, ctx.shapes)
+    triples = [t for _, agreement_triples in parsed for t in agreement_triples]
+    report, data = ctx.validate(triples, mapping.bezugsrahmen_to_graph(slugs, ctx.iris))
     chunk.timings["validate"] += time.perf_counter() - started
     failing: set[str] = set()
     for violation in report.violations:
@@ -258,11 +286,12 @@ def _collect(
     workers: int | None,
     progress: Progress | None,
     timings: dict[str, float],
+    engine: str = "core",
 ) -> tuple[list[_Item], list[str]]:
     """Every document processed: the agreements that conform, and every problem."""
     global _context
     paths = find_documents(sources)
-    _context = _Context(iris, resources.reference(reference_dir))
+    _context = _Context(iris, resources.reference(reference_dir), engine)
     problems: list[str] = []
     items: list[_Item] = []
     for chunk in _run(paths, workers or os.cpu_count() or 1, progress):
@@ -281,9 +310,10 @@ def check(
     reference_dir: Path | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    engine: str = "core",
 ) -> CheckReport:
     """Read, parse, map and validate ``sources`` without writing anything."""
-    items, problems = _collect(sources, Iris(base), reference_dir, workers, progress, {})
+    items, problems = _collect(sources, Iris(base), reference_dir, workers, progress, {}, engine)
     duplicates = {p.split(":", 1)[0] for p in problems}
     conforming = [(i.path, i.label, i.triples) for i in items if i.path not in duplicates]
     return CheckReport(sorted(conforming), problems)
@@ -297,11 +327,14 @@ def build(
     reference_dir: Path | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    engine: str = "core",
 ) -> BuildReport:
     """Build the dataset of ``sources`` into ``out``; raise BuildFailed listing every problem."""
     iris = Iris(base)
     report = BuildReport(timings={"parse": 0.0, "map": 0.0, "validate": 0.0, "write": 0.0})
-    items, problems = _collect(sources, iris, reference_dir, workers, progress, report.timings)
+    items, problems = _collect(
+        sources, iris, reference_dir, workers, progress, report.timings, engine
+    )
     started = time.perf_counter()
     parts, reference_problems = _shared_parts(items, iris)
     problems.extend(reference_problems)
