@@ -211,7 +211,9 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     # progress report) estimates each stage's share of the wall clock.
     worker_cpu = sum(timings.get(s, 0.0) for s in WORKER_STAGES)
     worker_wall = (progress.last - started) if progress.last else None
-    scale = worker_wall / worker_cpu if worker_wall and worker_cpu else None
+    # The worker phase also includes start-up, so cap the scale at 1: a stage run in parallel
+    # never takes longer on the wall clock than its summed time.
+    scale = min(1.0, worker_wall / worker_cpu) if worker_wall and worker_cpu else None
     stage_wall = {s: timings[s] * scale if scale else None for s in WORKER_STAGES if s in timings}
     stage_wall["write"] = timings.get("write")
 

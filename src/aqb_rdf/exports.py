@@ -8,11 +8,13 @@ input always gives byte-identical files.
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import multiprocessing
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +51,7 @@ class Part:
     ntriples: bytes
 
 
+@functools.lru_cache(maxsize=65536)
 def _term(term: URIRef | BNode | Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
@@ -68,41 +71,66 @@ def graph_to_ntriples(graph: Iterable[tuple[URIRef | BNode, URIRef, URIRef | BNo
     return b"".join(sorted(set(lines)))
 
 
-def _triples(parts: Sequence[Part]) -> Iterator[ox.Triple]:
-    for part in parts:
-        yield from ox.parse(part.ntriples, format=ox.RdfFormat.N_TRIPLES)
-
-
-def _quads(parts: Sequence[Part]) -> Iterator[ox.Quad]:
-    for part in parts:
-        name = ox.NamedNode(part.graph)
-        for triple in ox.parse(part.ntriples, format=ox.RdfFormat.N_TRIPLES):
-            yield ox.Quad(triple.subject, triple.predicate, triple.object, name)
-
-
 def _prefixes(iris: Iris) -> dict[str, str]:
     return {**{p: str(ns) for p, ns in STANDARD_PREFIXES.items()}, **iris.prefixes}
 
 
-def csv_bytes(rows: Iterable[Sequence[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+class DumpWriter:
+    """Writes the dumps into a staging folder as the parts arrive, holding none in memory.
+
+    ``add`` appends each part to ``aqb.nt``, to a temporary N-Quads file (its graph name on
+    every line) and its rows to ``aqb.csv``; ``finish`` serialises Turtle and TriG from those
+    files, and JSON-LD in a second process at the same time.
+    """
+
+    _NQUADS = ".aqb.nq"
+
+    def __init__(self, folder: Path, iris: Iris) -> None:
+        self.folder = folder
+        self.iris = iris
+        self.triples = 0
+        self._nt = open(folder / "aqb.nt", "wb")  # noqa: SIM115 - closed in finish/close
+        self._nq = open(folder / self._NQUADS, "wb")  # noqa: SIM115
+        self._csv_file = open(folder / "aqb.csv", "w", encoding="utf-8", newline="")  # noqa: SIM115
+        self._csv = csv.writer(self._csv_file, lineterminator="\r\n")
+        self._csv.writerow(CSV_COLUMNS)
+
+    def add(self, part: Part, rows: Iterable[Sequence[str]] = ()) -> None:
+        self._nt.write(part.ntriples)
+        # In N-Triples a line ends in " .\n" and a literal cannot hold a raw newline, so the
+        # graph name goes in by a plain replacement.
+        self._nq.write(part.ntriples.replace(b" .\n", f" <{part.graph}> .\n".encode()))
+        self._csv.writerows(rows)
+        self.triples += part.ntriples.count(b"\n")
+
+    def close(self) -> None:
+        for file in (self._nt, self._nq, self._csv_file):
+            file.close()
+
+    def finish(self) -> None:
+        self.close()
+        folder, prefixes = self.folder, _prefixes(self.iris)
+        jsonld_writer = multiprocessing.get_context("fork").Process(
+            target=_write_jsonld, args=(folder, self.iris), daemon=True
+        )
+        jsonld_writer.start()
+        try:
+            triples = ox.parse(path=folder / "aqb.nt", format=ox.RdfFormat.N_TRIPLES)
+            ox.serialize(triples, folder / "aqb.ttl", ox.RdfFormat.TURTLE, prefixes=prefixes)
+            quads = ox.parse(path=folder / self._NQUADS, format=ox.RdfFormat.N_QUADS)
+            ox.serialize(quads, folder / "aqb.trig", ox.RdfFormat.TRIG, prefixes=prefixes)
+            (folder / "context.jsonld").write_bytes(jsonld.context_document(self.iris))
+        finally:
+            jsonld_writer.join()
+            (folder / self._NQUADS).unlink(missing_ok=True)
+        if jsonld_writer.exitcode != 0:
+            raise AqbError(f"writing the JSON-LD dump failed (exit code {jsonld_writer.exitcode})")
 
 
-def write_dumps(folder: Path, parts: Sequence[Part], rows: Iterable[Sequence[str]], iris: Iris) -> None:
-    """Write every dump of ``parts`` (and the CSV ``rows``) into the empty ``folder``."""
-    prefixes = _prefixes(iris)
-    with open(folder / "aqb.nt", "wb") as out:
-        for part in parts:
-            out.write(part.ntriples)
-    ox.serialize(_triples(parts), folder / "aqb.ttl", ox.RdfFormat.TURTLE, prefixes=prefixes)
-    ox.serialize(_quads(parts), folder / "aqb.trig", ox.RdfFormat.TRIG, prefixes=prefixes)
-    (folder / "aqb.jsonld").write_bytes(jsonld.document(_triples(parts), iris))
-    (folder / "context.jsonld").write_bytes(jsonld.context_document(iris))
-    (folder / "aqb.csv").write_bytes(csv_bytes(rows))
+def _write_jsonld(folder: Path, iris: Iris) -> None:
+    with open(folder / "aqb.jsonld", "wb") as out:
+        triples = ox.parse(path=folder / "aqb.nt", format=ox.RdfFormat.N_TRIPLES)
+        jsonld.write_document(triples, out, iris)
 
 
 def publish(out: Path, fill: Callable[[Path], None]) -> None:

@@ -9,10 +9,13 @@ so the document always expands to exactly the graph it was written from.
 
 from __future__ import annotations
 
+import functools
+import io
+import itertools
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -124,6 +127,7 @@ class _Compactor:
         prefix, _, local = curie.partition(":")
         return self.prefixes[prefix] + local if prefix in self.prefixes else curie
 
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one compactor per document
     def curie(self, iri: str) -> str:
         best = max((p for p, ns in self.prefixes.items() if iri.startswith(ns)), default=None,
                    key=lambda p: len(self.prefixes[p]))
@@ -144,18 +148,45 @@ class _Compactor:
             return name, _one([v.value for v in values])
         return self.curie(predicate), _one([self._value(v) for v in values])
 
+    def node(self, subject: Any, triples: Iterable[ox.Triple]) -> dict[str, Any]:
+        """The node object of ``subject`` from its triples."""
+        properties: dict[str, list[Any]] = {}
+        for triple in triples:
+            predicate = triple.predicate.value
+            if predicate in properties:
+                properties[predicate].append(triple.object)
+            else:
+                properties[predicate] = [triple.object]
+        node: dict[str, Any] = {"@id": self.node_id(subject)}
+        types = properties.pop(RDF_TYPE, None)
+        if types:
+            names = [self.classes.get(t.value) or self.curie(t.value) for t in types]
+            node["@type"] = names[0] if len(names) == 1 else sorted(names)
+        for predicate in sorted(properties):
+            values = properties[predicate]
+            if len(values) > 1:
+                values.sort(key=_sort_key)
+            key, value = self.property(predicate, values)
+            node[key] = value
+        return node
+
     @staticmethod
     def _fits(kind: str | None, values: list[Any]) -> bool:
         if kind is None:
             return False
         if kind == "@id":
-            return all(isinstance(v, (ox.NamedNode, ox.BlankNode)) for v in values)
-        if not all(isinstance(v, ox.Literal) for v in values):
-            return False
+            return all(type(v) is not ox.Literal for v in values)
+        for v in values:
+            if type(v) is not ox.Literal:
+                return False
         if kind == "@language":
             languages = [v.language for v in values]
             return all(languages) and len(set(languages)) == len(languages)
-        return all(v.datatype.value == (kind or STRING) for v in values)
+        wanted = kind or STRING
+        for v in values:
+            if v.datatype.value != wanted:
+                return False
+        return True
 
     def _value(self, term: Any) -> Any:
         if isinstance(term, (ox.NamedNode, ox.BlankNode)):
@@ -181,28 +212,33 @@ def _sort_key(term: Any) -> tuple[str, str, str]:
     return ("0", term.value, "")
 
 
-def document(triples: Iterable[ox.Triple], iris: Iris) -> bytes:
-    """A JSON-LD document of ``triples``: one node object per subject, sorted, inline context."""
+def write_document(triples: Iterable[ox.Triple], out: BinaryIO, iris: Iris) -> None:
+    """Write a JSON-LD document of ``triples`` to ``out``, one node object per line.
+
+    The triples of one subject must be adjacent (as in sorted N-Triples, or in the parts of a
+    build, whose subjects are disjoint); only one subject's triples are held at a time.
+    """
     ctx = context(iris)
     compactor = _Compactor(ctx)
-    nodes: dict[Any, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
-    for triple in triples:
-        nodes[triple.subject][triple.predicate.value].append(triple.object)
-    graph = []
-    for subject in sorted(nodes, key=_sort_key):
-        node: dict[str, Any] = {"@id": compactor.node_id(subject)}
-        properties = nodes[subject]
-        types = properties.pop(RDF_TYPE, [])
-        if types:
-            named = sorted(compactor.classes.get(t.value, compactor.curie(t.value)) for t in types)
-            node["@type"] = _one(named)
-        for predicate in sorted(properties):
-            values = sorted(properties[predicate], key=_sort_key)
-            key, value = compactor.property(predicate, values)
-            node[key] = value
-        graph.append(node)
-    body = {"@context": ctx, "@graph": graph}
-    return (json.dumps(body, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    out.write(b'{"@context": ')
+    out.write(json.dumps(ctx, ensure_ascii=False, indent=1).encode("utf-8"))
+    out.write(b',\n"@graph": [')
+    separator = b"\n"
+    for subject, group in itertools.groupby(triples, key=lambda t: t.subject):
+        node = compactor.node(subject, group)
+        out.write(separator)
+        out.write(json.dumps(node, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        separator = b",\n"
+    out.write(b"\n]}\n")
+
+
+def document(triples: Iterable[ox.Triple], iris: Iris) -> bytes:
+    """The JSON-LD document of ``triples`` (in any order), as bytes."""
+    lines = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
+    ordered = ox.parse(b"".join(sorted(set(lines))), format=ox.RdfFormat.N_TRIPLES)
+    buffer = io.BytesIO()
+    write_document(ordered, buffer, iris)
+    return buffer.getvalue()
 
 
 def context_document(iris: Iris) -> bytes:

@@ -27,6 +27,7 @@ _PAGE_FOOTER = re.compile(
     r"|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})\s*$",
     re.IGNORECASE,
 )
+_ODD_SPACE = re.compile("[\u00a0\u202f\u2007\t\f]")
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\t": " ", "\f": " "})
 # Words after which a hyphen at a line end is an ellipsis ("Ausbildungs- und …"), not a break.
 _KEEP_HYPHEN_BEFORE = frozenset({"und", "oder", "bzw", "sowie", "bis", "als"})
@@ -72,10 +73,11 @@ _MARKUP = re.compile(r"[#>*_\u00ad\u200b\ufeff\r]")
 
 def _clean(raw: str, number: int, offset: int) -> Line:
     if not _MARKUP.search(raw):  # the common case: nothing to remove inside the line
-        stripped = raw.translate(_SPACES).strip()
+        spaced = raw.translate(_SPACES) if _ODD_SPACE.search(raw) else raw
+        stripped = spaced.strip()
         if not stripped or _PAGE_FOOTER.match(stripped):
             return Line(number, "", ((0, offset),))
-        lead = len(raw) - len(raw.translate(_SPACES).lstrip())
+        lead = len(spaced) - len(spaced.lstrip())
         return Line(number, stripped, ((0, offset + lead),))
     # Keep runs of characters that are content; each run remembers its source offset.
     keep = [True] * len(raw)

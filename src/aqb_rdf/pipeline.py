@@ -8,6 +8,7 @@ every document is collected first; if there is any, nothing is written.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import multiprocessing
 import os
@@ -21,14 +22,14 @@ from rdflib import Graph, URIRef
 
 from aqb_rdf import catalogue, mapping, resources
 from aqb_rdf.errors import AqbError, DuplicateError
-from aqb_rdf.exports import Part, graph_to_ntriples, publish, write_dumps
+from aqb_rdf.exports import DumpWriter, Part, graph_to_ntriples, publish
 from aqb_rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.mapping import Triple
 from aqb_rdf.model import Zielvereinbarung
 from aqb_rdf.parsing import parse_agreement
 from aqb_rdf.reading import read_document
 from aqb_rdf.reference import Reference
-from aqb_rdf.shacl_core import CoreValidator, Unsupported
+from aqb_rdf.shacl_core import CoreValidator, Index, Unsupported
 from aqb_rdf.validation import (
     ValidationReport,
     Violation,
@@ -69,6 +70,10 @@ class _Item:
     rows: list[tuple[str, ...]]
     bezugsrahmen: list[str]
     triples: int
+
+    def without_data(self) -> _Item:
+        """This item without its triples and rows (all the build keeps once they are written)."""
+        return dataclasses.replace(self, part=Part(self.part.graph, b""), rows=[])
 
 
 @dataclass
@@ -117,13 +122,13 @@ class _Context:
                 self.core = CoreValidator(shapes)
             except Unsupported:
                 self.core = None  # shapes beyond what shacl_core implements: use pySHACL
-        self.context_triples = [*self.ontology, *self.reference_graph]
+        self.context_index = Index([*self.ontology, *self.reference_graph])
 
     def validate(self, triples: list[Triple], extra: Graph) -> tuple[ValidationReport, Graph]:
         """Validate ``triples`` with the context; the graph is for locating violations."""
         data = Graph()
         if self.core is not None:
-            report = self.core.validate(itertools.chain(self.context_triples, extra, triples))
+            report = self.core.validate(itertools.chain(extra, triples), self.context_index)
             if not report.conforms:
                 data.addN((s, p, o, data) for s, p, o in triples)
             return report, data
@@ -329,25 +334,49 @@ def build(
     progress: Progress | None = None,
     engine: str = "core",
 ) -> BuildReport:
-    """Build the dataset of ``sources`` into ``out``; raise BuildFailed listing every problem."""
+    """Build the dataset of ``sources`` into ``out``; raise BuildFailed listing every problem.
+
+    Agreements are written to the staging folder as they arrive (in the sorted order of their
+    paths, so the output is deterministic); the folder replaces ``out`` only if nothing failed.
+    """
+    global _context
     iris = Iris(base)
+    paths = find_documents(sources)
+    _context = _Context(iris, resources.reference(reference_dir), engine)
     report = BuildReport(timings={"parse": 0.0, "map": 0.0, "validate": 0.0, "write": 0.0})
-    items, problems = _collect(
-        sources, iris, reference_dir, workers, progress, report.timings, engine
-    )
-    started = time.perf_counter()
-    parts, reference_problems = _shared_parts(items, iris)
-    problems.extend(reference_problems)
-    if problems:
-        raise BuildFailed(problems)
-    items.sort(key=lambda item: (item.year, item.key))
-    parts.extend(item.part for item in items)
-    rows = [row for item in items for row in item.rows]
-    publish(out, lambda folder: write_dumps(folder, parts, rows, iris))
-    report.timings["write"] = time.perf_counter() - started
-    report.agreements = len(items)
-    report.triples = sum(p.ntriples.count(b"\n") for p in parts)
-    report.agreement_keys = [(item.year, item.key) for item in items]
+
+    def fill(folder: Path) -> None:
+        writer = DumpWriter(folder, iris)
+        problems: list[str] = []
+        seen: list[_Item] = []
+        try:
+            for chunk in _run(paths, workers or os.cpu_count() or 1, progress):
+                problems.extend(chunk.problems)
+                for stage, seconds in chunk.timings.items():
+                    report.timings[stage] += seconds
+                started = time.perf_counter()
+                for item in chunk.items:
+                    if not problems:  # after the first problem, nothing will be published
+                        writer.add(item.part, item.rows)
+                    seen.append(item.without_data())
+                report.timings["write"] += time.perf_counter() - started
+            problems.extend(_duplicates(seen))
+            started = time.perf_counter()
+            shared, reference_problems = _shared_parts(seen, iris)
+            problems.extend(reference_problems)
+            if problems:
+                raise BuildFailed(problems)
+            for part in shared:
+                writer.add(part)
+            writer.finish()
+            report.timings["write"] += time.perf_counter() - started
+        finally:
+            writer.close()
+        report.agreements = len(seen)
+        report.triples = writer.triples
+        report.agreement_keys = sorted((item.year, item.key) for item in seen)
+
+    publish(out, fill)
     return report
 
 

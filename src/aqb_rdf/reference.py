@@ -8,6 +8,7 @@ rows, or a row without a confirmed district key is an error that says so.
 from __future__ import annotations
 
 import csv
+import functools
 import datetime as dt
 import io
 import re
@@ -45,6 +46,21 @@ class Reference:
     def published_regions(self) -> tuple[Gebietskoerperschaft, ...]:
         """Rows with a district key, sorted by key."""
         return tuple(sorted((r for r in self.regions if r.key), key=lambda r: r.key))
+
+    @functools.cached_property
+    def _names(self) -> dict[str, list[Gebietskoerperschaft]]:
+        """Regions by normalised name, and by the part before " am " ("offenbach")."""
+        names: dict[str, list[Gebietskoerperschaft]] = {}
+        for region in self.regions:
+            own = normalise_name(region.name)
+            names.setdefault(own, []).append(region)
+            if " am " in own:
+                names.setdefault(own.split(" am ", 1)[0], []).append(region)
+        return names
+
+    def regions_named(self, name: str) -> list[Gebietskoerperschaft]:
+        """Regions whose normalised name is ``name`` or starts with ``name + " am "``."""
+        return self._names.get(name, [])
 
     def organisation(self, slug: str) -> Organisation:
         for org in self.organisations:
@@ -172,14 +188,6 @@ def split_region_name(text: str) -> tuple[Kreistyp | None, str]:
     return None, name
 
 
-def _matches(region: Gebietskoerperschaft, typ: Kreistyp | None, name: str) -> bool:
-    if typ is not None and region.typ is not typ:
-        return False
-    own = normalise_name(region.name)
-    # "Stadt Frankfurt" names Frankfurt am Main; so a bare "Offenbach" names two.
-    return own == name or own.startswith(name + " am ")
-
-
 def _valid_in(region: Gebietskoerperschaft, year: int) -> bool:
     starts = region.valid_from is None or region.valid_from.year <= year
     ends = region.valid_until is None or region.valid_until.year >= year
@@ -190,7 +198,8 @@ def resolve_region(reference: Reference, text: str, year: int) -> Gebietskoerper
     """The Gebietskörperschaft ``text`` names in ``year``; ResolveError if none or several."""
     text = _ARTICLE.sub("", " ".join(text.split()))
     typ, name = split_region_name(text)
-    candidates = [r for r in reference.regions if _matches(r, typ, name)]
+    # "Stadt Frankfurt" names Frankfurt am Main; so a bare "Offenbach" names two.
+    candidates = [r for r in reference.regions_named(name) if typ is None or r.typ is typ]
     if not candidates:
         raise ResolveError(
             f"unknown Gebietskörperschaft {text!r}: not in the reference table {REGIONS_FILE}"

@@ -53,18 +53,19 @@ class Unsupported(Exception):
 
 
 class Index:
-    """The data graph as dictionaries: out-going and in-coming edges per node."""
+    """The data graph as dictionaries: out-going and in-coming edges per node.
 
-    def __init__(self, triples: Iterable[Triple]) -> None:
+    ``base`` is an index of triples shared by many validations (the ontology and reference
+    data); it is built once and consulted after this index's own triples.
+    """
+
+    def __init__(self, triples: Iterable[Triple], base: Index | None = None) -> None:
+        self.base = base
         self.out: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
         self.into: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
         self.by_predicate: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
-        seen: set[Triple] = set()
-        for triple in triples:
-            if triple in seen:
-                continue
-            seen.add(triple)
-            s, p, o = triple
+        # Repeated triples are harmless: value nodes are made distinct where they are counted.
+        for s, p, o in triples:
             self.out[s][p].append(o)
             self.into[o][p].append(s)
             self.by_predicate[p].append((s, o))
@@ -73,11 +74,24 @@ class Index:
 
     def objects(self, node: Node, predicate: Node) -> list[Node]:
         edges = self.out.get(node)
-        return edges.get(predicate, []) if edges else []
+        own = edges.get(predicate, []) if edges else []
+        if self.base is None:
+            return own
+        shared = self.base.objects(node, predicate)
+        return own + shared if own and shared else own or shared
 
     def subjects(self, node: Node, predicate: Node) -> list[Node]:
         edges = self.into.get(node)
-        return edges.get(predicate, []) if edges else []
+        own = edges.get(predicate, []) if edges else []
+        if self.base is None:
+            return own
+        shared = self.base.subjects(node, predicate)
+        return own + shared if own and shared else own or shared
+
+    def pairs(self, predicate: Node) -> list[tuple[Node, Node]]:
+        """(subject, object) of every triple with ``predicate``."""
+        own = self.by_predicate.get(predicate, [])
+        return own + self.base.pairs(predicate) if self.base is not None else own
 
     def superclasses(self, cls: Node) -> frozenset[Node]:
         """``cls`` and everything it is an rdfs:subClassOf*."""
@@ -98,7 +112,7 @@ class Index:
     def instances(self, cls: Node) -> list[Node]:
         if self._instances is None:
             self._instances = defaultdict(list)
-            for s, t in self.by_predicate.get(RDF.type, []):
+            for s, t in self.pairs(RDF.type):
                 for c in self.superclasses(t):
                     self._instances[c].append(s)
         return self._instances.get(cls, [])
@@ -205,9 +219,9 @@ class CoreValidator:
         for target in g.objects(node, SH.targetNode):
             shape.targets.append(lambda index, t=target: [t])
         for p in g.objects(node, SH.targetSubjectsOf):
-            shape.targets.append(lambda index, p=p: [s for s, _ in index.by_predicate.get(p, [])])
+            shape.targets.append(lambda index, p=p: [s for s, _ in index.pairs(p)])
         for p in g.objects(node, SH.targetObjectsOf):
-            shape.targets.append(lambda index, p=p: [o for _, o in index.by_predicate.get(p, [])])
+            shape.targets.append(lambda index, p=p: [o for _, o in index.pairs(p)])
         self._constraints(shape)
         return shape
 
@@ -309,8 +323,9 @@ class CoreValidator:
     def _conforms(self, index: Index, shape: Shape, focus: Node) -> bool:
         return next(iter(self._results(index, shape, focus)), None) is None
 
-    def validate(self, triples: Iterable[Triple]) -> ValidationReport:
-        index = Index(triples)
+    def validate(self, triples: Iterable[Triple], base: Index | None = None) -> ValidationReport:
+        """Validate ``triples`` (with the pre-built ``base`` index of shared triples)."""
+        index = Index(triples, base)
         violations = [
             violation
             for shape in self.roots
