@@ -1,10 +1,11 @@
-# aqb-rdf: `make run` builds and validates the default dataset, `make test` runs every test.
+# aqb-rdf: `make run` builds and validates the default dataset, `make test` runs the linter,
+# the type checker and every test.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run build test bench clean
+.PHONY: install run build lint test bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +21,11 @@ build: $(STAMP)
 run: build
 	$(BIN)/aqb-rdf summary dist
 
-test: $(STAMP)
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+test: lint
 	$(BIN)/pytest
 
 bench: $(STAMP)

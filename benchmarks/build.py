@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import generate_corpus  # noqa: E402
+from corpus import generate_corpus
 
 TARGET_AGREEMENTS = 10_000
 TARGET_SECONDS = 60.0

@@ -377,8 +377,10 @@ def make_projects(rng: random.Random, count: int) -> tuple[str, ...]:
                 noun,
                 f"{noun} {rng.choice(PROJECT_FIELDS)}",
                 f"{rng.choice(PROJECT_ADJECTIVES)} {rng.choice(PROJECT_FEMININE_NOUNS)}",
-                f"{rng.choice(PROJECT_ADJECTIVES)} {rng.choice(PROJECT_FEMININE_NOUNS)} "
-                f"{place_word(rng)}",
+                (
+                    f"{rng.choice(PROJECT_ADJECTIVES)} {rng.choice(PROJECT_FEMININE_NOUNS)} "
+                    f"{place_word(rng)}"
+                ),
                 f"{noun} für {rng.choice(PROJECT_TARGETS)}",
                 f'{noun} "{rng.choice(PROJECT_MOTTOS)}"',
                 f"{noun} {rng.choice(('I', 'II', 'III'))}",

@@ -230,7 +230,7 @@ def test_query_total_per_year_as_csv(built: Path) -> None:
     assert len(rows) == 1, result.stdout
     assert rows[0]["year"] == "2025"
     assert int(rows[0]["agreements"]) == 2
-    assert Decimal(rows[0]["total"]) == Decimal("2241860")
+    assert Decimal(rows[0]["total"]) == Decimal(2241860)
 
 
 def test_query_total_per_year_as_sparql_json(built: Path) -> None:
@@ -242,7 +242,7 @@ def test_query_total_per_year_as_sparql_json(built: Path) -> None:
     assert binding["year"]["type"] == "literal"
     assert binding["year"]["value"] == "2025"
     assert int(binding["agreements"]["value"]) == 2
-    assert Decimal(binding["total"]["value"]) == Decimal("2241860")
+    assert Decimal(binding["total"]["value"]) == Decimal(2241860)
 
 
 def test_query_region_with_key(built: Path) -> None:

@@ -38,14 +38,18 @@ OFFENBACH = {
                 "Interkulturelle Gruppe",
                 "Coaching von jungen Wohnungssuchenden",
                 "Fallmanagement für Erziehende",
-                "Fallmanagement für Personen mit gesundheitlichen und psychosozialen "
-                "Einschränkungen",
+                (
+                    "Fallmanagement für Personen mit gesundheitlichen und psychosozialen "
+                    "Einschränkungen"
+                ),
             ],
         ),
         (
             4,
-            "Weiterbildungsmaßnahmen für Personal der Landkreise und kreisfreien Städte in der "
-            "fachlichen Verantwortung für Benachteiligte im Kontext der Arbeitsmarktförderung",
+            (
+                "Weiterbildungsmaßnahmen für Personal der Landkreise und kreisfreien Städte in der "
+                "fachlichen Verantwortung für Benachteiligte im Kontext der Arbeitsmarktförderung"
+            ),
             ["Schulungen für Mitarbeiter/innen"],
         ),
     ],
@@ -246,7 +250,7 @@ def test_the_former_ministry_name_is_the_same_organisation() -> None:
     agreement = parse_text(text)
     assert agreement.ministry.value.slug == "hmsi"
     assert agreement.year.value == 2019
-    assert [b.value for b in agreement.bezugsrahmen][0] == "buendnis-fuer-ausbildung-2019-2024"
+    assert agreement.bezugsrahmen[0].value == "buendnis-fuer-ausbildung-2019-2024"
 
 
 def test_an_unknown_ministry_is_refused() -> None:

@@ -11,17 +11,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from test_shapes import (  # type: ignore[import-not-found]
-    FAILING_CASES,
-    VALID_VARIANTS,
-    apply,
-    copy,
-    parse,
-    SHAPES,
-    VALID_AGREEMENT,
-    ONTOLOGY,
-    CONCEPT_SCHEMES,
-)
+from rdflib.term import Node
 
 from aqb_rdf import mapping, resources
 from aqb_rdf.iris import Iris
@@ -30,6 +20,17 @@ from aqb_rdf.parsing import parse_agreement
 from aqb_rdf.reading import read_document
 from aqb_rdf.shacl_core import CoreValidator, Unsupported
 from aqb_rdf.validation import ValidationReport, validate_graph
+from test_shapes import (  # type: ignore[import-not-found]
+    CONCEPT_SCHEMES,
+    FAILING_CASES,
+    ONTOLOGY,
+    SHAPES,
+    VALID_AGREEMENT,
+    VALID_VARIANTS,
+    apply,
+    copy,
+    parse,
+)
 
 SHAPES_GRAPH = parse(SHAPES)
 CORE = CoreValidator(SHAPES_GRAPH)
@@ -115,4 +116,22 @@ def test_unsupported_features_are_refused_not_skipped() -> None:
     shape = next(iter(shapes.subjects(SH.targetClass, None)))
     shapes.add((shape, SH.closed, Literal(True)))
     with pytest.raises(Unsupported, match="closed"):
+        CoreValidator(shapes)
+
+
+@pytest.mark.parametrize(
+    ("predicate", "value", "message"),
+    [
+        (SH.closed, Literal(True), "closed"),
+        (SH.nodeKind, SH.Thing, "nodeKind"),
+        (SH.flags, Literal("s"), "flags"),
+    ],
+)
+def test_features_beyond_the_implemented_ones_are_refused(
+    predicate: URIRef, value: Node, message: str
+) -> None:
+    shapes = copy(SHAPES_GRAPH)
+    shape = next(iter(shapes.subjects(SH.pattern, None)))
+    shapes.add((shape, predicate, value))
+    with pytest.raises(Unsupported, match=message):
         CoreValidator(shapes)

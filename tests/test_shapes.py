@@ -1989,7 +1989,7 @@ def test_massnahmenarten_scheme() -> None:
 
 def test_rechtskreise_scheme() -> None:
     scheme = parse(CONCEPT_SCHEMES[1])
-    romans = "i ii iii iv v vi vii viii ix x xi xii xiv".split()
+    romans = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiv"]
     expected = {RK[f"sgb-{r}"] for r in romans} | {RK.asylblg}
     assert set(scheme.subjects(RDF.type, AQB.Rechtskreis)) == expected
     assert scheme.value(RK["sgb-ii"], SKOS.notation) == Literal("SGB II")

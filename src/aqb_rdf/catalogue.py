@@ -47,7 +47,9 @@ def classify_massnahmenart(title: str) -> Massnahmenart | None:
 
 
 # Legal spheres: the books of the Sozialgesetzbuch, and the Asylbewerberleistungsgesetz.
-SGB_BOOKS = ("I II III IV V VI VII VIII IX X XI XII XIII XIV").split()
+SGB_BOOKS = [
+    "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV"
+]
 SGB_TITLES: dict[str, tuple[str, str]] = {
     "II": ("Bürgergeld, Grundsicherung für Arbeitsuchende", "Basic income support for jobseekers"),
     "III": ("Arbeitsförderung", "Employment promotion"),

@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -51,12 +51,12 @@ def reports_errors(command: F) -> F:
         except KeyboardInterrupt:
             click.echo("aqb-rdf: interrupted; nothing was written", err=True)
             sys.exit(130)
-        except Exception as error:  # noqa: BLE001 - the last line of defence, see module doc
+        except Exception as error:  # the last line of defence, see module doc
             if os.environ.get("AQB_DEBUG"):
                 raise
             _fail([f"internal error ({type(error).__name__}: {error}); set AQB_DEBUG=1 and report it"])
 
-    return wrapper  # type: ignore[return-value]
+    return cast(F, wrapper)  # functools.wraps keeps the signature, which mypy cannot see
 
 
 def _base(_ctx: click.Context, _param: click.Parameter, value: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import io
 import multiprocessing
 import os
 import shutil
@@ -19,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
 
 from aqb_rdf import jsonld
 from aqb_rdf.errors import AqbError
@@ -52,11 +52,12 @@ class Part:
 
 
 @functools.lru_cache(maxsize=65536)
-def _term(term: URIRef | BNode | Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+def _term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
+    assert isinstance(term, Literal), term  # the only other kind of term in an RDF graph
     if term.language:
         return ox.Literal(str(term), language=term.language)
     if term.datatype:
@@ -64,10 +65,17 @@ def _term(term: URIRef | BNode | Literal) -> ox.NamedNode | ox.BlankNode | ox.Li
     return ox.Literal(str(term))
 
 
-def graph_to_ntriples(graph: Iterable[tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal]]) -> bytes:
+def graph_to_ntriples(graph: Iterable[tuple[Node, Node, Node]]) -> bytes:
     """Sorted canonical N-Triples of ``graph`` (a graph or any iterable of triples)."""
-    triples = (ox.Triple(_term(s), _term(p), _term(o)) for s, p, o in graph)  # type: ignore[arg-type]
-    lines = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
+    # rdflib types a graph's terms as Node, and so _term's result is any term; in RDF the subject
+    # is an IRI or a blank node and the predicate an IRI, as ox.Triple requires.
+    triples = (
+        ox.Triple(_term(s), _term(p), _term(o))  # type: ignore[arg-type]
+        for s, p, o in graph
+    )
+    ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    assert ntriples is not None  # without an output file, serialize returns the bytes
+    lines = ntriples.splitlines(keepends=True)
     return b"".join(sorted(set(lines)))
 
 

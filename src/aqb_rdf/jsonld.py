@@ -13,7 +13,6 @@ import functools
 import io
 import itertools
 import json
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, BinaryIO
 
@@ -69,11 +68,11 @@ _AQB_TERMS: dict[str, str] = {
     "medientyp": "",
     "sha256": "",
 }
-_CLASSES = (
-    "Zielvereinbarung Ministerium Regierungspraesidium Gebietskoerperschaft Landkreis "
-    "KreisfreieStadt Budget Massnahmenart Massnahmenbereich Projekt Unterzeichnung Rechtskreis "
-    "Bezugsrahmen Fundstelle Quelldokument"
-).split()
+_CLASSES = [
+    "Zielvereinbarung", "Ministerium", "Regierungspraesidium", "Gebietskoerperschaft", "Landkreis",
+    "KreisfreieStadt", "Budget", "Massnahmenart", "Massnahmenbereich", "Projekt", "Unterzeichnung",
+    "Rechtskreis", "Bezugsrahmen", "Fundstelle", "Quelldokument",
+]
 _OTHER_TERMS: dict[str, tuple[str, str]] = {
     "label": ("rdfs:label", "@language"),
     "altLabel": ("skos:altLabel", "@language"),
@@ -139,7 +138,7 @@ class _Compactor:
         return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
 
     def property(self, predicate: str, values: list[Any]) -> tuple[str, Any]:
-        name, kind = self.terms.get(predicate, ("", None))  # type: ignore[assignment]
+        name, kind = self.terms.get(predicate, ("", None))
         if name and self._fits(kind, values):
             if kind == "@language":
                 return name, {v.language: v.value for v in values}
@@ -234,7 +233,9 @@ def write_document(triples: Iterable[ox.Triple], out: BinaryIO, iris: Iris) -> N
 
 def document(triples: Iterable[ox.Triple], iris: Iris) -> bytes:
     """The JSON-LD document of ``triples`` (in any order), as bytes."""
-    lines = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
+    ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    assert ntriples is not None  # without an output file, serialize returns the bytes
+    lines = ntriples.splitlines(keepends=True)
     ordered = ox.parse(b"".join(sorted(set(lines))), format=ox.RdfFormat.N_TRIPLES)
     buffer = io.BytesIO()
     write_document(ordered, buffer, iris)

@@ -124,7 +124,8 @@ class _Parser:
     # -- title block -------------------------------------------------------------------------
 
     def _year(self, header: str) -> Located[int]:
-        match = _YEAR.search(header, _TITLE.search(header).end() if _TITLE.search(header) else 0)
+        title = _TITLE.search(header)
+        match = _YEAR.search(header, title.end() if title else 0)
         if match:
             return Located(int(match.group()), self.located(match))
         budget = _BUDGET_YEAR.search(self.text)
@@ -175,9 +176,9 @@ class _Parser:
                 return Located(parse_amount(token), span)
             except ValueError as error:
                 raise self.fail(f"malformed amount {token!r} ({error})", span) from None
-        anchor = _AMOUNT_ANCHOR.search(self.text) or re.search(r"Haushaltsmittel", self.text)
-        span = self.flow.span(anchor.start(), anchor.end()) if anchor else None
-        raise self.fail("no budget: no amount in euros after 'in Höhe von'", span)
+        near = _AMOUNT_ANCHOR.search(self.text) or re.search(r"Haushaltsmittel", self.text)
+        where = self.flow.span(near.start(), near.end()) if near else None
+        raise self.fail("no budget: no amount in euros after 'in Höhe von'", where)
 
     # -- § 5: Maßnahmenarten and projects -----------------------------------------------------
 

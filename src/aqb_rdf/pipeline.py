@@ -211,14 +211,15 @@ def _locate(
             if line is None:
                 fundstelle = next(iter(graph.subjects(aqb.belegt, focus)), None)
                 line = graph.value(fundstelle, aqb.zeileVon) if fundstelle else None
-            return agreement.source.path, int(line) if line is not None else 1  # type: ignore[arg-type]
+            # aqb:zeileVon is an xsd:integer literal: int() of its lexical form.
+            return agreement.source.path, int(str(line)) if line is not None else 1
     return "", 0
 
 
 def _item(agreement: Zielvereinbarung, triples: list[Triple], iris: Iris) -> _Item:
     year, region = agreement.year.value, agreement.region.value
     a = iris.agreement(year, region.key)
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (
             str(year),
             region.key,
@@ -301,7 +302,7 @@ def _collect(
     items: list[_Item] = []
     for chunk in _run(paths, workers or os.cpu_count() or 1, progress):
         problems.extend(chunk.problems)
-        items.extend(chunk.items)
+        items.extend(item.without_data() for item in chunk.items)  # nothing is written
         for stage, seconds in chunk.timings.items():
             timings[stage] = timings.get(stage, 0.0) + seconds
     problems.extend(_duplicates(items))

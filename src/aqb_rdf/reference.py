@@ -8,8 +8,8 @@ rows, or a row without a confirmed district key is an error that says so.
 from __future__ import annotations
 
 import csv
-import functools
 import datetime as dt
+import functools
 import io
 import re
 import unicodedata

@@ -11,8 +11,9 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
+from rdflib.term import Node
 
 from aqb_rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.reference import ORGANISATIONS_FILE, REGIONS_FILE, Reference, load_reference
@@ -40,7 +41,7 @@ def rebase(graph: Graph, iris: Iris) -> Graph:
         return graph
     moved = Graph()
 
-    def move(term: URIRef | BNode | Literal) -> URIRef | BNode | Literal:
+    def move(term: Node) -> Node:
         if isinstance(term, URIRef):
             return URIRef(iris.rebase(term))
         if isinstance(term, Literal) and DEFAULT_BASE in term:
@@ -50,7 +51,7 @@ def rebase(graph: Graph, iris: Iris) -> Graph:
         return term
 
     for s, p, o in graph:
-        moved.add((move(s), move(p), move(o)))  # type: ignore[arg-type]
+        moved.add((move(s), move(p), move(o)))
     return moved
 
 

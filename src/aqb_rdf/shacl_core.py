@@ -38,13 +38,14 @@ from aqb_rdf.validation import ValidationReport, Violation
 Triple = tuple[Node, Node, Node]
 _PARAMETERS = {
     SH[name]
-    for name in (
-        "class datatype nodeKind minCount maxCount minInclusive maxInclusive minExclusive "
-        "maxExclusive minLength maxLength pattern flags languageIn uniqueLang equals lessThan "
-        "lessThanOrEquals not or node property in hasValue deactivated path targetClass "
-        "targetNode targetSubjectsOf targetObjectsOf message name description severity order "
-        "group defaultValue"
-    ).split()
+    for name in [
+        "class", "datatype", "nodeKind", "minCount", "maxCount", "minInclusive", "maxInclusive",
+        "minExclusive", "maxExclusive", "minLength", "maxLength", "pattern", "flags", "languageIn",
+        "uniqueLang", "equals", "lessThan", "lessThanOrEquals", "not", "or", "node", "property",
+        "in", "hasValue", "deactivated", "path", "targetClass", "targetNode", "targetSubjectsOf",
+        "targetObjectsOf", "message", "name", "description", "severity", "order", "group",
+        "defaultValue",
+    ]
 }
 
 
@@ -119,6 +120,12 @@ class Index:
 
 
 Path = Callable[[Index, Node], list[Node]]
+Target = Callable[[Index], list[Node]]
+# A constraint component: (index, focus node, value nodes) -> the value nodes that violate it,
+# or [None] when the focus node as a whole does (sh:minCount, sh:hasValue, ...).
+Check = Callable[[Index, Node, list[Node]], list[Node | None]]
+# A test of one value node: (index, focus node, value node) -> whether it conforms.
+ValueTest = Callable[[Index, Node, Node], bool]
 
 
 @dataclass
@@ -126,8 +133,9 @@ class Shape:
     node: Node
     path: Path | None
     path_text: str
-    constraints: list[tuple[str, Callable[..., list[Node | None]]]] = field(default_factory=list)
-    targets: list[Callable[[Index], list[Node]]] = field(default_factory=list)
+    # (component, check), or ("property", the nested property shape) for sh:property.
+    constraints: list[tuple[str, Check | Shape]] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
     messages: tuple[str, str] = ("", "")
     severity: str = "Violation"
 
@@ -202,9 +210,13 @@ class CoreValidator:
         if node in self._compiled:
             return self._compiled[node]
         g = self.shapes
-        unknown = {p for p in g.predicates(node, None) if p.startswith(str(SH)) and p not in _PARAMETERS}
+        unknown = {
+            p
+            for p in g.predicates(node, None)
+            if str(p).startswith(str(SH)) and p not in _PARAMETERS
+        }
         if unknown:
-            raise Unsupported(f"{node}: {', '.join(sorted(unknown))}")
+            raise Unsupported(f"{node}: {', '.join(sorted(str(p) for p in unknown))}")
         path_node = g.value(node, SH.path)
         path, path_text = _compile_path(g, path_node) if path_node is not None else (None, "")
         messages = {m.language: str(m) for m in g.objects(node, SH.message) if isinstance(m, Literal)}
@@ -215,35 +227,45 @@ class CoreValidator:
         if g.value(node, SH.deactivated) == Literal(True):
             return shape
         for cls in g.objects(node, SH.targetClass):
-            shape.targets.append(lambda index, c=cls: index.instances(c))
+            shape.targets.append(_instances_of(cls))
         for target in g.objects(node, SH.targetNode):
-            shape.targets.append(lambda index, t=target: [t])
+            shape.targets.append(_just(target))
         for p in g.objects(node, SH.targetSubjectsOf):
-            shape.targets.append(lambda index, p=p: [s for s, _ in index.pairs(p)])
+            shape.targets.append(_subjects_of(p))
         for p in g.objects(node, SH.targetObjectsOf):
-            shape.targets.append(lambda index, p=p: [o for _, o in index.pairs(p)])
+            shape.targets.append(_objects_of(p))
         self._constraints(shape)
         return shape
 
-    def _constraints(self, shape: Shape) -> None:  # noqa: C901 - one branch per component
+    def _constraints(self, shape: Shape) -> None:
         g, node, add = self.shapes, shape.node, shape.constraints.append
 
-        def each(test: Callable[[Index, Node, Node], bool]) -> Callable[..., list[Node | None]]:
+        def each(test: ValueTest) -> Check:
             return lambda index, focus, values: [v for v in values if not test(index, focus, v)]
 
+        def conforms_to(nested: Shape) -> ValueTest:
+            return lambda index, focus, value: self._conforms(index, nested, value)
+
+        def violates(nested: Shape) -> ValueTest:
+            return lambda index, focus, value: not self._conforms(index, nested, value)
+
+        def conforms_to_any(options: list[Shape]) -> ValueTest:
+            return lambda index, focus, value: any(self._conforms(index, s, value) for s in options)
+
         for cls in g.objects(node, SH["class"]):
-            add(("ClassConstraintComponent", each(lambda i, f, v, c=cls: i.is_instance(v, c))))
+            add(("ClassConstraintComponent", each(_instance_of(cls))))
         for dt in g.objects(node, SH.datatype):
-            add(("DatatypeConstraintComponent", each(lambda i, f, v, d=dt: _well_typed(v, d))))
+            add(("DatatypeConstraintComponent", each(_datatype(dt))))
         for kind in g.objects(node, SH.nodeKind):
-            add(("NodeKindConstraintComponent", each(lambda i, f, v, k=kind: _NODE_KINDS[k](v))))
+            if kind not in _NODE_KINDS:
+                raise Unsupported(f"{node}: sh:nodeKind {kind}")
+            add(("NodeKindConstraintComponent", each(_node_kind(kind))))
+        # The counts and lengths are xsd:integer literals: int() of their lexical form.
         for n in g.objects(node, SH.minCount):
-            add(("MinCountConstraintComponent",
-                 lambda i, f, vs, n=int(n): [None] if len(vs) < n else []))  # type: ignore[arg-type]
+            add(("MinCountConstraintComponent", _min_count(int(str(n)))))
         for n in g.objects(node, SH.maxCount):
-            add(("MaxCountConstraintComponent",
-                 lambda i, f, vs, n=int(n): [None] if len(vs) > n else []))  # type: ignore[arg-type]
-        bounds = (
+            add(("MaxCountConstraintComponent", _max_count(int(str(n)))))
+        bounds: tuple[tuple[str, Callable[[Node, Node], bool]], ...] = (
             ("minInclusive", lambda v, b: _ordered(b, v, False)),
             ("maxInclusive", lambda v, b: _ordered(v, b, False)),
             ("minExclusive", lambda v, b: _ordered(b, v, True)),
@@ -252,31 +274,27 @@ class CoreValidator:
         for name, test in bounds:
             for bound in g.objects(node, SH[name]):
                 component = name[0].upper() + name[1:] + "ConstraintComponent"
-                add((component, each(lambda i, f, v, b=bound, t=test: t(v, b))))
+                add((component, each(_within(test, bound))))
         for n in g.objects(node, SH.minLength):
-            add(("MinLengthConstraintComponent",
-                 each(lambda i, f, v, n=int(n): not isinstance(v, BNode) and len(str(v)) >= n)))  # type: ignore[arg-type]
+            add(("MinLengthConstraintComponent", each(_min_length(int(str(n))))))
         for n in g.objects(node, SH.maxLength):
-            add(("MaxLengthConstraintComponent",
-                 each(lambda i, f, v, n=int(n): not isinstance(v, BNode) and len(str(v)) <= n)))  # type: ignore[arg-type]
+            add(("MaxLengthConstraintComponent", each(_max_length(int(str(n))))))
         for pattern in g.objects(node, SH.pattern):
             flags = str(g.value(node, SH.flags) or "")
+            if flags not in ("", "i"):
+                raise Unsupported(f"{node}: sh:flags {flags!r}")
             regex = re.compile(str(pattern), re.IGNORECASE if "i" in flags else 0)
-            add(("PatternConstraintComponent",
-                 each(lambda i, f, v, r=regex: not isinstance(v, BNode) and bool(r.search(str(v))))))
+            add(("PatternConstraintComponent", each(_matches(regex))))
         for languages in g.objects(node, SH.languageIn):
             wanted = [str(x) for x in Collection(g, languages)]
-            add(("LanguageInConstraintComponent", each(
-                lambda i, f, v, w=wanted: isinstance(v, Literal) and bool(v.language)
-                and any(_lang_matches(v.language, x) for x in w))))
+            add(("LanguageInConstraintComponent", each(_language_in(wanted))))
         if g.value(node, SH.uniqueLang) == Literal(True):
             add(("UniqueLangConstraintComponent", _unique_lang))
         for members in g.objects(node, SH["in"]):
             allowed = set(Collection(g, members))
-            add(("InConstraintComponent", each(lambda i, f, v, a=allowed: v in a)))
+            add(("InConstraintComponent", each(_member_of(allowed))))
         for value in g.objects(node, SH.hasValue):
-            add(("HasValueConstraintComponent",
-                 lambda i, f, vs, x=value: [] if x in vs else [None]))
+            add(("HasValueConstraintComponent", _has_value(value)))
         for other in g.objects(node, SH.equals):
             add(("EqualsConstraintComponent", _equals(other)))
         for other in g.objects(node, SH.lessThan):
@@ -284,18 +302,14 @@ class CoreValidator:
         for other in g.objects(node, SH.lessThanOrEquals):
             add(("LessThanOrEqualsConstraintComponent", _compare(other, strict=False)))
         for inner in g.objects(node, SH["not"]):
-            nested = self._shape(inner)
-            add(("NotConstraintComponent", each(lambda i, f, v, s=nested: not self._conforms(i, s, v))))
+            add(("NotConstraintComponent", each(violates(self._shape(inner)))))
         for alternatives in g.objects(node, SH["or"]):
             options = [self._shape(x) for x in Collection(g, alternatives)]
-            add(("OrConstraintComponent",
-                 each(lambda i, f, v, o=options: any(self._conforms(i, s, v) for s in o))))
+            add(("OrConstraintComponent", each(conforms_to_any(options))))
         for inner in g.objects(node, SH.node):
-            nested = self._shape(inner)
-            add(("NodeConstraintComponent", each(lambda i, f, v, s=nested: self._conforms(i, s, v))))
+            add(("NodeConstraintComponent", each(conforms_to(self._shape(inner)))))
         for prop in g.objects(node, SH.property):
-            nested = self._shape(prop)
-            shape.constraints.append(("property", lambda i, f, vs, s=nested: [s]))  # type: ignore[list-item]
+            add(("property", self._shape(prop)))
 
     # -- evaluating -------------------------------------------------------------------------
 
@@ -304,19 +318,18 @@ class CoreValidator:
         if shape.path:
             values = list(dict.fromkeys(values))
         for component, check in shape.constraints:
-            if component == "property":
-                for nested in check(index, focus, values):
-                    for value in values:
-                        yield from self._results(index, nested, value)  # type: ignore[arg-type]
+            if isinstance(check, Shape):  # sh:property
+                for value in values:
+                    yield from self._results(index, check, value)
                 continue
-            for value in check(index, focus, values):
+            for failed in check(index, focus, values):
                 yield Violation(
                     focus=str(focus),
                     path=shape.path_text,
                     message_en=shape.messages[0],
                     message_de=shape.messages[1],
                     component=component,
-                    value="" if value is None else str(value),
+                    value="" if failed is None else str(failed),
                     severity=shape.severity,
                 )
 
@@ -351,7 +364,7 @@ def _equals(other: Node) -> Callable[[Index, Node, list[Node]], list[Node | None
     def check(index: Index, focus: Node, values: list[Node]) -> list[Node | None]:
         theirs = set(index.objects(focus, other))
         mine = set(values)
-        return sorted(mine ^ theirs, key=str)  # type: ignore[return-value]
+        return sorted(mine ^ theirs, key=str)
 
     return check
 
@@ -362,3 +375,78 @@ def _compare(other: Node, strict: bool) -> Callable[[Index, Node, list[Node]], l
         return [v for v in values for b in bounds if not _ordered(v, b, strict)]
 
     return check
+
+
+# -- targets and constraints, built from one parameter each --------------------------------------
+
+
+def _instances_of(cls: Node) -> Target:
+    return lambda index: index.instances(cls)
+
+
+def _just(node: Node) -> Target:
+    return lambda index: [node]
+
+
+def _subjects_of(predicate: Node) -> Target:
+    return lambda index: [s for s, _ in index.pairs(predicate)]
+
+
+def _objects_of(predicate: Node) -> Target:
+    return lambda index: [o for _, o in index.pairs(predicate)]
+
+
+def _instance_of(cls: Node) -> ValueTest:
+    return lambda index, focus, value: index.is_instance(value, cls)
+
+
+def _datatype(datatype: Node) -> ValueTest:
+    return lambda index, focus, value: _well_typed(value, datatype)
+
+
+def _node_kind(kind: Node) -> ValueTest:
+    return lambda index, focus, value: _NODE_KINDS[kind](value)
+
+
+def _min_count(n: int) -> Check:
+    return lambda index, focus, values: [None] if len(values) < n else []
+
+
+def _max_count(n: int) -> Check:
+    return lambda index, focus, values: [None] if len(values) > n else []
+
+
+def _within(test: Callable[[Node, Node], bool], bound: Node) -> ValueTest:
+    return lambda index, focus, value: test(value, bound)
+
+
+def _min_length(n: int) -> ValueTest:
+    return lambda index, focus, value: not isinstance(value, BNode) and len(str(value)) >= n
+
+
+def _max_length(n: int) -> ValueTest:
+    return lambda index, focus, value: not isinstance(value, BNode) and len(str(value)) <= n
+
+
+def _matches(regex: re.Pattern[str]) -> ValueTest:
+    return lambda index, focus, value: (
+        not isinstance(value, BNode) and bool(regex.search(str(value)))
+    )
+
+
+def _language_in(wanted: list[str]) -> ValueTest:
+    def test(index: Index, focus: Node, value: Node) -> bool:
+        if not isinstance(value, Literal) or not value.language:
+            return False
+        language = value.language
+        return any(_lang_matches(language, x) for x in wanted)
+
+    return test
+
+
+def _member_of(allowed: set[Node]) -> ValueTest:
+    return lambda index, focus, value: value in allowed
+
+
+def _has_value(value: Node) -> Check:
+    return lambda index, focus, values: [] if value in values else [None]

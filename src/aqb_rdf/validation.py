@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pyshacl
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from aqb_rdf.namespaces import SH
 
@@ -42,7 +43,7 @@ class ValidationReport:
     text: str
 
 
-def _message(report: Graph, result: URIRef, language: str) -> str:
+def _message(report: Graph, result: Node, language: str) -> str:
     for message in report.objects(result, SH.resultMessage):
         if isinstance(message, Literal) and message.language == language:
             return str(message)
@@ -50,7 +51,7 @@ def _message(report: Graph, result: URIRef, language: str) -> str:
     return fallback[0] if fallback and language == "en" else ""
 
 
-def _path_text(report: Graph, result: URIRef) -> str:
+def _path_text(report: Graph, result: Node) -> str:
     path = report.value(result, SH.resultPath)
     if path is None:
         return ""
@@ -86,6 +87,7 @@ def targeted_property_shapes(shapes: Graph) -> Graph:
 
 def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:
     """Validate ``data`` against ``shapes`` (SHACL Core, no inference); ``data`` is not copied."""
+    report_graph: Graph  # pySHACL's validate() is not annotated
     conforms, report_graph, text = pyshacl.validate(
         data, shacl_graph=shapes, inference="none", advanced=False, inplace=True
     )
@@ -95,9 +97,9 @@ def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:
         violations.append(
             Violation(
                 focus=str(report_graph.value(result, SH.focusNode)),
-                path=_path_text(report_graph, result),  # type: ignore[arg-type]
-                message_en=_message(report_graph, result, "en"),  # type: ignore[arg-type]
-                message_de=_message(report_graph, result, "de"),  # type: ignore[arg-type]
+                path=_path_text(report_graph, result),
+                message_en=_message(report_graph, result, "en"),
+                message_de=_message(report_graph, result, "de"),
                 component=component.rsplit("#", 1)[-1],
                 value=str(report_graph.value(result, SH.value) or ""),
                 severity=str(report_graph.value(result, SH.resultSeverity) or "").rsplit("#")[-1],
