@@ -1,15 +1,14 @@
-"""The build: documents → parsed agreements → graphs → SHACL-validated dataset → dumps.
+"""The build: documents → validated agreements → dumps, and the check without writing.
 
-``build`` runs read, parse, map and validate in worker processes, a chunk of documents at a
-time (SHACL validation runs per chunk, with the reference data and ontology the chunk points
-to, so its cost grows linearly), then writes the dumps in the main process. Every problem of
-every document is collected first; if there is any, nothing is written.
+``build`` hands chunks of documents to one worker process per core (``processing``), writes
+each chunk's agreements into a staging folder as it arrives — in the sorted order of the
+documents' paths, so the output is deterministic — and swaps the folder in only if no
+document had a problem; ``check`` does the same work and writes nothing. Every problem of
+every document is reported, one line each.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import itertools
 import multiprocessing
 import os
 import time
@@ -18,24 +17,16 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
-from aqb_rdf import catalogue, mapping, resources
+from aqb_rdf import mapping, resources
 from aqb_rdf.errors import AqbError, DuplicateError
 from aqb_rdf.exports import DumpWriter, Part, graph_to_ntriples, publish
 from aqb_rdf.iris import DEFAULT_BASE, Iris
-from aqb_rdf.mapping import Triple
-from aqb_rdf.model import Zielvereinbarung
-from aqb_rdf.parsing import parse_agreement
-from aqb_rdf.reading import read_document
-from aqb_rdf.reference import Reference
-from aqb_rdf.shacl_core import CoreValidator, Index, Unsupported
-from aqb_rdf.validation import (
-    ValidationReport,
-    Violation,
-    targeted_property_shapes,
-    validate_graph,
-)
+from aqb_rdf.processing import ENGINES, Chunk, Context, Item, process_chunk, use_context
+from aqb_rdf.validation import validate_graph
+
+__all__ = ["ENGINES", "BuildFailed", "BuildReport", "CheckReport", "build", "check", "find_documents"]
 
 DOCUMENT_SUFFIXES = (".md", ".txt", ".pdf")
 CHUNK = 100
@@ -59,30 +50,6 @@ class BuildReport:
     agreement_keys: list[tuple[int, str]] = field(default_factory=list)
 
 
-@dataclass
-class _Item:
-    path: str
-    label: str
-    year: int
-    key: str
-    region_line: int
-    part: Part
-    rows: list[tuple[str, ...]]
-    bezugsrahmen: list[str]
-    triples: int
-
-    def without_data(self) -> _Item:
-        """This item without its triples and rows (all the build keeps once they are written)."""
-        return dataclasses.replace(self, part=Part(self.part.graph, b""), rows=[])
-
-
-@dataclass
-class _Chunk:
-    items: list[_Item] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-
-
 def find_documents(sources: Sequence[Path]) -> list[Path]:
     """Agreement documents in ``sources`` (files, or folders searched recursively), sorted."""
     found: list[Path] = []
@@ -102,175 +69,39 @@ def find_documents(sources: Sequence[Path]) -> list[Path]:
     return sorted(set(found))
 
 
-ENGINES = ("core", "pyshacl")
-"""SHACL engines: ``core`` (shacl_core, fast) or ``pyshacl`` (the reference)."""
-
-
-class _Context:
-    """What every worker needs, built once per build (inherited by forked workers)."""
-
-    def __init__(self, iris: Iris, reference: Reference, engine: str) -> None:
-        self.iris = iris
-        self.reference = reference
-        self.ontology = resources.ontology_graph(iris)
-        shapes = resources.shapes_graph(iris)
-        self.shapes = targeted_property_shapes(shapes)
-        self.reference_graph = mapping.reference_to_graph(reference, iris)
-        self.core: CoreValidator | None = None
-        if engine == "core":
-            try:
-                self.core = CoreValidator(shapes)
-            except Unsupported:
-                self.core = None  # shapes beyond what shacl_core implements: use pySHACL
-        self.context_index = Index([*self.ontology, *self.reference_graph])
-
-    def validate(self, triples: list[Triple], extra: Graph) -> tuple[ValidationReport, Graph]:
-        """Validate ``triples`` with the context; the graph is for locating violations."""
-        data = Graph()
-        if self.core is not None:
-            report = self.core.validate(itertools.chain(extra, triples), self.context_index)
-            if not report.conforms:
-                data.addN((s, p, o, data) for s, p, o in triples)
-            return report, data
-        for graph in (self.ontology, self.reference_graph, extra):
-            data.addN((s, p, o, data) for s, p, o in graph)
-        data.addN((s, p, o, data) for s, p, o in triples)
-        return validate_graph(data, self.shapes), data
-
-
-_context: _Context | None = None
-
-
-def _process(paths: Sequence[str]) -> _Chunk:
-    """Read, parse, map and validate one chunk of documents (runs in a worker)."""
-    assert _context is not None
-    ctx = _context
-    chunk = _Chunk(timings={"parse": 0.0, "map": 0.0, "validate": 0.0})
-    parsed: list[tuple[Zielvereinbarung, list[Triple]]] = []
-    for path in paths:
-        started = time.perf_counter()
-        try:
-            agreement = parse_agreement(read_document(Path(path)), ctx.reference)
-        except AqbError as error:
-            chunk.problems.append(str(error))
-            continue
-        finally:
-            chunk.timings["parse"] += time.perf_counter() - started
-        started = time.perf_counter()
-        parsed.append((agreement, mapping.agreement_triples(agreement, ctx.iris)))
-        chunk.timings["map"] += time.perf_counter() - started
-    # Two documents for one region and year mint the same IRIs: validate them apart, so that
-    # the duplicate is reported as such, not as the cardinality violations of their union.
-    batches: list[list[tuple[Zielvereinbarung, list[Triple]]]] = [[]]
-    seen: set[tuple[int, str]] = set()
-    for entry in parsed:
-        key = (entry[0].year.value, entry[0].region.value.key)
-        if key in seen:
-            batches.append([entry])
-        else:
-            seen.add(key)
-            batches[0].append(entry)
-    for batch in batches:
-        if batch:
-            _validate(batch, chunk, ctx)
-    return chunk
-
-
-def _validate(
-    parsed: list[tuple[Zielvereinbarung, list[Triple]]], chunk: _Chunk, ctx: _Context
-) -> None:
-    """Validate agreements together with the context they point to; add items or problems."""
-    started = time.perf_counter()
-    slugs = sorted({b.value for a, _ in parsed for b in a.bezugsrahmen})
-    triples = [t for _, agreement_triples in parsed for t in agreement_triples]
-    report, data = ctx.validate(triples, mapping.bezugsrahmen_to_graph(slugs, ctx.iris))
-    chunk.timings["validate"] += time.perf_counter() - started
-    failing: set[str] = set()
-    for violation in report.violations:
-        path, line = _locate(violation, parsed, data, ctx.iris)
-        failing.add(path)
-        where = f"{path}:{line}: " if path else ""
-        chunk.problems.append(f"{where}SHACL: {violation.describe()}")
-    started = time.perf_counter()
-    for agreement, triples in parsed:
-        if agreement.source.path not in failing:
-            chunk.items.append(_item(agreement, triples, ctx.iris))
-    chunk.timings["map"] += time.perf_counter() - started
-
-
-def _locate(
-    violation: Violation, parsed: list[tuple[Zielvereinbarung, list[Triple]]], graph: Graph, iris: Iris
-) -> tuple[str, int]:
-    """The file and line a violation concerns, the line taken from the nearest Fundstelle."""
-    aqb = iris.aqb
-    for agreement, _ in parsed:
-        a = str(iris.agreement(agreement.year.value, agreement.region.value.key))
-        if violation.focus == a or violation.focus.startswith(a + "/"):
-            focus = URIRef(violation.focus)
-            line = graph.value(focus, aqb.zeileVon)
-            if line is None:
-                fundstelle = next(iter(graph.subjects(aqb.belegt, focus)), None)
-                line = graph.value(fundstelle, aqb.zeileVon) if fundstelle else None
-            # aqb:zeileVon is an xsd:integer literal: int() of its lexical form.
-            return agreement.source.path, int(str(line)) if line is not None else 1
-    return "", 0
-
-
-def _item(agreement: Zielvereinbarung, triples: list[Triple], iris: Iris) -> _Item:
-    year, region = agreement.year.value, agreement.region.value
-    a = iris.agreement(year, region.key)
-    rows: list[tuple[str, ...]] = [
-        (
-            str(year),
-            region.key,
-            region.display_name,
-            str(bereich.art.value),
-            catalogue.MASSNAHMENART_LABELS[bereich.art][0],
-            str(position),
-            projekt.title,
-            str(agreement.budget.value),
-            str(a),
-            str(iris.projekt(a, bereich.art.value, position)),
-        )
-        for bereich in agreement.massnahmenbereiche
-        for position, projekt in enumerate(bereich.projects, start=1)
-    ]
-    return _Item(
-        path=agreement.source.path,
-        label=f"Zielvereinbarung {year} – {region.display_name}",
-        year=year,
-        key=region.key,
-        region_line=agreement.region.span.first_line,
-        part=Part(str(iris.agreement_graph(year, region.key)), graph_to_ntriples(triples)),
-        rows=rows,
-        bezugsrahmen=[b.value for b in agreement.bezugsrahmen],
-        triples=len(triples),
-    )
-
-
 def _chunks(paths: Sequence[Path], size: int) -> Iterator[list[str]]:
     for start in range(0, len(paths), size):
         yield [str(p) for p in paths[start : start + size]]
 
 
-def _run(paths: Sequence[Path], workers: int, progress: Progress | None) -> Iterator[_Chunk]:
-    done = 0
+def _processed(
+    paths: Sequence[Path], workers: int, progress: Progress | None, timings: dict[str, float]
+) -> Iterator[Chunk]:
+    """The processed chunks of ``paths``, in order; adds the workers' stage times to ``timings``."""
     batches = list(_chunks(paths, CHUNK))
     if workers <= 1 or len(batches) == 1:
-        results: Iterator[_Chunk] = map(_process, batches)
-        for chunk, batch in zip(results, batches, strict=True):
-            done += len(batch)
-            if progress:
-                progress("agreements", done, len(paths))
-            yield chunk
+        results: Iterator[Chunk] = map(process_chunk, batches)
+        yield from _reported(results, batches, len(paths), progress, timings)
         return
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-    with pool:
-        for chunk, batch in zip(pool.map(_process, batches), batches, strict=True):
-            done += len(batch)
-            if progress:
-                progress("agreements", done, len(paths))
-            yield chunk
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield from _reported(pool.map(process_chunk, batches), batches, len(paths), progress, timings)
+
+
+def _reported(
+    results: Iterator[Chunk],
+    batches: list[list[str]],
+    total: int,
+    progress: Progress | None,
+    timings: dict[str, float],
+) -> Iterator[Chunk]:
+    done = 0
+    for chunk, batch in zip(results, batches, strict=True):
+        done += len(batch)
+        for stage, seconds in chunk.timings.items():
+            timings[stage] = timings.get(stage, 0.0) + seconds
+        if progress:
+            progress("agreements", done, total)
+        yield chunk
 
 
 @dataclass
@@ -285,30 +116,6 @@ class CheckReport:
         return {p.split(":", 1)[0] for p in self.problems}
 
 
-def _collect(
-    sources: Sequence[Path],
-    iris: Iris,
-    reference_dir: Path | None,
-    workers: int | None,
-    progress: Progress | None,
-    timings: dict[str, float],
-    engine: str = "core",
-) -> tuple[list[_Item], list[str]]:
-    """Every document processed: the agreements that conform, and every problem."""
-    global _context
-    paths = find_documents(sources)
-    _context = _Context(iris, resources.reference(reference_dir), engine)
-    problems: list[str] = []
-    items: list[_Item] = []
-    for chunk in _run(paths, workers or os.cpu_count() or 1, progress):
-        problems.extend(chunk.problems)
-        items.extend(item.without_data() for item in chunk.items)  # nothing is written
-        for stage, seconds in chunk.timings.items():
-            timings[stage] = timings.get(stage, 0.0) + seconds
-    problems.extend(_duplicates(items))
-    return items, problems
-
-
 def check(
     sources: Sequence[Path],
     *,
@@ -319,7 +126,14 @@ def check(
     engine: str = "core",
 ) -> CheckReport:
     """Read, parse, map and validate ``sources`` without writing anything."""
-    items, problems = _collect(sources, Iris(base), reference_dir, workers, progress, {}, engine)
+    paths = find_documents(sources)
+    use_context(Context(Iris(base), resources.reference(reference_dir), engine))
+    problems: list[str] = []
+    items: list[Item] = []
+    for chunk in _processed(paths, workers or os.cpu_count() or 1, progress, {}):
+        problems.extend(chunk.problems)
+        items.extend(item.without_data() for item in chunk.items)  # nothing is written
+    problems.extend(_duplicates(items))
     duplicates = {p.split(":", 1)[0] for p in problems}
     conforming = [(i.path, i.label, i.triples) for i in items if i.path not in duplicates]
     return CheckReport(sorted(conforming), problems)
@@ -340,21 +154,19 @@ def build(
     Agreements are written to the staging folder as they arrive (in the sorted order of their
     paths, so the output is deterministic); the folder replaces ``out`` only if nothing failed.
     """
-    global _context
     iris = Iris(base)
     paths = find_documents(sources)
-    _context = _Context(iris, resources.reference(reference_dir), engine)
+    context = Context(iris, resources.reference(reference_dir), engine)
+    use_context(context)
     report = BuildReport(timings={"parse": 0.0, "map": 0.0, "validate": 0.0, "write": 0.0})
 
     def fill(folder: Path) -> None:
         writer = DumpWriter(folder, iris)
         problems: list[str] = []
-        seen: list[_Item] = []
+        seen: list[Item] = []
         try:
-            for chunk in _run(paths, workers or os.cpu_count() or 1, progress):
+            for chunk in _processed(paths, workers or os.cpu_count() or 1, progress, report.timings):
                 problems.extend(chunk.problems)
-                for stage, seconds in chunk.timings.items():
-                    report.timings[stage] += seconds
                 started = time.perf_counter()
                 for item in chunk.items:
                     if not problems:  # after the first problem, nothing will be published
@@ -363,7 +175,7 @@ def build(
                 report.timings["write"] += time.perf_counter() - started
             problems.extend(_duplicates(seen))
             started = time.perf_counter()
-            shared, reference_problems = _shared_parts(seen, iris)
+            shared, reference_problems = _shared_parts(seen, context)
             problems.extend(reference_problems)
             if problems:
                 raise BuildFailed(problems)
@@ -381,8 +193,8 @@ def build(
     return report
 
 
-def _duplicates(items: list[_Item]) -> Iterator[str]:
-    seen: dict[tuple[int, str], _Item] = {}
+def _duplicates(items: list[Item]) -> Iterator[str]:
+    seen: dict[tuple[int, str], Item] = {}
     for item in sorted(items, key=lambda i: i.path):
         first = seen.setdefault((item.year, item.key), item)
         if first is not item:
@@ -396,20 +208,20 @@ def _duplicates(items: list[_Item]) -> Iterator[str]:
             )
 
 
-def _shared_parts(items: list[_Item], iris: Iris) -> tuple[list[Part], list[str]]:
+def _shared_parts(items: list[Item], context: Context) -> tuple[list[Part], list[str]]:
     """The ontology and reference graphs, validated once per build."""
-    assert _context is not None
+    iris = context.iris
     slugs = sorted({slug for item in items for slug in item.bezugsrahmen})
     reference = Graph()
-    for graph in (_context.reference_graph, mapping.bezugsrahmen_to_graph(slugs, iris)):
+    for graph in (context.reference_graph, mapping.bezugsrahmen_to_graph(slugs, iris)):
         reference.addN((s, p, o, reference) for s, p, o in graph)
     data = Graph()
-    for graph in (_context.ontology, reference):
+    for graph in (context.ontology, reference):
         data.addN((s, p, o, data) for s, p, o in graph)
-    report = validate_graph(data, _context.shapes)
+    report = validate_graph(data, context.shapes)
     problems = [f"reference data: SHACL: {v.describe()}" for v in report.violations]
     parts = [
-        Part(str(iris.ontology_graph), graph_to_ntriples(_context.ontology)),
+        Part(str(iris.ontology_graph), graph_to_ntriples(context.ontology)),
         Part(str(iris.reference_graph), graph_to_ntriples(reference)),
     ]
     return parts, problems
