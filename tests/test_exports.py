@@ -22,9 +22,10 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from aqb_rdf import resources
 from aqb_rdf.errors import AqbError
-from aqb_rdf.exports import CSV_COLUMNS, DUMPS, MARKER, publish
+from aqb_rdf.exports import CSV_COLUMNS, DUMPS
 from aqb_rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.pipeline import BuildFailed, build
+from aqb_rdf.release import CURRENT, MARKER, RELEASES, publish
 from aqb_rdf.validation import validate_graph
 
 REPO = Path(__file__).resolve().parent.parent
@@ -74,8 +75,8 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def leftovers(parent: Path) -> list[Path]:
-    """Staging or retired folders a build left beside its output."""
-    return sorted([*parent.glob(".*.new-*"), *parent.glob(".*.old-*")])
+    """Staging folders a build left beside or inside its output."""
+    return sorted([*parent.glob(".*.new-*"), *parent.glob(f"*/{RELEASES}/.new-*")])
 
 
 @pytest.fixture(scope="module")
@@ -119,8 +120,41 @@ def csv_rows(built: Path) -> list[dict[str, str]]:
 
 def test_build_writes_every_dump_and_the_marker(built: Path) -> None:
     names = {p.name for p in built.iterdir()}
-    assert names == {*DUMPS, MARKER}
+    assert names == {*DUMPS, MARKER, RELEASES, CURRENT}
+    [release] = (built / RELEASES).iterdir()
+    assert (built / CURRENT).resolve() == release.resolve()
+    for name in DUMPS:
+        assert (built / name).is_symlink()
+        assert (built / name).resolve() == (release / name).resolve()
     assert leftovers(built.parent) == []
+
+
+def test_a_new_release_is_swapped_in_and_the_previous_one_kept(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    sources = tmp_path / "sources"
+    shutil.copytree(AGREEMENTS, sources)
+    build([sources], out, workers=1)
+    first = (out / CURRENT).resolve()
+    first_nt = (first / "aqb.nt").read_bytes()
+    build([sources], out, workers=1)  # the same input: the same release
+    assert (out / CURRENT).resolve() == first
+    (sources / "2025" / "offenbach-am-main-stadt.md").unlink()
+    build([sources], out, workers=1)
+    second = (out / CURRENT).resolve()
+    assert second != first
+    assert (first / "aqb.nt").read_bytes() == first_nt, "a reader of the old release sees it whole"
+    assert b"zielvereinbarung/2025/06413" not in (out / "aqb.nt").read_bytes()
+    shutil.copy(AGREEMENTS / "2025" / "offenbach-am-main-stadt.md", sources / "2025")
+    build([sources], out, workers=1)
+    assert (out / CURRENT).resolve() == first
+    assert sorted(p.resolve() for p in (out / RELEASES).iterdir()) == sorted([first, second])
+
+
+def test_a_failed_first_build_leaves_nothing(tmp_path: Path, sources_with_malformed_amount: Path) -> None:
+    out = tmp_path / "dist"
+    with pytest.raises(BuildFailed):
+        build([sources_with_malformed_amount], out, workers=1)
+    assert not out.exists()
 
 
 def test_ntriples_holds_the_two_agreements(ntriples: Graph) -> None:

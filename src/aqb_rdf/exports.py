@@ -10,10 +10,7 @@ from __future__ import annotations
 import csv
 import functools
 import multiprocessing
-import os
-import shutil
-import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,8 +23,6 @@ from aqb_rdf.errors import AqbError
 from aqb_rdf.iris import Iris
 from aqb_rdf.namespaces import STANDARD_PREFIXES
 
-MARKER = ".aqb-build"
-"""A file in every build output; only such a folder may be replaced by a new build."""
 DUMPS = ("aqb.ttl", "aqb.nt", "aqb.jsonld", "aqb.trig", "aqb.csv", "context.jsonld")
 CSV_COLUMNS = (
     "jahr",
@@ -139,31 +134,3 @@ def _write_jsonld(folder: Path, iris: Iris) -> None:
     with open(folder / "aqb.jsonld", "wb") as out:
         triples = ox.parse(path=folder / "aqb.nt", format=ox.RdfFormat.N_TRIPLES)
         jsonld.write_document(triples, out, iris)
-
-
-def publish(out: Path, fill: Callable[[Path], None]) -> None:
-    """Build into a fresh sibling folder with ``fill``, then swap it in place of ``out``.
-
-    A failure anywhere leaves ``out`` exactly as it was. ``out`` must be absent, empty, or an
-    earlier build (it holds :data:`MARKER`): a build never replaces a folder it did not make.
-    """
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
-        raise AqbError(
-            "exists and is not an aqb-rdf build output; choose another --out", str(out)
-        )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    try:
-        fill(staging)
-        (staging / MARKER).write_text("written by aqb-rdf build\n", encoding="utf-8")
-        os.chmod(staging, 0o755)
-        if out.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            os.replace(out, retired / out.name)
-            os.replace(staging, out)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.replace(staging, out)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)

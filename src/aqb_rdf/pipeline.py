@@ -21,9 +21,10 @@ from rdflib import Graph
 
 from aqb_rdf import mapping, resources
 from aqb_rdf.errors import AqbError, DuplicateError
-from aqb_rdf.exports import DumpWriter, Part, graph_to_ntriples, publish
+from aqb_rdf.exports import DumpWriter, Part, graph_to_ntriples
 from aqb_rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.processing import ENGINES, Chunk, Context, Item, process_chunk, use_context
+from aqb_rdf.release import publish
 from aqb_rdf.validation import validate_graph
 
 __all__ = ["ENGINES", "BuildFailed", "BuildReport", "CheckReport", "build", "check", "find_documents"]
