@@ -282,3 +282,36 @@ def summary(data: Path) -> None:
     click.echo(querying.format_table(totals), nl=False)
     files = ", ".join(f"{p.name} ({p.stat().st_size:,} bytes)" for p in sorted(data.glob("aqb.*")))
     click.echo(f"downloads: {files}")
+
+
+@cli.command()
+@click.argument("data", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--query-workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Worker processes answering SPARQL queries (queries beyond get 503).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1, 3600),
+    default=10.0,
+    show_default=True,
+    help="Seconds a query may run before its worker is stopped.",
+)
+@reports_errors
+def serve(data: Path, host: str, port: int, query_workers: int, timeout: float) -> None:
+    """Serve the build in DATA: SPARQL at /sparql, downloads at /download/<file>.
+
+    \b
+    Example:
+      aqb-rdf build && aqb-rdf serve dist --port 8000
+      curl 'http://127.0.0.1:8000/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D'
+    """
+    from aqb_rdf.web.server import serve as run_server  # the web stack loads only when serving
+
+    click.echo(f"serving {data}/ on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
+    run_server(data, host, port, workers=query_workers, timeout=timeout)

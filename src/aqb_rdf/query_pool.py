@@ -222,6 +222,8 @@ class QueryRequest:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     union_default_graph: bool = True
+    base_iri: str | None = None
+    """What relative IRIs in the query resolve against (the protocol: the request's URL)."""
 
     def __post_init__(self) -> None:
         if self.result_format not in SOLUTIONS_FORMATS and self.result_format not in GRAPH_FORMATS:
@@ -686,11 +688,12 @@ def _query(store: Store, request: QueryRequest) -> QuerySolutions | QueryBoolean
     if request.default_graphs or request.named_graphs:
         return store.query(
             request.query,
+            base_iri=request.base_iri,
             default_graph=[NamedNode(iri) for iri in request.default_graphs],
             named_graphs=[NamedNode(iri) for iri in request.named_graphs],
         )
     union = request.union_default_graph and not declares_dataset(request.query)
-    return store.query(request.query, use_default_graph_as_union=union)
+    return store.query(request.query, base_iri=request.base_iri, use_default_graph_as_union=union)
 
 
 # Strings, IRIs and comments, which may contain the word FROM without it being a keyword.

@@ -1,0 +1,214 @@
+"""The HTTP shell: a Starlette app over one release and a pool of query workers.
+
+``build_app(release, pool, settings)`` wires the routes; handlers read the request, call the
+pure core (``protocol``, ``negotiation``, ``sparql_guard``) and the query pool, and answer.
+Every error is an answer with a status and a one-line message, never a traceback.
+
+Routes: ``/sparql`` (SPARQL 1.1 Protocol, read-only), ``/download/{file}`` (the dumps),
+``/`` (a plain landing page; the Linked-Data pages follow).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from aqb_rdf import query_pool, sparql_guard
+from aqb_rdf.exports import DUMPS
+from aqb_rdf.query_pool import QueryPool, QueryRequest
+from aqb_rdf.web import negotiation, protocol
+
+DUMP_TYPES = {
+    "aqb.ttl": "text/turtle; charset=utf-8",
+    "aqb.nt": "application/n-triples; charset=utf-8",
+    "aqb.jsonld": "application/ld+json",
+    "aqb.trig": "application/trig; charset=utf-8",
+    "aqb.csv": "text/csv; charset=utf-8",
+    "context.jsonld": "application/ld+json",
+}
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """What a running server needs to know beyond its release and pool."""
+
+    max_body_bytes: int = 1_048_576
+    max_query_length: int = 100_000
+    retry_after_seconds: int = 2
+    cache_seconds: int = 300
+
+
+class Release:
+    """The published release a server answers from: its folder and id."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.id = folder.name
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.id}"'
+
+
+def _common_headers(release: Release, settings: ServeSettings) -> dict[str, str]:
+    return {
+        "Access-Control-Allow-Origin": "*",
+        "Cache-Control": f"public, max-age={settings.cache_seconds}",
+    }
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return PlainTextResponse(
+        message + "\n",
+        status_code=status,
+        headers={"Access-Control-Allow-Origin": "*", **(headers or {})},
+    )
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    """The request body, refusing (413) more than ``limit`` bytes without reading them all."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise protocol.ProtocolError(413, f"request body larger than {limit} bytes", {})
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise protocol.ProtocolError(413, f"request body larger than {limit} bytes", {})
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def build_app(release: Release, pool: QueryPool, settings: ServeSettings | None = None) -> Starlette:
+    """The web application of ``release``, answering queries with ``pool``."""
+    settings = settings or ServeSettings()
+    endpoint_path = "/sparql"
+
+    async def sparql(request: Request) -> Response:
+        if request.method == "OPTIONS":
+            return Response(
+                status_code=204,
+                headers={
+                    "Access-Control-Allow-Origin": "*",
+                    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                    "Access-Control-Allow-Headers": "Accept, Content-Type",
+                    "Allow": "GET, POST, OPTIONS",
+                },
+            )
+        try:
+            body = await _body(request, settings.max_body_bytes)
+            query_string = request.url.query
+            if protocol.wants_service_description(request.method, query_string):
+                return _service_description(request, str(request.url.replace(query="")))
+            parsed = protocol.parse_query_request(
+                request.method,
+                query_string,
+                request.headers.get("content-type"),
+                body,
+                max_query_length=settings.max_query_length,
+                max_body_bytes=settings.max_body_bytes,
+            )
+            info = sparql_guard.check_query(parsed.query)
+            offers = (
+                negotiation.RESULT_OFFERS
+                if info.form in ("SELECT", "ASK")
+                else negotiation.RDF_OFFERS
+            )
+            offer = negotiation.choose(
+                offers, request.headers.get("accept"), parsed.format_param, offers[0]
+            )
+            job = QueryRequest(
+                parsed.query,
+                offer.media_type,
+                parsed.default_graphs,
+                parsed.named_graphs,
+                base_iri=str(request.url.replace(query="")),
+            )
+            result = await run_in_threadpool(pool.run, job)
+        except protocol.ProtocolError as error:
+            return _error(error.status, error.message, error.headers)
+        except sparql_guard.QueryRefused as error:
+            return _error(400, str(error))
+        except negotiation.NotAcceptable as error:
+            return _error(406, str(error))
+        except query_pool.QuerySyntaxError as error:
+            return _error(400, f"malformed query: {error}")
+        except (query_pool.Overloaded, query_pool.QueryTimeout) as error:
+            return _error(503, str(error), {"Retry-After": str(settings.retry_after_seconds)})
+        except query_pool.ResultTooLarge as error:
+            return _error(413, str(error))
+        except query_pool.UnsupportedFormat as error:
+            return _error(406, str(error))
+        except query_pool.QueryFailed as error:
+            return _error(400, f"query failed: {error}")
+        except query_pool.QueryPoolError as error:
+            return _error(500, str(error))
+        headers = {**_common_headers(release, settings), "Vary": "Accept", "ETag": release.etag}
+        return Response(result.body, media_type=result.media_type, headers=headers)
+
+    def _service_description(request: Request, endpoint: str) -> Response:
+        try:
+            offer = negotiation.choose(
+                negotiation.RDF_OFFERS,
+                request.headers.get("accept"),
+                request.query_params.get("format"),
+                negotiation.TURTLE,
+            )
+        except negotiation.NotAcceptable as error:
+            return _error(406, str(error))
+        graph = protocol.service_description_graph(endpoint)
+        rdf_format = {
+            negotiation.TURTLE.media_type: "turtle",
+            negotiation.JSON_LD.media_type: "json-ld",
+            negotiation.N_TRIPLES.media_type: "nt",
+            negotiation.RDF_XML.media_type: "xml",
+        }[offer.media_type]
+        body = graph.serialize(format=rdf_format, encoding="utf-8")
+        headers = {**_common_headers(release, settings), "Vary": "Accept"}
+        return Response(body, media_type=offer.media_type, headers=headers)
+
+    async def download(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in DUMPS:  # only the published files, never a path into the folder
+            return _error(404, f"no download named {name!r}; available: {', '.join(DUMPS)}")
+        headers = {**_common_headers(release, settings), "ETag": release.etag}
+        if request.headers.get("if-none-match") == release.etag:
+            return Response(status_code=304, headers=headers)
+        return FileResponse(release.folder / name, media_type=DUMP_TYPES[name], headers=headers)
+
+    async def landing(request: Request) -> Response:
+        links = "".join(
+            f'<li><a href="/download/{html.escape(name)}">{html.escape(name)}</a></li>'
+            for name in DUMPS
+        )
+        page = (
+            "<!doctype html><html lang='de'><head><meta charset='utf-8'>"
+            "<title>AQB Hessen – Linked Open Data</title></head><body>"
+            "<h1>Ausbildungs- und Qualifizierungsbudget Hessen</h1>"
+            f"<p>SPARQL endpoint: <a href='{endpoint_path}'>{endpoint_path}</a></p>"
+            f"<h2>Downloads</h2><ul>{links}</ul>"
+            f"<p>Release {html.escape(release.id)}</p></body></html>"
+        )
+        return HTMLResponse(page, headers=_common_headers(release, settings))
+
+    async def internal_error(request: Request, error: Exception) -> Response:
+        # The last line of defence: a one-line answer, the details in the server's log.
+        return _error(500, f"internal error ({type(error).__name__}); the server keeps running")
+
+    methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
+    return Starlette(
+        exception_handlers={Exception: internal_error},
+        routes=[
+            Route(endpoint_path, sparql, methods=methods),
+            Route("/download/{name}", download, methods=["GET", "HEAD"]),
+            Route("/", landing, methods=["GET", "HEAD"]),
+        ]
+    )
