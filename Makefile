@@ -1,9 +1,12 @@
-# aqb-rdf: `make run` builds and validates the default dataset, `make test` runs the linter,
-# the type checker and every test.
+# aqb-rdf: `make run` builds and validates the default dataset and serves it on
+# http://127.0.0.1:8000/ (HOST and PORT to change); `make test` runs the linter, the type
+# checker and every test.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
 
 .PHONY: install run build lint test bench clean
 
@@ -20,6 +23,7 @@ build: $(STAMP)
 
 run: build
 	$(BIN)/aqb-rdf summary dist
+	$(BIN)/aqb-rdf serve dist --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -30,6 +34,7 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/build.py
+	$(BIN)/python benchmarks/serve.py
 
 clean:
 	rm -rf dist .pytest_cache

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -22,7 +23,7 @@ from starlette.routing import Route
 
 from aqb_rdf import query_pool, sparql_guard
 from aqb_rdf.exports import DUMPS
-from aqb_rdf.query_pool import QueryPool, QueryRequest
+from aqb_rdf.query_pool import QueryRequest, QueryResult
 from aqb_rdf.web import negotiation, protocol
 
 DUMP_TYPES = {
@@ -46,15 +47,29 @@ class ServeSettings:
 
 
 class Release:
-    """The published release a server answers from: its folder and id."""
+    """The published release a server answers from: its folder and id.
+
+    A server following a build output moves it to a newer release with :meth:`move_to`; one
+    attribute holds the folder, so a reader sees either the old release or the new one.
+    """
 
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.id = folder.name
+        self._folder = folder
+
+    @property
+    def folder(self) -> Path:
+        return self._folder
+
+    @property
+    def id(self) -> str:
+        return self._folder.name
 
     @property
     def etag(self) -> str:
         return f'"{self.id}"'
+
+    def move_to(self, folder: Path) -> None:
+        self._folder = folder
 
 
 def _common_headers(release: Release, settings: ServeSettings) -> dict[str, str]:
@@ -87,7 +102,16 @@ async def _body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def build_app(release: Release, pool: QueryPool, settings: ServeSettings | None = None) -> Starlette:
+class QueryRunner(Protocol):
+    """What answers queries: a :class:`~aqb_rdf.query_pool.QueryPool`, or a server's
+    publication that follows the build output to newer releases."""
+
+    def run(self, request: QueryRequest) -> QueryResult: ...
+
+
+def build_app(
+    release: Release, pool: QueryRunner, settings: ServeSettings | None = None
+) -> Starlette:
     """The web application of ``release``, answering queries with ``pool``."""
     settings = settings or ServeSettings()
     endpoint_path = "/sparql"

@@ -1,47 +1,99 @@
-"""``aqb-rdf serve``: open the published release, make sure it has a store, run the app (I/O).
+"""``aqb-rdf serve``: serve the published release and follow the build output (I/O).
 
 A release's store (``releases/<id>/store``) is loaded from its ``aqb.trig`` the first time the
 release is served, into a staging folder renamed into place, so a server never opens a
-half-loaded store; afterwards it opens in well under a second, read-only.
+half-loaded store. :class:`Publication` watches ``DIR/current``: when a build publishes a new
+release, it loads that release's store and starts its query workers beside the running ones,
+then switches over in one step; queries already running finish on the old release, whose
+workers stop a little later. A reader therefore never sees a half-written release.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
+import threading
 from pathlib import Path
 
 import uvicorn
 
 from aqb_rdf.errors import AqbError
-from aqb_rdf.query_pool import QueryPool, build_store
+from aqb_rdf.query_pool import QueryPool, QueryRequest, QueryResult, build_store
 from aqb_rdf.release import current_release
 from aqb_rdf.web.app import Release, ServeSettings, build_app
 
 STORE = "store"
 
 
-def open_release(out: Path) -> Release:
-    """The release ``out`` currently publishes; AqbError if there is none."""
+def open_release(out: Path) -> Path:
+    """The folder of the release ``out`` currently publishes; AqbError if there is none."""
     folder = current_release(out)
     if folder is None or not folder.is_dir():
         raise AqbError("no published build here: run `aqb-rdf build --out` first", str(out))
-    return Release(folder)
+    return folder
 
 
-def ensure_store(release: Release) -> Path:
+def ensure_store(folder: Path) -> Path:
     """The release's persisted store, loading it from ``aqb.trig`` if it is not there yet."""
-    store = release.folder / STORE
+    store = folder / STORE
     if store.is_dir():
         return store
-    staging = release.folder / f".{STORE}-{os.getpid()}"
+    staging = folder / f".{STORE}-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
-    build_store(release.folder / "aqb.trig", staging)
+    build_store(folder / "aqb.trig", staging)
     try:
         os.replace(staging, store)
     except OSError:  # another server loaded it first: use theirs
         shutil.rmtree(staging, ignore_errors=True)
     return store
+
+
+class Publication:
+    """The release being served and the pool answering its queries, following ``out``."""
+
+    def __init__(self, out: Path, *, workers: int, timeout: float, poll: float = 1.0) -> None:
+        self.out = out
+        self.workers = workers
+        self.timeout = timeout
+        self.poll = poll
+        folder = open_release(out)
+        self.release = Release(folder)
+        self._pool = self._start_pool(folder)
+        self._stop = threading.Event()
+        self._watcher = threading.Thread(target=self._watch, name="release-watcher", daemon=True)
+
+    def _start_pool(self, folder: Path) -> QueryPool:
+        pool = QueryPool(ensure_store(folder), workers=self.workers, timeout=self.timeout)
+        pool.start()
+        return pool
+
+    def run(self, request: QueryRequest) -> QueryResult:
+        return self._pool.run(request)
+
+    def start(self) -> None:
+        self._watcher.start()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.poll):
+            folder = current_release(self.out)
+            if folder is None or folder == self.release.folder or not folder.is_dir():
+                continue
+            try:
+                pool = self._start_pool(folder)
+            except Exception as error:  # noqa: BLE001 - keep serving the old release
+                print(f"aqb-rdf: cannot switch to release {folder.name}: {error}", file=sys.stderr)
+                continue
+            old, self._pool = self._pool, pool
+            self.release.move_to(folder)
+            # Queries that started on the old release may run up to the time limit.
+            threading.Timer(self.timeout + 2, old.close).start()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._watcher.is_alive():
+            self._watcher.join(timeout=self.poll + 1)
+        self._pool.close()
 
 
 def serve(
@@ -54,10 +106,10 @@ def serve(
     settings: ServeSettings | None = None,
 ) -> None:
     """Serve the release ``out`` publishes on ``host``:``port`` until interrupted."""
-    release = open_release(out)
-    store = ensure_store(release)
-    with QueryPool(store, workers=workers, timeout=timeout) as pool:
-        app = build_app(release, pool, settings)
+    publication = Publication(out, workers=workers, timeout=timeout)
+    try:
+        publication.start()
+        app = build_app(publication.release, publication, settings)
         config = uvicorn.Config(
             app,
             host=host,
@@ -67,3 +119,5 @@ def serve(
             timeout_keep_alive=5,
         )
         uvicorn.Server(config).run()
+    finally:
+        publication.close()
