@@ -21,6 +21,7 @@ import uvicorn
 from aqb_rdf.errors import AqbError
 from aqb_rdf.query_pool import QueryPool, QueryRequest, QueryResult, build_store
 from aqb_rdf.release import current_release
+from aqb_rdf.web.answers import AnswerCache
 from aqb_rdf.web.app import Release, ServeSettings, build_app
 
 STORE = "store"
@@ -59,6 +60,7 @@ class Publication:
         self.poll = poll
         folder = open_release(out)
         self.release = Release(folder)
+        self.answers = AnswerCache()
         self._pool = self._start_pool(folder)
         self._stop = threading.Event()
         self._watcher = threading.Thread(target=self._watch, name="release-watcher", daemon=True)
@@ -69,7 +71,12 @@ class Publication:
         return pool
 
     def run(self, request: QueryRequest) -> QueryResult:
-        return self._pool.run(request)
+        release = self.release.id
+        answer = self.answers.get(release, request)
+        if answer is None:
+            answer = self._pool.run(request)
+            self.answers.put(release, request, answer)
+        return answer
 
     def start(self) -> None:
         self._watcher.start()
@@ -85,7 +92,9 @@ class Publication:
                 print(f"aqb-rdf: cannot switch to release {folder.name}: {error}", file=sys.stderr)
                 continue
             old, self._pool = self._pool, pool
+            retired = self.release.id
             self.release.move_to(folder)
+            self.answers.drop_release(retired)
             # Queries that started on the old release may run up to the time limit.
             threading.Timer(self.timeout + 2, old.close).start()
 
