@@ -7,6 +7,7 @@
     ├── DuplicateError     two documents for the same region and year
     ├── ValidationError    the graph violates the SHACL shapes
     └── QueryError         a named query is missing, malformed or lacks a parameter
+        └── QueryRefused   (sparql_guard) a query the public endpoint will not run
 """
 
 from __future__ import annotations

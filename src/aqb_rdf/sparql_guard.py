@@ -2,34 +2,32 @@
 
 Threat model: anyone may send any text to ``/sparql``, and pyoxigraph 0.5.13 cannot cancel a
 query. Measured with it: ``SERVICE`` sends HTTP requests to any address; the parser segfaults
-at about 2,200 nested ``{`` or 8,000 ``!`` in a row (8 MiB stack), the evaluator on chains of
-some 6,000 ``+`` operands, 2,600 ``BIND`` or 6,000 ``UNION``; ``<< … >>`` nested 512 deep
-parses for 6 s; ``VALUES`` groups nested seven deep, each holding the next twice, take 0.7 s,
-eight times more per level. :func:`check_query` refuses these, with one line that says what
-and why; the parser and the worker's time and memory limits (:mod:`.query_pool`) do the rest.
+at some 2,200 nested ``{`` or 8,000 ``!`` in a row, the evaluator on chains of 6,000 ``+``,
+2,600 ``BIND`` or 6,000 ``UNION`` (8 MiB stack); ``<< … >>`` nested 512 deep parses for 6 s;
+``VALUES`` groups nested seven deep, each holding the next twice, take 0.7 s, eight times more
+per level. :func:`check_query` refuses these, in one line that says what and why; the parser
+and the worker's time and memory limits (:mod:`.query_pool`) do the rest.
 
-It is a lexer for the `SPARQL grammar <https://www.w3.org/TR/sparql11-query/#grammar>`_ (with
-1.2's ``<<`` and ``>>``), not a parser, and it sees code exactly where the engine does:
+A lexer for the `SPARQL grammar <https://www.w3.org/TR/sparql11-query/#grammar>`_ (and 1.2's
+``<<``, ``>>``), not a parser, it sees code exactly where the engine does:
 
 * **Two readings.** SPARQL replaces `\\u escapes everywhere
   <https://www.w3.org/TR/sparql11-query/#codepointEscape>`_ before parsing (``\\u0053ERVICE``
-  is ``SERVICE``); pyoxigraph only in strings and IRIs, where ``"\\u0022"`` is a quote and not
-  the start of a long string. Every check runs on both readings.
-* **``<``** starts an IRI where a term may stand; after an operand in an expression it is
-  less-than, whatever follows (``IF(?a<?b,'>',1)``). So the lexer knows what each open ``(``
-  holds: an expression (after ``FILTER``, ``BIND``, a function, in a ``SELECT`` clause) or
-  terms (a collection, a path, a ``VALUES`` row, ``<<(``).
-* **Keywords have no word boundary** and prefixed names backtrack. Each of these calls the
-  service: ``SERVICESILENT<u>{}``, ``<s> <p> trueSERVICE<u>{}``, ``1SERVICE<u>{}``,
-  ``ex:a.b.SERVICE<u>{}`` (a local name takes one dot group), ``ex:SERVICE <u> {}`` with
-  ``PREFIX ex: <http://a:>`` (``http://a:SERVICE`` is no IRI, so ``ex:`` stands alone). So
-  ``service`` counts where it starts a name or follows a non-letter, ``true`` or ``false`` in
-  one, and the clause follows: a variable, IRI or prefixed name (maybe after one word,
-  ``SILENT``), then ``{``. ``?service``, ``ex:SERVICE ?o``, strings, IRIs, comments pass.
-  ``VALUES`` counts the same way, when a variable or ``(…)`` and ``{`` follow.
+  is ``SERVICE``), pyoxigraph only in strings and IRIs (there ``"\\u0022"`` is one quote, where
+  SPARQL reads three quotes: a long string). Every check runs on both readings.
+* **``<``** starts an IRI where a term may stand, and is less-than after an operand in an
+  expression, whatever follows (``IF(?a<?b,'>',1)``). So the lexer knows what each ``(`` holds:
+  an expression (after ``FILTER``, ``BIND``, a function, in ``SELECT``) or terms (a collection,
+  path, ``VALUES`` row, ``<<(``); ``filter:f(`` may be either and is refused.
+* **Keywords have no word boundary**, and prefixed names backtrack: ``SERVICESILENT<u>{}``,
+  ``<s> <p> trueSERVICE<u>{}``, ``1SERVICE<u>{}``, ``ex:a.b.SERVICE<u>{}`` (a local name takes
+  one dot group) and, under ``PREFIX ex: <http://a:>``, ``ex:SERVICE <u> {}`` call the service.
+  So ``service`` counts where it starts a name or follows a non-letter, ``true`` or ``false``,
+  if a variable, IRI or prefixed name (maybe after ``SILENT``) and ``{`` follow: ``?service``,
+  ``ex:SERVICE ?o``, strings, IRIs and comments pass. ``VALUES`` counts alike.
 
 String growth is not refused: ``BIND(CONCAT(?a0,?a0) AS ?a1)`` chained 31 times aborts the
-worker (3 GiB) after 6 s, but ``REPLACE(?s, ".", "$0$0")``, ``GROUP_CONCAT`` over a join or
+worker (3 GiB) in 6 s, but ``REPLACE(?s, ".", "$0$0")``, ``GROUP_CONCAT`` over a join or
 ``ORDER BY`` over a cross product grow as fast, and no lexical rule bounds memory without
 refusing ordinary queries. The worker's ``RLIMIT_AS`` ends such a query; the pool replaces it.
 """
@@ -37,7 +35,6 @@ refusing ordinary queries. The worker's ``RLIMIT_AS`` ends such a query; the poo
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
@@ -62,20 +59,23 @@ class QueryForm(StrEnum):
 
 @dataclass(frozen=True)
 class Limits:
-    """What :func:`check_query` lets through; every default is far above ``queries/*.rq``."""
+    """What :func:`check_query` lets through; every default is far above ``queries/*.rq``.
+
+    Attributes:
+        max_length: characters; the longest named query has 4,000.
+        max_tokens: keeps chains (``+``, ``&&``, ``UNION``, ``BIND``) under half a crash.
+        max_depth: open ``{ ( [ <<`` and prefix operators in a row (``! - + ^``).
+        max_values_nesting: groups on a path from the root that hold ``VALUES`` themselves.
+        max_values_blocks: ``VALUES`` blocks; a named query has one per parameter.
+        max_values_rows: the product of the blocks' rows: the solutions of their join.
+    """
 
     max_length: int = 100_000
-    """Characters; the longest named query has 4,000."""
     max_tokens: int = 8_000
-    """Keeps every chain (``+``, ``&&``, ``UNION``, ``BIND``) below half its crash length."""
     max_depth: int = 64
-    """Open ``{ ( [ <<`` plus a run of prefix operators (``! - + ^``); 3 % of a crash."""
     max_values_nesting: int = 2
-    """Groups on one path from the root that each hold a ``VALUES`` block themselves."""
     max_values_blocks: int = 16
-    """``VALUES`` blocks in the whole query; a named query has one per parameter."""
     max_values_rows: int = 100_000
-    """The product of all blocks' row counts: the solutions they make when joined."""
 
 
 @dataclass(frozen=True)
@@ -92,11 +92,7 @@ class _Token(NamedTuple):
 
 
 class _Refusal(Exception):
-    """A refusal at a position of one reading; :func:`check_query` says where in the query."""
-
-    def __init__(self, message: str, position: int) -> None:
-        super().__init__(message)
-        self.message, self.position = message, position
+    """``args``: what is refused and why, and the position in the reading (or ``None``)."""
 
 
 _BASE = (  # PN_CHARS_BASE as pyoxigraph has it: no characters above U+FFFF
@@ -106,7 +102,8 @@ _BASE = (  # PN_CHARS_BASE as pyoxigraph has it: no characters above U+FFFF
 _CHARS = _BASE + "_0-9\u00b7\u0300-\u036f\u203f\u2040"  # VARNAME; PN_CHARS adds "-"
 _PART = rf"[{_CHARS}\-:]|%[0-9A-Fa-f]{{2}}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _TOKEN = re.compile(
-    r"(?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\""
+    r"(?P<skip>(?:[ \t\r\n]+|#[^\r\n]*)+)"  # white space and comments
+    r"|(?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\""
     r"|'(?:[^'\\\n\r]|\\.)*'|\"(?:[^\"\\\n\r]|\\.)*\")"
     rf"|(?P<var>[?$][{_CHARS}]+)"
     r"|(?P<number>[0-9]+\.[0-9]*[eE][+-]?[0-9]+|[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)"
@@ -116,15 +113,13 @@ _TOKEN = re.compile(
     re.S,
 )
 _IRI = re.compile(r"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>")
-_SKIP = re.compile(r"(?:[ \t\r\n]+|#[^\r\n]*)*")  # white space and comments
-_UCHAR = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
-_SAFE_AS_CODE = re.compile(r"<(?:(?!service|values)[^'#()\[\]\\])*>", re.I)
+_UCHAR = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U(?:000[0-9A-Fa-f]|0010)[0-9A-Fa-f]{4}")  # ≤ 10FFFF
 _FILTER = re.compile(r"(?:true|false)?filter", re.I)
 _SERVICE = re.compile(r"(?:(?<![a-z])|(?<=true)|(?<=false))service")
 _VALUES = re.compile(r"(?:(?<![a-z])|(?<=true)|(?<=false))values$")
-_SERVICE_CLAUSE = re.compile(r"w?[tv]\{")  # [SILENT] VarOrIri {, in letters of _shape
+_SERVICE_CLAUSE = re.compile(r"w?[tv]\{")  # [SILENT] VarOrIri {, in the letters of _shape
 _VALUES_CLAUSE = re.compile(r"v\{|\(v*\)\{")  # ?x { or (?x ?y) {
-_UPDATES = ("insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with")
+_UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
 
 
 def check_query(text: str, limits: Limits = Limits()) -> QueryInfo:
@@ -136,30 +131,23 @@ def check_query(text: str, limits: Limits = Limits()) -> QueryInfo:
     """
     if len(text) > limits.max_length:
         raise QueryRefused(f"{len(text):,} characters: at most {limits.max_length:,} are accepted")
-    readings = [(text, [(0, 0)])]
-    if _UCHAR.search(text):
-        readings.append(_unescape(text))
-    forms = []
-    for reading, marks in readings:
+    forms = []  # the engine's reading first, then SPARQL's if escapes make it another
+    for reading in dict.fromkeys([text, _UCHAR.sub(lambda u: chr(int(u.group()[2:], 16)), text)]):
+        note = ", once \\u escapes are replaced" if reading != text else ""
         try:
             forms.append(_check(reading, limits))
         except _Refusal as refusal:
-            new, old = marks[bisect_right(marks, refusal.position, key=lambda m: m[0]) - 1]
-            at = old + refusal.position - new
-            line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
-            where = f"line {line}, column {column}" if at < len(text) else "the end"
-            raise QueryRefused(refusal.message.replace("{where}", where)) from None
+            message, at = refusal.args
+            if at is not None:
+                line, column = reading.count("\n", 0, at) + 1, at - reading.rfind("\n", 0, at)
+                message += f" (line {line}, column {column}{note})"
+            raise QueryRefused(message) from None
     return QueryInfo(forms[0])
 
 
 def _check(text: str, limits: Limits) -> QueryForm:
     """Check one reading of the query; return its form."""
     tokens = _lex(text, limits)
-    for token in tokens:
-        update = next((w for w in _UPDATES if token.text.lower().startswith(w)), "")
-        if update and _bare(token):
-            raise _Refusal(f"{update.upper()} at {{where}}: updates are refused", token.start)
-    form = _query_form(tokens)
     shape = "".join(map(_shape, tokens))
     groups: list[int] = []  # the open { by token index, innermost last
     parents: dict[int, int] = {-1: -1}  # group → enclosing group; -1 is the query itself
@@ -171,45 +159,39 @@ def _check(text: str, limits: Limits) -> QueryForm:
             groups.append(j)
         elif token.text == "}" and groups:
             groups.pop()
+        if _bare(token) and token.text.upper().startswith(_UPDATES):
+            raise _Refusal(f"{token.text.upper()}: this endpoint refuses updates", token.start)
         low = token.text.lower() if token.kind == "name" else ""
         for match in _SERVICE.finditer(low):
             rest = low[match.end() :]  # SILENT, :x … glued to the keyword
-            if _SERVICE_CLAUSE.match(
-                ("t" if ":" in rest else "w"[: len(rest)]) + shape[j + 1 : j + 4]
-            ):
-                raise _Refusal("SERVICE at {where}: no other endpoint is queried", token.start)
+            glued = "t" if ":" in rest else "w" if rest else ""
+            if _SERVICE_CLAUSE.match(glued + shape[j + 1 : j + 4]):
+                raise _Refusal("SERVICE: this endpoint queries no other endpoint", token.start)
         clause = _VALUES_CLAUSE.match(shape, j + 1) if _VALUES.search(low) else None
         if clause is None:
             continue
         blocks += 1
         with_values.setdefault(groups[-1] if groups else -1, j)
-        rows = min(rows * max(1, _row_count(tokens, clause.end() - 1)), limits.max_values_rows + 1)
+        rows = min(rows * _row_count(tokens, clause.end() - 1), limits.max_values_rows + 1)
         if blocks > limits.max_values_blocks or rows > limits.max_values_rows:
-            raise _Refusal(
-                f"VALUES at {{where}}: at most {limits.max_values_blocks} blocks"
-                f" of at most {limits.max_values_rows:,} rows joined are accepted",
-                token.start,
-            )
+            most = f"{limits.max_values_blocks} blocks, {limits.max_values_rows:,} rows joined"
+            raise _Refusal(f"VALUES: at most {most} are accepted", token.start)
     for group, j in with_values.items():
-        level, ancestor = int(group in with_values), group
+        level, ancestor = 1, group
         while ancestor != -1:
             ancestor = parents[ancestor]
             level += ancestor in with_values
         if level > limits.max_values_nesting:
-            raise _Refusal(
-                f"VALUES at {{where}} is in {level} nested groups with VALUES:"
-                f" at most {limits.max_values_nesting} are accepted",
-                tokens[j].start,
-            )
-    return form
+            nesting = f"{level} nested groups with VALUES (at most {limits.max_values_nesting})"
+            raise _Refusal(f"VALUES in {nesting}", tokens[j].start)
+    return _query_form(tokens)
 
 
 def _lex(text: str, limits: Limits) -> list[_Token]:
     """Split ``text`` into tokens, without white space and comments; refuse deep nesting."""
     tokens: list[_Token] = []
-    stack: list[str] = []  # per open bracket: "{", "{select", "[", "expr", "terms", "unsure"
-    reified = run = 0  # open << … >>; prefix operators in a row
-    position = _skip(text, 0)
+    stack: list[str] = []  # per open bracket: "{", "{select", "[", "expr" or "terms"
+    reified = run = position = 0  # open << … >>, prefix operators in a row
     while position < len(text):
         prev = tokens[-1] if tokens else None
         if text[position] == "<":
@@ -218,73 +200,57 @@ def _lex(text: str, limits: Limits) -> list[_Token]:
             match = _TOKEN.match(text, position)
             assert match is not None and match.lastgroup is not None  # punct takes any char
             kind, word = match.lastgroup, match.group()
-            if kind == "punct" and word in "'\"":
-                raise _Refusal("unterminated string at {where}", position)
+        start, position = position, position + len(word)
+        if kind == "skip":
+            continue
+        if kind == "punct" and word in ("'", '"'):
+            raise _Refusal("unterminated string", start)
         if kind == "name" and prev and prev.text == "{" and stack[-1:] == ["{"]:
-            stack[-1] = "{select" if word.lower().startswith("select") else "{"  # a subquery
+            stack[-1] = "{select" if word.upper().startswith("SELECT") else "{"  # subquery
         elif kind == "punct" and word in ("{", "["):
             stack.append(word)
         elif kind == "punct" and word == "(":
             stack.append(_paren_kind(stack[-1] if stack else "", tokens))
         elif kind == "punct" and word in ("}", "]", ")") and stack:
             stack.pop()
-        reified += kind == "punct" and word == "<" and prev == ("punct", "<", position - 1)
+        reified += kind == "punct" and word == "<" and prev == ("punct", "<", start - 1)
         reified -= kind == "punct" and word == ">>" and reified > 0
         run = run + 1 if kind == "punct" and word in ("!", "^", "-", "+") else 0
-        tokens.append(_Token(kind, word, position))
+        tokens.append(_Token(kind, word, start))
         if len(stack) + reified + run > limits.max_depth:
-            raise _Refusal(f"nested over {limits.max_depth} levels deep at {{where}}", position)
+            raise _Refusal(f"nested more than {limits.max_depth} levels deep", start)
         if len(tokens) > limits.max_tokens:
-            raise _Refusal(f"over {limits.max_tokens:,} tokens (at {{where}})", position)
-        position = _skip(text, position + len(word))
+            raise _Refusal(f"more than {limits.max_tokens:,} tokens", start)
     return tokens
-
-
-def _skip(text: str, position: int) -> int:
-    """The position after the white space and comments at ``position``."""
-    match = _SKIP.match(text, position)
-    return match.end() if match else position
 
 
 def _angle(text: str, position: int, tokens: list[_Token], top: str) -> tuple[str, str]:
     """Read ``<`` as the engine does: an IRI, less-than, or half of ``<<``."""
-    iri = _IRI.match(text, position)
     prev = tokens[-1] if tokens else None
-    if top in ("expr", "unsure") and _is_operand(prev):
-        if top == "unsure" and iri and not _SAFE_AS_CODE.fullmatch(iri.group()):
-            raise _Refusal(
-                "'<' at {where} may be less-than or start an IRI: write a space after"
-                " less-than, or call the function without the prefix 'filter:'",
-                position,
-            )
-        if top == "expr" or not iri:
-            return "punct", "<=" if text.startswith("<=", position) else "<"
-    if iri:
+    if top == "expr" and _is_operand(prev):
+        return "punct", "<=" if text.startswith("<=", position) else "<"
+    if iri := _IRI.match(text, position):
         return "iri", iri.group()
     if text.startswith("<", position + 1) or prev == ("punct", "<", position - 1):
         return "punct", "<"  # << of SPARQL 1.2
-    raise _Refusal("unterminated or malformed IRI at {where}", position)
+    raise _Refusal("unterminated or malformed IRI", position)
 
 
 def _paren_kind(top: str, tokens: list[_Token]) -> str:
     """What a ``(`` holds, from the innermost open bracket and the tokens before it."""
-    prev = tokens[-1] if tokens else None
-    prev2 = tokens[-2] if len(tokens) > 1 else None
+    prev, prev2 = tokens[-1] if tokens else None, tokens[-2] if len(tokens) > 1 else None
     if prev and prev[:2] == ("punct", "<") and prev2 == ("punct", "<", prev.start - 1):
         return "terms"  # <<( s p o )>>
-    if top in ("expr", "terms", "unsure"):
-        return top
-    if top in ("", "{select"):
-        return "expr"  # SELECT clause, GROUP BY, ORDER BY, HAVING; VALUES (?a) has no <
-    if top == "[" or prev is None:
-        return "terms"
+    inside = {"expr": "expr", "terms": "terms", "[": "terms", "": "expr", "{select": "expr"}
+    if top in inside or prev is None:  # "" and "{select": SELECT, GROUP BY, ORDER BY, HAVING
+        return inside.get(top, "terms")
     if _bare(prev):  # FILTER, BIND, a function, glued ones (trueFILTER, FILTERregex); or a
         return "terms" if prev.text == "a" else "expr"
     if prev.kind in ("iri", "name"):  # a function after FILTER, else a subject or predicate
         if prev2 and _bare(prev2) and _FILTER.fullmatch(prev2.text):
             return "expr"
         if prev.kind == "name" and _FILTER.fullmatch(prev.text.split(":")[0]):
-            return "unsure"  # FILTER:f( is FILTER :f( or the predicate filter:f
+            raise _Refusal("'filter:f(' may be FILTER :f( or a predicate", prev.start)
     return "terms"
 
 
@@ -308,42 +274,24 @@ def _shape(token: _Token) -> str:
 
 
 def _row_count(tokens: list[_Token], data: int) -> int:
-    """The rows of a data block: its ``(…)``, or its values when it binds one variable."""
+    """The rows of a data block (at least one): its ``(…)``, or its values for one variable."""
     parens = values = 0
     for prev, token in zip(tokens[data:], tokens[data + 1 :]):
         if token.text == "}":
             break
         parens += token.text == "("
         values += token.kind in ("iri", "string", "number", "name") and prev.text != "^^"
-    return parens if tokens[data - 1].text == ")" else values
+    return max(1, parens if tokens[data - 1].text == ")" else values)
 
 
 def _query_form(tokens: list[_Token]) -> QueryForm:
     """The first form keyword after the prologue (``BASE``, ``PREFIX``, ``VERSION``)."""
     for token in tokens:
-        word = token.text.upper()
-        if not _bare(token) or word.startswith(("BASE", "PREFIX", "VERSION")):
-            if token.kind in ("iri", "string", "name"):
-                continue  # a declaration, its prefix, IRI or version
-        for form in QueryForm if _bare(token) else ():
+        word = token.text.upper() if _bare(token) else ""
+        if word.startswith(("BASE", "PREFIX", "VERSION")) or not word and token.kind != "punct":
+            continue  # a declaration: its keyword, prefix, IRI or version
+        for form in QueryForm:
             if word.startswith(form):
                 return form
         break
-    raise _Refusal("not a SPARQL query (SELECT, CONSTRUCT, DESCRIBE or ASK)", 0)
-
-
-def _unescape(text: str) -> tuple[str, list[tuple[int, int]]]:
-    """Replace ``\\u`` and ``\\U`` escapes; also (new, old) positions where the two differ."""
-    parts: list[str] = []
-    marks = [(0, 0)]
-    last = size = 0
-    for match in _UCHAR.finditer(text):
-        code = int(match.group()[2:], 16)
-        if code > 0x10FFFF or 0xD800 <= code < 0xE000:
-            continue  # no character: left as it is, as the engine does
-        size += match.start() - last
-        parts += [text[last : match.start()], chr(code)]
-        marks += [(size, match.start()), (size + 1, match.end())]
-        size, last = size + 1, match.end()
-    parts.append(text[last:])
-    return "".join(parts), marks
+    raise _Refusal("not a SPARQL query (SELECT, CONSTRUCT, DESCRIBE or ASK)", None)
