@@ -42,12 +42,22 @@ from aqb_rdf.store import (
 FIXTURE = Path(__file__).parent / "queries" / "fixture.trig"
 QUERY_NAMES = (
     "budget-per-region-year",
+    "dataset-statistics",
+    "describe-graph",
+    "describe-resource",
     "projects-per-massnahmenart",
     "region",
     "regions-without-project",
     "total-per-year",
+    "vocabulary-labels",
 )
-SAMPLE_PARAMS = {"year": "2025", "key": "06413", "massnahmenart": "3"}
+SAMPLE_PARAMS = {
+    "year": "2025",
+    "key": "06413",
+    "massnahmenart": "3",
+    "resource": "https://aqb-rdf.example/id/gebietskoerperschaft/06413",
+    "graph": "https://aqb-rdf.example/graph/reference",
+}
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DECIMAL_TYPES = {XSD + "decimal", XSD + "integer"}
 WEITERBILDUNG = (
@@ -117,6 +127,9 @@ def test_declared_parameters() -> None:
     }
     assert declared == {
         "budget-per-region-year": [("year", "gYear", False)],
+        "dataset-statistics": [],
+        "describe-graph": [("graph", "iri", True)],
+        "describe-resource": [("resource", "iri", True)],
         "projects-per-massnahmenart": [
             ("year", "gYear", False),
             ("massnahmenart", "notation", False),
@@ -127,6 +140,7 @@ def test_declared_parameters() -> None:
             ("massnahmenart", "notation", False),
         ],
         "total-per-year": [("year", "gYear", False)],
+        "vocabulary-labels": [],
     }
 
 
@@ -312,6 +326,27 @@ def test_bind_puts_values_on_the_marker_line() -> None:
     assert len(sparql.splitlines()) == len(query.text.splitlines())
 
 
+def test_bind_puts_an_iri_in_angle_brackets() -> None:
+    query = find_query("describe-resource")
+    iri = "https://aqb-rdf.example/id/zielvereinbarung/2025/06413/massnahmenart/3/projekt/2"
+    assert f"VALUES ?resource {{ <{iri}> }}" in bind(query, {"resource": iri})
+
+
+def test_describe_resource_on_the_fixture(store: pyoxigraph.Store) -> None:
+    iri = "https://aqb-rdf.example/id/gebietskoerperschaft/06413"
+    described = bind(find_query("describe-resource"), {"resource": iri})
+    triples = list(store.query(described, use_default_graph_as_union=True))
+    subjects = {str(t.subject) for t in triples}
+    # The region itself, and what links to it: its agreements of 2024 and 2025.
+    assert f"<{iri}>" in subjects
+    assert {
+        "<https://aqb-rdf.example/id/zielvereinbarung/2024/06413>",
+        "<https://aqb-rdf.example/id/zielvereinbarung/2025/06413>",
+    } <= subjects
+    unknown = bind(find_query("describe-resource"), {"resource": "https://aqb-rdf.example/x"})
+    assert list(store.query(unknown, use_default_graph_as_union=True)) == []
+
+
 def test_bind_without_params_leaves_the_query_alone() -> None:
     query = find_query("total-per-year")
     assert bind(query, {}) == query.text
@@ -332,6 +367,14 @@ def test_bind_without_params_leaves_the_query_alone() -> None:
         ("region", "key", "064130"),
         ("regions-without-project", "massnahmenart", "0"),
         ("regions-without-project", "massnahmenart", '1" } ?s ?p ?o {'),
+        ("describe-resource", "resource", "https://a.example/x> . ?s ?p ?o . <urn:y"),
+        ("describe-resource", "resource", "https://a.example/x> } ?s ?p ?o {"),
+        ("describe-resource", "resource", 'https://a.example/"x'),
+        ("describe-resource", "resource", "https://a.example/a b"),
+        ("describe-resource", "resource", "https://a.example/{x}"),
+        ("describe-resource", "resource", "https://a.example/ä"),
+        ("describe-resource", "resource", "urn:x"),
+        ("describe-resource", "resource", "/id/gebietskoerperschaft/06413"),
     ],
 )
 def test_bind_rejects_malformed_values(name: str, param: str, bad: str) -> None:

@@ -20,13 +20,14 @@ Header rules:
 * ``# title: TEXT`` and ``# description: TEXT`` appear exactly once each.
 * ``# param: NAME (TYPE, required|optional) TEXT`` declares a parameter, once per name.
   ``NAME`` is the SPARQL variable (without ``?``) the value is bound to; ``TYPE`` is one of
-  :data:`PARAMETER_TYPES` (``gYear``, ``kreisschluessel``, ``notation``).
+  :data:`PARAMETER_TYPES` (``gYear``, ``kreisschluessel``, ``notation``, ``iri``).
 * A line ``#`` followed by at least two spaces continues the field above it; a bare ``#`` is
   ignored. Any other line in the header is an error.
 
 Binding (:func:`bind`) never splices user text into SPARQL. Each value must match its type's
-pattern in full, and is then turned into an RDF literal with pyoxigraph and written in its
-N-Triples form (which escapes quotes, ``>`` and line breaks). The literals are put in
+pattern in full, and is then turned into an RDF term with pyoxigraph (a literal, or for the
+``iri`` type an IRI) and written in its N-Triples form (which escapes quotes, ``>`` and line
+breaks). The terms are put in
 ``VALUES ?name { literal }`` blocks that replace the marker line ``# {{values}}``. That line
 must appear exactly once in a query that declares parameters. The blocks all go on the
 marker's line, so line numbers in SPARQL error messages still match the file. A parameter
@@ -79,24 +80,28 @@ _NUMERIC_DATATYPES = frozenset(
 
 @dataclass(frozen=True)
 class ParameterType:
-    """A kind of value a named query accepts, with the RDF literal it binds to.
+    """A kind of value a named query accepts, with the RDF term it binds to.
 
     Attributes:
         name: the name used in ``# param:`` header lines.
         pattern: the whole value must match it (ASCII only).
         expected: what a valid value looks like, for error messages.
         datatype: the XSD datatype IRI of the bound literal; ``None`` for a plain string.
+        iri: bind an IRI (``<…>``) instead of a literal; ``datatype`` is then ignored.
     """
 
     name: str
     pattern: str
     expected: str
     datatype: str | None = None
+    iri: bool = False
 
-    def to_term(self, value: str) -> Literal:
-        """Return ``value`` as an RDF literal, or raise ``ValueError`` if it is malformed."""
+    def to_term(self, value: str) -> Literal | NamedNode:
+        """Return ``value`` as an RDF term, or raise ``ValueError`` if it is malformed."""
         if re.fullmatch(self.pattern, value, flags=re.ASCII) is None:
             raise ValueError(self.expected)
+        if self.iri:
+            return NamedNode(value)  # raises ValueError for what is not an IRI after all
         if self.datatype is None:
             return Literal(value)
         return Literal(value, datatype=NamedNode(self.datatype))
@@ -108,13 +113,22 @@ PARAMETER_TYPES: Mapping[str, ParameterType] = {
         ParameterType("gYear", "[0-9]{4}", "a 4-digit year, e.g. 2025", XSD + "gYear"),
         ParameterType("kreisschluessel", "[0-9]{5}", "a 5-digit Kreisschlüssel, e.g. 06413"),
         ParameterType("notation", "[1-9][0-9]{0,2}", "a number as in skos:notation, e.g. 3"),
+        # Printable ASCII without space and the characters N-Triples forbids in an IRI
+        # (" < > \\ ^ ` { | }): an IRI as written in a URL, percent-encoded where needed.
+        ParameterType(
+            "iri",
+            r"https?://[!#-;=?-\[\]_a-z~]+",
+            "an absolute http(s) IRI, e.g. https://aqb-rdf.example/id/gebietskoerperschaft/06413",
+            iri=True,
+        ),
     )
 }
 """The parameter types a ``# param:`` line may declare, by name.
 
 ``gYear`` binds ``"2025"^^xsd:gYear`` (as ``aqb:jahr``), ``kreisschluessel`` binds the plain
-literal ``"06413"`` (as ``aqb:kreisschluessel``), and ``notation`` binds the plain literal
-``"3"`` (as ``skos:notation`` of a Maßnahmenart).
+literal ``"06413"`` (as ``aqb:kreisschluessel``), ``notation`` binds the plain literal
+``"3"`` (as ``skos:notation`` of a Maßnahmenart), and ``iri`` binds an IRI such as
+``<https://aqb-rdf.example/id/gebietskoerperschaft/06413>`` (the resource a page describes).
 """
 
 

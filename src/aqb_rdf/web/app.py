@@ -5,12 +5,12 @@ pure core (``protocol``, ``negotiation``, ``sparql_guard``) and the query pool, 
 Every error is an answer with a status and a one-line message, never a traceback.
 
 Routes: ``/sparql`` (SPARQL 1.1 Protocol, read-only), ``/download/{file}`` (the dumps),
-``/`` (a plain landing page; the Linked-Data pages follow).
+and the pages and Linked-Data answers of :mod:`aqb_rdf.web.site` (``/``, ``/id/…``,
+``/def/…``, ``/queries``, ``/query`` …).
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -18,13 +18,14 @@ from typing import Protocol
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from aqb_rdf import query_pool, sparql_guard
 from aqb_rdf.exports import DUMPS
 from aqb_rdf.query_pool import QueryRequest, QueryResult
 from aqb_rdf.web import negotiation, protocol
+from aqb_rdf.web.site import site_routes
 
 DUMP_TYPES = {
     "aqb.ttl": "text/turtle; charset=utf-8",
@@ -208,21 +209,6 @@ def build_app(
             return Response(status_code=304, headers=headers)
         return FileResponse(release.folder / name, media_type=DUMP_TYPES[name], headers=headers)
 
-    async def landing(request: Request) -> Response:
-        links = "".join(
-            f'<li><a href="/download/{html.escape(name)}">{html.escape(name)}</a></li>'
-            for name in DUMPS
-        )
-        page = (
-            "<!doctype html><html lang='de'><head><meta charset='utf-8'>"
-            "<title>AQB Hessen – Linked Open Data</title></head><body>"
-            "<h1>Ausbildungs- und Qualifizierungsbudget Hessen</h1>"
-            f"<p>SPARQL endpoint: <a href='{endpoint_path}'>{endpoint_path}</a></p>"
-            f"<h2>Downloads</h2><ul>{links}</ul>"
-            f"<p>Release {html.escape(release.id)}</p></body></html>"
-        )
-        return HTMLResponse(page, headers=_common_headers(release, settings))
-
     async def internal_error(request: Request, error: Exception) -> Response:
         # The last line of defence: a one-line answer, the details in the server's log.
         return _error(500, f"internal error ({type(error).__name__}); the server keeps running")
@@ -233,6 +219,7 @@ def build_app(
         routes=[
             Route(endpoint_path, sparql, methods=methods),
             Route("/download/{name}", download, methods=["GET", "HEAD"]),
-            Route("/", landing, methods=["GET", "HEAD"]),
+            # The pages and Linked-Data answers, `/` included (web/site.py lists them).
+            *site_routes(release, pool.run, settings),
         ]
     )

@@ -1,0 +1,180 @@
+"""Linked Data: every IRI the build mints answers on this server, by content negotiation.
+
+The base IRI maps to the server root, so ``GET /id/zielvereinbarung/2025/06413`` describes
+``{base}id/zielvereinbarung/2025/06413`` (things under ``id/``, terms under ``def/``, named
+graphs under ``graph/``). Per `Cool URIs for the Semantic Web
+<https://www.w3.org/TR/cooluris/>`_ §4.3 the answer is direct, with ``Vary``: HTML for
+browsers, Turtle, JSON-LD, N-Triples or RDF/XML by ``Accept`` or ``?format=``
+(:func:`~aqb_rdf.web.negotiation.choose` over ``PAGE_OFFERS``; no ``Accept`` at all: Turtle).
+The page and the RDF come from the same answer of ``queries/describe-resource.rq``, run
+through the query pool with the IRI bound as a typed ``VALUES`` term. An IRI with no triples
+is a 404; a path that is not an IRI of ours is a 404 before any query runs.
+
+``/.well-known/void`` describes the dataset in VoID (:mod:`.void`), negotiated the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Final
+
+from pyoxigraph import RdfFormat, Triple, serialize
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from aqb_rdf import query_pool
+
+from . import aqb_views, negotiation, views
+from .description import Description
+from .figures import budgets, statistics
+from .named_queries import describe, describe_graph
+from .negotiation import HTML, PAGE_OFFERS, TURTLE, Offer
+from .ontology_view import ontology
+from .pages import Page, Site
+from .void import DatasetFacts, dataset_iri, void_triples
+
+_SEGMENT = r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*"
+_PATH: Final = re.compile(rf"(?:id|def|graph)(?:/{_SEGMENT})+")
+"""A path that may name a resource: ``id/…``, ``def/…``, ``graph/…``; plain segments only."""
+MAX_PATH: Final = 512
+
+RDF_FORMATS: Final[Mapping[str, RdfFormat]] = {
+    negotiation.TURTLE.media_type: RdfFormat.TURTLE,
+    negotiation.JSON_LD.media_type: RdfFormat.JSON_LD,
+    negotiation.N_TRIPLES.media_type: RdfFormat.N_TRIPLES,
+    negotiation.RDF_XML.media_type: RdfFormat.RDF_XML,
+}
+VARY: Final = "Accept, Accept-Language"
+VOCABULARIES: Final = ("schema", "skos", "org", "cpov", "prov", "dcterms")
+"""Prefixes of the reused vocabularies the VoID description names besides ``aqb:``."""
+
+BUILDERS: Final[Mapping[str, Callable[[views.Reader], object]]] = {
+    "agreement": aqb_views.agreement,
+    "region": aqb_views.region,
+    "organisation": aqb_views.organisation,
+    "massnahmenart": aqb_views.massnahmenart,
+    "project": aqb_views.project,
+    "ontology": ontology,
+    "resource": views.generic,
+    "graph": views.named_graph,
+}
+"""Page kind → the builder of its view; the template is ``{kind}.html``."""
+
+
+def iri_of(site: Site, path: str) -> str | None:
+    """The IRI a request path names (``/id/…`` → ``{base}id/…``), or ``None``."""
+    rest = path.removeprefix("/")
+    if len(rest) > MAX_PATH or _PATH.fullmatch(rest) is None:
+        return None
+    return site.iris.base + rest
+
+
+def serialize_triples(
+    triples: Iterable[Triple], offer: Offer, prefixes: Mapping[str, str]
+) -> bytes:
+    """The triples in the RDF format ``offer`` names, with our prefixes where it has them."""
+    body = serialize(triples, format=RDF_FORMATS[offer.media_type], prefixes=dict(prefixes))
+    return body or b""
+
+
+def _negotiate(request: Request) -> Offer:
+    return negotiation.choose(
+        PAGE_OFFERS, request.headers.get("accept"), request.query_params.get("format"), TURTLE
+    )
+
+
+def _plain(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
+    return PlainTextResponse(
+        message + "\n",
+        status_code=status,
+        headers={"Access-Control-Allow-Origin": "*", **(headers or {})},
+    )
+
+
+def _failure(site: Site, page: Page, offer: Offer | None, error: Exception) -> Response:
+    """The answer when the pool cannot describe: 503 when busy or slow, else 500."""
+    busy = isinstance(error, query_pool.Overloaded | query_pool.QueryTimeout)
+    status = 503 if busy else 500
+    headers = {"Retry-After": str(site.settings.retry_after_seconds)} if busy else {}
+    if offer is HTML:
+        title = page.t("unavailable") if busy else page.t("error")
+        text = page.t("unavailable_text") if busy else str(error)
+        return page.error(status, title, text, headers)
+    return _plain(status, str(error), headers)
+
+
+def _not_found(page: Page, offer: Offer | None, iri: str) -> Response:
+    if offer is HTML:
+        return page.error(404, page.t("not_found"), page.t("not_found_text"), {"Vary": VARY})
+    return _plain(404, f"no triples about <{iri}>", {"Vary": VARY})
+
+
+async def respond(
+    site: Site, request: Request, description: Description, offer: Offer, kind: str
+) -> Response:
+    """The description as ``offer``: a page of kind ``kind``, or RDF."""
+    page = Page(site, request)
+    etag = f'"{site.release.id}-{offer.name}-{page.lang if offer is HTML else "rdf"}"'
+    headers = {"Vary": VARY, "ETag": etag}
+    if offer is not HTML:
+        body = serialize_triples(description.ordered(), offer, site.prefixes)
+        return Response(body, media_type=offer.media_type, headers=site.headers(**headers))
+    vocabulary = await site.vocabulary()
+    reader = views.Reader(description, page.lang, vocabulary, site.aqb)
+    return page.render(
+        f"{kind}.html",
+        headers=headers,
+        iri=description.resource.value,
+        view=BUILDERS[kind](reader),
+        generic=views.generic(reader),
+    )
+
+
+async def resource(site: Site, request: Request) -> Response:
+    """``/id/…``, ``/def/…``, ``/graph/…``: the resource with that IRI."""
+    page = Page(site, request)
+    iri = iri_of(site, request.url.path)
+    try:
+        offer = _negotiate(request)
+    except negotiation.NotAcceptable as error:
+        return _plain(406, str(error), {"Vary": VARY})
+    if iri is None:
+        return _not_found(page, offer, request.url.path)
+    etag = f'"{site.release.id}-{offer.name}-{page.lang if offer is HTML else "rdf"}"'
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=site.headers(Vary=VARY, ETag=etag))
+    is_graph = iri.startswith(site.iris.base + "graph/")
+    try:
+        description = await (describe_graph if is_graph else describe)(site.run, iri)
+    except query_pool.QueryPoolError as error:
+        return _failure(site, page, offer, error)
+    if not (len(description) if is_graph else description.found):
+        return _not_found(page, offer, iri)
+    kind = "graph" if is_graph else views.kind(description, site.aqb)
+    return await respond(site, request, description, offer, kind)
+
+
+async def void(site: Site, request: Request) -> Response:
+    """``/.well-known/void``: the VoID description of the dataset."""
+    page = Page(site, request)
+    try:
+        offer = _negotiate(request)
+        figures = await statistics(site)
+        rows = await budgets(site)
+    except negotiation.NotAcceptable as error:
+        return _plain(406, str(error), {"Vary": VARY})
+    except query_pool.QueryPoolError as error:
+        return _failure(site, page, None, error)
+    examples = [str(site.iris.ontology), str(site.iris.massnahmenart(1))]
+    if rows:
+        examples += [rows[0].agreement, rows[0].region_iri]
+    facts = DatasetFacts(
+        base=site.iris.base,
+        server=str(request.base_url),
+        triples=figures.triples,
+        examples=examples,
+        vocabularies=[site.aqb, *(site.prefixes[p] for p in VOCABULARIES)],
+    )
+    description = Description(dataset_iri(site.iris.base), void_triples(facts))
+    return await respond(site, request, description, offer, "resource")

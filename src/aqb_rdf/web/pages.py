@@ -1,0 +1,208 @@
+"""What every HTML page shares: the site, the language, links, templates, static files (I/O).
+
+* :class:`Site` is built once per app: the base IRI, the release, the query pool and answers
+  kept per release (the vocabulary's labels).
+* :class:`Page` is built per request: the language (``?lang=`` or ``Accept-Language``,
+  German by default), texts in that language, numbers and dates as it writes them, and
+  :meth:`Page.href`, which turns an IRI under the base into a path on this server (the base
+  IRI maps to the server root), keeping an explicit ``?lang=`` on every link.
+* Templates live in ``templates/``: one per page kind, ``_``-prefixed partials, all extending
+  ``base.html``; Jinja2 escapes every value.
+* Static files (``static/``) are served only by exact name from :data:`STATIC_FILES`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from functools import lru_cache
+from importlib.resources import files
+from typing import TYPE_CHECKING, Final
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from pyoxigraph import Literal, NamedNode
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+
+from aqb_rdf.iris import DEFAULT_BASE, Iris
+
+from . import texts
+from .named_queries import ReleaseMemo, Runner, select
+from .negotiation import RDF_OFFERS
+from .vocabulary import Vocabulary, prefixes
+
+if TYPE_CHECKING:
+    from .app import Release, ServeSettings
+
+STATIC_FILES: Final[Mapping[str, str]] = {
+    "aqb.css": "text/css; charset=utf-8",
+    "query.js": "text/javascript; charset=utf-8",
+}
+"""The files under ``/static/``: name → media type. Nothing else is ever served from there."""
+
+FORMAT_LABELS: Final[Mapping[str, str]] = {
+    "ttl": "Turtle",
+    "jsonld": "JSON-LD",
+    "nt": "N-Triples",
+    "rdf": "RDF/XML",
+}
+
+
+class Site:
+    """What all pages of one app share.
+
+    Args:
+        release: the release served (its id names the answers kept).
+        run: answers queries (the pool).
+        settings: limits and cache lifetimes.
+        base: the base IRI of the dataset; it maps to this server's root.
+    """
+
+    def __init__(
+        self,
+        release: Release,
+        run: Runner,
+        settings: ServeSettings,
+        base: str = DEFAULT_BASE,
+    ) -> None:
+        self.release = release
+        self.run = run
+        self.settings = settings
+        self.iris = Iris(base)
+        self.prefixes = prefixes(self.iris)
+        self.memo = ReleaseMemo()
+
+    @property
+    def aqb(self) -> str:
+        """The ontology's namespace, ``{base}def/aqb#``."""
+        return str(self.iris.aqb)
+
+    async def vocabulary(self) -> Vocabulary:
+        """Labels of the release's classes and properties (one query per release)."""
+
+        async def load() -> Vocabulary:
+            result = await select(self.run, "vocabulary-labels")
+            rows = [
+                (term.value, label.value, label.language)
+                for term, label in result.rows
+                if isinstance(term, NamedNode) and isinstance(label, Literal)
+            ]
+            return Vocabulary(rows, self.prefixes)
+
+        return await self.memo.get(self.release.id, "vocabulary", load)
+
+    def headers(self, **extra: str) -> dict[str, str]:
+        """The headers every page answer carries."""
+        return {
+            "Access-Control-Allow-Origin": "*",
+            "Cache-Control": f"public, max-age={self.settings.cache_seconds}",
+            **extra,
+        }
+
+
+class Page:
+    """One request's view of the site: its language and how it writes links and numbers."""
+
+    def __init__(self, site: Site, request: Request) -> None:
+        self.site = site
+        self.request = request
+        param = request.query_params.get("lang")
+        self.explicit_lang = param is not None and param.strip().lower() in texts.LANGUAGES
+        self.lang = texts.choose_language(param, request.headers.get("accept-language"))
+        self.path = request.url.path
+
+    def t(self, key: str, **values: object) -> str:
+        """The text ``key`` in the page's language."""
+        return texts.text(key, self.lang, **values)
+
+    def local(self, path: str, fragment: str = "") -> str:
+        """A path on this server, with ``?lang=`` when the page was asked for by it."""
+        if self.explicit_lang:
+            joiner = "&" if "?" in path else "?"
+            path = f"{path}{joiner}lang={self.lang}"
+        return f"{path}#{fragment}" if fragment else path
+
+    def href(self, iri: str) -> str:
+        """Where a link to ``iri`` goes: IRIs under the base map to this server, others stay."""
+        base = self.site.iris.base
+        if not iri.startswith(base):
+            return iri
+        rest = iri[len(base) :]
+        path, _, fragment = rest.partition("#")
+        return self.local("/" + path, fragment)
+
+    def switch(self) -> list[tuple[str, str, bool]]:
+        """``(language, url, current)`` for the language switch."""
+        links = []
+        for lang in texts.LANGUAGES:
+            url = self.request.url.include_query_params(lang=lang)
+            links.append((lang, f"{url.path}?{url.query}", lang == self.lang))
+        return links
+
+    def formats(self) -> list[tuple[str, str, str]]:
+        """``(label, url, media type)`` of this resource's RDF representations."""
+        return [
+            (FORMAT_LABELS[offer.name], f"{self.path}?format={offer.name}", offer.media_type)
+            for offer in RDF_OFFERS
+        ]
+
+    def amount(self, amount: Decimal | None, currency: str | None = "EUR") -> str:
+        return "" if amount is None else texts.format_amount(amount, self.lang, currency)
+
+    def integer(self, number: object) -> str:
+        try:
+            return texts.format_integer(int(str(number)), self.lang)
+        except ValueError:
+            return str(number)
+
+    def date(self, value: str | None) -> str:
+        return "" if value is None else texts.format_date(value, self.lang)
+
+    def size(self, size: int) -> str:
+        return texts.format_bytes(size, self.lang)
+
+    def render(
+        self,
+        template: str,
+        status: int = 200,
+        headers: Mapping[str, str] | None = None,
+        **context: object,
+    ) -> HTMLResponse:
+        """The template ``template`` as an answer, with the page as ``page`` in it."""
+        body = environment().get_template(template).render(page=self, **context)
+        all_headers = self.site.headers(**{"Content-Language": self.lang, **(headers or {})})
+        return HTMLResponse(body, status_code=status, headers=all_headers)
+
+    def error(
+        self, status: int, title: str, message: str, headers: Mapping[str, str] | None = None
+    ) -> HTMLResponse:
+        """An error page (404, 503 …) in the page's language."""
+        return self.render(
+            "error.html", status=status, headers=headers, title=title, message=message
+        )
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The Jinja2 environment over ``templates/``, escaping every value."""
+    return Environment(
+        loader=PackageLoader("aqb_rdf.web", "templates"),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@lru_cache(maxsize=len(STATIC_FILES))
+def _static_bytes(name: str) -> bytes:
+    return files("aqb_rdf.web").joinpath("static", name).read_bytes()
+
+
+def static_file(site: Site, request: Request) -> Response:
+    """``/static/{name}``: one of :data:`STATIC_FILES`, by exact name; 404 for anything else."""
+    name = request.path_params["name"]
+    media_type = STATIC_FILES.get(name)
+    if media_type is None:
+        return PlainTextResponse("no such file\n", status_code=404)
+    return Response(_static_bytes(name), media_type=media_type, headers=site.headers())

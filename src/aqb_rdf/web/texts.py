@@ -1,0 +1,291 @@
+"""The words of the pages in German and English, and numbers and dates as each writes them (pure).
+
+German is the default: the agreements, the ministry and most readers are German. English is
+chosen by ``?lang=en`` or by ``Accept-Language`` (:func:`choose_language`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Final
+
+LANGUAGES: Final = ("de", "en")
+DEFAULT_LANGUAGE: Final = "de"
+
+_MONTHS_DE = (
+    "Januar", "Februar", "März", "April", "Mai", "Juni",
+    "Juli", "August", "September", "Oktober", "November", "Dezember",
+)  # fmt: skip
+_MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+_LANGUAGE_RANGE = re.compile(r"^\s*([A-Za-z]{1,8}|\*)(?:-[A-Za-z0-9]{1,8})*\s*$")
+_QUALITY = re.compile(r"^\s*q\s*=\s*(0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)\s*$")
+
+
+def choose_language(param: str | None, accept_language: str | None) -> str:
+    """The language of a page: ``param`` (``?lang=``) if it names one, else ``Accept-Language``.
+
+    Of the header's languages (RFC 9110 §12.5.4) the one with the highest ``q`` that we have
+    wins (``en-GB`` counts as ``en``, ``*`` as the default); malformed entries are skipped.
+
+    Example:
+        >>> choose_language(None, "en-US,en;q=0.9,de;q=0.5")
+        'en'
+    """
+    if param and param.strip().lower() in LANGUAGES:
+        return param.strip().lower()
+    best, best_q = DEFAULT_LANGUAGE, 0.0
+    for element in (accept_language or "").split(","):
+        tag, *parameters = element.split(";")
+        match = _LANGUAGE_RANGE.match(tag)
+        if match is None:
+            continue
+        q: float | None = 1.0
+        for parameter in parameters:
+            if parameter.strip().lower().startswith("q"):
+                quality = _QUALITY.match(parameter)
+                q = float(quality.group(1)) if quality is not None else None
+        if q is None:  # a malformed q (q=abc, q=2): the entry counts as not there
+            continue
+        primary = match.group(1).lower()
+        language = DEFAULT_LANGUAGE if primary == "*" else primary
+        if language in LANGUAGES and q > best_q:
+            best, best_q = language, q
+    return best
+
+
+def format_amount(
+    amount: Decimal, lang: str, currency: str | None = "EUR", decimals: int = 2
+) -> str:
+    """``1.011.410,00 €`` in German, ``€1,011,410.00`` in English."""
+    text = f"{amount:,.{decimals}f}"  # 1,011,410.00
+    if lang == "de":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+        return f"{text} €" if currency == "EUR" else f"{text} {currency or ''}".rstrip()
+    return f"€{text}" if currency == "EUR" else f"{text} {currency or ''}".rstrip()
+
+
+def format_integer(number: int, lang: str) -> str:
+    """``1.607`` in German, ``1,607`` in English."""
+    text = f"{number:,}"
+    return text.replace(",", ".") if lang == "de" else text
+
+
+def format_date(value: str, lang: str) -> str:
+    """An ``xsd:date`` as ``6. August 2025`` or ``6 August 2025``; other text unchanged."""
+    try:
+        date = dt.date.fromisoformat(value)
+    except ValueError:
+        return value
+    if lang == "de":
+        return f"{date.day}. {_MONTHS_DE[date.month - 1]} {date.year}"
+    return f"{date.day} {_MONTHS_EN[date.month - 1]} {date.year}"
+
+
+def format_bytes(size: int, lang: str) -> str:
+    """A file size: ``87,3 KB`` / ``87.3 KB``."""
+    value, unit = float(size), "B"
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            break
+        value /= 1000
+    text = f"{value:.0f}" if unit == "B" else f"{value:.1f}"
+    return f"{text.replace('.', ',') if lang == 'de' else text} {unit}"
+
+
+TEXTS: Final[Mapping[str, tuple[str, str]]] = {
+    # key: (German, English)
+    "site": ("AQB Hessen – Linked Open Data", "AQB Hessen – Linked Open Data"),
+    "site_long": (
+        "Ausbildungs- und Qualifizierungsbudget Hessen",
+        "Hessian training and qualification budget (AQB)",
+    ),
+    "intro": (
+        "Die Zielvereinbarungen des hessischen Arbeitsministeriums mit den Landkreisen und"
+        " kreisfreien Städten über das Ausbildungs- und Qualifizierungsbudget (AQB), als"
+        " verknüpfte offene Daten: jede Angabe mit ihrer Fundstelle im Dokument.",
+        "The target agreements of the Hessian labour ministry with the districts and"
+        " district-free cities on the training and qualification budget (AQB), as linked"
+        " open data: every fact with the place in the document it comes from.",
+    ),
+    "home": ("Start", "Home"),
+    "ontology": ("Ontologie", "Ontology"),
+    "queries": ("Abfragen", "Queries"),
+    "query": ("SPARQL", "SPARQL"),
+    "void": ("VoID-Beschreibung", "VoID description"),
+    "language": ("Sprache", "Language"),
+    "at_a_glance": ("Der Datensatz auf einen Blick", "The dataset at a glance"),
+    "agreements": ("Zielvereinbarungen", "Target agreements"),
+    "projects": ("Projekte", "Projects"),
+    "regions_with_agreement": (
+        "Gebietskörperschaften mit Zielvereinbarung",
+        "Territorial authorities with an agreement",
+    ),
+    "triples": ("Tripel", "Triples"),
+    "years": ("Jahre", "Years"),
+    "year": ("Jahr", "Year"),
+    "budgets_chart": (
+        "Budget je Gebietskörperschaft und Jahr",
+        "Budget per territorial authority and year",
+    ),
+    "totals_per_year": ("Summe je Jahr", "Total per year"),
+    "total": ("Summe", "Total"),
+    "budget": ("Budget", "Budget"),
+    "region": ("Gebietskörperschaft", "Territorial authority"),
+    "key": ("Kreisschlüssel", "District key"),
+    "downloads": ("Downloads", "Downloads"),
+    "download_all": (
+        "Der ganze Datensatz, Release {release}:",
+        "The whole dataset, release {release}:",
+    ),
+    "for_machines": ("Für Programme", "For machines"),
+    "endpoint_text": (
+        "SPARQL-Endpunkt (SPARQL 1.1 Protocol):",
+        "SPARQL endpoint (SPARQL 1.1 Protocol):",
+    ),
+    "query_pages_text": (
+        "Fertige Abfragen mit Parametern ausführen, oder eigene SPARQL-Abfragen schreiben:",
+        "Run the ready-made queries with parameters, or write your own SPARQL:",
+    ),
+    "ontology_text": (
+        "Das Vokabular mit allen Klassen und Eigenschaften:",
+        "The vocabulary with all classes and properties:",
+    ),
+    "no_agreements": ("Noch keine Zielvereinbarungen.", "No agreements yet."),
+    "iri": ("IRI", "IRI"),
+    "type": ("Typ", "Type"),
+    "as_rdf": ("Als RDF", "As RDF"),
+    "properties": ("Eigenschaften", "Properties"),
+    "property": ("Eigenschaft", "Property"),
+    "value": ("Wert", "Value"),
+    "links_here": ("Verweise hierher", "Links to here"),
+    "from": ("von", "from"),
+    "ministry": ("Ministerium", "Ministry"),
+    "term": ("Laufzeit", "Term"),
+    "approving_authority": ("Bewilligungsbehörde", "Approving authority"),
+    "approval_form": ("Bewilligungsform", "Form of approval"),
+    "legal_spheres": ("Rechtskreise", "Legal spheres"),
+    "frameworks": ("Bezugsrahmen", "Frames of reference"),
+    "measures": ("Maßnahmenarten und Projekte", "Measure types and projects"),
+    "no_projects": ("keine Projekte", "no projects"),
+    "as_written": ("im Text", "as written"),
+    "signatures": ("Unterzeichnungen", "Signatures"),
+    "person": ("Person", "Person"),
+    "function": ("Funktion", "Function"),
+    "organisation": ("Organisation", "Organisation"),
+    "place_date": ("Ort, Datum", "Place, date"),
+    "source": ("Quelle", "Source"),
+    "provenance": ("Fundstellen im Dokument", "Where each fact stands in the document"),
+    "fact": ("Angabe", "Fact"),
+    "lines": ("Zeilen", "Lines"),
+    "line": ("Zeile", "Line"),
+    "characters": ("Zeichen", "Characters"),
+    "whole_resource": ("die ganze Ressource", "the whole resource"),
+    "agreements_per_year": ("Zielvereinbarungen je Jahr", "Target agreements per year"),
+    "nuts3": ("NUTS-3", "NUTS 3"),
+    "district": ("Regierungsbezirk", "Administrative region"),
+    "valid": ("Gültig", "Valid"),
+    "valid_from": ("ab", "from"),
+    "valid_until": ("bis", "until"),
+    "short_name": ("Kurzname", "Short name"),
+    "other_names": ("Frühere und andere Namen", "Former and other names"),
+    "as_ministry": ("Als Ministerium", "As ministry"),
+    "as_authority": ("Als Bewilligungsbehörde", "As approving authority"),
+    "signed_for": ("Unterzeichnet für", "Signed on behalf of"),
+    "notation": ("Nummer", "Number"),
+    "definition": ("Definition", "Definition"),
+    "scheme": ("Schema", "Scheme"),
+    "projects_of_type": ("Projekte dieser Maßnahmenart", "Projects of this measure type"),
+    "listed_in": (
+        "In {count} Zielvereinbarung(en) aufgeführt.",
+        "Listed in {count} target agreement(s).",
+    ),
+    "position": ("Position", "Position"),
+    "agreement": ("Zielvereinbarung", "Target agreement"),
+    "project": ("Projekt", "Project"),
+    "measure_type": ("Maßnahmenart", "Measure type"),
+    "siblings": (
+        "Weitere Projekte dieser Maßnahmenart in der Zielvereinbarung",
+        "Other projects of this measure type in the agreement",
+    ),
+    "classes": ("Klassen", "Classes"),
+    "object_properties": ("Objekteigenschaften", "Object properties"),
+    "datatype_properties": ("Datentyp-Eigenschaften", "Datatype properties"),
+    "domain": ("Domäne", "Domain"),
+    "range": ("Wertebereich", "Range"),
+    "subclass_of": ("Unterklasse von", "Subclass of"),
+    "subproperty_of": ("Untereigenschaft von", "Subproperty of"),
+    "characteristics": ("Merkmale", "Characteristics"),
+    "namespace": ("Namensraum", "Namespace"),
+    "version": ("Version", "Version"),
+    "licence": ("Lizenz", "Licence"),
+    "see_also": ("Siehe auch", "See also"),
+    "contents": ("Inhalt", "Contents"),
+    "or": ("oder", "or"),
+    "graph": ("Benannter Graph", "Named graph"),
+    "graph_resources": ("Ressourcen in diesem Graphen", "Resources in this graph"),
+    "not_found": ("Nicht gefunden", "Not found"),
+    "not_found_text": (
+        "Über diese Adresse sagt der Datensatz nichts.",
+        "The dataset says nothing about this address.",
+    ),
+    "unavailable": ("Gerade nicht verfügbar", "Unavailable right now"),
+    "unavailable_text": (
+        "Der Server ist ausgelastet. Bitte in ein paar Sekunden noch einmal versuchen.",
+        "The server is busy. Please try again in a few seconds.",
+    ),
+    "error": ("Fehler", "Error"),
+    "queries_intro": (
+        "Die benannten Abfragen aus queries/: jede mit Beschreibung und Parametern."
+        " Ein Formular führt sie aus und zeigt das Ergebnis als Tabelle.",
+        "The named queries from queries/, each with its description and parameters."
+        " A form runs one and shows the result as a table.",
+    ),
+    "parameters": ("Parameter", "Parameters"),
+    "none": ("keine", "none"),
+    "required": ("erforderlich", "required"),
+    "optional": ("optional", "optional"),
+    "run": ("Ausführen", "Run"),
+    "results": ("Ergebnis", "Result"),
+    "rows": ("{count} Zeile(n)", "{count} row(s)"),
+    "as_csv": ("als CSV", "as CSV"),
+    "as_json": ("als JSON", "as JSON"),
+    "open_in_editor": ("im SPARQL-Editor öffnen", "open in the SPARQL editor"),
+    "query_text": ("SPARQL-Text", "SPARQL text"),
+    "bad_parameter": ("Ungültiger Parameter", "Invalid parameter"),
+    "query_intro": (
+        "Eine beliebige SPARQL-Abfrage an den Endpunkt /sparql stellen. Die fertigen Abfragen"
+        " können als Beispiele geladen werden.",
+        "Send any SPARQL query to the endpoint /sparql. The ready-made queries can be loaded"
+        " as examples.",
+    ),
+    "example": ("Beispiel", "Example"),
+    "load": ("Laden", "Load"),
+    "format": ("Format", "Format"),
+    "table": ("Tabelle", "Table"),
+    "needs_js": (
+        "Ohne JavaScript antwortet der Endpunkt selbst (SPARQL-Ergebnis als JSON).",
+        "Without JavaScript the endpoint answers itself (SPARQL results as JSON).",
+    ),
+    "chart_caption": (
+        "Balken: Budget in Euro; ein Balken je Jahr. Ein Klick öffnet die Zielvereinbarung.",
+        "Bars: budget in euros, one bar per year. A click opens the agreement.",
+    ),
+}
+
+
+def text(key: str, lang: str, **values: object) -> str:
+    """The text ``key`` in ``lang``, with ``{name}`` fields filled from ``values``.
+
+    Raises:
+        KeyError: there is no such text (a template bug, caught by the page tests).
+    """
+    german, english = TEXTS[key]
+    template = english if lang == "en" else german
+    return template.format(**values) if values else template

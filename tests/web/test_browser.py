@@ -1,0 +1,154 @@
+"""The pages in a real headless Chromium, against the real ``aqb-rdf serve``.
+
+Debian's ``chromium`` and ``chromium-driver`` (``/usr/bin/chromium``, ``/usr/bin/chromedriver``)
+driven by selenium; nothing is downloaded at run time (the driver path is given, so selenium
+never runs its driver manager). Without the browser the tests fail when ``CI`` is set (CI
+installs it, so a broken page always fails CI) and are skipped, saying why, otherwise.
+
+The walk: the landing page and its chart → a Gebietskörperschaft (through the chart's link) →
+its agreement; the language switch; a named query run from its form; the SPARQL editor
+loading an example and showing the result table that ``static/query.js`` builds.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import Select, WebDriverWait
+from test_pages import Site, start_site
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--window-size=1200,1000",
+    "--lang=de-DE",
+)
+WAIT = 10.0
+
+
+def _require_browser() -> None:
+    missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.is_file()]
+    if not missing:
+        return
+    reason = f"{' and '.join(missing)} missing: apt-get install chromium chromium-driver"
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must run the browser tests: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    _require_browser()
+    yield from start_site(tmp_path_factory.mktemp("browser") / "dist")
+
+
+@pytest.fixture(scope="module")
+def browser(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    options = Options()
+    options.binary_location = str(CHROMIUM)
+    for flag in (*FLAGS, f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "de-DE,de"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(WAIT)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def heading(browser: WebDriver) -> str:
+    element = WebDriverWait(browser, WAIT).until(
+        ec.presence_of_element_located((By.TAG_NAME, "h1"))
+    )
+    return str(element.text)
+
+
+def test_landing_chart_region_and_agreement(site: Site, browser: WebDriver) -> None:
+    browser.get(site.server.base + "/")
+    assert heading(browser) == "Ausbildungs- und Qualifizierungsbudget Hessen"
+    bars = browser.find_elements(By.CSS_SELECTOR, "svg.chart rect.bar")
+    assert len(bars) == 2
+    assert all(float(bar.get_attribute("width") or 0) > 10 for bar in bars)
+    # Follow the chart's link to a Gebietskörperschaft.
+    browser.find_element(
+        By.CSS_SELECTOR, "svg.chart a[href='/id/gebietskoerperschaft/06413'] text"
+    ).click()
+    WebDriverWait(browser, WAIT).until(ec.url_contains("/id/gebietskoerperschaft/06413"))
+    assert heading(browser) == "Stadt Offenbach am Main"
+    row = browser.find_element(By.XPATH, "//table//tr[td[1]='2025']")
+    assert "1.011.410,00 €" in row.text
+    row.find_element(By.TAG_NAME, "a").click()
+    WebDriverWait(browser, WAIT).until(ec.url_contains("/id/zielvereinbarung/2025/06413"))
+    assert heading(browser) == "Zielvereinbarung 2025 – Stadt Offenbach am Main"
+    assert "1.011.410,00 €" in browser.find_element(By.CSS_SELECTOR, "dd.budget").text
+
+
+def test_language_switch(site: Site, browser: WebDriver) -> None:
+    browser.get(site.server.base + "/id/gebietskoerperschaft/06413")
+    assert heading(browser) == "Stadt Offenbach am Main"
+    browser.find_element(By.CSS_SELECTOR, "nav.lang a[hreflang='en']").click()
+    WebDriverWait(browser, WAIT).until(ec.url_contains("lang=en"))
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    assert "Target agreements per year" in browser.page_source
+    # The language stays chosen when a link is followed.
+    browser.find_element(By.CSS_SELECTOR, "a[href^='/id/zielvereinbarung/2025/06413']").click()
+    assert heading(browser) == "Target agreement 2025 – Stadt Offenbach am Main"
+
+
+def test_named_query_from_its_form(site: Site, browser: WebDriver) -> None:
+    browser.get(site.server.base + "/queries")
+    browser.find_element(By.LINK_TEXT, "Budget per Gebietskörperschaft and year").click()
+    field = WebDriverWait(browser, WAIT).until(
+        ec.presence_of_element_located((By.ID, "param-year"))
+    )
+    field.send_keys("2025")
+    browser.find_element(By.CSS_SELECTOR, "form.named-query button[type=submit]").click()
+    table = WebDriverWait(browser, WAIT).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, "table.results-table"))
+    )
+    rows = table.find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert [row.find_elements(By.TAG_NAME, "td")[1].text for row in rows] == ["06413", "06431"]
+
+
+def test_query_editor_runs_an_example(site: Site, browser: WebDriver) -> None:
+    browser.get(site.server.base + "/query")
+    assert heading(browser) == "SPARQL"
+    Select(browser.find_element(By.ID, "example")).select_by_value("total-per-year")
+    browser.find_element(By.ID, "load-example").click()
+    assert "SUM(?value)" in str(browser.find_element(By.ID, "query").get_attribute("value"))
+    browser.find_element(By.ID, "run").click()
+    table = WebDriverWait(browser, WAIT).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, "#results table.results-table"))
+    )
+    header = [th.text for th in table.find_elements(By.CSS_SELECTOR, "thead th")]
+    assert header == ["year", "agreements", "total", "currency"]
+    rows = [
+        [td.text for td in row.find_elements(By.TAG_NAME, "td")]
+        for row in table.find_elements(By.CSS_SELECTOR, "tbody tr")
+    ]
+    assert len(rows) == 1
+    year, agreements, total, currency = rows[0]
+    assert (year, agreements, currency) == ("2025", "2", "EUR")
+    assert float(total) == 2241860
+    assert browser.find_element(By.ID, "status").text == "1 Zeile(n)"

@@ -1,0 +1,502 @@
+"""The Linked-Data answers and pages of the real ``aqb-rdf serve`` (src/aqb_rdf/web/site.py).
+
+One server per module over a build of data/agreements, as in test_server.py (whose ``Server``
+and ``free_port`` this module reuses): content negotiation as a table, every page kind with
+its heading and one fact, the RDF parsed with rdflib and compared with the build's dump, the
+VoID description, the query pages, and the paths that must stay 404. A few pure helpers
+(language choice, number formats, chart ticks) are tested directly at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDFS
+from test_server import Server, free_port
+
+from aqb_rdf.pipeline import build
+from aqb_rdf.store import available_queries
+from aqb_rdf.web.charts import Bar, budget_chart, nice_step
+from aqb_rdf.web.texts import choose_language, format_amount, format_date
+
+REPO = Path(__file__).resolve().parents[2]
+AQB_RDF = Path(sys.executable).parent / "aqb-rdf"
+BASE = "https://aqb-rdf.example/"
+AQB = Namespace(BASE + "def/aqb#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+AGREEMENT = "/id/zielvereinbarung/2025/06413"
+REGION = "/id/gebietskoerperschaft/06413"
+PROJECT = AGREEMENT + "/massnahmenart/3/projekt/2"
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
+
+
+@dataclass
+class Site:
+    """The running server and the build it serves."""
+
+    server: Server
+    out: Path
+
+    def get(
+        self, path: str, accept: str | None = None, **headers: str
+    ) -> tuple[int, dict[str, str], bytes]:
+        sent = {key.replace("_", "-"): value for key, value in headers.items()}
+        if accept is not None:
+            sent["Accept"] = accept
+        return self.server.request("GET", path, headers=sent)
+
+    def page(self, path: str, **headers: str) -> str:
+        status, response, body = self.get(path, BROWSER, **headers)
+        assert status == 200, (path, status, body[:300])
+        assert response["content-type"].startswith("text/html")
+        return body.decode("utf-8")
+
+
+def start_site(out: Path) -> Iterator[Site]:
+    """Build data/agreements into ``out``, serve it on a free port, stop it afterwards."""
+    build([REPO / "data" / "agreements"], out, workers=1)
+    port = free_port()
+    log = out.parent / "server.log"
+    with open(log, "wb") as output:
+        process = subprocess.Popen(
+            [str(AQB_RDF), "serve", str(out), "--port", str(port), "--query-workers", "2"],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    server = Server(process, port)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if server.request("GET", "/", timeout=2)[0] == 200:
+                break
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            process.wait()
+            pytest.fail(f"server did not start:\n{log.read_text(errors='replace')}")
+        time.sleep(0.2)
+    try:
+        yield Site(server, out)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        shutil.rmtree(out, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    yield from start_site(tmp_path_factory.mktemp("pages") / "dist")
+
+
+def h1(html: str) -> str:
+    match = re.search(r"<h1>(.*?)</h1>", html, re.S)
+    assert match, html[:500]
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip()
+
+
+def hrefs(html: str) -> set[str]:
+    return set(re.findall(r'href="([^"]*)"', html))
+
+
+# --- content negotiation --------------------------------------------------------------------
+
+TURTLE, JSONLD, NT, RDFXML, HTML = (
+    "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml", "text/html",
+)  # fmt: skip
+
+CONNEG = [
+    # path, Accept, ?format=, status, media type
+    (AGREEMENT, "text/html", None, 200, HTML),
+    (AGREEMENT, BROWSER, None, 200, HTML),
+    (AGREEMENT, "*/*", None, 200, HTML),
+    (AGREEMENT, None, None, 200, TURTLE),
+    (AGREEMENT, "text/turtle", None, 200, TURTLE),
+    (AGREEMENT, "application/ld+json", None, 200, JSONLD),
+    (AGREEMENT, "application/n-triples", None, 200, NT),
+    (AGREEMENT, "application/rdf+xml", None, 200, RDFXML),
+    (AGREEMENT, "text/turtle, */*;q=0.1", None, 200, TURTLE),
+    (AGREEMENT, BROWSER, "ttl", 200, TURTLE),
+    (AGREEMENT, "text/turtle", "html", 200, HTML),
+    (AGREEMENT, "image/png", None, 406, "text/plain"),
+    (AGREEMENT, None, "pdf", 406, "text/plain"),
+    (REGION, "text/turtle;q=0.5, application/ld+json", None, 200, JSONLD),
+    (REGION, None, "jsonld", 200, JSONLD),
+    (REGION, None, "nt", 200, NT),
+    (REGION, None, "rdf", 200, RDFXML),
+    ("/id/organisation/hmsi", "application/json", None, 200, JSONLD),
+    ("/def/aqb", BROWSER, None, 200, HTML),
+    ("/def/aqb", "text/turtle", None, 200, TURTLE),
+    ("/def/massnahmenart/1", None, "html", 200, HTML),
+    ("/def/rechtskreis/sgb-ii", BROWSER, None, 200, HTML),
+    (PROJECT, "application/n-triples", None, 200, NT),
+    ("/graph/reference", "text/turtle", None, 200, TURTLE),
+    ("/.well-known/void", "text/turtle", None, 200, TURTLE),
+    ("/.well-known/void", BROWSER, None, 200, HTML),
+    ("/id/zielvereinbarung/2025/09999", BROWSER, None, 404, HTML),
+    ("/id/zielvereinbarung/2025/09999", "text/turtle", None, 404, "text/plain"),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "accept", "format_param", "status", "media_type"),
+    CONNEG,
+    ids=[f"{p}|{a}|{f}" for p, a, f, _, _ in CONNEG],
+)
+def test_content_negotiation(
+    site: Site,
+    path: str,
+    accept: str | None,
+    format_param: str | None,
+    status: int,
+    media_type: str,
+) -> None:
+    url = path + (f"?format={format_param}" if format_param else "")
+    got, headers, body = site.get(url, accept)
+    assert got == status, body[:300]
+    assert headers["content-type"].split(";")[0] == media_type
+    assert "accept" in headers["vary"].lower()
+
+
+# --- the RDF representations --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dump(site: Site) -> Graph:
+    return Graph().parse(site.out / "aqb.nt", format="nt")
+
+
+@pytest.mark.parametrize(
+    ("media_type", "rdflib_format"),
+    [(TURTLE, "turtle"), (JSONLD, "json-ld"), (NT, "nt"), (RDFXML, "xml")],
+)
+def test_rdf_holds_the_resources_triples(
+    site: Site, dump: Graph, media_type: str, rdflib_format: str
+) -> None:
+    status, _, body = site.get(AGREEMENT, media_type)
+    assert status == 200
+    graph = Graph().parse(data=body, format=rdflib_format)
+    agreement = URIRef(BASE + AGREEMENT[1:])
+    own = set(dump.triples((agreement, None, None)))
+    assert own and own <= set(graph), own - set(graph)
+    # …plus what the page needs one step out: the budget's amount, the region's name.
+    budget = URIRef(BASE + AGREEMENT[1:] + "/budget")
+    amount = graph.value(budget, URIRef("http://schema.org/value"))
+    assert amount is not None and Decimal(str(amount)) == Decimal("1011410")
+    region = URIRef(BASE + REGION[1:])
+    assert (region, RDFS.label, Literal("Stadt Offenbach am Main", lang="de")) in graph
+
+
+def test_all_formats_say_the_same(site: Site) -> None:
+    graphs = []
+    for accept, rdflib_format in [(TURTLE, "turtle"), (JSONLD, "json-ld"), (RDFXML, "xml")]:
+        body = site.get("/def/aqb", accept)[2]  # with blank nodes (owl:unionOf lists)
+        graphs.append(Graph().parse(data=body, format=rdflib_format))
+    assert isomorphic(graphs[0], graphs[1]) and isomorphic(graphs[0], graphs[2])
+
+
+def test_region_rdf_has_its_agreements(site: Site) -> None:
+    graph = Graph().parse(data=site.get(REGION, TURTLE)[2], format="turtle")
+    agreements = set(graph.subjects(AQB.gebietskoerperschaft, URIRef(BASE + REGION[1:])))
+    assert agreements == {URIRef(BASE + AGREEMENT[1:])}
+
+
+def test_resources_carry_an_etag_and_answer_304(site: Site) -> None:
+    status, headers, _ = site.get(REGION, TURTLE)
+    assert status == 200 and headers["etag"]
+    status, _, body = site.get(REGION, TURTLE, If_None_Match=headers["etag"])
+    assert status == 304 and body == b""
+    other = site.get(REGION, "application/ld+json")[1]["etag"]
+    assert other != headers["etag"]  # one ETag per representation
+
+
+# --- the pages ------------------------------------------------------------------------------
+
+
+def test_agreement_page(site: Site) -> None:
+    html = site.page(AGREEMENT)
+    assert h1(html) == "Zielvereinbarung 2025 – Stadt Offenbach am Main"
+    assert "1.011.410,00 €" in html
+    links = hrefs(html)
+    assert REGION in links  # agreement → region
+    assert "/id/organisation/hmsi" in links
+    assert "/def/massnahmenart/3" in links  # agreement → Maßnahmenarten → projects
+    assert PROJECT in links
+    assert f"{AGREEMENT}?format=ttl" in links and f"{AGREEMENT}?format=jsonld" in links
+    assert "Heike Hofmann" in html
+    assert not any(link.startswith(BASE) for link in links)  # base IRIs rewritten
+
+
+def test_region_page_lists_its_agreements(site: Site) -> None:
+    html = site.page(REGION)
+    assert h1(html) == "Stadt Offenbach am Main"
+    assert "Kreisfreie Stadt" in html and "06413" in html
+    assert AGREEMENT in hrefs(html)
+    assert re.search(r"<td>2025</td>\s*<td><a href=\"/id/zielvereinbarung/2025/06413\">", html)
+
+
+def test_ministry_page_lists_both_agreements(site: Site) -> None:
+    html = site.page("/id/organisation/hmsi")
+    assert h1(html) == "Hessisches Ministerium für Arbeit, Integration, Jugend und Soziales"
+    assert "Ministerium" in html
+    assert {AGREEMENT, "/id/zielvereinbarung/2025/06431"} <= hrefs(html)
+    assert "Hessisches Ministerium für Soziales und Integration" in html  # the former name
+
+
+def test_regierungspraesidium_page(site: Site) -> None:
+    html = site.page("/id/organisation/rp-kassel")
+    assert h1(html) == "Regierungspräsidium Kassel"
+    assert "Als Bewilligungsbehörde" in html and AGREEMENT in hrefs(html)
+
+
+def test_massnahmenart_page_lists_projects(site: Site) -> None:
+    html = site.page("/def/massnahmenart/3")
+    assert h1(html) == "Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung"
+    assert "Interkulturelle Gruppe" in html
+    assert {PROJECT, AGREEMENT, "/def/massnahmenart"} <= hrefs(html)
+
+
+def test_project_page_links_back(site: Site) -> None:
+    html = site.page(PROJECT)
+    assert h1(html) == "Interkulturelle Gruppe"
+    assert {AGREEMENT, REGION, "/def/massnahmenart/3"} <= hrefs(html)  # project → agreement
+    assert "Jobcoach" in html  # the other projects of the same Maßnahmenart
+    assert re.search(r"<td class=\"num\">72</td>", html)  # its line in the document
+
+
+def test_ontology_page_documents_classes_and_properties(site: Site) -> None:
+    html = site.page("/def/aqb")
+    assert h1(html).startswith("AQB-Ontologie")
+    for anchor in ("Zielvereinbarung", "Gebietskoerperschaft", "jahr", "massnahmenart"):
+        assert f'id="{anchor}"' in html
+    assert "Jährliche Vereinbarung zwischen dem hessischen Arbeitsministerium" in html
+    assert re.search(r">Ministerium</a> oder <a [^>]*>Gebietskörperschaft</a>", html)  # a union
+    english = site.page("/def/aqb?lang=en")
+    assert h1(english).startswith("AQB ontology")
+    assert "Yearly agreement between the Hessian labour ministry" in english
+    assert "/def/aqb?lang=en#Zielvereinbarung" in hrefs(english)
+
+
+@pytest.mark.parametrize(
+    ("path", "heading", "fact"),
+    [
+        ("/def/rechtskreis/sgb-ii", "Zweites Buch Sozialgesetzbuch", AGREEMENT),
+        (
+            AGREEMENT + "/fundstelle/jahr",
+            "id/zielvereinbarung/2025/06413/fundstelle/jahr",
+            AGREEMENT,
+        ),
+        (
+            "/id/bezugsrahmen/esf-hessen",
+            "ESF Hessen (Europäischer Sozialfonds in Hessen)",
+            AGREEMENT,
+        ),
+        (
+            "/def/massnahmenart",
+            "Maßnahmenarten des Ausbildungs- und Qualifizierungsbudgets",
+            "/def/massnahmenart/4",
+        ),
+        (AGREEMENT + "/budget", "id/zielvereinbarung/2025/06413/budget", AGREEMENT),
+        ("/graph/zielvereinbarung/2025/06413", "graph/zielvereinbarung/2025/06413", PROJECT),
+    ],
+)
+def test_generic_pages(site: Site, path: str, heading: str, fact: str) -> None:
+    html = site.page(path)
+    assert h1(html).startswith(heading)
+    assert fact in hrefs(html)
+
+
+def test_language_by_parameter_and_header(site: Site) -> None:
+    german = site.page(AGREEMENT)
+    assert '<html lang="de">' in german
+    english = site.page(AGREEMENT + "?lang=en")
+    assert '<html lang="en">' in english
+    assert h1(english) == "Target agreement 2025 – Stadt Offenbach am Main"
+    assert "€1,011,410.00" in english
+    assert REGION + "?lang=en" in hrefs(english)  # the choice follows the links
+    by_header = site.page(AGREEMENT, Accept_Language="en-GB,en;q=0.9,de;q=0.5")
+    assert h1(by_header) == "Target agreement 2025 – Stadt Offenbach am Main"
+    assert REGION in hrefs(by_header)  # no parameter to carry along
+    assert h1(site.page(AGREEMENT + "?lang=de", Accept_Language="en")).startswith(
+        "Zielvereinbarung"
+    )
+
+
+def test_landing_page(site: Site) -> None:
+    html = site.page("/")
+    assert h1(html) == "Ausbildungs- und Qualifizierungsbudget Hessen"
+    assert html.count('class="bar"') == 2  # one bar per agreement in the chart
+    assert "<svg" in html and "Landkreis Bergstraße" in html
+    assert "2.241.860,00 €" in html  # the total of 2025
+    links = hrefs(html)
+    assert {REGION, AGREEMENT, "/def/aqb", "/queries", "/query", "/sparql"} <= links
+    assert {f"/download/{name}" for name in ("aqb.ttl", "aqb.nt", "aqb.jsonld", "aqb.csv")} <= links
+
+
+def test_pages_load_nothing_from_elsewhere(site: Site) -> None:
+    for path in ("/", AGREEMENT, "/def/aqb", "/queries", "/query"):
+        html = site.page(path)
+        sources = re.findall(r'<(?:script|img|iframe)[^>]*\ssrc="([^"]*)"', html)
+        sources += re.findall(r'<link[^>]*\shref="([^"]*)"', html)
+        assert all(source.startswith("/") for source in sources), (path, sources)
+
+
+# --- the query pages ------------------------------------------------------------------------
+
+
+def test_queries_page_lists_every_named_query(site: Site) -> None:
+    html = site.page("/queries")
+    for name in available_queries():
+        assert f"/queries/{name}" in hrefs(html)
+    assert "Budget per Gebietskörperschaft and year" in html
+
+
+def test_named_query_runs_from_its_form(site: Site) -> None:
+    html = site.page("/queries/budget-per-region-year?run=1&year=2025")
+    rows = re.findall(r"<tr><td>2025</td>", html)
+    assert len(rows) == 2
+    assert "Stadt Offenbach am Main" in html and "Landkreis Bergstraße" in html
+    csv_link = next(link for link in hrefs(html) if link.startswith("/sparql?") and "csv" in link)
+    status, headers, body = site.get(csv_link.replace("&amp;", "&"))
+    assert status == 200 and headers["content-type"].startswith("text/csv")
+    assert b"1011410" in body
+
+
+def test_named_query_rejects_a_malformed_parameter(site: Site) -> None:
+    status, _, body = site.get("/queries/region?run=1&key=0641%27", BROWSER)
+    assert status == 400
+    assert "Kreisschlüssel" in body.decode()
+
+
+def test_query_editor(site: Site) -> None:
+    html = site.page("/query?name=total-per-year")
+    assert '<textarea name="query"' in html and "SELECT ?year" in html
+    block = re.search(r'id="examples">(.*?)</script>', html, re.S)
+    assert block is not None
+    examples = json.loads(block.group(1))
+    assert set(examples) == set(available_queries())
+    status, headers, body = site.get("/static/query.js")
+    assert status == 200 and headers["content-type"].startswith("text/javascript")
+    assert b"fetch(" in body
+
+
+# --- bounds ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/nothing",
+        "/id/",
+        "/id/zielvereinbarung//2025",
+        "/id/zielvereinbarung/2025/06413/",
+        "/id/../etc/passwd",
+        "/id/%2e%2e/%2e%2e/pyproject.toml",
+        "/def/aqb/..",
+        "/static/app.py",
+        "/static/../app.py",
+        "/static/%2e%2e%2fapp.py",
+        "/static/",
+        "/queries/nosuch",
+        "/queries/..%2Fpyproject",
+        "/id/" + "a" * 600,
+    ],
+)
+def test_unknown_paths_are_404(site: Site, path: str) -> None:
+    assert site.get(path, BROWSER)[0] == 404
+
+
+# --- VoID -----------------------------------------------------------------------------------
+
+
+def test_void_description(site: Site) -> None:
+    status, _, body = site.get("/.well-known/void", "text/turtle")
+    assert status == 200
+    graph = Graph().parse(data=body, format="turtle")
+    [dataset] = graph.subjects(
+        URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), VOID.Dataset
+    )
+    base = site.server.base
+    assert (dataset, VOID.sparqlEndpoint, URIRef(f"{base}/sparql")) in graph
+    dumps = {str(o) for o in graph.objects(dataset, VOID.dataDump)}
+    assert dumps == {
+        f"{base}/download/{name}" for name in ("aqb.ttl", "aqb.nt", "aqb.jsonld", "aqb.trig")
+    }
+    for dump_url in dumps:
+        assert site.get(urllib.parse.urlsplit(dump_url).path)[0] == 200
+    lines = (site.out / "aqb.nt").read_text(encoding="utf-8").splitlines()
+    assert graph.value(dataset, VOID.triples).toPython() == len(lines)  # type: ignore[union-attr]
+    examples = set(graph.objects(dataset, VOID.exampleResource))
+    assert URIRef(BASE + AGREEMENT[1:]) in examples
+    for example in examples:  # every example dereferences here
+        assert site.get("/" + str(example)[len(BASE) :], "text/turtle")[0] == 200
+
+
+# --- pure helpers ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("param", "header", "expected"),
+    [
+        (None, None, "de"),
+        ("en", None, "en"),
+        ("EN", "de", "en"),
+        ("fr", "en", "en"),
+        (None, "en-US,en;q=0.9", "en"),
+        (None, "fr, en;q=0.5, de;q=0.8", "de"),
+        (None, "fr, *;q=0.1", "de"),
+        (None, "en;q=0, de;q=0", "de"),
+        (None, "en;q=abc, ;;, x", "de"),
+    ],
+)
+def test_choose_language(param: str | None, header: str | None, expected: str) -> None:
+    assert choose_language(param, header) == expected
+
+
+def test_formats() -> None:
+    assert format_amount(Decimal("1011410.00"), "de") == "1.011.410,00 €"
+    assert format_amount(Decimal("1011410.00"), "en") == "€1,011,410.00"
+    assert format_amount(Decimal("1230450"), "en", decimals=0) == "€1,230,450"
+    assert format_date("2025-08-06", "de") == "6. August 2025"
+    assert format_date("2025-08-06", "en") == "6 August 2025"
+    assert [nice_step(m) for m in (1_230_450, 100, 0, 7)] == [500_000, 20, 1, 2]
+
+
+def test_chart_is_well_formed_and_escapes_names() -> None:
+    bars = [
+        Bar(
+            "<script>alert(1)</script> & Co",
+            BASE + "id/gebietskoerperschaft/1",
+            "2024",
+            Decimal(5),
+            BASE + "a",
+        ),
+        Bar(
+            "Stadt B", BASE + "id/gebietskoerperschaft/2", "2025", Decimal("1230450.50"), BASE + "b"
+        ),
+    ]
+    svg = budget_chart(bars, "de", lambda iri: "/" + iri[len(BASE) :], "Titel", "Beschriftung")
+    root = ElementTree.fromstring(svg)  # well-formed XML
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert len(root.findall(".//{http://www.w3.org/2000/svg}rect[@class='bar']")) == 2
+    assert 'href="/id/gebietskoerperschaft/2"' in svg and "1.230.450 €" in svg
+    assert ElementTree.fromstring(budget_chart([], "en", str, "t", "c")) is not None
