@@ -304,3 +304,17 @@ def test_json_results_parse(server: Server) -> None:
     status, _, body = server.get("ASK { ?s ?p ?o }")
     assert status == 200
     assert json.loads(body)["boolean"] is True
+
+
+def test_oversized_headers_and_paths_are_refused(server: Server) -> None:
+    for headers, path in (
+        ({"X-Padding": "a" * 200_000}, "/sparql"),
+        ({}, "/sparql?query=" + "a" * 200_000),
+    ):
+        try:
+            status, _, _ = server.request("GET", path, headers=headers, timeout=10)
+        except (ConnectionError, http.client.HTTPException):
+            status = 0  # the server closed the connection: refused as well
+        assert status in (0, 400, 413, 414, 431), status
+    status, _, body = server.get(TOTAL)
+    assert status == 200 and b"2241860" in body
