@@ -12,9 +12,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 import sys
-import time
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,7 +24,7 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS
-from test_server import Server, free_port
+from servers import Server, serving  # type: ignore[import-not-found]
 
 from aqb_rdf.pipeline import build
 from aqb_rdf.store import available_queries
@@ -69,36 +67,10 @@ class Site:
 def start_site(out: Path) -> Iterator[Site]:
     """Build data/agreements into ``out``, serve it on a free port, stop it afterwards."""
     build([REPO / "data" / "agreements"], out, workers=1)
-    port = free_port()
-    log = out.parent / "server.log"
-    with open(log, "wb") as output:
-        process = subprocess.Popen(
-            [str(AQB_RDF), "serve", str(out), "--port", str(port), "--query-workers", "2"],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    server = Server(process, port)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if server.request("GET", "/", timeout=2)[0] == 200:
-                break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            process.wait()
-            pytest.fail(f"server did not start:\n{log.read_text(errors='replace')}")
-        time.sleep(0.2)
     try:
-        yield Site(server, out)
+        with serving(out, "--query-workers", "2") as server:
+            yield Site(server, out)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
         shutil.rmtree(out, ignore_errors=True)
 
 

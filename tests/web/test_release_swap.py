@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import threading
 import time
 from pathlib import Path
 
-from test_server import AQB_RDF, TOTAL, Server, free_port  # type: ignore[import-not-found]
+from servers import serving  # type: ignore[import-not-found]
+from test_server import TOTAL, QueryServer  # type: ignore[import-not-found]
 
 from aqb_rdf.pipeline import build
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def total(server: Server) -> tuple[int, float | None]:
+def total(server: QueryServer) -> tuple[int, float | None]:
     status, _, body = server.get(TOTAL)
     if status != 200:
         return status, None
@@ -28,14 +28,6 @@ def test_a_new_build_is_served_without_a_failed_request(tmp_path: Path) -> None:
     shutil.copytree(REPO / "data" / "agreements", sources)
     out = tmp_path / "dist"
     build([sources], out, workers=1)
-    port = free_port()
-    with open(tmp_path / "server.log", "wb") as log:
-        process = subprocess.Popen(
-            [str(AQB_RDF), "serve", str(out), "--port", str(port), "--query-workers", "2"],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    server = Server(process, port)
     seen: list[tuple[int, float | None]] = []
     stop = threading.Event()
 
@@ -43,29 +35,22 @@ def test_a_new_build_is_served_without_a_failed_request(tmp_path: Path) -> None:
         while not stop.is_set():
             seen.append(total(server))
 
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if total(server) == (200, 2241860.0):
-                    break
-            except OSError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, (
-                (tmp_path / "server.log").read_text(errors="replace")
-            )
-            time.sleep(0.2)
+    with serving(out, "--query-workers", "2") as running:
+        server = QueryServer(running.process, running.port)
+        assert total(server) == (200, 2241860.0)
         asker = threading.Thread(target=ask_continuously)
         asker.start()
-        (sources / "2025" / "offenbach-am-main-stadt.md").unlink()
-        build([sources], out, workers=1)
-        deadline = time.monotonic() + 30
-        while total(server) != (200, 1230450.0):
-            assert time.monotonic() < deadline, "the server never switched to the new release"
-            time.sleep(0.2)
-        time.sleep(0.5)
-        stop.set()
-        asker.join(timeout=30)
+        try:
+            (sources / "2025" / "offenbach-am-main-stadt.md").unlink()
+            build([sources], out, workers=1)
+            deadline = time.monotonic() + 30
+            while total(server) != (200, 1230450.0):
+                assert time.monotonic() < deadline, "the server never switched to the new release"
+                time.sleep(0.2)
+            time.sleep(0.5)
+        finally:
+            stop.set()
+            asker.join(timeout=30)
         assert seen, "no request was made during the switch"
         assert {status for status, _ in seen} == {200}
         values = [value for _, value in seen]
@@ -74,11 +59,3 @@ def test_a_new_build_is_served_without_a_failed_request(tmp_path: Path) -> None:
         assert all(v == 1230450.0 for v in values[switched:]), "went back to the old release"
         status, _, body = server.request("GET", "/download/aqb.nt")
         assert status == 200 and b"zielvereinbarung/2025/06413" not in body
-    finally:
-        stop.set()
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()

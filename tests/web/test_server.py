@@ -11,8 +11,6 @@ import http.client
 import json
 import shutil
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -22,81 +20,29 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from servers import Server, serving  # type: ignore[import-not-found]
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
 from aqb_rdf.pipeline import build
 
 REPO = Path(__file__).resolve().parents[2]
-AQB_RDF = Path(sys.executable).parent / "aqb-rdf"
 TIMEOUT = 3.0
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server:
-    def __init__(self, process: subprocess.Popen[bytes], port: int) -> None:
-        self.process = process
-        self.port = port
-        self.base = f"http://127.0.0.1:{port}"
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        body: bytes | None = None,
-        headers: dict[str, str] | None = None,
-        timeout: float = 30.0,
+class QueryServer(Server):
+    def get(
+        self, query: str, accept: str = "application/sparql-results+json"
     ) -> tuple[int, dict[str, str], bytes]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            connection.request(method, path, body=body, headers=headers or {})
-            response = connection.getresponse()
-            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-        finally:
-            connection.close()
-
-    def get(self, query: str, accept: str = "application/sparql-results+json") -> tuple[int, dict[str, str], bytes]:
-        return self.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}), headers={"Accept": accept})
+        path = "/sparql?" + urllib.parse.urlencode({"query": query})
+        return self.request("GET", path, headers={"Accept": accept})
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QueryServer]:
     out = tmp_path_factory.mktemp("serve") / "dist"
     build([REPO / "data" / "agreements"], out, workers=1)
-    port = free_port()
-    log = out.parent / "server.log"
-    with open(log, "wb") as output:
-        process = subprocess.Popen(
-            [str(AQB_RDF), "serve", str(out), "--port", str(port), "--query-workers", "2",
-             "--timeout", str(TIMEOUT)],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    running = Server(process, port)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            status, _, _ = running.request("GET", "/", timeout=2)
-            if status == 200:
-                break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            process.wait()
-            pytest.fail(f"server did not start:\n{log.read_text(errors='replace')}")
-        time.sleep(0.2)
-    yield running
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    with serving(out, "--query-workers", "2", "--timeout", str(TIMEOUT)) as running:
+        yield QueryServer(running.process, running.port)
     shutil.rmtree(out, ignore_errors=True)
 
 
@@ -105,7 +51,7 @@ PREFIX schema: <http://schema.org/>
 SELECT (SUM(?v) AS ?total) WHERE { ?a aqb:budget/schema:value ?v }"""
 
 
-def test_sparqlwrapper_select_as_json(server: Server) -> None:
+def test_sparqlwrapper_select_as_json(server: QueryServer) -> None:
     client = SPARQLWrapper(f"{server.base}/sparql")
     client.setQuery(TOTAL)
     client.setReturnFormat(JSON)
@@ -114,7 +60,7 @@ def test_sparqlwrapper_select_as_json(server: Server) -> None:
     assert float(result["results"]["bindings"][0]["total"]["value"]) == 2241860
 
 
-def test_sparqlwrapper_construct_as_turtle(server: Server) -> None:
+def test_sparqlwrapper_construct_as_turtle(server: QueryServer) -> None:
     client = SPARQLWrapper(f"{server.base}/sparql")
     client.setQuery(
         "PREFIX aqb: <https://aqb-rdf.example/def/aqb#> "
@@ -126,7 +72,7 @@ def test_sparqlwrapper_construct_as_turtle(server: Server) -> None:
     assert len(graph) == 2
 
 
-def test_rdflib_sparqlstore(server: Server) -> None:
+def test_rdflib_sparqlstore(server: QueryServer) -> None:
     store = SPARQLStore(f"{server.base}/sparql", returnFormat="json")
     rows = list(store.query("SELECT ?key WHERE { ?r <https://aqb-rdf.example/def/aqb#kreisschluessel> ?key } ORDER BY ?key"))
     assert [str(r[0]) for r in rows][:2] == ["06411", "06412"]
@@ -142,7 +88,7 @@ def test_rdflib_sparqlstore(server: Server) -> None:
         ("text/tab-separated-values", "text/tab-separated-values"),
     ],
 )
-def test_select_formats_by_accept(server: Server, accept: str, media_type: str) -> None:
+def test_select_formats_by_accept(server: QueryServer, accept: str, media_type: str) -> None:
     status, headers, body = server.get(TOTAL, accept)
     assert status == 200, body
     assert headers["content-type"].startswith(media_type)
@@ -151,12 +97,12 @@ def test_select_formats_by_accept(server: Server, accept: str, media_type: str) 
     assert b"2241860" in body
 
 
-def test_unacceptable_format_is_406(server: Server) -> None:
+def test_unacceptable_format_is_406(server: QueryServer) -> None:
     status, _, body = server.get(TOTAL, "image/png")
     assert status == 406, body
 
 
-def test_service_description_on_get_without_query(server: Server) -> None:
+def test_service_description_on_get_without_query(server: QueryServer) -> None:
     status, headers, body = server.request("GET", "/sparql", headers={"Accept": "text/turtle"})
     assert status == 200
     graph = Graph().parse(data=body, format="turtle")
@@ -164,13 +110,13 @@ def test_service_description_on_get_without_query(server: Server) -> None:
     assert f"{server.base}/sparql" in endpoints
 
 
-def test_malformed_query_is_400_with_the_parsers_message(server: Server) -> None:
+def test_malformed_query_is_400_with_the_parsers_message(server: QueryServer) -> None:
     status, _, body = server.get("SELECT * WHERE { ?s ?p ")
     assert status == 400
     assert b"malformed query" in body
 
 
-def test_updates_are_refused(server: Server) -> None:
+def test_updates_are_refused(server: QueryServer) -> None:
     status, _, _ = server.request(
         "POST", "/sparql", body=b"INSERT DATA { <urn:a> <urn:b> <urn:c> }",
         headers={"Content-Type": "application/sparql-update"},
@@ -178,14 +124,14 @@ def test_updates_are_refused(server: Server) -> None:
     assert status == 403
 
 
-def test_large_bodies_are_refused(server: Server) -> None:
+def test_large_bodies_are_refused(server: QueryServer) -> None:
     status, _, _ = server.request(
         "POST", "/sparql", body=b"#" * 2_000_000, headers={"Content-Type": "application/sparql-query"}
     )
     assert status == 413
 
 
-def test_downloads_and_etags(server: Server) -> None:
+def test_downloads_and_etags(server: QueryServer) -> None:
     status, headers, body = server.request("GET", "/download/aqb.ttl")
     assert status == 200
     assert headers["content-type"].startswith("text/turtle")
@@ -241,14 +187,14 @@ def canary() -> Iterator[Canary]:
         "SELECT * WHERE {{ ?s ?p ?o OPTIONAL {{ {{ SELECT * WHERE {{ \\u0053ERVICE <http://127.0.0.1:{port}/> {{ ?a ?b ?c }} }} }} }} }}",
     ],
 )
-def test_service_never_leaves_the_server(server: Server, canary: Canary, template: str) -> None:
+def test_service_never_leaves_the_server(server: QueryServer, canary: Canary, template: str) -> None:
     status, _, _ = server.get(template.format(port=canary.port))
     assert status == 400
     time.sleep(0.3)
     assert canary.connections == 0
 
 
-def test_a_runaway_query_is_stopped_and_the_server_keeps_answering(server: Server) -> None:
+def test_a_runaway_query_is_stopped_and_the_server_keeps_answering(server: QueryServer) -> None:
     runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     started = time.monotonic()
     status, headers, _ = server.get(runaway)
@@ -260,7 +206,7 @@ def test_a_runaway_query_is_stopped_and_the_server_keeps_answering(server: Serve
     assert status == 200 and b"2241860" in body
 
 
-def test_a_crashing_query_kills_only_its_worker(server: Server) -> None:
+def test_a_crashing_query_kills_only_its_worker(server: QueryServer) -> None:
     binds = " ".join(f"BIND(CONCAT(?a{i}, ?a{i}) AS ?a{i + 1})" for i in range(40))
     crash = f'SELECT ?a40 WHERE {{ BIND("ab" AS ?a0) {binds} }}'
     started = time.monotonic()
@@ -278,7 +224,7 @@ def test_a_crashing_query_kills_only_its_worker(server: Server) -> None:
         "SELECT * WHERE { " + "".join(f"VALUES ?v{i} {{ 1 2 }} {{ " for i in range(9)) + "}" * 9 + " }",
     ],
 )
-def test_hostile_shapes_are_refused_fast(server: Server, query: str) -> None:
+def test_hostile_shapes_are_refused_fast(server: QueryServer, query: str) -> None:
     started = time.monotonic()
     status, _, _ = server.get(query)
     assert status == 400
@@ -287,7 +233,7 @@ def test_hostile_shapes_are_refused_fast(server: Server, query: str) -> None:
     assert status == 200
 
 
-def test_queries_beyond_the_workers_get_503(server: Server) -> None:
+def test_queries_beyond_the_workers_get_503(server: QueryServer) -> None:
     runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     results: list[int] = []
     threads = [threading.Thread(target=lambda: results.append(server.get(runaway)[0])) for _ in range(3)]
@@ -300,13 +246,13 @@ def test_queries_beyond_the_workers_get_503(server: Server) -> None:
     assert status == 200
 
 
-def test_json_results_parse(server: Server) -> None:
+def test_json_results_parse(server: QueryServer) -> None:
     status, _, body = server.get("ASK { ?s ?p ?o }")
     assert status == 200
     assert json.loads(body)["boolean"] is True
 
 
-def test_oversized_headers_and_paths_are_refused(server: Server) -> None:
+def test_oversized_headers_and_paths_are_refused(server: QueryServer) -> None:
     for headers, path in (
         ({"X-Padding": "a" * 200_000}, "/sparql"),
         ({}, "/sparql?query=" + "a" * 200_000),

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import http.client
 import json
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from servers import serving  # type: ignore[import-not-found]
 from test_protocol import W3C_TESTS, W3CRequest  # type: ignore[import-not-found]
-from test_server import AQB_RDF, free_port  # type: ignore[import-not-found]
 
 from aqb_rdf.release import publish
 
@@ -40,37 +38,8 @@ def w3c_release(folder: Path) -> None:
 def port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     out = tmp_path_factory.mktemp("w3c") / "dist"
     publish(out, w3c_release)
-    number = free_port()
-    log = out.parent / "server.log"
-    with open(log, "wb") as output:
-        process = subprocess.Popen(
-            [str(AQB_RDF), "serve", str(out), "--port", str(number)],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 60
-    while True:
-        connection = http.client.HTTPConnection("127.0.0.1", number, timeout=2)
-        try:
-            connection.request("GET", "/")
-            if connection.getresponse().status == 200:
-                break
-        except OSError:
-            pass
-        finally:
-            connection.close()
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            process.wait()
-            pytest.fail(f"server did not start:\n{log.read_text(errors='replace')}")
-        time.sleep(0.2)
-    yield number
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    with serving(out) as server:
+        yield server.port
 
 
 def send(port: int, request: W3CRequest) -> tuple[int, str, bytes]:
