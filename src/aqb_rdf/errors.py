@@ -51,3 +51,9 @@ class ValidationError(AqbError):
 
 class QueryError(AqbError):
     """A named query cannot be found, parsed or run."""
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of an exception's message (libraries' messages can run to many lines)."""
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__

@@ -73,36 +73,29 @@ Errors::
 
 from __future__ import annotations
 
-import ctypes
 import logging
-import math
 import multiprocessing
 import os
-import re
-import resource
-import shutil
 import signal
 import threading
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnProcess
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Final, cast
-
-from pyoxigraph import (
-    NamedNode,
-    QueryBoolean,
-    QueryResultsFormat,
-    QuerySolutions,
-    QueryTriples,
-    RdfFormat,
-    Store,
-)
+from typing import Final
 
 from .errors import AqbError
+from .query_worker import (
+    GRAPH_FORMATS,
+    SOLUTIONS_FORMATS,
+    QueryRequest,
+    QueryResult,
+    declares_dataset,
+    serve,
+)
+from .store import build_store
 
 __all__ = [
     "GRAPH_FORMATS",
@@ -124,24 +117,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-SOLUTIONS_FORMATS: Final[Mapping[str, QueryResultsFormat]] = {
-    "application/sparql-results+json": QueryResultsFormat.JSON,
-    "application/sparql-results+xml": QueryResultsFormat.XML,
-    "text/csv": QueryResultsFormat.CSV,
-    "text/tab-separated-values": QueryResultsFormat.TSV,
-}
-"""Media types for the results of ``SELECT`` and ``ASK`` queries."""
-
-GRAPH_FORMATS: Final[Mapping[str, RdfFormat]] = {
-    "text/turtle": RdfFormat.TURTLE,
-    "application/ld+json": RdfFormat.JSON_LD,
-    "application/n-triples": RdfFormat.N_TRIPLES,
-    "application/rdf+xml": RdfFormat.RDF_XML,
-}
-"""Media types for the results of ``CONSTRUCT`` and ``DESCRIBE`` queries."""
-
-_CLONE_NEWNET: Final = 0x40000000
-_CLONE_NEWUSER: Final = 0x10000000
 _READY_GRACE: Final = 0.9
 """Seconds past the time limit a failing call may spend waiting for its replacement worker."""
 _START_TIMEOUT: Final = 30.0
@@ -149,7 +124,6 @@ _START_TIMEOUT: Final = 30.0
 _STILL_STARTING: Final = "it did not open the store in time"
 _STOP_GRACE: Final = 1.0
 """Seconds :meth:`QueryPool.close` gives idle workers to exit before it kills them."""
-
 
 # --- errors ------------------------------------------------------------------------------
 
@@ -194,87 +168,6 @@ class WorkerCrashed(QueryPoolError):
 
 class Overloaded(QueryPoolError):
     """Every worker is busy; the request was refused at once (answer 503 with Retry-After)."""
-
-
-# --- requests and results ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QueryRequest:
-    """One SPARQL query and how to answer it.
-
-    Attributes:
-        query: the query text.
-        result_format: the media type of the answer: one of :data:`SOLUTIONS_FORMATS` for
-            ``SELECT`` and ``ASK``, one of :data:`GRAPH_FORMATS` for ``CONSTRUCT`` and
-            ``DESCRIBE``.
-        default_graphs: the protocol's ``default-graph-uri`` values.
-        named_graphs: the protocol's ``named-graph-uri`` values.
-        union_default_graph: without a protocol or query dataset, query the union of all
-            graphs (true) or the store's default graph (false).
-
-    Raises:
-        ValueError: the media type is not one of the eight above, or a graph IRI is invalid.
-    """
-
-    query: str
-    result_format: str
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
-    union_default_graph: bool = True
-    base_iri: str | None = None
-    """What relative IRIs in the query resolve against (the protocol: the request's URL)."""
-
-    def __post_init__(self) -> None:
-        if self.result_format not in SOLUTIONS_FORMATS and self.result_format not in GRAPH_FORMATS:
-            known = ", ".join([*SOLUTIONS_FORMATS, *GRAPH_FORMATS])
-            raise ValueError(f"unsupported result format {self.result_format!r}; known: {known}")
-        for iri in (*self.default_graphs, *self.named_graphs):
-            NamedNode(iri)  # raises ValueError for an invalid IRI
-
-
-@dataclass(frozen=True)
-class QueryResult:
-    """A serialised answer: ``body`` in the media type ``media_type``."""
-
-    media_type: str
-    body: bytes = field(repr=False)
-
-
-# --- building the store ------------------------------------------------------------------
-
-
-def build_store(trig: Path, store_dir: Path) -> None:
-    """Load a TriG dump into a new persistent Oxigraph store at ``store_dir``.
-
-    The store is flushed, optimised and closed before this returns, so it can be opened with
-    :meth:`pyoxigraph.Store.read_only` (by a :class:`QueryPool`) right away.
-
-    Args:
-        trig: the dump, e.g. ``dist/aqb.trig``.
-        store_dir: where the store goes; it must not exist yet or be empty.
-
-    Raises:
-        AqbError: ``store_dir`` holds files, or the dump cannot be read or is not valid TriG.
-    """
-    if store_dir.exists() and any(store_dir.iterdir()):
-        raise AqbError("the store directory is not empty", str(store_dir))
-    try:
-        _load_store(trig, store_dir)
-    except SyntaxError as error:
-        shutil.rmtree(store_dir, ignore_errors=True)
-        raise AqbError(f"not valid TriG: {_first_line(error)}", str(trig)) from None
-    except OSError as error:
-        shutil.rmtree(store_dir, ignore_errors=True)
-        raise AqbError(f"cannot build the store: {_first_line(error)}", str(trig)) from None
-
-
-def _load_store(trig: Path, store_dir: Path) -> None:
-    # The Store object is closed when its last reference goes, i.e. when this function returns.
-    store = Store(str(store_dir))
-    store.bulk_load(path=trig, format=RdfFormat.TRIG)
-    store.flush()
-    store.optimize()
 
 
 # --- the pool ----------------------------------------------------------------------------
@@ -490,7 +383,7 @@ class QueryPool:
     def _spawn(self, index: int) -> _Slot:
         parent_end, child_end = self._context.Pipe(duplex=True)
         process = self._context.Process(
-            target=_serve,
+            target=serve,
             args=(child_end, str(self.store_path), self.memory_limit, self.timeout),
             kwargs={"max_result_bytes": self.max_result_bytes},
             name=f"aqb-query-worker-{index}",
@@ -566,159 +459,3 @@ def _describe_exit(code: int | None) -> str:
     return f"exit status {code}"
 
 
-# --- inside a worker ---------------------------------------------------------------------
-
-
-def _serve(
-    conn: Connection,
-    store_path: str,
-    memory_limit: int,
-    timeout: float,
-    *,
-    max_result_bytes: int,
-) -> None:
-    """The worker's main function: isolate, open the store, answer requests until EOF."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # A Rust backtrace costs a crashing query about 0.5 s of CPU and 50 lines of log; the
-    # parent reports the signal that ended the worker instead.
-    os.environ["RUST_BACKTRACE"] = "0"
-    isolated, detail = _isolate_network()
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = memory_limit if hard == resource.RLIM_INFINITY else min(memory_limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    try:
-        store = Store.read_only(store_path)
-    except (OSError, ValueError) as error:
-        conn.send(("failed", f"cannot open the store {store_path}: {_first_line(error)}"))
-        return
-    conn.send(("ready", isolated, detail))
-    while True:
-        try:
-            request = conn.recv()
-        except (EOFError, OSError):
-            return
-        _limit_cpu(timeout)
-        reply: tuple[object, ...]
-        try:
-            reply = _answer(store, request, max_result_bytes)
-        except MemoryError:
-            reply = ("memory", "the query worker ran out of memory")
-        except Exception as error:  # an engine error of an unexpected class: report, go on
-            reply = ("failed", f"{type(error).__name__}: {_first_line(error)}")
-        conn.send(reply)
-        if reply[0] == "memory":
-            return  # a fresh worker is safer than one that has just run out of memory
-
-
-def _isolate_network() -> tuple[bool, str]:
-    """Move this process into a new, empty network namespace; return (done, why not)."""
-    try:
-        unshare = ctypes.CDLL(None, use_errno=True).unshare
-    except (OSError, AttributeError) as error:
-        return False, f"unshare() is not available: {error}"
-    problems = []
-    for flags, name in (
-        (_CLONE_NEWNET, "CLONE_NEWNET"),
-        (_CLONE_NEWUSER | _CLONE_NEWNET, "CLONE_NEWUSER|CLONE_NEWNET"),
-    ):
-        if unshare(flags) == 0:
-            return True, name
-        problems.append(f"unshare({name}): {os.strerror(ctypes.get_errno())}")
-    return False, "; ".join(problems)
-
-
-def _limit_cpu(timeout: float) -> None:
-    """Let this process die of SIGXCPU if the next query outlives its parent's watch."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    soft = math.ceil(usage.ru_utime + usage.ru_stime + 2 * timeout + 5)
-    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    if hard == resource.RLIM_INFINITY or soft < hard:
-        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
-
-
-class _CapReached(Exception):
-    """Raised by :class:`_CappedWriter` once the result passes its cap."""
-
-
-class _CappedWriter:
-    """A binary writer that keeps what it is given and raises once ``cap`` bytes are passed."""
-
-    def __init__(self, cap: int) -> None:
-        self.cap = cap
-        self.size = 0
-        self.chunks: list[bytes] = []
-
-    def write(self, data: bytes) -> int:
-        self.size += len(data)
-        if self.size > self.cap:
-            raise _CapReached
-        self.chunks.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        """Nothing to flush: the chunks stay in memory."""
-
-
-def _answer(store: Store, request: QueryRequest, max_result_bytes: int) -> tuple[object, ...]:
-    """Run one request; return the reply tuple the parent's :meth:`QueryPool._result` reads."""
-    try:
-        results = _query(store, request)
-        if isinstance(results, QueryTriples):
-            kind, graph_format = "graph", GRAPH_FORMATS.get(request.result_format)
-            solutions_format = None
-        else:
-            kind = "boolean" if isinstance(results, QueryBoolean) else "solutions"
-            solutions_format = SOLUTIONS_FORMATS.get(request.result_format)
-            graph_format = None
-        writer = _CappedWriter(max_result_bytes)
-        if isinstance(results, QueryTriples) and graph_format is not None:
-            results.serialize(cast(IO[bytes], writer), graph_format)
-        elif not isinstance(results, QueryTriples) and solutions_format is not None:
-            results.serialize(cast(IO[bytes], writer), solutions_format)
-        else:
-            message = f"a {kind} result cannot be given as {request.result_format}"
-            return ("format", message, kind)
-    except SyntaxError as error:
-        return ("syntax", _first_line(error))
-    except _CapReached:
-        return ("too-large", f"the result is larger than {max_result_bytes:,} bytes")
-    except (OSError, ValueError, RuntimeError) as error:
-        return ("failed", _first_line(error))
-    return ("ok", request.result_format, b"".join(writer.chunks))
-
-
-def _query(store: Store, request: QueryRequest) -> QuerySolutions | QueryBoolean | QueryTriples:
-    if request.default_graphs or request.named_graphs:
-        return store.query(
-            request.query,
-            base_iri=request.base_iri,
-            default_graph=[NamedNode(iri) for iri in request.default_graphs],
-            named_graphs=[NamedNode(iri) for iri in request.named_graphs],
-        )
-    union = request.union_default_graph and not declares_dataset(request.query)
-    return store.query(request.query, base_iri=request.base_iri, use_default_graph_as_union=union)
-
-
-# Strings, IRIs and comments, which may contain the word FROM without it being a keyword.
-_NOT_KEYWORDS = re.compile(
-    r"""'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\""""
-    r"""|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"|<[^<>"{}|^`\\\x00-\x20]*>|\#[^\n\r]*""",
-    re.DOTALL,
-)
-_FROM = re.compile(r"(?<![\w:?$@.\-])FROM(?![\w:\-])", re.IGNORECASE)
-
-
-def declares_dataset(query: str) -> bool:
-    """Tell whether a query has a ``FROM`` or ``FROM NAMED`` clause (its own dataset).
-
-    pyoxigraph's ``use_default_graph_as_union`` overrides the query's ``FROM`` clauses, so
-    the union is only asked for when the query declares no dataset. Outside strings, IRIs
-    and comments, the keyword ``FROM`` occurs only in dataset clauses.
-    """
-    return _FROM.search(_NOT_KEYWORDS.sub(" ", query)) is not None
-
-
-def _first_line(error: BaseException) -> str:
-    lines = str(error).strip().splitlines()
-    return lines[0] if lines else type(error).__name__

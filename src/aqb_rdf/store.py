@@ -13,13 +13,14 @@ Named queries are the ``*.rq`` files of the package ``aqb_rdf.queries`` (the rep
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Mapping
 from importlib.resources import files
 from pathlib import Path
 
 from pyoxigraph import QuerySolutions, RdfFormat, Store
 
-from .errors import AqbError, QueryError
+from .errors import AqbError, QueryError, first_line
 from .querying import NamedQuery, SelectResult, bind, parse_named_query
 
 DATASET_FILE = "aqb.trig"
@@ -52,7 +53,7 @@ def load_dataset(out_dir: Path) -> Store:
     try:
         store.bulk_load(path=dump, format=RdfFormat.TRIG)
     except SyntaxError as error:
-        raise AqbError(f"not valid TriG: {_first_line(error)}", str(dump)) from None
+        raise AqbError(f"not valid TriG: {first_line(error)}", str(dump)) from None
     except OSError as error:
         raise AqbError(f"cannot read the dataset: {error.strerror or error}", str(dump)) from None
     return store
@@ -81,9 +82,9 @@ def run_select(store: Store, sparql: str, source: str | None = None) -> SelectRe
             tuple(solution[index] for index in range(len(variables))) for solution in solutions
         )
     except SyntaxError as error:
-        raise QueryError(f"malformed SPARQL: {_first_line(error)}", source) from None
+        raise QueryError(f"malformed SPARQL: {first_line(error)}", source) from None
     except OSError as error:
-        raise QueryError(f"query failed: {_first_line(error)}", source) from None
+        raise QueryError(f"query failed: {first_line(error)}", source) from None
     return SelectResult(variables, rows)
 
 
@@ -140,6 +141,34 @@ def _read_query_file(path: Path) -> NamedQuery:
     return parse_named_query(path.stem, text, str(path))
 
 
-def _first_line(error: BaseException) -> str:
-    lines = str(error).strip().splitlines()
-    return lines[0] if lines else type(error).__name__
+def build_store(trig: Path, store_dir: Path) -> None:
+    """Load a TriG dump into a new persistent Oxigraph store at ``store_dir``.
+
+    The store is flushed, optimised and closed before this returns, so it can be opened with
+    :meth:`pyoxigraph.Store.read_only` (by a :class:`QueryPool`) right away.
+
+    Args:
+        trig: the dump, e.g. ``dist/aqb.trig``.
+        store_dir: where the store goes; it must not exist yet or be empty.
+
+    Raises:
+        AqbError: ``store_dir`` holds files, or the dump cannot be read or is not valid TriG.
+    """
+    if store_dir.exists() and any(store_dir.iterdir()):
+        raise AqbError("the store directory is not empty", str(store_dir))
+    try:
+        _load_store(trig, store_dir)
+    except SyntaxError as error:
+        shutil.rmtree(store_dir, ignore_errors=True)
+        raise AqbError(f"not valid TriG: {first_line(error)}", str(trig)) from None
+    except OSError as error:
+        shutil.rmtree(store_dir, ignore_errors=True)
+        raise AqbError(f"cannot build the store: {first_line(error)}", str(trig)) from None
+
+
+def _load_store(trig: Path, store_dir: Path) -> None:
+    # The Store object is closed when its last reference goes, i.e. when this function returns.
+    store = Store(str(store_dir))
+    store.bulk_load(path=trig, format=RdfFormat.TRIG)
+    store.flush()
+    store.optimize()
