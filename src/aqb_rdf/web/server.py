@@ -24,6 +24,7 @@ from aqb_rdf.release import current_release
 from aqb_rdf.store import build_store
 from aqb_rdf.web.answers import AnswerCache
 from aqb_rdf.web.app import Release, ServeSettings, build_app
+from aqb_rdf.web.http_limits import protocol_options
 
 STORE = "store"
 
@@ -125,8 +126,8 @@ def serve(
             host=host,
             port=port,
             log_level="warning",
-            h11_max_incomplete_event_size=64 * 1024,  # bounded request line and headers
             timeout_keep_alive=5,
+            **protocol_options(),  # type: ignore[arg-type]  # bounded request line and headers
         )
         uvicorn.Server(config).run()
     finally:
