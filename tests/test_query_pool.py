@@ -9,6 +9,7 @@ runs in about 10 s.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -378,6 +379,49 @@ def test_huge_result_is_cut_off_in_the_worker(store_dir: Path) -> None:
             run(small, "SELECT * WHERE { ?s ?p ?o }")
         assert_serves(small)
         assert small.worker_pids == pids  # the worker survived
+
+
+# --- the asyncio path (what the server uses) ---------------------------------------------
+
+
+def run_async(pool: QueryPool, *queries: str, result_format: str = "text/turtle") -> list[object]:
+    """Run ``queries`` at once with :meth:`QueryPool.run_async` on uvloop (as the server
+    does); each outcome is the body or the exception."""
+    import uvloop
+
+    async def all_at_once() -> list[object]:
+        requests = [pool.run_async(QueryRequest(query, result_format)) for query in queries]
+        results = await asyncio.gather(*requests, return_exceptions=True)
+        return [r.body if isinstance(r, QueryResult) else r for r in results]
+
+    return uvloop.run(all_at_once())
+
+
+def test_run_async_reads_an_answer_larger_than_the_socket_buffer(pool: QueryPool) -> None:
+    everything = "CONSTRUCT WHERE { ?s ?p ?o }"
+    (body,) = run_async(pool, everything)
+    assert isinstance(body, bytes) and len(body) > 100_000  # more than one socket read
+    assert body == run(pool, everything, "text/turtle")
+    assert_serves(pool)  # the blocking path still works on the same workers
+
+
+def test_run_async_refuses_when_busy_and_times_out(single_worker_pool: QueryPool) -> None:
+    pool = single_worker_pool
+    (before,) = pool.worker_pids
+    started = time.monotonic()
+    runaway, refused = run_async(pool, NINE_NESTED_VALUES_BRANCHING, "ASK {}")
+    assert isinstance(refused, Overloaded)
+    assert isinstance(runaway, QueryTimeout)
+    assert pool.timeout <= time.monotonic() - started < pool.timeout + 1
+    assert not alive(before)
+    assert_serves(pool)
+
+
+def test_run_async_survives_a_crashing_query(pool: QueryPool) -> None:
+    (crashed,) = run_async(pool, NESTED_BRACES)
+    assert isinstance(crashed, WorkerCrashed) and "SIGSEGV" in str(crashed)
+    (answer,) = run_async(pool, "ASK { ?s ?p ?o }", result_format=JSON)
+    assert answer == b'{"head":{},"boolean":true}'
 
 
 # --- hostile queries --------------------------------------------------------------------

@@ -34,8 +34,9 @@ Isolation design
      killing it, a runaway query still ends (``SIGXCPU``); an idle worker exits when its
      pipe closes.
 
-* :meth:`QueryPool.run` takes an idle worker, sends the request and waits for the answer at
-  most ``timeout`` seconds. A worker that does not answer in time is killed with ``SIGKILL``
+* :meth:`QueryPool.run` (and :meth:`QueryPool.run_async`, the same for an event loop: the
+  server waits on the worker's socket instead of holding a thread per query) takes an idle
+  worker, sends the request and waits for the answer at most ``timeout`` seconds. A worker that does not answer in time is killed with ``SIGKILL``
   and replaced (:class:`QueryTimeout`); a worker that dies (segfault, abort, ``MemoryError``)
   is replaced too (:class:`WorkerCrashed`). The failing call waits for its replacement to be
   ready, within one second past the time limit, so the pool is whole again when it returns;
@@ -73,6 +74,7 @@ Errors::
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing
 import os
@@ -325,18 +327,49 @@ class QueryPool:
             Overloaded: every worker is busy.
             RuntimeError: the pool is not running.
         """
+        slot = self._take_idle()
+        try:
+            return self._run_in(slot, request)
+        finally:
+            self._give_back(slot)
+
+    async def run_async(self, request: QueryRequest) -> QueryResult:
+        """:meth:`run` for an asyncio event loop: the same answers and errors, without a
+        thread per waiting query. The loop waits for the worker's socket to become readable;
+        only a worker that must be started or replaced is waited for in a thread."""
+        slot = self._take_idle()
+        try:
+            if not slot.ready:
+                return await asyncio.to_thread(self._run_in, slot, request)
+            deadline = time.monotonic() + self.timeout
+            try:
+                slot.conn.send(request)  # a request is small: the socket takes it at once
+                answered = await _readable(slot.conn.fileno(), self.timeout)
+                reply = slot.conn.recv() if answered else None  # then read all of it
+            except (EOFError, OSError):
+                code = await asyncio.to_thread(self._replace, slot, deadline + _READY_GRACE)
+                raise WorkerCrashed(f"the query worker died ({_describe_exit(code)})") from None
+            if reply is None:
+                await asyncio.to_thread(self._replace, slot, deadline + _READY_GRACE)
+                raise QueryTimeout(f"the query did not finish within {self.timeout:g} s")
+            if _needs_replacement(reply):
+                return await asyncio.to_thread(self._result, slot, reply, deadline)
+            return self._result(slot, reply, deadline)
+        finally:
+            self._give_back(slot)
+
+    def _take_idle(self) -> _Slot:
         with self._lock:
             if not self._started or self._closed:
                 raise RuntimeError("the query pool is not running")
             if not self._idle:
                 raise Overloaded(f"all {self.workers} query workers are busy")
-            slot = self._idle.pop()
-        try:
-            return self._run_in(slot, request)
-        finally:
-            with self._lock:
-                if not self._closed:
-                    self._idle.append(slot)
+            return self._idle.pop()
+
+    def _give_back(self, slot: _Slot) -> None:
+        with self._lock:
+            if not self._closed:
+                self._idle.append(slot)
 
     def _run_in(self, slot: _Slot, request: QueryRequest) -> QueryResult:
         started = time.monotonic()
@@ -446,6 +479,36 @@ class QueryPool:
             self.network_isolated = all(
                 slot.network_isolated for slot in self._slots if slot.ready
             ) and any(slot.ready for slot in self._slots)
+
+
+async def _readable(fd: int, timeout: float) -> bool:
+    """Wait until ``fd`` can be read, at most ``timeout`` seconds; leave it blocking."""
+    loop = asyncio.get_running_loop()
+    readable: asyncio.Future[None] = loop.create_future()
+    loop.add_reader(fd, _wake, readable)
+    try:
+        await asyncio.wait_for(readable, timeout)
+        return True
+    except TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(fd)
+        os.set_blocking(fd, True)  # uvloop makes a descriptor it watches non-blocking
+
+
+def _wake(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+def _needs_replacement(reply: object) -> bool:
+    """Whether :meth:`QueryPool._result` will replace the worker for this reply (it blocks)."""
+    match reply:
+        case ("ok", str(), bytes()) | ("syntax" | "failed" | "too-large", str()):
+            return False
+        case ("format", str(), str()):
+            return False
+    return True
 
 
 def _describe_exit(code: int | None) -> str:

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Protocol
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -122,7 +121,7 @@ class QueryRunner(Protocol):
     """What answers queries: a :class:`~aqb_rdf.query_pool.QueryPool`, or a server's
     publication that follows the build output to newer releases."""
 
-    def run(self, request: QueryRequest) -> QueryResult: ...
+    async def run_async(self, request: QueryRequest) -> QueryResult: ...
 
 
 def build_app(
@@ -172,7 +171,7 @@ def build_app(
                 parsed.named_graphs,
                 base_iri=str(request.url.replace(query="")),
             )
-            result = await run_in_threadpool(pool.run, job)
+            result = await pool.run_async(job)
         except protocol.ProtocolError as error:
             return _error(error.status, error.message, error.headers)
         except sparql_guard.QueryRefused as error:
@@ -235,6 +234,6 @@ def build_app(
             Route(endpoint_path, sparql, methods=methods),
             Route("/download/{name}", download, methods=["GET", "HEAD"]),
             # The pages and Linked-Data answers, `/` included (web/site.py lists them).
-            *site_routes(release, pool.run, settings),
+            *site_routes(release, pool.run_async, settings),
         ]
     )

@@ -23,7 +23,6 @@ from pyoxigraph import (
     parse,
     parse_query_results,
 )
-from starlette.concurrency import run_in_threadpool
 
 from aqb_rdf.query_pool import QueryRequest, QueryResult
 from aqb_rdf.querying import NamedQuery, SelectResult, bind
@@ -31,8 +30,8 @@ from aqb_rdf.store import find_query
 
 from .description import Description
 
-Runner = Callable[[QueryRequest], QueryResult]
-"""What answers a query: ``QueryPool.run`` or the server's publication."""
+Runner = Callable[[QueryRequest], Awaitable[QueryResult]]
+"""What answers a query: ``QueryPool.run_async`` or the server's publication's."""
 
 _JSON: Final = "application/sparql-results+json"
 _N_TRIPLES: Final = "application/n-triples"
@@ -47,7 +46,7 @@ def named_query(name: str) -> NamedQuery:
 
 async def select_sparql(run: Runner, sparql: str) -> SelectResult:
     """Run a ``SELECT`` query in the pool; its variables and rows."""
-    result = await run_in_threadpool(run, QueryRequest(sparql, _JSON))
+    result = await run(QueryRequest(sparql, _JSON))
     solutions = parse_query_results(result.body, QueryResultsFormat.JSON)
     if not isinstance(solutions, QuerySolutions):
         raise ValueError("not a SELECT query")
@@ -58,7 +57,7 @@ async def select_sparql(run: Runner, sparql: str) -> SelectResult:
 
 async def construct_sparql(run: Runner, sparql: str) -> list[Triple]:
     """Run a ``CONSTRUCT`` or ``DESCRIBE`` query in the pool; its triples."""
-    result = await run_in_threadpool(run, QueryRequest(sparql, _N_TRIPLES))
+    result = await run(QueryRequest(sparql, _N_TRIPLES))
     return [quad.triple for quad in parse(result.body, RdfFormat.N_TRIPLES)]
 
 

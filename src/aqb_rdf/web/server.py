@@ -72,11 +72,12 @@ class Publication:
         pool.start()
         return pool
 
-    def run(self, request: QueryRequest) -> QueryResult:
+    async def run_async(self, request: QueryRequest) -> QueryResult:
+        """The answer kept for this release, or the pool's (then kept)."""
         release = self.release.id
         answer = self.answers.get(release, request)
         if answer is None:
-            answer = self._pool.run(request)
+            answer = await self._pool.run_async(request)
             self.answers.put(release, request, answer)
         return answer
 
