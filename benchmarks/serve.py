@@ -385,12 +385,15 @@ def wait_ready(server: Server, probe: str, seconds: float) -> None:
 ASK_PROBE = "?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
 
 
-def start_ours(data: Dataset, workdir: Path, workers: int, timeout: float) -> Server:
+def start_ours(
+    data: Dataset, workdir: Path, workers: int, timeout: float, processes: int
+) -> Server:
     log = workdir / "logs" / "ours.log"
     server = Server("ours", free_port(), "/sparql", log=log)
     server.process = start_process(
         [BIN / "aqb-rdf", "serve", data.dist, "--host", HOST, "--port", str(server.port),
-         "--query-workers", str(workers), "--timeout", str(timeout)],
+         "--query-workers", str(workers), "--timeout", str(timeout),
+         "--processes", str(processes)],
         log,
     )  # fmt: skip
     # The first start of a release loads its store from aqb.trig (about a minute at 1M triples).
@@ -419,11 +422,13 @@ def start_ours(data: Dataset, workdir: Path, workers: int, timeout: float) -> Se
     return server
 
 
-def start_ours_retrying(data: Dataset, workdir: Path, workers: int, timeout: float) -> Server:
+def start_ours_retrying(
+    data: Dataset, workdir: Path, workers: int, timeout: float, processes: int
+) -> Server:
     """Start ours; a query worker that aborts while opening the store is retried (twice)."""
     for attempt in range(3):
         try:
-            return start_ours(data, workdir, workers, timeout)
+            return start_ours(data, workdir, workers, timeout, processes)
         except RuntimeError as error:
             if attempt == 2:
                 raise
@@ -1146,8 +1151,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--peers", default=",".join(ALL_PEERS),
                         help=f"comma-separated, from {','.join(ALL_PEERS)} (all); '' for none")  # fmt: skip
     parser.add_argument("--kinds", default=",".join(KINDS), help="resource,lookup,aggregate")
-    parser.add_argument("--query-workers", type=int, default=2,
-                        help="our server's --query-workers (2, its default)")  # fmt: skip
+    parser.add_argument("--query-workers", type=int, default=4,
+                        help="our server's --query-workers (4: two per process)")  # fmt: skip
+    parser.add_argument("--processes", type=int, default=2,
+                        help="our server's --processes (2: both cores of the benchmark machine)")  # fmt: skip
     parser.add_argument("--timeout", type=float, default=10.0,
                         help="our server's --timeout (10, its default)")  # fmt: skip
     parser.add_argument("--quick", action="store_true",
@@ -1215,7 +1222,9 @@ def run(args: argparse.Namespace, workdir: Path, peers: list[str], kinds: list[s
 
     print("\nStarting servers (loopback only)")
     starters: dict[str, Callable[[], Server]] = {
-        "ours": lambda: start_ours_retrying(data, workdir, args.query_workers, args.timeout),
+        "ours": lambda: start_ours_retrying(
+            data, workdir, args.query_workers, args.timeout, args.processes
+        ),
         "oxigraph": lambda: start_oxigraph(data, workdir),
         "virtuoso": lambda: start_virtuoso(data, workdir),
         "rdflib-endpoint": lambda: start_rdflib_endpoint(data, workdir),

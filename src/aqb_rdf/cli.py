@@ -302,16 +302,34 @@ def summary(data: Path) -> None:
     show_default=True,
     help="Seconds a query may run before its worker is stopped.",
 )
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server processes sharing the port (HTTP on that many cores); the query workers "
+    "are divided among them.",
+)
 @reports_errors
-def serve(data: Path, host: str, port: int, query_workers: int, timeout: float) -> None:
+def serve(
+    data: Path, host: str, port: int, query_workers: int, timeout: float, processes: int
+) -> None:
     """Serve the build in DATA: SPARQL at /sparql, downloads at /download/<file>.
 
     \b
     Example:
       aqb-rdf build && aqb-rdf serve dist --port 8000
+      aqb-rdf serve dist --processes 2 --query-workers 4   # both cores of a 2-core machine
       curl 'http://127.0.0.1:8000/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D'
     """
-    from aqb_rdf.web.server import serve as run_server  # the web stack loads only when serving
+    # The web stack loads only when serving.
+    from aqb_rdf.web.processes import serve_in_processes
+    from aqb_rdf.web.server import serve as run_server
 
     click.echo(f"serving {data}/ on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
-    run_server(data, host, port, workers=query_workers, timeout=timeout)
+    if processes == 1:
+        run_server(data, host, port, workers=query_workers, timeout=timeout)
+    else:
+        serve_in_processes(
+            data, host, port, processes=processes, workers=query_workers, timeout=timeout
+        )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import sys
 import threading
 from pathlib import Path
@@ -116,8 +117,10 @@ def serve(
     workers: int = 2,
     timeout: float = 10.0,
     settings: ServeSettings | None = None,
+    sock: socket.socket | None = None,
 ) -> None:
-    """Serve the release ``out`` publishes on ``host``:``port`` until interrupted."""
+    """Serve the release ``out`` publishes on ``host``:``port`` (or on the listening socket
+    ``sock``, shared with other server processes) until interrupted."""
     publication = Publication(out, workers=workers, timeout=timeout)
     try:
         publication.start()
@@ -130,6 +133,6 @@ def serve(
             timeout_keep_alive=5,
             **protocol_options(),  # type: ignore[arg-type]  # bounded request line and headers
         )
-        uvicorn.Server(config).run()
+        uvicorn.Server(config).run(sockets=None if sock is None else [sock])
     finally:
         publication.close()

@@ -1,0 +1,98 @@
+"""``aqb-rdf serve --processes 2``: two server processes on one port, supervised.
+
+The real server over a build of data/agreements; processes are found through /proc (Linux).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from servers import AQB_RDF, Server, serving  # type: ignore[import-not-found]
+
+from aqb_rdf.pipeline import build
+
+REPO = Path(__file__).resolve().parents[2]
+ASK = "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D"
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue  # ended meanwhile
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def answers_on_fresh_connections(server: Server, count: int) -> list[int]:
+    return [server.request("GET", ASK, timeout=10)[0] for _ in range(count)]
+
+
+def test_two_processes_share_the_port_and_are_restarted(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    build([REPO / "data" / "agreements"], out, workers=1)
+    with serving(out, "--processes", "2", "--query-workers", "2") as server:
+        fronts = children(server.process.pid)
+        assert len(fronts) == 2
+        # Each front process has its own query worker (two workers divided between two).
+        workers = [pid for front in fronts for pid in children(front)]
+        assert len(workers) >= 2
+        assert answers_on_fresh_connections(server, 20) == [200] * 20
+
+        os.kill(fronts[0], signal.SIGKILL)
+        # The other process answers at once: the listening socket is shared, not lost.
+        assert answers_on_fresh_connections(server, 10) == [200] * 10
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            now = [pid for pid in children(server.process.pid) if alive(pid)]
+            if len(now) == 2 and fronts[0] not in now:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail(f"no replacement for the killed process: {now}")
+        replacement = (set(now) - set(fronts)).pop()
+        everyone = [*now, *(pid for front in now for pid in children(front))]
+        # The replacement serves too: it takes over once the other process is stopped.
+        os.kill(fronts[1], signal.SIGSTOP)
+        try:
+            assert answers_on_fresh_connections(server, 5) == [200] * 5
+        finally:
+            os.kill(fronts[1], signal.SIGCONT)
+        assert alive(replacement)
+    # Stopping the parent stops every process it started, query workers included.
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in everyone) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in everyone if alive(pid)]
+
+
+def test_an_address_in_use_is_one_clear_line(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    build([REPO / "data" / "agreements"], out, workers=1)
+    with serving(out) as first:
+        taken = subprocess.run(
+            [str(AQB_RDF), "serve", str(out), "--port", str(first.port), "--processes", "2"],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert taken.returncode != 0
+    assert taken.stderr.strip().splitlines()[-1].startswith("aqb-rdf: ")
+    assert f"cannot listen on 127.0.0.1:{first.port}" in taken.stderr
+    assert "Traceback" not in taken.stderr
