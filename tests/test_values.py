@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aqb_rdf.values import MONTHS, parse_amount, parse_german_date
+from aqb_rdf.values import MONTHS, canonical_decimal, parse_amount, parse_german_date
 
 euros = st.integers(min_value=0, max_value=10**12)
 cents = st.integers(min_value=0, max_value=99)
@@ -77,3 +77,18 @@ def test_dates_with_month_names(date: dt.date) -> None:
 def test_impossible_dates(text: str) -> None:
     with pytest.raises(ValueError):
         parse_german_date(text)
+
+
+@pytest.mark.parametrize(
+    ("value", "canonical"),
+    [
+        ("1011410.00", "1011410"),
+        ("12.50", "12.5"),
+        ("0.05", "0.05"),
+        ("0.00", "0"),
+        ("1E+3", "1000"),
+        ("-0.0", "0"),
+    ],
+)
+def test_canonical_decimal(value: str, canonical: str) -> None:
+    assert canonical_decimal(Decimal(value)) == canonical

@@ -19,6 +19,7 @@ from aqb_rdf.iris import Iris
 from aqb_rdf.model import Gebietskoerperschaft, Kreistyp, Span, Zielvereinbarung
 from aqb_rdf.namespaces import SCHEMA
 from aqb_rdf.reference import Reference
+from aqb_rdf.values import canonical_decimal
 
 _TYPE_LABEL_EN = {
     Kreistyp.LANDKREIS: "district",
@@ -78,10 +79,10 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
             add((f, aqb.eigenschaft, prop))
         if value is not None:
             add((f, aqb.wert, value))
-        add((f, aqb.zeileVon, _int(span.first_line, XSD.positiveInteger)))
-        add((f, aqb.zeileBis, _int(span.last_line, XSD.positiveInteger)))
-        add((f, aqb.zeichenVon, _int(span.start, XSD.nonNegativeInteger)))
-        add((f, aqb.zeichenBis, _int(span.end, XSD.nonNegativeInteger)))
+        add((f, aqb.zeileVon, _int(span.first_line)))
+        add((f, aqb.zeileBis, _int(span.last_line)))
+        add((f, aqb.zeichenVon, _int(span.start)))
+        add((f, aqb.zeichenBis, _int(span.end)))
 
     ministry = iris.organisation(agreement.ministry.value.slug)
     region_iri = iris.region(region.key)
@@ -100,7 +101,8 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
     budget = iris.budget(a)
     add((a, aqb.budget, budget))
     add((budget, RDF.type, aqb.Budget))
-    add((budget, SCHEMA.value, Literal(str(agreement.budget.value), datatype=XSD.decimal)))
+    amount = canonical_decimal(agreement.budget.value)
+    add((budget, SCHEMA.value, Literal(amount, datatype=XSD.decimal)))
     add((budget, SCHEMA.currency, _literal("EUR")))
     fundstelle("budget", agreement.budget.span, budget, SCHEMA.value)
 
@@ -126,7 +128,7 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
             add((e, aqb.projekt, p))
             add((p, RDF.type, aqb.Projekt))
             add((p, SCHEMA.name, _de(projekt.title)))
-            add((p, aqb.position, _int(position, XSD.positiveInteger)))
+            add((p, aqb.position, _int(position)))
             add((p, aqb.massnahmenart, concept))
             add((p, aqb.zielvereinbarung, a))
             fundstelle(f"projekt-{number}-{position}", projekt.span, p)
