@@ -137,9 +137,8 @@ def run(
     *,
     default_graphs: tuple[str, ...] = (),
     named_graphs: tuple[str, ...] = (),
-    union_default_graph: bool = True,
 ) -> bytes:
-    request = QueryRequest(query, result_format, default_graphs, named_graphs, union_default_graph)
+    request = QueryRequest(query, result_format, default_graphs, named_graphs)
     return pool.run(request).body
 
 
@@ -149,14 +148,12 @@ def count(
     *,
     default_graphs: tuple[str, ...] = (),
     named_graphs: tuple[str, ...] = (),
-    union_default_graph: bool = True,
 ) -> int:
     body = run(
         pool,
         query,
         default_graphs=default_graphs,
         named_graphs=named_graphs,
-        union_default_graph=union_default_graph,
     )
     return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
 
@@ -292,7 +289,21 @@ def test_unknown_media_types_and_graph_iris_are_refused_before_the_pool() -> Non
 
 def test_default_graph_is_the_union_of_all_graphs(pool: QueryPool) -> None:
     assert count(pool) == ALL_QUADS
-    assert count(pool, union_default_graph=False) == 0  # the build writes only named graphs
+    in_named_graphs = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert count(pool, in_named_graphs) == ALL_QUADS  # the stored union is no named graph
+
+
+def test_a_store_without_the_stored_union_gets_the_engines(
+    store_dir: Path, tmp_path: Path
+) -> None:
+    # A store built before the union was stored: the engine forms it at query time.
+    old = pyoxigraph.Store(str(tmp_path / "old"))
+    old.bulk_load(path=store_dir.parent / "out" / "aqb.trig", format=pyoxigraph.RdfFormat.TRIG)
+    old.flush()
+    del old
+    with QueryPool(tmp_path / "old", workers=1) as pool:
+        assert count(pool) == ALL_QUADS
+        assert count(pool, default_graphs=(OFFENBACH,)) < ALL_QUADS
 
 
 def test_protocol_default_graphs_select_graphs(pool: QueryPool) -> None:
@@ -612,6 +623,11 @@ def test_the_store_holds_the_dump_unchanged(store_dir: Path) -> None:
                 and not isinstance(q.object, blank)}  # fmt: skip
 
     dumped = list(pyoxigraph.parse(path=store_dir.parent / "out" / "aqb.trig"))
-    stored = list(pyoxigraph.Store.read_only(str(store_dir)))
-    assert len(stored) == len(dumped)
-    assert without_blank_nodes(stored) == without_blank_nodes(dumped)
+    store = pyoxigraph.Store.read_only(str(store_dir))
+    named = [q for q in store if not isinstance(q.graph_name, pyoxigraph.DefaultGraph)]
+    assert len(named) == len(dumped)
+    assert without_blank_nodes(named) == without_blank_nodes(dumped)
+    # The default graph holds the union of the named graphs, blank nodes the same nodes.
+    union = {(q.subject, q.predicate, q.object) for q in named}
+    default = store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
+    assert {(q.subject, q.predicate, q.object) for q in default} == union

@@ -56,8 +56,8 @@ Dataset semantics (`SPARQL 1.1 Protocol §2.1.4
 (``default-graph-uri`` / ``named-graph-uri``), the dataset is exactly those graphs and overrides
 ``FROM`` / ``FROM NAMED`` in the query; otherwise a query with its own ``FROM`` clause gets the
 dataset it declares; otherwise the default graph is the union of all graphs (the build writes
-one named graph per agreement), or the store's own, empty, default graph when
-``union_default_graph`` is false.
+one named graph per agreement). :func:`build_store` stores that union as the default graph, so
+queries read it directly; a store built without it gets the engine's union at query time.
 
 Errors::
 

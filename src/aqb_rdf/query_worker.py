@@ -16,6 +16,7 @@ import signal
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import IO, Final, cast
 
 from pyoxigraph import (
@@ -29,6 +30,7 @@ from pyoxigraph import (
 )
 
 from aqb_rdf.errors import first_line
+from aqb_rdf.store import has_union_default_graph
 
 SOLUTIONS_FORMATS: Final[Mapping[str, QueryResultsFormat]] = {
     "application/sparql-results+json": QueryResultsFormat.JSON,
@@ -61,8 +63,6 @@ class QueryRequest:
             ``DESCRIBE``.
         default_graphs: the protocol's ``default-graph-uri`` values.
         named_graphs: the protocol's ``named-graph-uri`` values.
-        union_default_graph: without a protocol or query dataset, query the union of all
-            graphs (true) or the store's default graph (false).
 
     Raises:
         ValueError: the media type is not one of the eight above, or a graph IRI is invalid.
@@ -72,7 +72,6 @@ class QueryRequest:
     result_format: str
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
-    union_default_graph: bool = True
     base_iri: str | None = None
     """What relative IRIs in the query resolve against (the protocol: the request's URL)."""
 
@@ -111,6 +110,7 @@ def serve(
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = memory_limit if hard == resource.RLIM_INFINITY else min(memory_limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    union_stored = has_union_default_graph(Path(store_path))
     try:
         store = Store.read_only(store_path)
     except (OSError, ValueError) as error:
@@ -125,7 +125,7 @@ def serve(
         _limit_cpu(timeout)
         reply: tuple[object, ...]
         try:
-            reply = _answer(store, request, max_result_bytes)
+            reply = _answer(store, request, max_result_bytes, union_stored)
         except MemoryError:
             reply = ("memory", "the query worker ran out of memory")
         except Exception as error:  # an engine error of an unexpected class: report, go on
@@ -184,10 +184,12 @@ class _CappedWriter:
         """Nothing to flush: the chunks stay in memory."""
 
 
-def _answer(store: Store, request: QueryRequest, max_result_bytes: int) -> tuple[object, ...]:
+def _answer(
+    store: Store, request: QueryRequest, max_result_bytes: int, union_stored: bool
+) -> tuple[object, ...]:
     """Run one request; return the reply tuple the parent's :meth:`QueryPool._result` reads."""
     try:
-        results = _query(store, request)
+        results = _query(store, request, union_stored)
         if isinstance(results, QueryTriples):
             kind, graph_format = "graph", GRAPH_FORMATS.get(request.result_format)
             solutions_format = None
@@ -212,7 +214,9 @@ def _answer(store: Store, request: QueryRequest, max_result_bytes: int) -> tuple
     return ("ok", request.result_format, b"".join(writer.chunks))
 
 
-def _query(store: Store, request: QueryRequest) -> QuerySolutions | QueryBoolean | QueryTriples:
+def _query(
+    store: Store, request: QueryRequest, union_stored: bool
+) -> QuerySolutions | QueryBoolean | QueryTriples:
     if request.default_graphs or request.named_graphs:
         return store.query(
             request.query,
@@ -220,7 +224,9 @@ def _query(store: Store, request: QueryRequest) -> QuerySolutions | QueryBoolean
             default_graph=[NamedNode(iri) for iri in request.default_graphs],
             named_graphs=[NamedNode(iri) for iri in request.named_graphs],
         )
-    union = request.union_default_graph and not declares_dataset(request.query)
+    if union_stored:  # the default graph holds the union already
+        return store.query(request.query, base_iri=request.base_iri)
+    union = not declares_dataset(request.query)
     return store.query(request.query, base_iri=request.base_iri, use_default_graph_as_union=union)
 
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from importlib.resources import files
 from pathlib import Path
 
-from pyoxigraph import QuerySolutions, RdfFormat, Store
+from pyoxigraph import DefaultGraph, Quad, QuerySolutions, RdfFormat, Store, parse
 
 from .errors import AqbError, QueryError, first_line
 from .querying import NamedQuery, SelectResult, bind, parse_named_query
@@ -142,7 +142,8 @@ def _read_query_file(path: Path) -> NamedQuery:
 
 
 def build_store(trig: Path, store_dir: Path) -> None:
-    """Load a TriG dump into a new persistent Oxigraph store at ``store_dir``.
+    """Load a TriG dump into a new persistent Oxigraph store at ``store_dir``, each named
+    graph as it is and every triple once more in the default graph (see :data:`UNION_MARKER`).
 
     The store is flushed, optimised and closed before this returns, so it can be opened with
     :meth:`pyoxigraph.Store.read_only` (by a :class:`QueryPool`) right away.
@@ -166,9 +167,32 @@ def build_store(trig: Path, store_dir: Path) -> None:
         raise AqbError(f"cannot build the store: {first_line(error)}", str(trig)) from None
 
 
+UNION_MARKER = "aqb-default-graph-is-union"
+"""A file in a store built by :func:`build_store`: its default graph holds every triple of its
+named graphs. Queries then read the default graph instead of asking the engine for the union
+of all graphs, which is about three times faster for a lookup (measured at 1M triples)."""
+
+
+def has_union_default_graph(store_dir: Path) -> bool:
+    """Whether the store at ``store_dir`` was built with its default graph as the union."""
+    return (store_dir / UNION_MARKER).is_file()
+
+
 def _load_store(trig: Path, store_dir: Path) -> None:
     # The Store object is closed when its last reference goes, i.e. when this function returns.
     store = Store(str(store_dir))
-    store.bulk_load(path=trig, format=RdfFormat.TRIG)
+    # One parse for both copies, so a blank node is the same node in its named graph and in
+    # the default graph (separate loads would rename blank nodes apart).
+    store.bulk_extend(_with_default_graph_copy(parse(path=trig, format=RdfFormat.TRIG)))
     store.flush()
     store.optimize()
+    (store_dir / UNION_MARKER).write_text(
+        "The default graph of this store is the union of its named graphs (aqb-rdf).\n"
+    )
+
+
+def _with_default_graph_copy(quads: Iterable[Quad]) -> Iterator[Quad]:
+    for quad in quads:
+        yield quad
+        if not isinstance(quad.graph_name, DefaultGraph):
+            yield Quad(quad.subject, quad.predicate, quad.object)
