@@ -451,7 +451,8 @@ def make_agreement(
 
 REFERENCE_HEADER = (
     "kreisschluessel", "name", "typ", "name_destatis", "nuts3", "regierungsbezirk_key",
-    "regierungsbezirk", "wikidata", "dcatde_districtKey", "gueltig_ab", "gueltig_bis", "anmerkung",
+    "regierungsbezirk", "wikidata", "dcatde_districtKey", "wikidata_checked", "wikidata_endpoint",
+    "gueltig_ab", "gueltig_bis", "anmerkung",
 )  # fmt: skip
 BEZIRK_KEYS = {"Darmstadt": "064", "Gießen": "065", "Kassel": "066"}
 
@@ -474,6 +475,8 @@ def write_reference(out_dir: Path, regions: list[Region]) -> None:
                     r.regierungsbezirk,
                     "",  # no Wikidata item: a made-up Q-number would name a real thing
                     f"http://dcat-ap.de/def/politicalGeocoding/districtKey/{r.key}",
+                    "",  # no Wikidata link, so no provenance either
+                    "",
                     "",
                     "",
                     "synthetic region for benchmarks (benchmarks/corpus.py)",

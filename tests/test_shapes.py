@@ -1487,6 +1487,64 @@ FAILING_CASES = [
         "aqb:regierungsbezirk",
         "NodeKind",
     ),
+    # Links to other datasets
+    case(
+        "region-identifier-not-the-district-key",
+        replace("$gk", "dcterms:identifier", '"06412"'),
+        "gk",
+        "dcterms:identifier",
+        "Equals",
+    ),
+    case(
+        "region-spatial-literal",
+        add('$gk dcterms:spatial "DE713"'),
+        "gk",
+        "dcterms:spatial",
+        "NodeKind",
+    ),
+    case(
+        "region-spatial-not-nuts-or-dcatde",
+        replace(
+            "$gk",
+            "dcterms:spatial",
+            "<http://data.europa.eu/nuts/code/713>",
+            "FILTER (contains(str(?o), 'nuts'))",
+        ),
+        "gk",
+        "dcterms:spatial",
+        "Pattern",
+    ),
+    case(
+        "region-spatial-three-areas",
+        add("$gk dcterms:spatial <http://data.europa.eu/nuts/code/DE714>"),
+        "gk",
+        "dcterms:spatial",
+        "MaxCount",
+    ),
+    case(
+        "region-sameas-wikidata-page-not-entity",
+        replace("$gk", "schema:sameAs", "<https://www.wikidata.org/wiki/Q3042>"),
+        "gk",
+        "schema:sameAs",
+        "Pattern",
+    ),
+    case(
+        "ministerium-sameas-two-items",
+        add(
+            "$hmsi schema:sameAs <http://www.wikidata.org/entity/Q1>",
+            "$hmsi schema:sameAs <http://www.wikidata.org/entity/Q2>",
+        ),
+        "hmsi",
+        "schema:sameAs",
+        "MaxCount",
+    ),
+    case(
+        "regierungspraesidium-sameas-literal",
+        add('$rp_kassel schema:sameAs "http://www.wikidata.org/entity/Q1"'),
+        "rp_kassel",
+        "schema:sameAs",
+        "NodeKind",
+    ),
     # Ministerium, Regierungspräsidium, Bezugsrahmen (reference data)
     case(
         "ministerium-label-missing",

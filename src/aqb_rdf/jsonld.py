@@ -81,6 +81,9 @@ _OTHER_TERMS: dict[str, tuple[str, str]] = {
     "value": ("schema:value", "xsd:decimal"),
     "currency": ("schema:currency", ""),
     "source": ("dcterms:source", "@id"),
+    "identifier": ("dcterms:identifier", ""),
+    "spatial": ("dcterms:spatial", "@id"),
+    "sameAs": ("schema:sameAs", "@id"),
     "notation": ("skos:notation", ""),
     "inScheme": ("skos:inScheme", "@id"),
 }

@@ -14,7 +14,7 @@ import functools
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from aqb_rdf import catalogue
+from aqb_rdf import catalogue, links
 from aqb_rdf.iris import Iris
 from aqb_rdf.model import Gebietskoerperschaft, Kreistyp, Span, Zielvereinbarung
 from aqb_rdf.namespaces import SCHEMA
@@ -180,7 +180,12 @@ def region_label_en(region: Gebietskoerperschaft) -> str:
 
 
 def reference_to_graph(reference: Reference, iris: Iris) -> Graph:
-    """The Gebietskörperschaften (with a confirmed key) and the organisations."""
+    """The Gebietskörperschaften (with a confirmed key) and the organisations.
+
+    Links to other datasets (README.md, "Links to other datasets"): ``dcterms:identifier`` is
+    the district key, ``dcterms:spatial`` the NUTS-3 region and the DCAT-AP.de geocoding IRI
+    (the area of jurisdiction, as CPOV uses it), ``schema:sameAs`` the Wikidata item.
+    """
     aqb = iris.aqb
     graph = Graph()
     add = graph.add
@@ -190,8 +195,14 @@ def reference_to_graph(reference: Reference, iris: Iris) -> Graph:
         add((r, RDFS.label, _de(region.display_name)))
         add((r, RDFS.label, _en(region_label_en(region))))
         add((r, aqb.kreisschluessel, Literal(region.key)))
+        add((r, DCTERMS.identifier, Literal(region.key)))
         if region.nuts3:
             add((r, aqb.nuts3, Literal(region.nuts3)))
+            add((r, DCTERMS.spatial, URIRef(links.nuts_iri(region.nuts3))))
+        if region.dcatde_district_key:
+            add((r, DCTERMS.spatial, URIRef(region.dcatde_district_key)))
+        if region.wikidata:
+            add((r, SCHEMA.sameAs, URIRef(links.wikidata_iri(region.wikidata))))
         if region.regierungsbezirk:
             add((r, aqb.regierungsbezirk, Literal(region.regierungsbezirk)))
         if region.valid_from:
@@ -208,6 +219,8 @@ def reference_to_graph(reference: Reference, iris: Iris) -> Graph:
             add((o, SKOS.altLabel, _de(name)))
         if org.short_name:
             add((o, aqb.kurzname, Literal(org.short_name)))
+        if org.wikidata:
+            add((o, SCHEMA.sameAs, URIRef(links.wikidata_iri(org.wikidata))))
     return graph
 
 

@@ -89,6 +89,8 @@ class Organisation:
     short_name: str = ""
     name_en: str = ""
     """The current name in English."""
+    wikidata: str = ""
+    """The Wikidata item id ("Q…"), empty when not confirmed."""
 
     @property
     def current_name(self) -> str:

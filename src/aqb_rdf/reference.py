@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from aqb_rdf import links
 from aqb_rdf.errors import AqbError, ResolveError
 from aqb_rdf.model import Gebietskoerperschaft, Kreistyp, Organisation
 
@@ -105,6 +106,7 @@ def _read_regions(text: str, path: str) -> list[Gebietskoerperschaft]:
             raise AqbError(f"district key {key} appears twice", path, line)
         if key:
             keys.add(key)
+        _check_links(row, key, path, line)
         try:
             typ = Kreistyp(row["typ"])
         except ValueError:
@@ -129,13 +131,36 @@ def _read_regions(text: str, path: str) -> list[Gebietskoerperschaft]:
     return regions
 
 
+def _check_links(row: dict[str, str], key: str, path: str, line: int) -> None:
+    """The link columns hold what their names say; the DCAT-AP.de IRI names the row's key."""
+    qid, nuts3 = row.get("wikidata", ""), row.get("nuts3", "")
+    dcatde = row.get("dcatde_districtKey", "")
+    if qid and not links.is_qid(qid):
+        raise AqbError(f"wikidata must be an item id such as 'Q3042', not {qid!r}", path, line)
+    if nuts3 and not links.is_nuts3(nuts3):
+        raise AqbError(f"nuts3 must be a NUTS 3 code such as 'DE713', not {nuts3!r}", path, line)
+    if dcatde and (not key or dcatde != links.dcatde_district_key_iri(key)):
+        raise AqbError(
+            f"dcatde_districtKey must be {links.DCATDE_DISTRICT_KEY}{key or '<key>'}, "
+            f"not {dcatde!r}",
+            path,
+            line,
+        )
+
+
 def _read_organisations(text: str, path: str) -> list[Organisation]:
     names: dict[str, list[tuple[str, dt.date | None, dt.date | None]]] = {}
     meta: dict[str, tuple[str, str, str]] = {}
+    qids: dict[str, str] = {}
     for line, row in _rows(text, path, {"slug", "typ", "name"}):
         slug = row["slug"]
         if not re.fullmatch(r"[a-z0-9-]+", slug):
             raise AqbError(f"slug must be lower-case letters, digits and '-': {slug!r}", path, line)
+        qid = row.get("wikidata", "")
+        if qid and not links.is_qid(qid):
+            raise AqbError(f"wikidata must be an item id such as 'Q3042', not {qid!r}", path, line)
+        if qid and qids.setdefault(slug, qid) != qid:
+            raise AqbError(f"{slug} has two Wikidata items: {qids[slug]} and {qid}", path, line)
         names.setdefault(slug, []).append(
             (
                 row["name"],
@@ -145,7 +170,13 @@ def _read_organisations(text: str, path: str) -> list[Organisation]:
         )
         meta[slug] = (row["typ"], row.get("kurzname", ""), row.get("name_en", ""))
     return [
-        Organisation(slug, meta[slug][0], tuple(sorted(rows, key=_name_order)), *meta[slug][1:])
+        Organisation(
+            slug,
+            meta[slug][0],
+            tuple(sorted(rows, key=_name_order)),
+            *meta[slug][1:],
+            wikidata=qids.get(slug, ""),
+        )
         for slug, rows in names.items()
     ]
 

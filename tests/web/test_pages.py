@@ -225,6 +225,16 @@ def test_region_page_lists_its_agreements(site: Site) -> None:
     assert re.search(r"<td>2025</td>\s*<td><a href=\"/id/zielvereinbarung/2025/06413\">", html)
 
 
+def test_region_page_links_to_other_datasets(site: Site) -> None:
+    html = site.page(REGION)
+    assert {
+        "http://www.wikidata.org/entity/Q3042",
+        "http://data.europa.eu/nuts/code/DE713",
+        "http://dcat-ap.de/def/politicalGeocoding/districtKey/06413",
+    } <= hrefs(html)
+    assert ">Wikidata Q3042</a>" in html and ">NUTS DE713</a>" in html
+
+
 def test_ministry_page_lists_both_agreements(site: Site) -> None:
     html = site.page("/id/organisation/hmsi")
     assert h1(html) == "Hessisches Ministerium für Arbeit, Integration, Jugend und Soziales"

@@ -24,7 +24,9 @@ from decimal import Decimal
 
 from pyoxigraph import NamedNode
 
-from .description import SCHEMA, SKOS, Node
+from aqb_rdf import links
+
+from .description import DCTERMS, SCHEMA, SKOS, Node
 from .views import Link, Reader
 
 DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
@@ -94,6 +96,8 @@ class Region:
     administrative_region: str | None
     valid_from: str | None
     valid_until: str | None
+    external: tuple[Link, ...]
+    """Links to other datasets: Wikidata, NUTS, DCAT-AP.de."""
     agreements: tuple[AgreementRow, ...]
 
 
@@ -103,6 +107,7 @@ class Organisation:
     class_label: str
     short_names: tuple[str, ...]
     other_names: tuple[str, ...]
+    external: tuple[Link, ...]
     as_ministry: tuple[AgreementRow, ...]
     as_authority: tuple[AgreementRow, ...]
 
@@ -218,6 +223,15 @@ def agreement(r: Reader) -> Agreement:
     )
 
 
+def external_links(r: Reader) -> tuple[Link, ...]:
+    """The resource's links to other datasets (schema:sameAs, dcterms:spatial), labelled."""
+    d, me = r.d, r.d.resource
+    targets = d.nodes(me, SCHEMA + "sameAs") + d.nodes(me, DCTERMS + "spatial")
+    return tuple(
+        Link(t.value, links.describe(t.value)) for t in targets if isinstance(t, NamedNode)
+    )
+
+
 def region(r: Reader) -> Region:
     """A Landkreis or kreisfreie Stadt and its agreements per year."""
     d, me = r.d, r.d.resource
@@ -230,6 +244,7 @@ def region(r: Reader) -> Region:
         administrative_region=r.text(me, "regierungsbezirk"),
         valid_from=r.text(me, "gueltigAb"),
         valid_until=r.text(me, "gueltigBis"),
+        external=external_links(r),
         agreements=agreement_rows(r, "gebietskoerperschaft"),
     )
 
@@ -243,6 +258,7 @@ def organisation(r: Reader) -> Organisation:
         class_label=r.vocabulary.label(sorted(classes)[0], r.lang) if classes else "",
         short_names=tuple(d.texts(me, r.p("kurzname"))),
         other_names=tuple(d.texts(me, SKOS + "altLabel", r.lang)),
+        external=external_links(r),
         as_ministry=agreement_rows(r, "ministerium"),
         as_authority=agreement_rows(r, "bewilligungsbehoerde"),
     )

@@ -189,6 +189,7 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "whole_resource": ("die ganze Ressource", "the whole resource"),
     "agreements_per_year": ("Zielvereinbarungen je Jahr", "Target agreements per year"),
     "nuts3": ("NUTS-3", "NUTS 3"),
+    "external": ("Verknüpfungen", "Links to other datasets"),
     "district": ("Regierungsbezirk", "Administrative region"),
     "valid": ("Gültig", "Valid"),
     "valid_from": ("ab", "from"),
