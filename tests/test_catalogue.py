@@ -211,6 +211,10 @@ def test_dataset_metadata(catalogue: Graph) -> None:
     assert catalogue.value(dataset, DCATDE.politicalGeocodingLevelURI) == URIRef(
         "http://dcat-ap.de/def/politicalGeocoding/Level/state"
     )
+    assert set(catalogue.objects(dataset, DCTERMS.spatial)) == {
+        URIRef("http://sws.geonames.org/2905330/"),  # Hessen
+        URIRef("http://dcat-ap.de/def/politicalGeocoding/stateKey/06"),
+    }
     publisher = catalogue.value(dataset, DCTERMS.publisher)
     assert publisher == URIRef(DEFAULT_BASE + "id/organisation/hmsi")
     period = catalogue.value(dataset, DCTERMS.temporal)

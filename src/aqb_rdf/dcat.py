@@ -51,7 +51,12 @@ LICENSE = "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
 CONTRIBUTOR = "http://dcat-ap.de/def/contributors/hessen"
 GEOCODING_LEVEL = "http://dcat-ap.de/def/politicalGeocoding/Level/state"
 """The administrative level the dataset is collected and published from: the Land."""
-HESSEN = "http://dcat-ap.de/def/politicalGeocoding/stateKey/06"
+HESSEN = (
+    "http://sws.geonames.org/2905330/",
+    "http://dcat-ap.de/def/politicalGeocoding/stateKey/06",
+)
+"""Hessen: in GeoNames, which DCAT-AP.de names for ``dcterms:spatial`` where the EU place
+tables lack a place, and as the dcat-ap.de state key (Amtlicher Gemeindeschlüssel ``06``)."""
 LANGUAGES = (EU + "language/DEU", EU + "language/ENG")
 """The languages of the data and its labels: German, with English labels."""
 THEMES = (EU + "data-theme/EDUC", EU + "data-theme/GOVE")
@@ -184,7 +189,7 @@ def catalogue_triples(facts: CatalogueFacts) -> list[Triple]:
             (DCTERMS + "publisher", publisher),
             (DCTERMS + "license", _iri(LICENSE)),
             (FOAF + "homepage", _iri(base)),
-            (DCTERMS + "spatial", _iri(HESSEN)),
+            *((DCTERMS + "spatial", _iri(place)) for place in HESSEN),
             *((DCTERMS + "language", _iri(lang)) for lang in LANGUAGES),
             *dates,
             (DCAT + "dataset", dataset),
@@ -196,7 +201,7 @@ def catalogue_triples(facts: CatalogueFacts) -> list[Triple]:
         triples += _distribution(base, dump, attribution(facts.publisher))
     triples += _service(base, service, dataset, publisher)
     triples += _agent(publisher, facts.publisher)
-    triples += [Triple(_iri(HESSEN), _iri(RDF_TYPE), _iri(DCTERMS + "Location"))]
+    triples += [Triple(_iri(place), _iri(RDF_TYPE), _iri(DCTERMS + "Location")) for place in HESSEN]
     return triples
 
 
@@ -221,7 +226,7 @@ def _dataset(
         (DCTERMS + "publisher", publisher),
         (DCATDE + "contributorID", _iri(CONTRIBUTOR)),
         (DCATDE + "politicalGeocodingLevelURI", _iri(GEOCODING_LEVEL)),
-        (DCTERMS + "spatial", _iri(HESSEN)),
+        *((DCTERMS + "spatial", _iri(place)) for place in HESSEN),
         *((DCTERMS + "language", _iri(lang)) for lang in LANGUAGES),
         *((DCAT + "theme", _iri(theme)) for theme in THEMES),
         (DCTERMS + "accrualPeriodicity", _iri(FREQUENCY)),
