@@ -12,6 +12,8 @@ is a 404; a path that is not an IRI of ours is a 404 before any query runs.
 
 ``/.well-known/void`` describes the dataset in VoID (:mod:`aqb_rdf.void`, the module the build
 writes ``void.ttl`` with), negotiated the same way; the endpoint and dumps are this server's URLs.
+``/catalog`` answers the release's ``catalog.ttl`` (:mod:`aqb_rdf.dcat`) as the build wrote it,
+locations under the base IRI, negotiated the same way.
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Final
 
-from pyoxigraph import RdfFormat, Triple, serialize
+from pyoxigraph import RdfFormat, Triple, parse, serialize
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from aqb_rdf import query_pool
+from aqb_rdf.dcat import catalog_iri
+from aqb_rdf.descriptions import CATALOG
 from aqb_rdf.void import (
     DatasetFacts,
     dataset_iri,
@@ -180,4 +184,23 @@ async def void(site: Site, request: Request) -> Response:
         vocabularies=vocabularies(site.prefixes),
     )
     description = Description(dataset_iri(site.iris.base), void_triples(facts))
+    return await respond(site, request, description, offer, "resource")
+
+
+async def catalogue(site: Site, request: Request) -> Response:
+    """``/catalog``: the DCAT-AP.de catalogue the build wrote (``catalog.ttl``)."""
+    page = Page(site, request)
+    try:
+        offer = _negotiate(request)
+    except negotiation.NotAcceptable as error:
+        return _plain(406, str(error), {"Vary": VARY})
+    path = site.release.folder / CATALOG
+
+    async def load() -> tuple[Triple, ...]:
+        return tuple(q.triple for q in parse(path=path, format=RdfFormat.TURTLE))
+
+    if not path.is_file():  # a release built before the catalogue existed
+        return _not_found(page, offer, catalog_iri(site.iris.base))
+    triples = await site.memo.get(site.release.id, "catalogue", load)
+    description = Description(catalog_iri(site.iris.base), triples)
     return await respond(site, request, description, offer, "resource")
