@@ -135,6 +135,11 @@ def catalog_iri(base: str) -> str:
     return f"{base}catalog"
 
 
+def service_iri(base: str) -> str:
+    """The IRI of the SPARQL endpoint as a data service, ``{base}catalog#sparql``."""
+    return f"{catalog_iri(base)}#sparql"
+
+
 def distribution_iri(base: str, name: str) -> str:
     """``{base}catalog#distribution-aqb-ttl`` for ``aqb.ttl``."""
     return f"{catalog_iri(base)}#distribution-{name.replace('.', '-')}"
@@ -164,7 +169,7 @@ def catalogue_triples(facts: CatalogueFacts) -> list[Triple]:
     """The catalogue as triples, in a fixed order (catalogue, dataset, distributions, service)."""
     base = facts.base
     catalog, dataset = _iri(catalog_iri(base)), _iri(dataset_iri(base))
-    service = _iri(f"{catalog_iri(base)}#sparql")
+    service = _iri(service_iri(base))
     publisher = _iri(str(Iris(base).organisation(facts.publisher.slug)))
     dates: list[Statement] = []
     if facts.issued is not None:
