@@ -327,8 +327,9 @@ def test_landing_page(site: Site) -> None:
     assert "<svg" in html and "Landkreis Bergstraße" in html
     assert "2.241.860,00 €" in html  # the total of 2025
     links = hrefs(html)
-    assert {REGION, AGREEMENT, "/def/aqb", "/queries", "/query", "/sparql"} <= links
+    assert {REGION, AGREEMENT, "/def/aqb", "/queries", "/query", "/sparql", "/catalog"} <= links
     assert {f"/download/{name}" for name in ("aqb.ttl", "aqb.nt", "aqb.jsonld", "aqb.csv")} <= links
+    assert {"/download/catalog.ttl", "/download/void.ttl"} <= links
 
 
 def test_pages_load_nothing_from_elsewhere(site: Site) -> None:
