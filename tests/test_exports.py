@@ -22,10 +22,10 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from aqb_rdf import resources
 from aqb_rdf.errors import AqbError
-from aqb_rdf.exports import CSV_COLUMNS, DUMPS
+from aqb_rdf.exports import CSV_COLUMNS
 from aqb_rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.pipeline import BuildFailed, build
-from aqb_rdf.release import CURRENT, MARKER, RELEASES, publish
+from aqb_rdf.release import CURRENT, LINKED, MARKER, RELEASES, publish
 from aqb_rdf.validation import validate_graph
 
 REPO = Path(__file__).resolve().parent.parent
@@ -118,12 +118,12 @@ def csv_rows(built: Path) -> list[dict[str, str]]:
 # -- what the build wrote ---------------------------------------------------------------------
 
 
-def test_build_writes_every_dump_and_the_marker(built: Path) -> None:
+def test_build_writes_every_file_and_the_marker(built: Path) -> None:
     names = {p.name for p in built.iterdir()}
-    assert names == {*DUMPS, MARKER, RELEASES, CURRENT}
+    assert names == {*LINKED, MARKER, RELEASES, CURRENT}
     [release] = (built / RELEASES).iterdir()
     assert (built / CURRENT).resolve() == release.resolve()
-    for name in DUMPS:
+    for name in LINKED:
         assert (built / name).is_symlink()
         assert (built / name).resolve() == (release / name).resolve()
     assert leftovers(built.parent) == []
@@ -267,7 +267,7 @@ def test_building_twice_gives_byte_identical_files(built: Path, tmp_path: Path) 
     build([AGREEMENTS], again, workers=1)
     first, second = snapshot(built), snapshot(again)
     assert sorted(first) == sorted(second)
-    for name in DUMPS:
+    for name in LINKED:
         assert first[name] == second[name], f"{name} differs between two builds"
 
 
@@ -388,7 +388,7 @@ def test_other_base_leaves_no_default_iri(built_other_base: Path) -> None:
 
 
 def test_other_base_leaves_no_default_base_in_any_text(built_other_base: Path) -> None:
-    for name in DUMPS:
+    for name in LINKED:
         lines = (built_other_base / name).read_text(encoding="utf-8").splitlines()
         stale = [line for line in lines if DEFAULT_BASE in line]
         assert stale == [], f"{name} still mentions {DEFAULT_BASE}"

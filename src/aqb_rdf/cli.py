@@ -159,8 +159,9 @@ def build(
 
     SOURCES are agreement documents (.md, .txt, .pdf) or folders searched for them
     (default: data/agreements). Writes OUT/aqb.ttl, aqb.nt, aqb.jsonld, aqb.trig,
-    aqb.csv and context.jsonld. If any document cannot be read, parsed, resolved or
-    validated, every problem is listed and nothing is written.
+    aqb.csv and context.jsonld, and describes them in catalog.ttl (DCAT-AP.de) and
+    void.ttl. If any document cannot be read, parsed, resolved or validated, every
+    problem is listed and nothing is written.
 
     \b
     Example:

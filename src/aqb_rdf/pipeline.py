@@ -20,6 +20,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from aqb_rdf import mapping, resources
+from aqb_rdf.descriptions import BuiltData, write_descriptions
 from aqb_rdf.errors import AqbError, DuplicateError
 from aqb_rdf.exports import DumpWriter, Part, graph_to_ntriples
 from aqb_rdf.iris import DEFAULT_BASE, Iris
@@ -31,6 +32,9 @@ __all__ = ["ENGINES", "BuildFailed", "BuildReport", "CheckReport", "build", "che
 
 DOCUMENT_SUFFIXES = (".md", ".txt", ".pdf")
 CHUNK = 100
+PUBLISHER = "hmsi"
+"""The organisation the catalogue names as the dataset's publisher (a slug of the reference
+table): the ministry whose agreements these are."""
 Progress = Callable[[str, int, int], None]
 
 
@@ -183,12 +187,19 @@ def build(
             for part in shared:
                 writer.add(part)
             writer.finish()
+            report.agreements = len(seen)
+            report.triples = writer.triples
+            report.agreement_keys = sorted((item.year, item.key) for item in seen)
+            built = BuiltData(
+                triples=writer.triples,
+                agreements=report.agreement_keys,
+                signed=[date for item in seen for date in item.signed],
+                publisher=context.reference.organisation(PUBLISHER),
+            )
+            write_descriptions(folder, iris, built)
             report.timings["write"] += time.perf_counter() - started
         finally:
             writer.close()
-        report.agreements = len(seen)
-        report.triples = writer.triples
-        report.agreement_keys = sorted((item.year, item.key) for item in seen)
 
     publish(out, fill)
     return report

@@ -10,6 +10,7 @@ ontology, shapes — is built once per build, before the workers are forked.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import itertools
 import time
 from collections.abc import Sequence
@@ -50,6 +51,8 @@ class Item:
     rows: list[tuple[str, ...]]
     bezugsrahmen: list[str]
     triples: int
+    signed: list[dt.date] = field(default_factory=list)
+    """The dates of the agreement's signatures."""
 
     def without_data(self) -> Item:
         """This item without its triples and rows (all the build keeps once they are written)."""
@@ -208,4 +211,5 @@ def _item(agreement: Zielvereinbarung, triples: list[Triple], iris: Iris) -> Ite
         rows=rows,
         bezugsrahmen=[b.value for b in agreement.bezugsrahmen],
         triples=len(triples),
+        signed=[signature.date for signature in agreement.signatures],
     )

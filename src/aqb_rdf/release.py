@@ -5,7 +5,7 @@ A build output folder ``DIR`` looks like this::
     DIR/.aqb-build                 marker: only such a folder is ever written into
     DIR/releases/<id>/aqb.ttl …    one folder per release; <id> is a hash of its content
     DIR/current -> releases/<id>   the published release, replaced by one atomic rename
-    DIR/aqb.ttl -> current/aqb.ttl and the other dumps: stable paths for users and servers
+    DIR/aqb.ttl -> current/aqb.ttl and the other dumps, catalog.ttl, void.ttl: stable paths
 
 A new release is filled in a staging folder and only then becomes ``current``, so a reader never
 sees a half-written release; the release ``current`` pointed to before stays until the next
@@ -21,14 +21,15 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from aqb_rdf.descriptions import DESCRIPTIONS
 from aqb_rdf.errors import AqbError
 from aqb_rdf.exports import DUMPS
 
 MARKER = ".aqb-build"
 RELEASES = "releases"
 CURRENT = "current"
-LINKED = DUMPS
-"""The files of a release that ``DIR`` links to."""
+LINKED = (*DUMPS, *DESCRIPTIONS)
+"""The files of a release that ``DIR`` links to: the dumps, ``catalog.ttl`` and ``void.ttl``."""
 
 
 def release_id(folder: Path) -> str:

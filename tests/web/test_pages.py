@@ -3,12 +3,15 @@
 One server per module over a build of data/agreements, as in test_server.py (whose ``Server``
 and ``free_port`` this module reuses): content negotiation as a table, every page kind with
 its heading and one fact, the RDF parsed with rdflib and compared with the build's dump, the
-VoID description, the query pages, and the paths that must stay 404. A few pure helpers
+VoID description, the DCAT catalogue (served as built; every distribution downloads the bytes
+its size and checksum promise; every IRI of ours in it answers here), the query pages, and
+the paths that must stay 404. A few pure helpers
 (language choice, number formats, chart ticks) are tested directly at the end.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -23,9 +26,10 @@ from xml.etree import ElementTree
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import RDFS
+from rdflib.namespace import RDF, RDFS
 from servers import Server, serving  # type: ignore[import-not-found]
 
+from aqb_rdf.exports import DUMPS
 from aqb_rdf.pipeline import build
 from aqb_rdf.store import available_queries
 from aqb_rdf.web.charts import Bar, budget_chart, nice_step
@@ -123,6 +127,10 @@ CONNEG = [
     ("/graph/reference", "text/turtle", None, 200, TURTLE),
     ("/.well-known/void", "text/turtle", None, 200, TURTLE),
     ("/.well-known/void", BROWSER, None, 200, HTML),
+    ("/catalog", None, None, 200, TURTLE),
+    ("/catalog", BROWSER, None, 200, HTML),
+    ("/catalog", None, "jsonld", 200, JSONLD),
+    ("/catalog", "application/rdf+xml", None, 200, RDFXML),
     ("/id/zielvereinbarung/2025/09999", BROWSER, None, 404, HTML),
     ("/id/zielvereinbarung/2025/09999", "text/turtle", None, 404, "text/plain"),
 ]
@@ -329,8 +337,9 @@ def test_landing_page(site: Site) -> None:
     assert "<svg" in html and "Landkreis Bergstraße" in html
     assert "2.241.860,00 €" in html  # the total of 2025
     links = hrefs(html)
-    assert {REGION, AGREEMENT, "/def/aqb", "/queries", "/query", "/sparql"} <= links
+    assert {REGION, AGREEMENT, "/def/aqb", "/queries", "/query", "/sparql", "/catalog"} <= links
     assert {f"/download/{name}" for name in ("aqb.ttl", "aqb.nt", "aqb.jsonld", "aqb.csv")} <= links
+    assert {"/download/catalog.ttl", "/download/void.ttl"} <= links
 
 
 def test_pages_load_nothing_from_elsewhere(site: Site) -> None:
@@ -430,6 +439,69 @@ def test_void_description(site: Site) -> None:
     assert URIRef(BASE + AGREEMENT[1:]) in examples
     for example in examples:  # every example dereferences here
         assert site.get("/" + str(example)[len(BASE) :], "text/turtle")[0] == 200
+
+
+# --- the DCAT catalogue and the VoID file -----------------------------------------------------
+
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+IANA = "https://www.iana.org/assignments/media-types/"
+
+
+def local(iri: str) -> str:
+    """The path on this server of an IRI under the base (its fragment dropped)."""
+    assert iri.startswith(BASE), iri
+    return "/" + iri[len(BASE) :].split("#", 1)[0]
+
+
+@pytest.fixture(scope="module")
+def catalogue(site: Site) -> Graph:
+    status, headers, body = site.get("/download/catalog.ttl")
+    assert status == 200
+    assert headers["content-type"].split(";")[0] == TURTLE
+    return Graph().parse(data=body, format="turtle")
+
+
+@pytest.mark.parametrize("name", ["catalog.ttl", "void.ttl"])
+def test_descriptions_download_as_built(site: Site, name: str) -> None:
+    status, headers, body = site.get(f"/download/{name}")
+    assert status == 200
+    assert body == (site.out / name).read_bytes()
+    assert headers["etag"].strip('"') == (site.out / "current").resolve().name
+
+
+def test_catalog_path_answers_the_catalogue(site: Site, catalogue: Graph) -> None:
+    status, _, body = site.get("/catalog", JSONLD)
+    assert status == 200
+    assert isomorphic(Graph().parse(data=body, format="json-ld"), catalogue)
+    html = site.page("/catalog?lang=en")
+    assert "Catalogue of the Hessian AQB target agreements" in html
+
+
+def test_every_distribution_downloads_what_the_catalogue_says(
+    site: Site, catalogue: Graph
+) -> None:
+    downloaded = set()
+    for distribution in catalogue.subjects(RDF.type, DCAT.Distribution):
+        url = str(catalogue.value(distribution, DCAT.downloadURL))
+        status, headers, body = site.get(local(url))
+        assert status == 200, url
+        downloaded.add(url.rsplit("/", 1)[1])
+        media_type = str(catalogue.value(distribution, DCAT.mediaType))
+        assert headers["content-type"].split(";")[0] == media_type.removeprefix(IANA), url
+        assert len(body) == int(catalogue.value(distribution, DCAT.byteSize)), url  # type: ignore[arg-type]
+        checksum = catalogue.value(distribution, SPDX.checksum)
+        assert hashlib.sha256(body).hexdigest() == str(catalogue.value(checksum, SPDX.checksumValue))
+    assert downloaded == set(DUMPS) - {"context.jsonld"}
+
+
+def test_every_iri_of_ours_in_the_catalogue_answers(site: Site, catalogue: Graph) -> None:
+    """The catalogue, dataset, endpoint, landing pages, publisher, ontology: all answer here."""
+    iris = {str(t) for triple in catalogue for t in triple if isinstance(t, URIRef)}
+    paths = sorted({local(iri) for iri in iris if iri.startswith(BASE)})
+    assert {"/", "/catalog", "/sparql", "/query", "/.well-known/void", "/def/aqb"} <= set(paths)
+    for path in paths:
+        assert site.get(path, BROWSER)[0] == 200, path
 
 
 # --- pure helpers ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""A running server switches to a new release without a failed or half-answered request."""
+"""A running server switches to a new release without a failed or half-answered request, and
+serves a release built before catalog.ttl and void.ttl existed without them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import threading
 import time
 from pathlib import Path
 
+from rdflib import Graph
+from rdflib.compare import to_isomorphic
 from servers import serving  # type: ignore[import-not-found]
 from test_server import TOTAL, QueryServer  # type: ignore[import-not-found]
 
@@ -38,6 +41,7 @@ def test_a_new_build_is_served_without_a_failed_request(tmp_path: Path) -> None:
     with serving(out, "--query-workers", "2") as running:
         server = QueryServer(running.process, running.port)
         assert total(server) == (200, 2241860.0)
+        assert catalogue(server) == catalogue_file(out)
         asker = threading.Thread(target=ask_continuously)
         asker.start()
         try:
@@ -59,3 +63,32 @@ def test_a_new_build_is_served_without_a_failed_request(tmp_path: Path) -> None:
         assert all(v == 1230450.0 for v in values[switched:]), "went back to the old release"
         status, _, body = server.request("GET", "/download/aqb.nt")
         assert status == 200 and b"zielvereinbarung/2025/06413" not in body
+        # The catalogue follows: the new release's, with the new sizes and checksums.
+        assert catalogue(server) == catalogue_file(out)
+        status, _, body = server.request("GET", "/download/catalog.ttl")
+        assert status == 200 and body == (out / "catalog.ttl").read_bytes()
+
+
+def catalogue(server: QueryServer) -> Graph:
+    """``/catalog`` as a graph that compares equal to another with the same triples."""
+    status, _, body = server.request("GET", "/catalog", headers={"Accept": "text/turtle"})
+    assert status == 200, body[:300]
+    return to_isomorphic(Graph().parse(data=body, format="turtle"))
+
+
+def catalogue_file(out: Path) -> Graph:
+    return to_isomorphic(Graph().parse(out / "catalog.ttl", format="turtle"))
+
+
+def test_a_release_without_catalogue_is_served_without_it(tmp_path: Path) -> None:
+    """Releases built before catalog.ttl and void.ttl existed lack them: 404, the rest works."""
+    out = tmp_path / "dist"
+    build([REPO / "data" / "agreements"], out, workers=1)
+    for name in ("catalog.ttl", "void.ttl"):
+        (out / "current" / name).unlink()
+    with serving(out, "--query-workers", "1") as server:
+        for path in ("/download/catalog.ttl", "/download/void.ttl", "/catalog"):
+            status, _, body = server.request("GET", path, headers={"Accept": "text/turtle"})
+            assert status == 404, (path, body[:300])
+        assert server.request("GET", "/download/aqb.ttl")[0] == 200
+        assert server.request("GET", "/")[0] == 200

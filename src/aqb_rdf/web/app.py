@@ -4,7 +4,8 @@
 pure core (``protocol``, ``negotiation``, ``sparql_guard``) and the query pool, and answer.
 Every error is an answer with a status and a one-line message, never a traceback.
 
-Routes: ``/sparql`` (SPARQL 1.1 Protocol, read-only), ``/download/{file}`` (the dumps),
+Routes: ``/sparql`` (SPARQL 1.1 Protocol, read-only), ``/download/{file}`` (the dumps and the
+release's ``catalog.ttl`` and ``void.ttl``),
 and the pages and Linked-Data answers of :mod:`aqb_rdf.web.site` (``/``, ``/id/…``,
 ``/def/…``, ``/queries``, ``/query`` …).
 """
@@ -22,8 +23,8 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from aqb_rdf import query_pool, sparql_guard
-from aqb_rdf.exports import DUMPS
 from aqb_rdf.query_pool import QueryRequest, QueryResult
+from aqb_rdf.release import LINKED
 from aqb_rdf.web import negotiation, protocol
 from aqb_rdf.web.site import site_routes
 
@@ -34,6 +35,8 @@ DUMP_TYPES = {
     "aqb.trig": "application/trig; charset=utf-8",
     "aqb.csv": "text/csv; charset=utf-8",
     "context.jsonld": "application/ld+json",
+    "catalog.ttl": "text/turtle; charset=utf-8",
+    "void.ttl": "text/turtle; charset=utf-8",
 }
 
 
@@ -216,12 +219,15 @@ def build_app(
 
     async def download(request: Request) -> Response:
         name = request.path_params["name"]
-        if name not in DUMPS:  # only the published files, never a path into the folder
-            return _error(404, f"no download named {name!r}; available: {', '.join(DUMPS)}")
+        path = release.folder / name
+        # Only the published files, never a path into the folder; a release built before
+        # catalog.ttl and void.ttl existed lacks them.
+        if name not in LINKED or not path.is_file():
+            return _error(404, f"no download named {name!r}; available: {', '.join(LINKED)}")
         headers = {**_common_headers(release, settings), "ETag": release.etag}
         if request.headers.get("if-none-match") == release.etag:
             return Response(status_code=304, headers=headers)
-        return FileResponse(release.folder / name, media_type=DUMP_TYPES[name], headers=headers)
+        return FileResponse(path, media_type=DUMP_TYPES[name], headers=headers)
 
     async def internal_error(request: Request, error: Exception) -> Response:
         # The last line of defence: a one-line answer, the details in the server's log.

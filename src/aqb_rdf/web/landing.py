@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from aqb_rdf import query_pool
-from aqb_rdf.exports import DUMPS
+from aqb_rdf.release import LINKED
 
 from .charts import Bar, budget_chart
 from .figures import budgets, statistics, totals
@@ -21,10 +21,10 @@ from .pages import Page, Site
 def download_sizes(site: Site) -> list[tuple[str, int | None]]:
     """``(file name, size in bytes)`` of each download of the release (``None``: missing)."""
     sizes: list[tuple[str, int | None]] = []
-    for name in DUMPS:
+    for name in LINKED:
         try:
             sizes.append((name, (site.release.folder / name).stat().st_size))
-        except OSError:
+        except OSError:  # catalog.ttl and void.ttl are missing from older releases
             sizes.append((name, None))
     return sizes
 

@@ -10,7 +10,10 @@ The page and the RDF come from the same answer of ``queries/describe-resource.rq
 through the query pool with the IRI bound as a typed ``VALUES`` term. An IRI with no triples
 is a 404; a path that is not an IRI of ours is a 404 before any query runs.
 
-``/.well-known/void`` describes the dataset in VoID (:mod:`.void`), negotiated the same way.
+``/.well-known/void`` describes the dataset in VoID (:mod:`aqb_rdf.void`, the module the build
+writes ``void.ttl`` with), negotiated the same way; the endpoint and dumps are this server's URLs.
+``/catalog`` answers the release's ``catalog.ttl`` (:mod:`aqb_rdf.dcat`) as the build wrote it,
+locations under the base IRI, negotiated the same way.
 """
 
 from __future__ import annotations
@@ -19,11 +22,20 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Final
 
-from pyoxigraph import RdfFormat, Triple, serialize
+from pyoxigraph import RdfFormat, Triple, parse, serialize
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from aqb_rdf import query_pool
+from aqb_rdf.dcat import catalog_iri
+from aqb_rdf.descriptions import CATALOG
+from aqb_rdf.void import (
+    DatasetFacts,
+    dataset_iri,
+    example_resources,
+    vocabularies,
+    void_triples,
+)
 
 from . import aqb_views, negotiation, views
 from .description import Description
@@ -32,7 +44,6 @@ from .named_queries import describe, describe_graph
 from .negotiation import HTML, PAGE_OFFERS, TURTLE, Offer
 from .ontology_view import ontology
 from .pages import Page, Site
-from .void import DatasetFacts, dataset_iri, void_triples
 
 _SEGMENT = r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*"
 _PATH: Final = re.compile(rf"(?:id|def|graph)(?:/{_SEGMENT})+")
@@ -46,8 +57,6 @@ RDF_FORMATS: Final[Mapping[str, RdfFormat]] = {
     negotiation.RDF_XML.media_type: RdfFormat.RDF_XML,
 }
 VARY: Final = "Accept, Accept-Language"
-VOCABULARIES: Final = ("schema", "skos", "org", "cpov", "prov", "dcterms")
-"""Prefixes of the reused vocabularies the VoID description names besides ``aqb:``."""
 
 BUILDERS: Final[Mapping[str, Callable[[views.Reader], object]]] = {
     "agreement": aqb_views.agreement,
@@ -166,15 +175,32 @@ async def void(site: Site, request: Request) -> Response:
         return _plain(406, str(error), {"Vary": VARY})
     except query_pool.QueryPoolError as error:
         return _failure(site, page, None, error)
-    examples = [str(site.iris.ontology), str(site.iris.massnahmenart(1))]
-    if rows:
-        examples += [rows[0].agreement, rows[0].region_iri]
+    first = (int(rows[0].year), rows[0].key) if rows else None
     facts = DatasetFacts(
         base=site.iris.base,
         server=str(request.base_url),
         triples=figures.triples,
-        examples=examples,
-        vocabularies=[site.aqb, *(site.prefixes[p] for p in VOCABULARIES)],
+        examples=example_resources(site.iris, first),
+        vocabularies=vocabularies(site.prefixes),
     )
     description = Description(dataset_iri(site.iris.base), void_triples(facts))
+    return await respond(site, request, description, offer, "resource")
+
+
+async def catalogue(site: Site, request: Request) -> Response:
+    """``/catalog``: the DCAT-AP.de catalogue the build wrote (``catalog.ttl``)."""
+    page = Page(site, request)
+    try:
+        offer = _negotiate(request)
+    except negotiation.NotAcceptable as error:
+        return _plain(406, str(error), {"Vary": VARY})
+    path = site.release.folder / CATALOG
+
+    async def load() -> tuple[Triple, ...]:
+        return tuple(q.triple for q in parse(path=path, format=RdfFormat.TURTLE))
+
+    if not path.is_file():  # a release built before the catalogue existed
+        return _not_found(page, offer, catalog_iri(site.iris.base))
+    triples = await site.memo.get(site.release.id, "catalogue", load)
+    description = Description(catalog_iri(site.iris.base), triples)
     return await respond(site, request, description, offer, "resource")

@@ -7,6 +7,7 @@ path                           what                                          mod
 ``/id/…``, ``/def/…``,         every IRI the build mints (base → server      :mod:`.linked_data`
 ``/graph/…``                   root), HTML or RDF by content negotiation
 ``/.well-known/void``          the VoID description                          :mod:`.linked_data`
+``/catalog``                   the DCAT-AP.de catalogue (``catalog.ttl``)     :mod:`.linked_data`
 ``/queries``                   the named queries                             :mod:`.query_pages`
 ``/queries/{name}``            one named query: form and results table       :mod:`.query_pages`
 ``/query``                     the SPARQL editor                             :mod:`.query_pages`
@@ -26,7 +27,7 @@ from starlette.routing import BaseRoute, Route
 from aqb_rdf.iris import DEFAULT_BASE
 
 from .landing import landing
-from .linked_data import resource, void
+from .linked_data import catalogue, resource, void
 from .named_queries import Runner
 from .pages import Site, static_file
 from .query_pages import editor, one_query, queries
@@ -59,6 +60,7 @@ def site_routes(
         route("/query", editor),
         route("/static/{name}", static),
         route("/.well-known/void", void),
+        route("/catalog", catalogue),
         route("/id/{path:path}", resource),
         route("/def/{path:path}", resource),
         route("/graph/{path:path}", resource),

@@ -119,6 +119,7 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "queries": ("Abfragen", "Queries"),
     "query": ("SPARQL", "SPARQL"),
     "void": ("VoID-Beschreibung", "VoID description"),
+    "catalogue": ("Katalog nach DCAT-AP.de", "Catalogue in DCAT-AP.de"),
     "language": ("Sprache", "Language"),
     "at_a_glance": ("Der Datensatz auf einen Blick", "The dataset at a glance"),
     "agreements": ("Zielvereinbarungen", "Target agreements"),
