@@ -80,7 +80,8 @@ def require_virtuoso() -> None:
 def _start(cmd: list[str], log: Path, cwd: Path | None = None) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
         return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, cwd=cwd, start_new_session=True)  # fmt: skip
+                                stdin=subprocess.DEVNULL, cwd=cwd,
+                                start_new_session=True)  # fmt: skip
 
 
 def stop(process: subprocess.Popen[bytes], grace: float = 10.0) -> None:
@@ -120,7 +121,8 @@ def oxigraph(location: Path, port: int | None = None) -> Iterator[Store]:
     process = _start([str(OXIGRAPH), "serve", "--location", str(location),
                       "--bind", f"127.0.0.1:{port}"], log)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    store = Store("oxigraph", process, log, f"{base}/query", f"{base}/update", f"{base}/store", port)
+    store = Store("oxigraph", process, log, f"{base}/query", f"{base}/update", f"{base}/store",
+                  port)  # fmt: skip
     try:
         _wait_ready(store)
         yield store
@@ -165,18 +167,25 @@ def virtuoso(home: Path) -> Iterator[Store]:
 class FaultyProxy:
     """A loopback HTTP proxy in front of a real store that fails on purpose.
 
-    The first ``fail_first`` requests get ``503`` with ``Retry-After: 0``. The write request
-    number ``cut_at`` (a ``PUT``, or a ``POST`` of a SPARQL Update) is sent to the store only in
+    With ``authorization`` (``"Basic …"``, ``"Bearer …"``), a request without that header gets
+    ``401`` and a Basic challenge, as a reverse proxy guarding a store would answer. The first
+    ``fail_first`` requests get ``503``, with ``Retry-After: retry_after`` unless that is None.
+    The write request number ``cut_at`` (a ``PUT``, or a ``POST`` of a SPARQL Update; one the
+    store answers with an authentication challenge does not count) is sent to the store only in
     part: half its body, then the connection to the store is closed, ``on_cut`` is called (to
     kill the store, or look at it), and the client's connection is closed without an answer.
     Everything else is passed through. It stands for a network or a store that fails midway;
     the stores behind it are real.
     """
 
-    def __init__(self, upstream_port: int, *, fail_first: int = 0, cut_at: int | None = None,
-                 on_cut: Callable[[], None] | None = None) -> None:  # fmt: skip
+    def __init__(self, upstream_port: int, *, fail_first: int = 0, retry_after: str | None = "0",
+                 cut_at: int | None = None, on_cut: Callable[[], None] | None = None,
+                 authorization: str | None = None) -> None:  # fmt: skip
         self.upstream_port = upstream_port
         self.fail_first = fail_first
+        self.retry_after = retry_after
+        self.authorization = authorization
+        self.challenged = 0
         self.cut_at = cut_at
         self.on_cut = on_cut
         self.requests = 0
@@ -211,13 +220,19 @@ class FaultyProxy:
                 write = self.command == "PUT" or "sparql-update" in self.headers.get(
                     "Content-Type", ""
                 )
+                if proxy.authorization and self.headers.get("Authorization") != proxy.authorization:
+                    with proxy.lock:
+                        proxy.challenged += 1
+                    self._answer(401, {"WWW-Authenticate": 'Basic realm="store"'}, b"who?\n")
+                    return
                 with proxy.lock:
                     proxy.requests += 1
                     proxy.writes += write
                     failing = proxy.requests <= proxy.fail_first
                     cutting = write and proxy.writes == proxy.cut_at
                 if failing:
-                    self._answer(503, {"Retry-After": "0"}, b"busy, try again\n")
+                    retry = {"Retry-After": proxy.retry_after} if proxy.retry_after else {}
+                    self._answer(503, retry, b"busy, try again\n")
                     return
                 upstream = http.client.HTTPConnection("127.0.0.1", proxy.upstream_port, timeout=30)
                 headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
@@ -236,6 +251,9 @@ class FaultyProxy:
                     upstream.request(self.command, self.path, body=body, headers=headers)
                     response = upstream.getresponse()
                     answer = response.read()
+                    if write and response.status == 401:  # a Digest challenge: not a write
+                        with proxy.lock:
+                            proxy.writes -= 1
                     kept = {k: v for k, v in response.getheaders()
                             if k.lower() not in ("transfer-encoding", "connection",
                                                  "content-length")}  # fmt: skip

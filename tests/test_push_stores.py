@@ -11,6 +11,7 @@ isomorphism, numbers by value (stores keep numbers as values, see push.canonical
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -84,7 +85,9 @@ def by_value(graph: Graph) -> Graph:
     return result
 
 
+@functools.cache
 def local_graphs(trig: Path) -> dict[str, Graph]:
+    """The release's graphs of our namespace, numbers by value (read once; do not change)."""
     dataset = Dataset()
     dataset.parse(trig, format="trig")
     return {
@@ -158,13 +161,23 @@ def options_for(store: stores.Store, mode: str, via: str | None = None) -> tuple
 CREDENTIALS = {"AQB_PUSH_USER": stores.VIRTUOSO_USER, "AQB_PUSH_PASSWORD": stores.VIRTUOSO_PASSWORD}
 
 
-@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
-def store(request: pytest.FixtureRequest,
-          tmp_path_factory: pytest.TempPathFactory) -> Iterator[stores.Store]:  # fmt: skip
-    home = tmp_path_factory.mktemp(request.param)
-    start = stores.oxigraph if request.param == "oxigraph" else stores.virtuoso
-    with start(home / "data") as running:
+@pytest.fixture(scope="module")
+def oxigraph_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[stores.Store]:
+    with stores.oxigraph(tmp_path_factory.mktemp("oxigraph") / "data") as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def virtuoso_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[stores.Store]:
+    with stores.virtuoso(tmp_path_factory.mktemp("virtuoso")) as running:
+        yield running
+
+
+@pytest.fixture(params=["oxigraph", "virtuoso"])
+def store(request: pytest.FixtureRequest) -> stores.Store:
+    running = request.getfixturevalue(f"{request.param}_store")
+    assert isinstance(running, stores.Store)
+    return running
 
 
 @pytest.mark.parametrize("mode", ["gsp", "update"])
@@ -196,10 +209,9 @@ def test_push_creates_skips_replaces_and_reports_stale(
 
 
 def test_wrong_credentials_give_one_line_without_the_password(
-    store: stores.Store, releases: Releases
+    virtuoso_store: stores.Store, releases: Releases
 ) -> None:
-    if store.name != "virtuoso":
-        pytest.skip("the Oxigraph server has no authentication")
+    store = virtuoso_store
     secret = "not-the-password-4711"
     target = Target(store, options_for(store, "gsp"), {})
     result = target.push(releases.a, env={"AQB_PUSH_USER": "dba", "AQB_PUSH_PASSWORD": secret})
@@ -211,21 +223,66 @@ def test_wrong_credentials_give_one_line_without_the_password(
     assert secret not in result.output and "Traceback" not in result.output
 
 
-def test_retries_after_503_then_succeeds(store: stores.Store, releases: Releases) -> None:
-    env = CREDENTIALS if store.name == "virtuoso" else {}
+def test_retries_after_503_then_succeeds(oxigraph_store: stores.Store, releases: Releases) -> None:
+    store = oxigraph_store
     with stores.FaultyProxy(store.port, fail_first=3) as proxy:
-        target = Target(store, options_for(store, "gsp", proxy.base), env)
+        target = Target(store, options_for(store, "gsp", proxy.base), {})
         result = target.push(releases.a, "--delete-stale")
     assert result.exit_code == 0, result.output
     assert proxy.requests > 3
     assert_store_holds(store.query, releases.a)
 
 
+def assert_old_or_new(endpoint: str, releases: Releases) -> None:
+    """Every graph on the store is as in A or as in B (or absent where A lacks it), and the
+    push stopped midway: two changed graphs are new, at least one is not."""
+    old, new = local_graphs(releases.a), local_graphs(releases.b)
+    remote = remote_graphs(endpoint)
+    for name in set(old) | set(new):
+        if name not in remote:
+            assert name not in old, f"{name} was lost"
+            continue
+        versions = [g for g in (old.get(name), new.get(name)) if g is not None]
+        assert any(isomorphic(remote[name], v) for v in versions), f"{name} is neither"
+    changed = [n for n in new if n not in old or not isomorphic(old[n], new[n])]
+    written = [n for n in changed if n in remote and isomorphic(remote[n], new[n])]
+    assert len(written) == 2 and len(changed) > 2, (written, changed)
+
+
+def assert_converges(target: Target, releases: Releases) -> None:
+    converged = target.push(releases.b, "--delete-stale")
+    assert converged.exit_code == 0, converged.output
+    assert counts(converged)["created"] + counts(converged)["replaced"] == 9 - 2  # not yet new
+    assert_store_holds(target.store.query, releases.b)
+    assert counts(target.push(releases.b))["unchanged"] == 10
+
+
+@pytest.mark.parametrize("mode", ["gsp", "update"])
+def test_cut_midway_every_graph_is_old_or_new_and_the_retry_converges(
+    virtuoso_store: stores.Store, mode: str, releases: Releases
+) -> None:
+    """Virtuoso: the connection drops while the third graph is half sent (a cut body)."""
+    store, env = virtuoso_store, CREDENTIALS
+    Target(store, options_for(store, mode), env).push(releases.a, "--delete-stale")
+    with stores.FaultyProxy(store.port, cut_at=3) as proxy:
+        failed = Target(store, options_for(store, mode, proxy.base), env).push(
+            releases.b, "--retries", "0", "--connections", "1"
+        )
+    assert failed.exit_code == 1
+    assert failed.output.count("\n") == 1 and "Traceback" not in failed.output
+    assert "write graph <https://aqb-rdf.example/graph/" in failed.output
+    assert_old_or_new(store.query, releases)
+    assert_converges(Target(store, options_for(store, mode), env), releases)
+
+
 @pytest.mark.parametrize("mode", ["gsp", "update"])
 def test_killed_midway_every_graph_is_old_or_new_and_the_retry_converges(
     mode: str, releases: Releases, tmp_path: Path
 ) -> None:
-    """The Oxigraph server is killed (SIGKILL) while the third graph is half sent."""
+    """The Oxigraph server is killed (SIGKILL) while the third graph is half sent.
+
+    One connection, so exactly two graphs are written before the cut.
+    """
     location = tmp_path / "store"
     with stores.oxigraph(location) as first:
         Target(first, options_for(first, mode), {}).push(releases.a)
@@ -233,28 +290,12 @@ def test_killed_midway_every_graph_is_old_or_new_and_the_retry_converges(
                                 on_cut=lambda: os.killpg(first.process.pid, signal.SIGKILL)
                                 ) as proxy:  # fmt: skip
             failed = Target(first, options_for(first, mode, proxy.base), {}).push(
-                releases.b, "--retries", "1"
+                releases.b, "--retries", "1", "--connections", "1"
             )
     assert failed.exit_code == 1
     assert failed.output.count("\n") == 1 and "Traceback" not in failed.output
     assert failed.output.startswith(f"aqb-rdf: error: {proxy.base}/")
     assert "write graph <https://aqb-rdf.example/graph/" in failed.output
-
-    old, new = local_graphs(releases.a), local_graphs(releases.b)
     with stores.oxigraph(location) as restarted:
-        remote = remote_graphs(restarted.query)
-        for name in set(old) | set(new):
-            versions = [g for g in (old.get(name), new.get(name)) if g is not None]
-            if name not in remote:
-                assert name not in old, f"{name} was lost"
-                continue
-            assert any(isomorphic(remote[name], v) for v in versions), f"{name} is neither"
-        written = [n for n in new if n in remote and isomorphic(remote[n], new[n])]
-        assert 2 <= len(written) < len(new)  # midway: the two writes before the cut, not all
-
-        target = Target(restarted, options_for(restarted, mode), {})
-        converged = target.push(releases.b, "--delete-stale")
-        assert converged.exit_code == 0, converged.output
-        assert counts(converged)["unchanged"] == len(written)
-        assert_store_holds(restarted.query, releases.b)
-        assert counts(target.push(releases.b))["unchanged"] == len(new)
+        assert_old_or_new(restarted.query, releases)
+        assert_converges(Target(restarted, options_for(restarted, mode), {}), releases)

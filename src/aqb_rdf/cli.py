@@ -346,7 +346,7 @@ class _PushProgress:
 @click.option("--graph-store", metavar="URL",
               help="Graph Store Protocol endpoint: write each graph with one PUT.")  # fmt: skip
 @click.option("--update", metavar="URL",
-              help="SPARQL Update endpoint, when it is not --endpoint (Oxigraph: /update).")  # fmt: skip
+              help="SPARQL Update endpoint, if not --endpoint (Oxigraph: /update).")  # fmt: skip
 @_base_option
 @click.option("--delete-stale", is_flag=True,
               help="Drop graphs under BASE/graph/ that the release no longer has.")  # fmt: skip
@@ -355,6 +355,8 @@ class _PushProgress:
               help="Retries of a request after a network error, 5xx or 429.")  # fmt: skip
 @click.option("--timeout", type=click.FloatRange(1, 3600), default=60.0, show_default=True,
               help="Seconds a request may wait for the store.")  # fmt: skip
+@click.option("--connections", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="Graphs compared and written at the same time.")  # fmt: skip
 @reports_errors
 def push(
     data: Path,
@@ -366,6 +368,7 @@ def push(
     dry_run: bool,
     retries: int,
     timeout: float,
+    connections: int,
 ) -> None:
     """Upload the release in DATA (default: dist) to a SPARQL 1.1 store.
 
@@ -374,13 +377,15 @@ def push(
     --graph-store, else DROP + INSERT in one SPARQL Update), so a failure midway leaves each
     graph old or new and pushing again converges. Prints one line per created, replaced,
     stale or deleted graph, then a summary. Credentials, if the store wants them, come from
-    AQB_PUSH_USER and AQB_PUSH_PASSWORD (Basic or Digest, as the store asks).
+    AQB_PUSH_USER and AQB_PUSH_PASSWORD (Basic or Digest, as the store asks) or AQB_PUSH_TOKEN
+    (sent as a Bearer token, e.g. QLever's access token); never from the command line.
 
     \b
     Examples:
-      aqb-rdf push dist --endpoint http://localhost:7878/query --graph-store http://localhost:7878/store
-      AQB_PUSH_USER=dba AQB_PUSH_PASSWORD=… aqb-rdf push dist \\
-        --endpoint http://localhost:8890/sparql-auth \\
+      aqb-rdf push dist --endpoint http://localhost:7878/query \\
+        --graph-store http://localhost:7878/store
+      # Virtuoso, with AQB_PUSH_USER and AQB_PUSH_PASSWORD in the environment:
+      aqb-rdf push dist --endpoint http://localhost:8890/sparql \\
         --graph-store http://localhost:8890/sparql-graph-crud-auth
     """
     from aqb_rdf.graph_store import Credentials, HttpStore  # httpx loads only when pushing
@@ -393,7 +398,11 @@ def push(
         try:
             report = push_core.push_release(dump, target, f"{base}graph/",
                                             delete_stale=delete_stale, dry_run=dry_run,
-                                            progress=progress)  # fmt: skip
+                                            connections=connections, progress=progress)  # fmt: skip
+        except KeyboardInterrupt:
+            click.echo("aqb-rdf: interrupted; each graph is old or new, push again to finish",
+                       err=True)  # fmt: skip
+            sys.exit(130)
         finally:
             progress.finish()
     for change in push_core.Change:
@@ -401,7 +410,7 @@ def push(
             for iri in report.graphs[change]:
                 click.echo(f"{change.value:9} {iri}")
     stale = report.count(push_core.Change.STALE)
-    click.echo(f"{'would push' if dry_run else 'pushed'} {dump} to {graph_store or update or endpoint}: "
-               f"{report.summary()}")  # fmt: skip
+    verb = "would push" if dry_run else "pushed"
+    click.echo(f"{verb} {dump} to {graph_store or update or endpoint}: {report.summary()}")
     if stale:
         click.echo(f"{stale} stale graph(s) kept; --delete-stale drops them", err=True)

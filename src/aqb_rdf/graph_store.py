@@ -14,9 +14,10 @@ Both are idempotent, so a request that failed is simply sent again: up to ``retr
 after a network error, a 5xx or a 429, waiting ``backoff`` seconds doubled each time (at most
 30 s, or the ``Retry-After`` the store asks for, up to 60 s). Other answers fail at once.
 
-Credentials come from the caller (the CLI reads ``AQB_PUSH_USER`` and ``AQB_PUSH_PASSWORD``);
-the scheme is the one the store asks for in its ``WWW-Authenticate`` challenge (Basic or
-Digest). They never appear in a URL, a message or a ``repr``.
+Credentials come from the caller (the CLI reads ``AQB_PUSH_USER`` and ``AQB_PUSH_PASSWORD``, or
+``AQB_PUSH_TOKEN``). A user and password go with the scheme the store asks for in its
+``WWW-Authenticate`` challenge (Basic or Digest); a token goes as ``Authorization: Bearer`` with
+every request. They never appear in a URL, a message or a ``repr``.
 """
 
 from __future__ import annotations
@@ -38,26 +39,50 @@ RETRYABLE = frozenset({429, 500, 502, 503, 504})
 MAX_WAIT = 30.0
 MAX_RETRY_AFTER = 60.0
 N_TRIPLES = "application/n-triples"
+SPARQL_UPDATE = "application/sparql-update; charset=utf-8"
+GRAPHS_PAGE = 1000
+"""Graphs listed per query; below every store's cap on result rows."""
 CONSTRUCT_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 _TAGS = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True)
 class Credentials:
-    """A user name and password for the store; the password never shows in a ``repr``."""
+    """A user name and password, or a token; secrets never show in a ``repr``."""
 
-    user: str
-    password: str = field(repr=False)
+    user: str = ""
+    password: str = field(default="", repr=False)
+    token: str = field(default="", repr=False)
+    """Sent as ``Authorization: Bearer …`` with every request (QLever's access token)."""
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Credentials | None:
-        """``AQB_PUSH_USER`` and ``AQB_PUSH_PASSWORD``, or None when neither is set."""
+        """``AQB_PUSH_USER`` and ``AQB_PUSH_PASSWORD``, or ``AQB_PUSH_TOKEN``, or None."""
         user, password = environ.get("AQB_PUSH_USER"), environ.get("AQB_PUSH_PASSWORD")
+        token = environ.get("AQB_PUSH_TOKEN")
+        if token is not None and (user is not None or password is not None):
+            raise AqbError("set AQB_PUSH_TOKEN or AQB_PUSH_USER and AQB_PUSH_PASSWORD, not both")
+        if token is not None:
+            return cls(token=token)
         if user is None and password is None:
             return None
         if not user or password is None:
             raise AqbError("set both AQB_PUSH_USER and AQB_PUSH_PASSWORD, or neither")
         return cls(user, password)
+
+
+class BearerAuth(httpx.Auth):
+    """``Authorization: Bearer <token>`` on every request."""
+
+    def __init__(self, token: str) -> None:
+        self._header = f"Bearer {token}"
+
+    def __repr__(self) -> str:
+        return "BearerAuth()"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = self._header
+        yield request
 
 
 class ChallengeAuth(httpx.Auth):
@@ -95,6 +120,12 @@ class ChallengeAuth(httpx.Auth):
             flow.send(response)
         except StopIteration:
             pass
+
+
+def _auth(credentials: Credentials | None) -> httpx.Auth | None:
+    if credentials is None:
+        return None
+    return BearerAuth(credentials.token) if credentials.token else ChallengeAuth(credentials)
 
 
 def _check_url(url: str, option: str) -> str:
@@ -150,7 +181,7 @@ class HttpStore:
         self.backoff = backoff
         self.sleep = sleep
         self._client = httpx.Client(
-            auth=ChallengeAuth(credentials) if credentials else None,
+            auth=_auth(credentials),
             timeout=httpx.Timeout(timeout),
             headers={"User-Agent": "aqb-rdf push"},
         )
@@ -167,18 +198,24 @@ class HttpStore:
     # -- reads ------------------------------------------------------------------------------
 
     def graph_sizes(self, namespace: str) -> dict[str, int]:
-        query = (
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-            f"FILTER(STRSTARTS(STR(?g), {json.dumps(namespace)})) }} GROUP BY ?g"
-        )
-        response = self._send("POST", self.endpoint, "list the graphs", data={"query": query},
-                              headers={"Accept": "application/sparql-results+json"})  # fmt: skip
-        try:
-            rows = response.json()["results"]["bindings"]
-            return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
-        except (ValueError, KeyError, TypeError) as error:
-            raise PushError(f"{self.endpoint}: list the graphs: not SPARQL JSON results "
-                            f"({type(error).__name__})") from None  # fmt: skip
+        # In pages: stores cap result rows (Virtuoso's ResultSetMaxRows, 10,000 by default).
+        sizes: dict[str, int] = {}
+        while True:
+            query = (
+                "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                f"FILTER(STRSTARTS(STR(?g), {json.dumps(namespace)})) }} GROUP BY ?g "
+                f"ORDER BY ?g LIMIT {GRAPHS_PAGE} OFFSET {len(sizes)}"
+            )
+            response = self._send("POST", self.endpoint, "list the graphs", data={"query": query},
+                                  headers={"Accept": "application/sparql-results+json"})  # fmt: skip
+            try:
+                rows = response.json()["results"]["bindings"]
+                sizes.update((row["g"]["value"], int(row["n"]["value"])) for row in rows)
+            except (ValueError, KeyError, TypeError) as error:
+                raise PushError(f"{self.endpoint}: list the graphs: not SPARQL JSON results "
+                                f"({type(error).__name__})") from None  # fmt: skip
+            if len(rows) < GRAPHS_PAGE:
+                return sizes
 
     def graph_triples(self, iri: str) -> list[Triple]:
         query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
@@ -214,7 +251,7 @@ class HttpStore:
         )
         update = b"DROP SILENT GRAPH <%s> ;\n%s" % (graph.iri.encode(), insert)
         self._send("POST", self.update, f"write graph <{graph.iri}>", content=update,
-                   headers={"Content-Type": "application/sparql-update; charset=utf-8"})  # fmt: skip
+                   headers={"Content-Type": SPARQL_UPDATE})  # fmt: skip
 
     def delete_graph(self, iri: str) -> None:
         what = f"delete graph <{iri}>"
@@ -222,7 +259,7 @@ class HttpStore:
             self._send("DELETE", self.graph_store, what, params={"graph": iri}, ok_statuses=(404,))
             return
         self._send("POST", self.update, what, content=f"DROP SILENT GRAPH <{iri}>".encode(),
-                   headers={"Content-Type": "application/sparql-update; charset=utf-8"})  # fmt: skip
+                   headers={"Content-Type": SPARQL_UPDATE})  # fmt: skip
 
     # -- one request, with retries ----------------------------------------------------------
 
@@ -253,7 +290,7 @@ class HttpStore:
                     return response
                 problem = _reason(response)
                 if response.status_code in (401, 403):
-                    problem += " (check AQB_PUSH_USER and AQB_PUSH_PASSWORD)"
+                    problem += " (check AQB_PUSH_USER and AQB_PUSH_PASSWORD, or AQB_PUSH_TOKEN)"
                 if response.status_code not in RETRYABLE:
                     raise PushError(f"{url}: {what}: {problem}")
                 retry_after = response.headers.get("retry-after", "")

@@ -1,14 +1,15 @@
 """Push a release into a SPARQL 1.1 store, one named graph at a time (the core).
 
 The release's ``aqb.trig`` holds one named graph per agreement plus ``{base}graph/reference``
-and ``{base}graph/ontology``. :func:`push_release` reads it one graph at a time (memory stays
-at one graph, whatever the size of the dataset) and, for each graph, asks the store what it
-holds under that name:
+and ``{base}graph/ontology``. :func:`push_release` reads it one graph at a time (memory holds
+the graphs in flight, whatever the size of the dataset) and, for each graph, asks the store
+what it holds under that name:
 
 * absent → **created** (written);
 * a different number of triples → **replaced** (written);
 * the same number → the remote graph is fetched and compared with the local one, blank nodes
-  canonicalised: equal → **unchanged** (nothing is sent), different → **replaced**.
+  canonicalised and numbers by value: equal → **unchanged** (nothing is sent), different →
+  **replaced**.
 
 Remote graphs under ``{base}graph/`` that the release no longer has are **stale**: reported,
 and dropped only when asked (``delete_stale``), then reported as **deleted**.
@@ -17,15 +18,17 @@ Writing a graph replaces it as a whole in one request (see :mod:`aqb_rdf.graph_s
 failure midway leaves every graph either as it was or as in the release, and pushing again
 converges. The store as a whole may show a mix of both releases while a push runs.
 
-The HTTP is behind :class:`RemoteStore`; everything here is plain data and decisions.
+No HTTP here: the store is behind :class:`RemoteStore` (:class:`aqb_rdf.graph_store.HttpStore`).
 """
 
 from __future__ import annotations
 
 import enum
 import hashlib
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -119,11 +122,16 @@ Progress = Callable[[str, "PushReport"], None]
 
 
 def dataset_dump(path: Path) -> Path:
-    """The TriG dump of a build folder (``DIR/aqb.trig``) or the file itself."""
+    """The TriG dump of a build folder or the file itself, through ``current`` to its release.
+
+    Resolved once, so a build publishing a new release meanwhile does not change what is pushed.
+    """
     dump = path / DATASET_FILE if path.is_dir() else path
     if not dump.is_file():
-        raise AqbError(f"no dataset at {path} ({DATASET_FILE} is missing): run `aqb-rdf build` first")
-    return dump
+        raise AqbError(
+            f"no dataset at {path} ({DATASET_FILE} is missing): run `aqb-rdf build` first"
+        )
+    return dump.resolve()
 
 
 def read_graphs(dump: Path) -> Iterator[LocalGraph]:
@@ -191,15 +199,17 @@ def graph_digest(triples: Iterable[Triple]) -> str:
     graphs within one process), numbers are compared by value (:func:`canonical_number`), and
     duplicates count once.
     """
-    dataset = Dataset(
-        Quad(t.subject, t.predicate,
-             canonical_number(t.object) if isinstance(t.object, Literal) else t.object)
+    canonical = {
+        Triple(t.subject, t.predicate, canonical_number(t.object))
+        if isinstance(t.object, Literal) else t
         for t in triples
-    )  # fmt: skip
-    if any(isinstance(q.subject, BlankNode) or isinstance(q.object, BlankNode) for q in dataset):
+    }  # fmt: skip
+    if any(isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode) for t in canonical):
+        dataset = Dataset(Quad(t.subject, t.predicate, t.object) for t in canonical)
         dataset.canonicalize(CanonicalizationAlgorithm.UNSTABLE)
+        canonical = {q.triple for q in dataset}
     digest = hashlib.sha256()
-    for line in sorted(str(q.triple) for q in dataset):
+    for line in sorted(str(t) for t in canonical):
         digest.update(line.encode("utf-8") + b"\n")
     return digest.hexdigest()
 
@@ -224,6 +234,7 @@ def push_release(
     *,
     delete_stale: bool = False,
     dry_run: bool = False,
+    connections: int = 1,
     progress: Progress | None = None,
 ) -> PushReport:
     """Push every named graph of ``dump`` to ``store``, writing only what differs.
@@ -235,32 +246,65 @@ def push_release(
             graph must be in it, and remote graphs in it that the release lacks are stale.
         delete_stale: drop stale graphs (otherwise they are only reported).
         dry_run: decide and report, write nothing.
+        connections: graphs compared and written at the same time (at most twice as many
+            are held in memory).
         progress: called after each graph.
+
+    Returns:
+        The report; its lists of graphs are sorted.
 
     Raises:
         AqbError: the dump cannot be read or a graph is outside ``namespace``.
-        aqb_rdf.errors.PushError: the store refused a request or could not be reached.
+        aqb_rdf.errors.PushError: the store refused a request or could not be reached. The
+            graphs already in flight are finished first; no new one is started.
     """
     started = time.perf_counter()
     report = PushReport()
     remote = store.graph_sizes(namespace)
     local_iris: set[str] = set()
-    for graph in read_graphs(dump):
-        if not graph.iri.startswith(namespace):
-            raise AqbError(f"graph <{graph.iri}> is outside {namespace}; is --base right?",
-                           str(dump))  # fmt: skip
-        local_iris.add(graph.iri)
-        change = decide(graph, remote.get(graph.iri), lambda: store.graph_triples(graph.iri))
-        if change is not Change.UNCHANGED and not dry_run:
-            store.replace_graph(graph)
-            report.triples_sent += len(graph.triples)
-        report.graphs[change].append(graph.iri)
-        report.seconds = time.perf_counter() - started
-        if progress is not None:
-            progress(graph.iri, report)
+    lock = threading.Lock()
+    failed = threading.Event()
+
+    def push_graph(graph: LocalGraph) -> None:
+        if failed.is_set():
+            return  # another graph failed: start no more
+        try:
+            change = decide(graph, remote.get(graph.iri), lambda: store.graph_triples(graph.iri))
+            written = change is not Change.UNCHANGED and not dry_run
+            if written:
+                store.replace_graph(graph)
+        except BaseException:
+            failed.set()
+            raise
+        with lock:
+            report.graphs[change].append(graph.iri)
+            report.triples_sent += len(graph.triples) if written else 0
+            report.seconds = time.perf_counter() - started
+            if progress is not None:
+                progress(graph.iri, report)
+
+    slots = threading.BoundedSemaphore(2 * connections)
+    pending: list[Future[None]] = []
+    with ThreadPoolExecutor(connections, thread_name_prefix="push") as pool:
+        for graph in read_graphs(dump):
+            if not graph.iri.startswith(namespace):
+                raise AqbError(f"graph <{graph.iri}> is outside {namespace}; is --base right?",
+                               str(dump))  # fmt: skip
+            local_iris.add(graph.iri)
+            if failed.is_set():
+                break
+            slots.acquire()
+            future = pool.submit(push_graph, graph)
+            future.add_done_callback(lambda _future: slots.release())
+            pending = [f for f in pending if not f.done() or f.exception()] + [future]
+    # Graphs queued after a failure returned without a word; the failure is raised here.
+    for future in pending:
+        future.result()  # the first failure, if any, is raised here
     for iri in sorted(set(remote) - local_iris):
         if delete_stale and not dry_run:
             store.delete_graph(iri)
         report.graphs[Change.DELETED if delete_stale else Change.STALE].append(iri)
+    for graphs in report.graphs.values():
+        graphs.sort()
     report.seconds = time.perf_counter() - started
     return report
