@@ -34,6 +34,9 @@ from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from serve import VIRTUOSO_INI  # noqa: E402 - one configuration for the benchmark and the tests
+
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 VIRTUOSO = shutil.which("virtuoso-t") or "/usr/bin/virtuoso-t"
 ISQL = shutil.which("isql-vt") or "/usr/bin/isql-vt"
@@ -128,12 +131,6 @@ def oxigraph(location: Path, port: int | None = None) -> Iterator[Store]:
         yield store
     finally:
         stop(store.process)
-
-
-VIRTUOSO_INI = (Path(__file__).resolve().parent.parent / "benchmarks" / "serve.py").read_text(
-    encoding="utf-8"
-).split('VIRTUOSO_INI = """\\\n')[1].split('"""')[0]
-"""The configuration of ``benchmarks/serve.py``, one source for both."""
 
 
 @contextlib.contextmanager

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 import stores
+from aqb_rdf import graph_store
 from aqb_rdf.cli import cli
 from aqb_rdf.errors import AqbError, PushError
 from aqb_rdf.graph_store import Credentials, HttpStore
@@ -243,3 +244,27 @@ def test_every_push_option_and_variable_is_in_the_readme() -> None:
     assert options and [o for o in options if f"`{o}" not in readme] == []
     for variable in ("AQB_PUSH_USER", "AQB_PUSH_PASSWORD", "AQB_PUSH_TOKEN"):
         assert f"`{variable}`" in readme and variable in (command.help or "")
+
+
+def test_the_graph_list_is_read_in_pages(
+    oxigraph_store: stores.Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stores cap result rows (Virtuoso: 10,000 by default), so graphs are listed in pages."""
+    local = {g.iri: len(set(g.triples)) for g in read_graphs(FIXTURE)}
+    with HttpStore(oxigraph_store.query, graph_store=oxigraph_store.graph_store) as store:
+        push_release(FIXTURE, store, EX + "graph/")
+    monkeypatch.setattr(graph_store, "GRAPHS_PAGE", 2)
+    with stores.FaultyProxy(oxigraph_store.port) as proxy:
+        with HttpStore(proxy.url(oxigraph_store.query)) as store:
+            assert store.graph_sizes(EX + "graph/") == local
+    assert proxy.requests == len(local) // 2 + 1
+
+
+def test_without_virtuoso_the_store_tests_fail_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stores, "VIRTUOSO", "/nonexistent/virtuoso-t")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run the Virtuoso tests"):
+        stores.require_virtuoso()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="apt-get install virtuoso-opensource"):
+        stores.require_virtuoso()
