@@ -6,8 +6,9 @@
     ├── ResolveError       a name does not resolve (unknown Gebietskörperschaft, unknown ministry)
     ├── DuplicateError     two documents for the same region and year
     ├── ValidationError    the graph violates the SHACL shapes
-    └── QueryError         a named query is missing, malformed or lacks a parameter
-        └── QueryRefused   (sparql_guard) a query the public endpoint will not run
+    ├── QueryError         a named query is missing, malformed or lacks a parameter
+    │   └── QueryRefused   (sparql_guard) a query the public endpoint will not run
+    └── PushError          a store refused a push request or could not be reached
 """
 
 from __future__ import annotations
@@ -51,6 +52,10 @@ class ValidationError(AqbError):
 
 class QueryError(AqbError):
     """A named query cannot be found, parsed or run."""
+
+
+class PushError(AqbError):
+    """A store refused a request of ``aqb-rdf push`` or could not be reached (no credentials)."""
 
 
 def first_line(error: BaseException) -> str:
