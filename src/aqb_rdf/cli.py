@@ -302,8 +302,17 @@ def summary(data: Path) -> None:
     show_default=True,
     help="Seconds a query may run before its worker is stopped.",
 )
+@click.option(
+    "--page-size",
+    type=click.IntRange(1, 10_000),
+    default=100,
+    show_default=True,
+    help="Things that link to a resource per Linked-Data page (?page=2 for the next).",
+)
 @reports_errors
-def serve(data: Path, host: str, port: int, query_workers: int, timeout: float) -> None:
+def serve(
+    data: Path, host: str, port: int, query_workers: int, timeout: float, page_size: int
+) -> None:
     """Serve the build in DATA: SPARQL at /sparql, downloads at /download/<file>.
 
     \b
@@ -311,7 +320,9 @@ def serve(data: Path, host: str, port: int, query_workers: int, timeout: float) 
       aqb-rdf build && aqb-rdf serve dist --port 8000
       curl 'http://127.0.0.1:8000/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D'
     """
-    from aqb_rdf.web.server import serve as run_server  # the web stack loads only when serving
+    from aqb_rdf.web.app import ServeSettings  # the web stack loads only when serving
+    from aqb_rdf.web.server import serve as run_server
 
     click.echo(f"serving {data}/ on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
-    run_server(data, host, port, workers=query_workers, timeout=timeout)
+    settings = ServeSettings(page_size=page_size)
+    run_server(data, host, port, workers=query_workers, timeout=timeout, settings=settings)

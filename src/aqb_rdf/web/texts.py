@@ -165,6 +165,20 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "property": ("Eigenschaft", "Property"),
     "value": ("Wert", "Value"),
     "links_here": ("Verweise hierher", "Links to here"),
+    "paging": ("Seiten der Verweise hierher", "Pages of the links to here"),
+    "paging_summary": (
+        "{total} Ressourcen verweisen hierher; diese Seite zeigt {first} bis {last}"
+        " (Seite {number} von {pages}).",
+        "{total} resources link here; this page shows {first} to {last}"
+        " (page {number} of {pages}).",
+    ),
+    "untyped": ("ohne Klasse", "without class"),
+    "via": ("über", "via"),
+    "first_page": ("erste Seite", "first page"),
+    "previous_page": ("vorige Seite", "previous page"),
+    "next_page": ("nächste Seite", "next page"),
+    "last_page": ("letzte Seite", "last page"),
+    "no_page": ("Keine solche Seite", "No such page"),
     "from": ("von", "from"),
     "ministry": ("Ministerium", "Ministry"),
     "term": ("Laufzeit", "Term"),
