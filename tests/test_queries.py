@@ -47,6 +47,7 @@ QUERY_NAMES = (
     "dataset-statistics",
     "describe-graph",
     "describe-resource",
+    "instances",
     "projects-per-massnahmenart",
     "region",
     "regions-without-project",
@@ -60,6 +61,7 @@ SAMPLE_PARAMS = {
     "massnahmenart": "3",
     "resource": "https://aqb-rdf.example/id/gebietskoerperschaft/06413",
     "graph": "https://aqb-rdf.example/graph/reference",
+    "class": "https://aqb-rdf.example/def/aqb#Zielvereinbarung",
 }
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DECIMAL_TYPES = {XSD + "decimal", XSD + "integer"}
@@ -134,6 +136,7 @@ def test_declared_parameters() -> None:
         "describe-graph": [("graph", "iri", True)],
         "describe-resource": [("resource", "iri", True)],
         "resource-links": [("resource", "iri", True)],
+        "instances": [("class", "iri", True)],
         "projects-per-massnahmenart": [
             ("year", "gYear", False),
             ("massnahmenart", "notation", False),
@@ -390,6 +393,17 @@ def test_bind_subjects_restricts_what_links_here(store: pyoxigraph.Store) -> Non
     assert f"<{iri}>" in subjects and str(one) not in subjects
     with pytest.raises(ValueError, match="no '# {{subjects}}' line"):
         bind_subjects(find_query("total-per-year").text, [one])
+
+
+def test_instances_on_the_fixture(store: pyoxigraph.Store) -> None:
+    rows = select(
+        store, "instances", **{"class": "https://aqb-rdf.example/def/aqb#Zielvereinbarung"}
+    )
+    assert sorted(str(row["instance"]) for row in rows) == [
+        "https://aqb-rdf.example/id/zielvereinbarung/2024/06413",
+        "https://aqb-rdf.example/id/zielvereinbarung/2025/06413",
+        "https://aqb-rdf.example/id/zielvereinbarung/2025/06431",
+    ]
 
 
 def test_bind_without_params_leaves_the_query_alone() -> None:

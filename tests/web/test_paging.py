@@ -220,6 +220,34 @@ def test_massnahmenart_counts_every_agreement_on_every_page(site: Site) -> None:
         assert f"In {len(bereiche)} Zielvereinbarung(en) aufgeführt." in site.html(path)
 
 
+def test_the_ontology_is_never_paged(site: Site) -> None:
+    # Every term links to it (rdfs:isDefinedBy): more than a page here, all on its page.
+    ontology = URIRef(BASE + "def/aqb")
+    terms = site.linking("/def/aqb")
+    assert len(terms) > PAGE_SIZE
+    graph = site.graph("/def/aqb")
+    assert {s for s, _ in graph.subject_predicates(ontology) if isinstance(s, URIRef)} == terms
+    assert not list(graph.triples((None, RDF.type, HYDRA.PartialCollectionView)))
+    html = site.html("/def/aqb")
+    documented = {term for term in terms if "#" in term}  # not the two SKOS schemes
+    assert len(documented) > PAGE_SIZE
+    assert all(f'id="{str(term).rsplit("#", 1)[-1]}"' in html for term in documented)
+    assert site.get("/def/aqb?page=2")[0] == 404
+
+
+def test_a_class_links_to_its_instances(site: Site) -> None:
+    # Classes are hash IRIs (…/def/aqb#Projekt): /def/aqb documents them, and each links to
+    # the named query that lists its instances, however many.
+    html = site.html("/def/aqb")
+    section = html[html.index('id="Zielvereinbarung"') :]
+    match = re.search(r'href="(/queries/instances\?[^"]*)"', section)
+    assert match is not None
+    listed = site.html(match.group(1).replace("&amp;", "&"))
+    shown = set(re.findall(r'href="(/id/zielvereinbarung/\d{4}/\d{5})"', listed))
+    assert shown == {local(a) for a in site.dump.subjects(RDF.type, AQB.Zielvereinbarung)}
+    assert len(shown) == 12
+
+
 # --- the pure part --------------------------------------------------------------------------
 
 

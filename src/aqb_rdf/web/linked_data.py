@@ -182,7 +182,11 @@ async def resource(site: Site, request: Request) -> Response:
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=site.headers(Vary=VARY, ETag=etag))
     if iri.startswith(site.iris.base + "graph/"):
-        return await _graph(site, request, page, offer, iri, number)
+        return await _whole(site, request, page, offer, iri, number)
+    if iri == str(site.iris.ontology):
+        # Its page documents every term, each linking to it (rdfs:isDefinedBy): as many as
+        # the vocabulary has, however large the data; never paged.
+        return await _whole(site, request, page, offer, iri, number)
     try:
         links = await resource_links(site.run, iri)
         paging = Paging(iri, number, site.settings.page_size, links.total, links.counts)
@@ -200,19 +204,21 @@ async def resource(site: Site, request: Request) -> Response:
     return await respond(site, request, description, offer, kind, paging, members)
 
 
-async def _graph(
+async def _whole(
     site: Site, request: Request, page: Page, offer: Offer, iri: str, number: int
 ) -> Response:
-    """A named graph: its triples, on one page."""
+    """A named graph (its triples) or the ontology, on one page."""
+    is_graph = iri.startswith(site.iris.base + "graph/")
     try:
-        description = await describe_graph(site.run, iri)
+        description = await (describe_graph if is_graph else describe)(site.run, iri)
     except query_pool.QueryPoolError as error:
         return _failure(site, page, offer, error)
-    if not len(description):
+    if not (len(description) if is_graph else description.found):
         return _not_found(page, offer, iri)
     if number != 1:
-        return _no_page(page, offer, PageError(f"no page {number}: a graph has one", 404))
-    return await respond(site, request, description, offer, "graph")
+        return _no_page(page, offer, PageError(f"no page {number}: this has only one", 404))
+    kind = "graph" if is_graph else views.kind(description, site.aqb)
+    return await respond(site, request, description, offer, kind)
 
 
 async def void(site: Site, request: Request) -> Response:

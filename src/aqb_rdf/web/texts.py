@@ -179,6 +179,8 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "next_page": ("nächste Seite", "next page"),
     "last_page": ("letzte Seite", "last page"),
     "no_page": ("Keine solche Seite", "No such page"),
+    "instances": ("Instanzen", "Instances"),
+    "instances_query": ("alle, als Abfrage", "all of them, as a query"),
     "from": ("von", "from"),
     "ministry": ("Ministerium", "Ministry"),
     "term": ("Laufzeit", "Term"),
