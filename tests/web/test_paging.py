@@ -3,7 +3,8 @@
 One server per module over a small synthetic corpus (benchmarks/corpus.py: 4 regions × 3 years,
 12 agreements), started with ``--page-size 10``: the ministry is linked from 24 things (its 12
 agreements and 12 signatures), so it takes 3 pages (10, 10, 4); a region (3 agreements and 3
-signatures) fits on one. Expected sets come from the build's own dump, read with rdflib.
+signatures) fits on one. Expected sets come from the build's own dump, read with rdflib; a
+headless Chromium walks the HTML pages by their links.
 """
 
 from __future__ import annotations
@@ -18,7 +19,11 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
-from servers import Server, serving  # type: ignore[import-not-found]
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+from servers import Server, chromium, require_browser, serving  # type: ignore[import-not-found]
 
 from aqb_rdf.pipeline import build
 from aqb_rdf.web.paging import PageError, Paging, parse_page
@@ -169,8 +174,10 @@ def test_pages_that_do_not_exist(site: Site, value: str, status: int) -> None:
     text = body.decode("utf-8")
     assert text.endswith("\n") and text.count("\n") == 1 and "page" in text  # one line
     assert "accept" in headers["vary"].lower()
-    html_status, html_headers, _ = site.get(f"{MINISTRY}?page={value}", BROWSER)
+    html_status, html_headers, html = site.get(f"{MINISTRY}?page={value}", BROWSER)
     assert html_status == status and html_headers["content-type"].startswith("text/html")
+    expected = "die letzte ist Seite 3." if status == 404 else "ganzen Zahl ab 1"
+    assert expected in html.decode("utf-8")
 
 
 def test_each_page_has_its_own_etag(site: Site) -> None:
@@ -248,6 +255,30 @@ def test_a_class_links_to_its_instances(site: Site) -> None:
     assert len(shown) == 12
 
 
+def test_a_browser_walks_the_pages(site: Site, tmp_path_factory: pytest.TempPathFactory) -> None:
+    require_browser()
+    with chromium(tmp_path_factory.mktemp("chromium-profile"), 10.0) as browser:
+        browser.get(site.server.base + MINISTRY)
+        summary = "24 Ressourcen verweisen hierher; diese Seite zeigt {} (Seite {} von 3)."
+        assert summary.format("1 bis 10", 1) in paging_text(browser)
+        browser.find_element(By.CSS_SELECTOR, "nav.paging a[rel=next]").click()
+        WebDriverWait(browser, 10.0).until(ec.url_contains("page=2"))
+        assert summary.format("11 bis 20", 2) in paging_text(browser)
+        browser.find_element(By.CSS_SELECTOR, "nav.paging a[rel=last]").click()
+        WebDriverWait(browser, 10.0).until(ec.url_contains("page=3"))
+        assert summary.format("21 bis 24", 3) in paging_text(browser)
+        assert not browser.find_elements(By.CSS_SELECTOR, "nav.paging a[rel=next]")
+        rows = browser.find_elements(By.CSS_SELECTOR, "table.data tbody tr")
+        assert 0 < len(rows) <= PAGE_SIZE  # this page's agreements, not all 12
+
+
+def paging_text(browser: WebDriver) -> str:
+    nav = WebDriverWait(browser, 10.0).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, "nav.paging"))
+    )
+    return str(nav.text)
+
+
 # --- the pure part --------------------------------------------------------------------------
 
 
@@ -273,4 +304,4 @@ def test_paging_arithmetic() -> None:
     assert Paging("https://x.example/r", 1, 10, 0).last == 1
     with pytest.raises(PageError) as caught:
         Paging("https://x.example/r", 4, 10, 24).check()
-    assert caught.value.status == 404
+    assert (caught.value.status, caught.value.last) == (404, 3)

@@ -119,7 +119,12 @@ def _not_found(page: Page, offer: Offer | None, iri: str) -> Response:
 def _no_page(page: Page, offer: Offer, error: PageError) -> Response:
     """A ``?page=`` that names no page: 400 if malformed, 404 if past the last page."""
     if offer is HTML:
-        return page.error(error.status, page.t("no_page"), str(error), {"Vary": VARY})
+        text = (
+            page.t("bad_page_text")
+            if error.last is None
+            else page.t("past_last_page_text", last=page.integer(error.last))
+        )
+        return page.error(error.status, page.t("no_page"), text, {"Vary": VARY})
     return _plain(error.status, str(error), {"Vary": VARY})
 
 
@@ -216,7 +221,7 @@ async def _whole(
     if not (len(description) if is_graph else description.found):
         return _not_found(page, offer, iri)
     if number != 1:
-        return _no_page(page, offer, PageError(f"no page {number}: this has only one", 404))
+        return _no_page(page, offer, PageError(f"no page {number}: there is one", last=1))
     kind = "graph" if is_graph else views.kind(description, site.aqb)
     return await respond(site, request, description, offer, kind)
 

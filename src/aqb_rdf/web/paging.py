@@ -33,11 +33,17 @@ _PAGE: Final = re.compile(r"[1-9][0-9]{0,9}")
 
 
 class PageError(ValueError):
-    """A ``page`` parameter that names no page: malformed (400) or past the last (404)."""
+    """A ``page`` parameter that names no page: malformed (400) or past the last (404).
 
-    def __init__(self, message: str, status: int = 400) -> None:
+    Args:
+        message: one line, in English.
+        last: the last page there is, when the page asked for is past it (404).
+    """
+
+    def __init__(self, message: str, last: int | None = None) -> None:
         super().__init__(message)
-        self.status = status
+        self.last = last
+        self.status = 400 if last is None else 404
 
 
 def parse_page(value: str | None) -> int:
@@ -127,7 +133,7 @@ class Paging:
             raise PageError(
                 f"no page {self.number}: the last page is {self.last}"
                 f" ({self.total} linking resources, {self.size} a page)",
-                status=404,
+                last=self.last,
             )
 
     def window(self, members: Sequence[NamedNode]) -> tuple[NamedNode, ...]:

@@ -179,6 +179,14 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "next_page": ("nächste Seite", "next page"),
     "last_page": ("letzte Seite", "last page"),
     "no_page": ("Keine solche Seite", "No such page"),
+    "bad_page_text": (
+        "Der Parameter page nennt die Seite mit einer ganzen Zahl ab 1, z. B. ?page=2.",
+        "The page parameter names the page by a whole number from 1, e.g. ?page=2.",
+    ),
+    "past_last_page_text": (
+        "So viele Seiten gibt es nicht: die letzte ist Seite {last}.",
+        "There are not that many pages: the last is page {last}.",
+    ),
     "instances": ("Instanzen", "Instances"),
     "instances_query": ("alle, als Abfrage", "all of them, as a query"),
     "from": ("von", "from"),
