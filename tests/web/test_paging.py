@@ -138,6 +138,21 @@ def test_page_one_is_the_page_without_a_parameter(site: Site) -> None:
     assert plain[0] == first[0] == 200 and plain[2] == first[2]
 
 
+def test_paged_answers_link_their_pages_in_a_header(site: Site) -> None:
+    headers = site.get(MINISTRY + "?format=ttl&page=2")[1]
+    found = re.findall(r'<([^>]*)>; rel="([a-z]+)"', headers["link"])
+    links = {rel: target for target, rel in found}
+    base = site.server.base + MINISTRY
+    assert links == {
+        "first": base + "?format=ttl&page=1",
+        "prev": base + "?format=ttl&page=1",
+        "next": base + "?format=ttl&page=3",
+        "last": base + "?format=ttl&page=3",
+    }
+    region = next(iter(site.dump.subjects(RDF.type, AQB.Landkreis)))
+    assert "link" not in site.get(local(region))[1]  # on one page: none
+
+
 def test_json_ld_carries_the_paging_too(site: Site) -> None:
     status, headers, body = site.get(MINISTRY + "?page=3", "application/ld+json")
     assert status == 200 and headers["content-type"].startswith("application/ld+json")

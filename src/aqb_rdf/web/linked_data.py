@@ -151,6 +151,8 @@ async def respond(
     """
     page = Page(site, request)
     headers = {"Vary": VARY, "ETag": _etag(site, page, offer, paging.number if paging else 1)}
+    if paging is not None and paging.paged:
+        headers["Link"] = page_link_header(request, paging)
     if offer is not HTML:
         triples = description.ordered()
         if paging is not None:
@@ -166,6 +168,18 @@ async def respond(
         view=BUILDERS[kind](reader),
         generic=views.generic(reader),
         paging=views.page_links(reader),
+    )
+
+
+def page_link_header(request: Request, paging: Paging) -> str:
+    """The ``Link`` header (RFC 8288) of a paged answer: first, previous, next, last, each as
+    this request with another ``page`` (its ``format`` and ``lang`` kept)."""
+    targets = [("first", 1), ("prev", paging.previous), ("next", paging.next)]
+    targets.append(("last", paging.last))
+    return ", ".join(
+        f'<{request.url.include_query_params(page=number)}>; rel="{rel}"'
+        for rel, number in targets
+        if number is not None
     )
 
 

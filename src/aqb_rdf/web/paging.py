@@ -11,8 +11,9 @@ In RDF a paged answer says so in `Hydra <https://www.w3.org/ns/hydra/core>`_ ter
 (:func:`hydra_triples`): the collection ``<IRI#links>`` of everything that links to ``<IRI>``
 (``hydra:totalItems``, ``hydra:member`` for the things on this page, ``hydra:manages`` with
 ``hydra:object <IRI>``) has the view ``<IRI?page=N>``, a ``hydra:PartialCollectionView`` with
-``hydra:first``, ``hydra:previous``, ``hydra:next`` and ``hydra:last``. An answer with all the
-linking things on one page has none of these triples.
+``hydra:first``, ``hydra:previous``, ``hydra:next`` and ``hydra:last``; HTML and RDF also
+carry a ``Link`` header with the same pages. An answer with all the linking things on one
+page has none of these.
 """
 
 from __future__ import annotations
