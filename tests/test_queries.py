@@ -19,11 +19,13 @@ import pytest
 from aqb_rdf.errors import AqbError, QueryError
 from aqb_rdf.querying import (
     FORMATS,
+    SUBJECTS_MARKER,
     VALUES_MARKER,
     NamedQuery,
     SelectResult,
     Term,
     bind,
+    bind_subjects,
     format_csv,
     format_json,
     format_result,
@@ -45,9 +47,11 @@ QUERY_NAMES = (
     "dataset-statistics",
     "describe-graph",
     "describe-resource",
+    "instances",
     "projects-per-massnahmenart",
     "region",
     "regions-without-project",
+    "resource-links",
     "total-per-year",
     "vocabulary-labels",
 )
@@ -57,6 +61,7 @@ SAMPLE_PARAMS = {
     "massnahmenart": "3",
     "resource": "https://aqb-rdf.example/id/gebietskoerperschaft/06413",
     "graph": "https://aqb-rdf.example/graph/reference",
+    "class": "https://aqb-rdf.example/def/aqb#Zielvereinbarung",
 }
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DECIMAL_TYPES = {XSD + "decimal", XSD + "integer"}
@@ -130,6 +135,8 @@ def test_declared_parameters() -> None:
         "dataset-statistics": [],
         "describe-graph": [("graph", "iri", True)],
         "describe-resource": [("resource", "iri", True)],
+        "resource-links": [("resource", "iri", True)],
+        "instances": [("class", "iri", True)],
         "projects-per-massnahmenart": [
             ("year", "gYear", False),
             ("massnahmenart", "notation", False),
@@ -345,6 +352,58 @@ def test_describe_resource_on_the_fixture(store: pyoxigraph.Store) -> None:
     } <= subjects
     unknown = bind(find_query("describe-resource"), {"resource": "https://aqb-rdf.example/x"})
     assert list(store.query(unknown, use_default_graph_as_union=True)) == []
+
+
+def test_bind_fills_every_marker_line() -> None:
+    # resource-links.rq has one marker per subquery: a subquery sees no outer bindings.
+    query = find_query("resource-links")
+    iri = "https://aqb-rdf.example/def/massnahmenart/3"
+    sparql = bind(query, {"resource": iri})
+    assert sparql.count(f"VALUES ?resource {{ <{iri}> }}") == query.text.count(VALUES_MARKER) == 2
+    assert VALUES_MARKER not in sparql
+
+
+def test_resource_links_on_the_fixture(store: pyoxigraph.Store) -> None:
+    iri = "https://aqb-rdf.example/id/gebietskoerperschaft/06413"
+    sparql = bind(find_query("resource-links"), {"resource": iri})
+    rows = [
+        {k: v.value for k, v in zip(("member", "link", "type", "count"), row, strict=True) if v}
+        for row in store.query(sparql, use_default_graph_as_union=True)
+    ]
+    members = {row["member"] for row in rows if "member" in row}
+    counts = {(row["link"], row.get("type"), row["count"]) for row in rows if "count" in row}
+    agreements = {f"https://aqb-rdf.example/id/zielvereinbarung/{y}/06413" for y in (2024, 2025)}
+    assert agreements <= members
+    aqb = "https://aqb-rdf.example/def/aqb#"
+    assert (aqb + "gebietskoerperschaft", aqb + "Zielvereinbarung", "2") in counts
+
+
+def test_bind_subjects_restricts_what_links_here(store: pyoxigraph.Store) -> None:
+    iri = "https://aqb-rdf.example/id/gebietskoerperschaft/06413"
+    one = pyoxigraph.NamedNode("https://aqb-rdf.example/id/zielvereinbarung/2025/06413")
+    other = "<https://aqb-rdf.example/id/zielvereinbarung/2024/06413>"
+    sparql = bind(find_query("describe-resource"), {"resource": iri})
+    assert SUBJECTS_MARKER in sparql  # left alone: everything that links here
+    paged = bind_subjects(sparql, [one])
+    assert SUBJECTS_MARKER not in paged and f"VALUES ?x {{ {one} }}" in paged
+    subjects = {str(t.subject) for t in store.query(paged, use_default_graph_as_union=True)}
+    assert str(one) in subjects and f"<{iri}>" in subjects and other not in subjects
+    nothing = bind_subjects(sparql, [])  # an empty page: the resource's own triples only
+    subjects = {str(t.subject) for t in store.query(nothing, use_default_graph_as_union=True)}
+    assert f"<{iri}>" in subjects and str(one) not in subjects
+    with pytest.raises(ValueError, match="no '# {{subjects}}' line"):
+        bind_subjects(find_query("total-per-year").text, [one])
+
+
+def test_instances_on_the_fixture(store: pyoxigraph.Store) -> None:
+    rows = select(
+        store, "instances", **{"class": "https://aqb-rdf.example/def/aqb#Zielvereinbarung"}
+    )
+    assert sorted(str(row["instance"]) for row in rows) == [
+        "https://aqb-rdf.example/id/zielvereinbarung/2024/06413",
+        "https://aqb-rdf.example/id/zielvereinbarung/2025/06413",
+        "https://aqb-rdf.example/id/zielvereinbarung/2025/06431",
+    ]
 
 
 def test_bind_without_params_leaves_the_query_alone() -> None:

@@ -413,9 +413,22 @@ def link(
     help="Server processes sharing the port (HTTP on that many cores); the query workers "
     "are divided among them.",
 )
+@click.option(
+    "--page-size",
+    type=click.IntRange(1, 10_000),
+    default=100,
+    show_default=True,
+    help="Things that link to a resource per Linked-Data page (?page=2 for the next).",
+)
 @reports_errors
 def serve(
-    data: Path, host: str, port: int, query_workers: int, timeout: float, processes: int
+    data: Path,
+    host: str,
+    port: int,
+    query_workers: int,
+    timeout: float,
+    processes: int,
+    page_size: int,
 ) -> None:
     """Serve the build in DATA: SPARQL at /sparql, downloads at /download/<file>.
 
@@ -426,15 +439,18 @@ def serve(
       curl 'http://127.0.0.1:8000/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D'
     """
     # The web stack loads only when serving.
+    from aqb_rdf.web.app import ServeSettings
     from aqb_rdf.web.processes import serve_in_processes
     from aqb_rdf.web.server import serve as run_server
 
     click.echo(f"serving {data}/ on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
+    settings = ServeSettings(page_size=page_size)
     if processes == 1:
-        run_server(data, host, port, workers=query_workers, timeout=timeout)
+        run_server(data, host, port, workers=query_workers, timeout=timeout, settings=settings)
     else:
         serve_in_processes(
-            data, host, port, processes=processes, workers=query_workers, timeout=timeout
+            data, host, port, processes=processes, workers=query_workers, timeout=timeout,
+            page_size=page_size,
         )
 
 

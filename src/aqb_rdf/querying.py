@@ -28,12 +28,18 @@ Binding (:func:`bind`) never splices user text into SPARQL. Each value must matc
 pattern in full, and is then turned into an RDF term with pyoxigraph (a literal, or for the
 ``iri`` type an IRI) and written in its N-Triples form (which escapes quotes, ``>`` and line
 breaks). The terms are put in
-``VALUES ?name { literal }`` blocks that replace the marker line ``# {{values}}``. That line
-must appear exactly once in a query that declares parameters. The blocks all go on the
-marker's line, so line numbers in SPARQL error messages still match the file. A parameter
+``VALUES ?name { literal }`` blocks that replace the marker line ``# {{values}}``. A query
+that declares parameters has that line at least once: once at the top of its ``WHERE`` group,
+and once more in each subquery that needs the values (a subquery sees no outer bindings). The
+blocks all go on the marker's line, so line numbers in SPARQL error messages still match the
+file. A parameter
 that is not given gets no ``VALUES`` block, so its variable stays free and matches
 everything. Put the marker at the top of the ``WHERE`` group, before any ``OPTIONAL`` or
 ``BIND`` that uses the variable: the values then constrain the optional parts too.
+
+One more marker serves paging (``describe-resource.rq``): subjects lines ``# {{subjects}}``,
+which :func:`bind_subjects` replaces with ``VALUES ?x { … }`` (IRIs from an earlier answer,
+written in N-Triples form). Left alone, they stay comments and the query gives every row.
 
 Results come back as a :class:`SelectResult`. :func:`format_table`, :func:`format_csv` and
 :func:`format_json` turn it into text; the last two follow `SPARQL 1.1 Query Results CSV
@@ -61,6 +67,8 @@ Term: TypeAlias = NamedNode | BlankNode | Literal | Triple
 
 VALUES_MARKER = "# {{values}}"
 """The comment line that :func:`bind` replaces with the ``VALUES`` blocks."""
+SUBJECTS_MARKER = "# {{subjects}}"
+"""The comment lines that :func:`bind_subjects` replace with ``VALUES ?x { … }``."""
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _XSD_STRING = XSD + "string"
@@ -192,7 +200,7 @@ def parse_named_query(name: str, text: str, source: str | None = None) -> NamedQ
 
     Raises:
         QueryError: the header is malformed or incomplete, a parameter's variable is not in
-            the query, or the ``# {{values}}`` marker is missing or repeated.
+            the query, or the ``# {{values}}`` marker is missing.
     """
     where = source or f"{name}.rq"
     fields: list[tuple[str, str, int]] = []  # key, value, line number
@@ -239,11 +247,8 @@ def parse_named_query(name: str, text: str, source: str | None = None) -> NamedQ
         parameters.append(parameter)
 
     markers = [n for n, line in enumerate(lines, start=1) if line.strip() == VALUES_MARKER]
-    if parameters and len(markers) != 1:
-        problem = "has no" if not markers else "has more than one"
-        raise QueryError(
-            f"query with parameters {problem} '{VALUES_MARKER}' line", where, (markers or [0])[-1]
-        )
+    if parameters and not markers:
+        raise QueryError(f"query with parameters has no '{VALUES_MARKER}' line", where, 0)
     return NamedQuery(name, title, description, tuple(parameters), text, source)
 
 
@@ -305,7 +310,7 @@ def bind(query: NamedQuery, params: Mapping[str, str]) -> str:
         params: parameter name → value as typed by the user, e.g. ``{"year": "2025"}``.
 
     Returns:
-        SPARQL text: the query with its ``# {{values}}`` line replaced by one
+        SPARQL text: the query with each ``# {{values}}`` line replaced by one
         ``VALUES ?name { literal }`` block per given parameter (unchanged if none is given).
 
     Raises:
@@ -337,14 +342,41 @@ def bind(query: NamedQuery, params: Mapping[str, str]) -> str:
         blocks.append(f"VALUES ?{parameter.name} {{ {term} }}")
     if not blocks:
         return query.text
-    lines = query.text.splitlines(keepends=True)
+    sparql, replaced = _replace_lines(query.text, VALUES_MARKER, " ".join(blocks))
+    if not replaced:
+        raise QueryError(f"query {query.name} has no '{VALUES_MARKER}' line", query.source)
+    return sparql
+
+
+def bind_subjects(sparql: str, subjects: Iterable[NamedNode]) -> str:
+    """Return ``sparql`` with each ``# {{subjects}}`` line replaced by ``VALUES ?x { … }``.
+
+    Args:
+        sparql: a query, usually from :func:`bind`, with subjects lines.
+        subjects: the IRIs ``?x`` may take (none: the branches with the line match nothing).
+
+    Raises:
+        ValueError: there is no subjects line.
+    """
+    # str() of a NamedNode is its N-Triples form, with <, > and spaces impossible inside.
+    terms = " ".join(str(NamedNode(subject.value)) for subject in subjects)
+    bound, replaced = _replace_lines(sparql, SUBJECTS_MARKER, f"VALUES ?x {{ {terms} }}")
+    if not replaced:
+        raise ValueError(f"the query has no '{SUBJECTS_MARKER}' line")
+    return bound
+
+
+def _replace_lines(text: str, marker: str, replacement: str) -> tuple[str, int]:
+    """``text`` with every line that is ``marker`` replaced (same indent, same line ending)."""
+    lines = text.splitlines(keepends=True)
+    replaced = 0
     for index, line in enumerate(lines):
-        if line.strip() == VALUES_MARKER:
+        if line.strip() == marker:
             indent = line[: len(line) - len(line.lstrip())]
             ending = line[len(line.rstrip("\r\n")) :]
-            lines[index] = indent + " ".join(blocks) + ending
-            return "".join(lines)
-    raise QueryError(f"query {query.name} has no '{VALUES_MARKER}' line", query.source)
+            lines[index] = indent + replacement + ending
+            replaced += 1
+    return "".join(lines), replaced
 
 
 def _quote(value: str, limit: int = 40) -> str:

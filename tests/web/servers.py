@@ -1,9 +1,18 @@
-"""The real ``aqb-rdf serve`` for the web tests: started on a free port, always stopped."""
+"""The real ``aqb-rdf serve`` for the web tests: started on a free port, always stopped; and
+the real headless Chromium for the browser tests.
+
+Debian's ``chromium`` and ``chromium-driver`` (``/usr/bin/chromium``, ``/usr/bin/chromedriver``)
+driven by selenium; nothing is downloaded at run time (the driver path is given, so selenium
+never runs its driver manager). Without the browser the tests fail when ``CI`` is set (CI
+installs it, so a broken page always fails CI) and are skipped, saying why, otherwise.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import http.client
+import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -12,8 +21,26 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.remote.webdriver import WebDriver
 
 AQB_RDF = Path(sys.executable).parent / "aqb-rdf"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--window-size=1200,1000",
+    "--lang=de-DE",
+)
 
 
 def free_port() -> int:
@@ -79,3 +106,31 @@ def serving(out: Path, *options: str) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def require_browser() -> None:
+    """Skip the test without Chromium and its driver, or fail under CI."""
+    missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.is_file()]
+    if not missing:
+        return
+    reason = f"{' and '.join(missing)} missing: apt-get install chromium chromium-driver"
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must run the browser tests: {reason}")
+    pytest.skip(reason)
+
+
+@contextlib.contextmanager
+def chromium(profile: Path, wait: float) -> Iterator[WebDriver]:
+    """A headless Chromium in German with its profile in ``profile``, quit when the block ends."""
+    options = Options()
+    options.binary_location = str(CHROMIUM)
+    for flag in (*FLAGS, f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "de-DE,de"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(wait)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)

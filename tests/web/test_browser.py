@@ -1,9 +1,7 @@
 """The pages in a real headless Chromium, against the real ``aqb-rdf serve``.
 
-Debian's ``chromium`` and ``chromium-driver`` (``/usr/bin/chromium``, ``/usr/bin/chromedriver``)
-driven by selenium; nothing is downloaded at run time (the driver path is given, so selenium
-never runs its driver manager). Without the browser the tests fail when ``CI`` is set (CI
-installs it, so a broken page always fails CI) and are skipped, saying why, otherwise.
+Debian's ``chromium`` driven by selenium (``servers.chromium``); without it the tests fail
+under CI and are skipped otherwise (``servers.require_browser``).
 
 The walk: the landing page and its chart → a Gebietskörperschaft (through the chart's link) →
 its agreement; the language switch; a named query run from its form; the SPARQL editor
@@ -12,69 +10,29 @@ loading an example and showing the result table that ``static/query.js`` builds.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
+from servers import chromium, require_browser  # type: ignore[import-not-found]
 from test_pages import Site, start_site
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--window-size=1200,1000",
-    "--lang=de-DE",
-)
 WAIT = 10.0
-
-
-def _require_browser() -> None:
-    missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.is_file()]
-    if not missing:
-        return
-    reason = f"{' and '.join(missing)} missing: apt-get install chromium chromium-driver"
-    if os.environ.get("CI"):
-        pytest.fail(f"CI must run the browser tests: {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    _require_browser()
+    require_browser()
     yield from start_site(tmp_path_factory.mktemp("browser") / "dist")
 
 
 @pytest.fixture(scope="module")
 def browser(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for flag in (*FLAGS, f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "de-DE,de"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(WAIT)
-    try:
+    with chromium(tmp_path_factory.mktemp("chromium-profile"), WAIT) as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def heading(browser: WebDriver) -> str:

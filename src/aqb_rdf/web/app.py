@@ -48,6 +48,8 @@ class ServeSettings:
     max_query_length: int = 100_000
     retry_after_seconds: int = 2
     cache_seconds: int = 300
+    page_size: int = 100
+    """Things that link to a resource per Linked-Data page (:mod:`aqb_rdf.web.paging`)."""
 
 
 class Release:

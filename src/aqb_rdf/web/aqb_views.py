@@ -278,6 +278,8 @@ def massnahmenart(r: Reader) -> Massnahmenart:
         1 for node in d.subjects(r.p("massnahmenart"), me)
         if r.p("Massnahmenbereich") in d.types(node)
     )  # fmt: skip
+    if r.paging is not None and r.paging.paged:  # the page holds some: count them all
+        listed_in = r.paging.count(r.p("massnahmenart"), r.p("Massnahmenbereich"))
     built = []
     for agreement_iri, projects in groups.items():
         agreement_node = NamedNode(agreement_iri)

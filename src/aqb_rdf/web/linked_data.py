@@ -10,6 +10,11 @@ The page and the RDF come from the same answer of ``queries/describe-resource.rq
 through the query pool with the IRI bound as a typed ``VALUES`` term. An IRI with no triples
 is a 404; a path that is not an IRI of ours is a 404 before any query runs.
 
+What links to the resource comes one page at a time (:mod:`.paging`): ``resource-links.rq``
+lists and counts the linking IRIs first, and when they fill more than one page
+(``ServeSettings.page_size``), the description reads only those of the page ``?page=N`` asks
+for and the RDF says so in Hydra terms. A malformed ``page`` is a 400, one past the last a 404.
+
 ``/.well-known/void`` describes the dataset in VoID (:mod:`aqb_rdf.void`, the module the build
 writes ``void.ttl`` with), negotiated the same way; the endpoint and dumps are this server's URLs.
 ``/catalog`` answers the release's ``catalog.ttl`` (:mod:`aqb_rdf.dcat`) as the build wrote it,
@@ -22,7 +27,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Final
 
-from pyoxigraph import RdfFormat, Triple, parse, serialize
+from pyoxigraph import NamedNode, RdfFormat, Triple, parse, serialize
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
@@ -40,10 +45,11 @@ from aqb_rdf.void import (
 from . import aqb_views, negotiation, views
 from .description import Description
 from .figures import budgets, statistics
-from .named_queries import describe, describe_graph
+from .named_queries import describe, describe_graph, resource_links
 from .negotiation import HTML, PAGE_OFFERS, TURTLE, Offer
 from .ontology_view import ontology
 from .pages import Page, Site
+from .paging import PageError, Paging, hydra_triples, parse_page
 
 _SEGMENT = r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*"
 _PATH: Final = re.compile(rf"(?:id|def|graph)(?:/{_SEGMENT})+")
@@ -119,24 +125,70 @@ def _not_found(page: Page, offer: Offer | None, iri: str) -> Response:
     return _plain(404, f"no triples about <{iri}>", {"Vary": VARY})
 
 
+def _no_page(page: Page, offer: Offer, error: PageError) -> Response:
+    """A ``?page=`` that names no page: 400 if malformed, 404 if past the last page."""
+    if offer is HTML:
+        text = (
+            page.t("bad_page_text")
+            if error.last is None
+            else page.t("past_last_page_text", last=page.integer(error.last))
+        )
+        return page.error(error.status, page.t("no_page"), text, {"Vary": VARY})
+    return _plain(error.status, str(error), {"Vary": VARY})
+
+
+def _etag(site: Site, page: Page, offer: Offer, number: int = 1) -> str:
+    """One ETag per release, representation, language and page (and page size)."""
+    variant = page.lang if offer is HTML else "rdf"
+    return f'"{site.release.id}-{offer.name}-{variant}-{site.settings.page_size}-{number}"'
+
+
 async def respond(
-    site: Site, request: Request, description: Description, offer: Offer, kind: str
+    site: Site,
+    request: Request,
+    description: Description,
+    offer: Offer,
+    kind: str,
+    paging: Paging | None = None,
+    members: tuple[NamedNode, ...] = (),
 ) -> Response:
-    """The description as ``offer``: a page of kind ``kind``, or RDF."""
+    """The description as ``offer``: a page of kind ``kind``, or RDF.
+
+    Args:
+        paging: which page of what links to the resource the description holds, if paged.
+        members: the things on that page, for the Hydra triples of a paged RDF answer.
+    """
     page = Page(site, request)
-    etag = f'"{site.release.id}-{offer.name}-{page.lang if offer is HTML else "rdf"}"'
-    headers = {"Vary": VARY, "ETag": etag}
+    headers = {"Vary": VARY, "ETag": _etag(site, page, offer, paging.number if paging else 1)}
+    if paging is not None and paging.paged:
+        headers["Link"] = page_link_header(request, paging)
     if offer is not HTML:
-        body = serialize_triples(description.ordered(), offer, site.prefixes)
+        triples = description.ordered()
+        if paging is not None:
+            triples += hydra_triples(paging, members)
+        body = serialize_triples(triples, offer, site.prefixes)
         return Response(body, media_type=offer.media_type, headers=site.headers(**headers))
     vocabulary = await site.vocabulary()
-    reader = views.Reader(description, page.lang, vocabulary, site.aqb)
+    reader = views.Reader(description, page.lang, vocabulary, site.aqb, paging)
     return page.render(
         f"{kind}.html",
         headers=headers,
         iri=description.resource.value,
         view=BUILDERS[kind](reader),
         generic=views.generic(reader),
+        paging=views.page_links(reader),
+    )
+
+
+def page_link_header(request: Request, paging: Paging) -> str:
+    """The ``Link`` header (RFC 8288) of a paged answer: first, previous, next, last, each as
+    this request with another ``page`` (its ``format`` and ``lang`` kept)."""
+    targets = [("first", 1), ("prev", paging.previous), ("next", paging.next)]
+    targets.append(("last", paging.last))
+    return ", ".join(
+        f'<{request.url.include_query_params(page=number)}>; rel="{rel}"'
+        for rel, number in targets
+        if number is not None
     )
 
 
@@ -150,9 +202,40 @@ async def resource(site: Site, request: Request) -> Response:
         return _plain(406, str(error), {"Vary": VARY})
     if iri is None:
         return _not_found(page, offer, request.url.path)
-    etag = f'"{site.release.id}-{offer.name}-{page.lang if offer is HTML else "rdf"}"'
+    try:
+        number = parse_page(request.query_params.get("page"))
+    except PageError as error:
+        return _no_page(page, offer, error)
+    etag = _etag(site, page, offer, number)
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=site.headers(Vary=VARY, ETag=etag))
+    if iri.startswith(site.iris.base + "graph/"):
+        return await _whole(site, request, page, offer, iri, number)
+    if iri == str(site.iris.ontology):
+        # Its page documents every term, each linking to it (rdfs:isDefinedBy): as many as
+        # the vocabulary has, however large the data; never paged.
+        return await _whole(site, request, page, offer, iri, number)
+    try:
+        links = await resource_links(site.run, iri)
+        paging = Paging(iri, number, site.settings.page_size, links.total, links.counts)
+        paging.check()
+        members = paging.window(links.members) if paging.paged else ()
+        # Everything on one page: the query as it stands, blank nodes that link here included.
+        description = await describe(site.run, iri, members if paging.paged else None)
+    except PageError as error:
+        return _no_page(page, offer, error)
+    except query_pool.QueryPoolError as error:
+        return _failure(site, page, offer, error)
+    if not description.found:
+        return _not_found(page, offer, iri)
+    kind = views.kind(description, site.aqb)
+    return await respond(site, request, description, offer, kind, paging, members)
+
+
+async def _whole(
+    site: Site, request: Request, page: Page, offer: Offer, iri: str, number: int
+) -> Response:
+    """A named graph (its triples) or the ontology, on one page."""
     is_graph = iri.startswith(site.iris.base + "graph/")
     try:
         description = await (describe_graph if is_graph else describe)(site.run, iri)
@@ -160,6 +243,8 @@ async def resource(site: Site, request: Request) -> Response:
         return _failure(site, page, offer, error)
     if not (len(description) if is_graph else description.found):
         return _not_found(page, offer, iri)
+    if number != 1:
+        return _no_page(page, offer, PageError(f"no page {number}: there is one", last=1))
     kind = "graph" if is_graph else views.kind(description, site.aqb)
     return await respond(site, request, description, offer, kind)
 

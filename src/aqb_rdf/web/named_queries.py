@@ -11,11 +11,13 @@ the vocabulary's labels) are kept per release in a :class:`ReleaseMemo`.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Final, TypeVar, cast
 
 from pyoxigraph import (
+    Literal,
+    NamedNode,
     QueryResultsFormat,
     QuerySolutions,
     RdfFormat,
@@ -25,10 +27,11 @@ from pyoxigraph import (
 )
 
 from aqb_rdf.query_pool import QueryRequest, QueryResult
-from aqb_rdf.querying import NamedQuery, SelectResult, bind
+from aqb_rdf.querying import NamedQuery, SelectResult, bind, bind_subjects
 from aqb_rdf.store import find_query
 
-from .description import Description
+from .description import Description, sort_key
+from .paging import LinkCount, Links
 
 Runner = Callable[[QueryRequest], Awaitable[QueryResult]]
 """What answers a query: ``QueryPool.run_async`` or the server's publication's."""
@@ -71,10 +74,37 @@ async def select(run: Runner, name: str, params: Mapping[str, str] | None = None
     return await select_sparql(run, bind(named_query(name), params or {}))
 
 
-async def describe(run: Runner, iri: str) -> Description:
-    """The description of ``iri`` (``describe-resource.rq``); empty if the IRI is unknown."""
+async def describe(
+    run: Runner, iri: str, subjects: Sequence[NamedNode] | None = None
+) -> Description:
+    """The description of ``iri`` (``describe-resource.rq``); empty if the IRI is unknown.
+
+    Args:
+        run: answers the query.
+        iri: the resource.
+        subjects: of the things that link to ``iri``, the ones to describe (one page);
+            ``None``: all of them.
+    """
     sparql = bind(named_query("describe-resource"), {"resource": iri})
+    if subjects is not None:
+        sparql = bind_subjects(sparql, subjects)
     return Description(iri, await construct_sparql(run, sparql))
+
+
+async def resource_links(run: Runner, iri: str) -> Links:
+    """Every IRI that links to ``iri``, in page order, with counts (``resource-links.rq``)."""
+    result = await select(run, "resource-links", {"resource": iri})
+    members: list[NamedNode] = []
+    counts: list[LinkCount] = []
+    for member, link, type_, count in result.rows:
+        if isinstance(member, NamedNode):
+            members.append(member)
+        elif isinstance(link, NamedNode) and isinstance(count, Literal):
+            type_iri = type_.value if isinstance(type_, NamedNode) else None
+            counts.append(LinkCount(link.value, type_iri, int(count.value)))
+    members.sort(key=sort_key)
+    counts.sort(key=lambda c: (-c.count, c.link, c.type or ""))
+    return Links(tuple(members), tuple(counts))
 
 
 async def describe_graph(run: Runner, iri: str) -> Description:

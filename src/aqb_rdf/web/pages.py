@@ -140,9 +140,16 @@ class Page:
         return links
 
     def formats(self) -> list[tuple[str, str, str]]:
-        """``(label, url, media type)`` of this resource's RDF representations."""
+        """``(label, url, media type)`` of this resource's RDF representations (of this page
+        of a paged resource)."""
+        number = self.request.query_params.get("page", "1")
+        on_page = f"&page={number}" if number.isascii() and number.isdigit() else ""
         return [
-            (FORMAT_LABELS[offer.name], f"{self.path}?format={offer.name}", offer.media_type)
+            (
+                FORMAT_LABELS[offer.name],
+                f"{self.path}?format={offer.name}{on_page if number != '1' else ''}",
+                offer.media_type,
+            )
             for offer in RDF_OFFERS
         ]
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from types import FrameType
 
 from aqb_rdf.errors import AqbError
+from aqb_rdf.web.app import ServeSettings
 from aqb_rdf.web.server import ensure_store, open_release, serve
 
 _RESTART_PAUSE = 1.0
@@ -42,7 +43,14 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 def serve_in_processes(
-    out: Path, host: str, port: int, *, processes: int, workers: int, timeout: float
+    out: Path,
+    host: str,
+    port: int,
+    *,
+    processes: int,
+    workers: int,
+    timeout: float,
+    page_size: int = ServeSettings.page_size,
 ) -> None:
     """Serve ``out`` from ``processes`` processes sharing one socket, until stopped."""
     ensure_store(open_release(out))  # once, before the processes open it
@@ -50,7 +58,7 @@ def serve_in_processes(
     per_process = max(1, -(-workers // processes))  # workers divided, rounded up
     command = [
         sys.executable, "-m", "aqb_rdf.web.processes", str(sock.fileno()), str(out),
-        "--workers", str(per_process), "--timeout", str(timeout),
+        "--workers", str(per_process), "--timeout", str(timeout), "--page-size", str(page_size),
     ]  # fmt: skip
     stopping = False
 
@@ -94,11 +102,14 @@ def _main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--workers", type=int, required=True)
     parser.add_argument("--timeout", type=float, required=True)
+    parser.add_argument("--page-size", type=int, required=True)
     args = parser.parse_args()
     sock = socket.socket(fileno=args.fd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     try:
-        serve(args.out, "", 0, workers=args.workers, timeout=args.timeout, sock=sock)
+        settings = ServeSettings(page_size=args.page_size)
+        serve(args.out, "", 0, workers=args.workers, timeout=args.timeout, settings=settings,
+              sock=sock)  # fmt: skip
     except AqbError as error:
         print(f"aqb-rdf: {error}", file=sys.stderr)
         sys.exit(1)

@@ -166,6 +166,30 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "property": ("Eigenschaft", "Property"),
     "value": ("Wert", "Value"),
     "links_here": ("Verweise hierher", "Links to here"),
+    "paging": ("Seiten der Verweise hierher", "Pages of the links to here"),
+    "paging_summary": (
+        "{total} Ressourcen verweisen hierher; diese Seite zeigt {first} bis {last}"
+        " (Seite {number} von {pages}).",
+        "{total} resources link here; this page shows {first} to {last}"
+        " (page {number} of {pages}).",
+    ),
+    "untyped": ("ohne Klasse", "without class"),
+    "via": ("über", "via"),
+    "first_page": ("erste Seite", "first page"),
+    "previous_page": ("vorige Seite", "previous page"),
+    "next_page": ("nächste Seite", "next page"),
+    "last_page": ("letzte Seite", "last page"),
+    "no_page": ("Keine solche Seite", "No such page"),
+    "bad_page_text": (
+        "Der Parameter page nennt die Seite mit einer ganzen Zahl ab 1, z. B. ?page=2.",
+        "The page parameter names the page by a whole number from 1, e.g. ?page=2.",
+    ),
+    "past_last_page_text": (
+        "So viele Seiten gibt es nicht: die letzte ist Seite {last}.",
+        "There are not that many pages: the last is page {last}.",
+    ),
+    "instances": ("Instanzen", "Instances"),
+    "instances_query": ("alle, als Abfrage", "all of them, as a query"),
     "from": ("von", "from"),
     "ministry": ("Ministerium", "Ministry"),
     "term": ("Laufzeit", "Term"),

@@ -8,7 +8,9 @@ Fundstelle, a Rechtskreis or a budget, gets :func:`generic`: its properties, wha
 and the Fundstellen that support it. A named graph gets :func:`named_graph`.
 
 Builders return frozen dataclasses of plain values and :class:`Link` s; every page also gets
-the generic view, for its full list of properties.
+the generic view, for its full list of properties. A resource that very many things link to
+is described one page of those things at a time (:mod:`.paging`); :func:`page_links` gives
+such a page its navigation.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from .description import OWL, RDF_TYPE, RDFS, Description, Node, Term, sort_key
+from .paging import Paging
 from .vocabulary import Vocabulary
 
 
@@ -69,15 +72,22 @@ class Reader:
         lang: ``de`` or ``en``.
         vocabulary: labels of classes and properties.
         aqb: the namespace of the dataset's ontology, ``{base}def/aqb#``.
+        paging: which page of what links to the resource the description holds, if paged.
     """
 
     def __init__(
-        self, description: Description, lang: str, vocabulary: Vocabulary, aqb: str
+        self,
+        description: Description,
+        lang: str,
+        vocabulary: Vocabulary,
+        aqb: str,
+        paging: Paging | None = None,
     ) -> None:
         self.d = description
         self.lang = lang
         self.vocabulary = vocabulary
         self.aqb = aqb
+        self.paging = paging
 
     def p(self, local_name: str) -> str:
         """The IRI of the ``aqb:`` term ``local_name``."""
@@ -193,6 +203,60 @@ def generic(r: Reader) -> Generic:
         properties=tuple(properties),
         incoming=tuple(incoming),
         evidence=evidence(r),
+    )
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many things of one class link to the resource with one property."""
+
+    count: int
+    link: Link
+    type: Link | None
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """The navigation of one page of what links to a resource (IRIs of the other pages)."""
+
+    number: int
+    pages: int
+    total: int
+    first_item: int
+    last_item: int
+    first: str | None
+    previous: str | None
+    next: str | None
+    last: str | None
+    tallies: tuple[Tally, ...]
+
+
+def page_links(r: Reader) -> PageLinks | None:
+    """Where this page stands among the pages, and what links here, counted; ``None`` if
+    everything that links here is on this page."""
+    paging = r.paging
+    if paging is None or not paging.paged:
+        return None
+    tallies = tuple(
+        Tally(
+            count.count,
+            Link(count.link, r.vocabulary.label(count.link, r.lang)),
+            Link(count.type, r.vocabulary.label(count.type, r.lang)) if count.type else None,
+        )
+        for count in paging.counts
+    )
+    previous, following = paging.previous, paging.next
+    return PageLinks(
+        number=paging.number,
+        pages=paging.last,
+        total=paging.total,
+        first_item=paging.first_item,
+        last_item=paging.last_item,
+        first=paging.iri(1) if previous is not None else None,
+        previous=paging.iri(previous) if previous is not None else None,
+        next=paging.iri(following) if following is not None else None,
+        last=paging.iri(paging.last) if following is not None else None,
+        tallies=tallies,
     )
 
 
