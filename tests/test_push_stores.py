@@ -124,7 +124,12 @@ def assert_store_holds(endpoint: str, trig: Path) -> None:
     remote, local = remote_graphs(endpoint), local_graphs(trig)
     assert set(remote) == set(local)
     different = [name for name in local if not isomorphic(remote[name], local[name])]
-    assert not different, f"not isomorphic to the local TriG: {different}"
+    if different:
+        name = different[0]
+        only_remote = sorted(" ".join(x.n3() for x in t) for t in set(remote[name]) - set(local[name]))[:3]
+        only_local = sorted(" ".join(x.n3() for x in t) for t in set(local[name]) - set(remote[name]))[:3]
+        pytest.fail(f"not isomorphic to the local TriG: {different}; in {name}, only on the "
+                    f"store: {only_remote}, only here: {only_local}")  # fmt: skip
 
 
 def counts(result: Result) -> dict[str, int]:

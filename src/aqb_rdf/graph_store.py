@@ -25,12 +25,12 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import httpx
-from pyoxigraph import RdfFormat, Triple, parse, serialize
+from pyoxigraph import Literal, RdfFormat, Triple, parse, serialize
 
 from .errors import AqbError, PushError
 from .push import LocalGraph
@@ -236,14 +236,16 @@ class HttpStore:
     # -- writes -----------------------------------------------------------------------------
 
     def replace_graph(self, graph: LocalGraph) -> None:
-        body = serialize(graph.triples, format=RdfFormat.N_TRIPLES)
-        assert body is not None
         if self.graph_store:
+            body = serialize(graph.triples, format=RdfFormat.N_TRIPLES)
+            assert body is not None
             self._send("PUT", self.graph_store, f"write graph <{graph.iri}>", content=body,
                        params={"graph": graph.iri},
                        headers={"Content-Type": "text/turtle; charset=utf-8"})  # fmt: skip
             return
         # One request, so one transaction in the store: the graph is old or new, never half.
+        body = serialize(_with_decimal_points(graph.triples), format=RdfFormat.N_TRIPLES)
+        assert body is not None
         insert = (
             (b"INSERT { GRAPH <%s> {\n%s} } WHERE {}" if graph.has_blank_nodes
              else b"INSERT DATA { GRAPH <%s> {\n%s} }")  # fmt: skip
@@ -301,3 +303,19 @@ class HttpStore:
                 raise PushError(f"{url}: {what}: {problem}{tries}")
             attempt += 1
             self.sleep(wait)
+
+
+_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+
+
+def _with_decimal_points(triples: Iterable[Triple]) -> Iterator[Triple]:
+    """The triples with every whole ``xsd:decimal`` written with a decimal point (``1011410``
+    → ``1011410.0``, the same value). Virtuoso's SPARQL compiler turns a decimal literal
+    without a point into an ``xsd:integer``; the Graph Store keeps it as it is."""
+    for triple in triples:
+        value = triple.object
+        whole = isinstance(value, Literal) and "." not in value.value
+        if whole and isinstance(value, Literal) and value.datatype.value == _DECIMAL:
+            value = Literal(value.value + ".0", datatype=value.datatype)
+            triple = Triple(triple.subject, triple.predicate, value)
+        yield triple
