@@ -16,10 +16,8 @@ import json
 import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -27,6 +25,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import URIRef
 
+import stores
 from aqb_rdf import mapping, resources
 from aqb_rdf.cli import cli
 from aqb_rdf.iris import Iris
@@ -35,15 +34,8 @@ from aqb_rdf.remote_sparql import EndpointError, RetryPolicy, select
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "linking" / "wikidata.ttl"
-OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 ASK = "ASK { ?s ?p ?o }"
 EMPTY_RESULT = b'{"head": {"vars": ["item"]}, "results": {"bindings": []}}'
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(autouse=True)
@@ -57,42 +49,15 @@ def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The SPARQL query URL of an Oxigraph server loaded with the fixture."""
-    if not OXIGRAPH.exists():
+    if not stores.OXIGRAPH.exists():
         pytest.fail("oxigraph is not installed: .venv/bin/pip install -e '.[test]'")
-    location = tmp_path_factory.mktemp("oxigraph")
+    location = tmp_path_factory.mktemp("oxigraph") / "db"
     subprocess.run(
-        [OXIGRAPH, "load", "--location", location / "db", "--file", FIXTURE],
+        [stores.OXIGRAPH, "load", "--location", location, "--file", FIXTURE],
         check=True, capture_output=True,
     )  # fmt: skip
-    port = free_port()
-    log = location / "server.log"
-    with open(log, "wb") as output:
-        process = subprocess.Popen(
-            [OXIGRAPH, "serve-read-only", "--location", location / "db",
-             "--bind", f"127.0.0.1:{port}"],
-            stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                probe = url + "?query=" + urllib.parse.quote(ASK)
-                with urllib.request.urlopen(probe, timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"oxigraph did not start:\n{log.read_text(errors='replace')}")
-            time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    with stores.oxigraph(location) as store:
+        yield store.query
 
 
 def set_cell(path: Path, id_column: str, row_id: str, column: str, value: str) -> None:
@@ -347,7 +312,7 @@ def test_an_endpoint_that_never_answers_times_out(reference: Path) -> None:
 
 
 def test_connection_refused_is_named() -> None:
-    url = f"http://127.0.0.1:{free_port()}/sparql"
+    url = f"http://127.0.0.1:{stores.free_port()}/sparql"
     with pytest.raises(EndpointError) as error:
         select(url, ASK, user_agent="aqb-rdf-test", policy=FAST)
     assert str(error.value) == f"{url}: connection refused (3 attempts); try again later"
