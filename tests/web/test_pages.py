@@ -12,6 +12,7 @@ the paths that must stay 404. A few pure helpers
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import re
 import shutil
@@ -206,6 +207,27 @@ def test_resources_carry_an_etag_and_answer_304(site: Site) -> None:
     assert status == 304 and body == b""
     other = site.get(REGION, "application/ld+json")[1]["etag"]
     assert other != headers["etag"]  # one ETag per representation
+
+
+def test_a_kept_answer_is_the_answer_sent_first(site: Site) -> None:
+    # Finished answers are kept per release; the second is sent from there, byte for byte,
+    # with its headers once each.
+    for accept, query in ((TURTLE, ""), ("text/html", "?lang=en"), ("text/html", "")):
+        status, headers, body = site.get(AGREEMENT + query, accept)
+        raw = http.client.HTTPConnection("127.0.0.1", site.server.port, timeout=30)
+        try:
+            raw.request("GET", AGREEMENT + query, headers={"Accept": accept})
+            again = raw.getresponse()
+            again_body, again_headers = again.read(), again.getheaders()
+        finally:
+            raw.close()
+        assert status == again.status == 200
+        assert again_body == body
+        names = [name.lower() for name, _ in again_headers]
+        assert names.count("content-type") == 1 and names.count("content-length") == 1
+        again_map = {name.lower(): value for name, value in again_headers}
+        for name in ("content-type", "etag", "vary", "cache-control"):
+            assert again_map[name] == headers[name], name
 
 
 # --- the pages ------------------------------------------------------------------------------

@@ -1,18 +1,40 @@
 """Answers kept per release: a release never changes, so neither does an answer (pure).
 
-A byte-bounded, least-recently-used map from (release id, query request) to the serialised
-answer. Only successful answers are kept; errors (timeouts, overload) are never cached.
+A byte-bounded, least-recently-used map from (release id, key) to a serialised answer: the
+query pool's answers keyed by their request, and the finished Linked-Data responses keyed by
+what selects them. Only successful answers are kept; errors (timeouts, overload) never are.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar
 
 from aqb_rdf.query_pool import QueryRequest, QueryResult
 
 
-class AnswerCache:
+class _HasBody(Protocol):
+    @property
+    def body(self) -> bytes: ...
+
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V", bound=_HasBody)
+
+
+@dataclass(frozen=True)
+class KeptResponse:
+    """A finished HTTP answer: what it takes to send it again."""
+
+    media_type: str
+    body: bytes = field(repr=False)
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+class Cache(Generic[K, V]):
     """At most ``max_bytes`` of answer bodies; the least recently used go first."""
 
     def __init__(
@@ -20,13 +42,13 @@ class AnswerCache:
     ) -> None:
         self.max_bytes = max_bytes
         self.max_answer_bytes = max_answer_bytes
-        self._answers: OrderedDict[tuple[str, QueryRequest], QueryResult] = OrderedDict()
+        self._answers: OrderedDict[tuple[str, K], V] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
-    def get(self, release: str, request: QueryRequest) -> QueryResult | None:
+    def get(self, release: str, request: K) -> V | None:
         with self._lock:
             answer = self._answers.get((release, request))
             if answer is None:
@@ -36,7 +58,7 @@ class AnswerCache:
             self.hits += 1
             return answer
 
-    def put(self, release: str, request: QueryRequest, answer: QueryResult) -> None:
+    def put(self, release: str, request: K, answer: V) -> None:
         size = len(answer.body)
         if size > self.max_answer_bytes:
             return
@@ -58,3 +80,10 @@ class AnswerCache:
 
     def __len__(self) -> int:
         return len(self._answers)
+
+
+AnswerCache = Cache[QueryRequest, QueryResult]
+"""The query pool's answers, per release and request."""
+
+ResponseCache = Cache[tuple[str, ...], KeptResponse]
+"""Finished Linked-Data responses, per release and what selects them (path, format, page …)."""

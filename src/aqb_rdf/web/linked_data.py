@@ -43,6 +43,7 @@ from aqb_rdf.void import (
 )
 
 from . import aqb_views, negotiation, views
+from .answers import KeptResponse
 from .description import Description
 from .figures import budgets, statistics
 from .named_queries import describe, describe_graph, resource_links
@@ -209,6 +210,23 @@ async def resource(site: Site, request: Request) -> Response:
     etag = _etag(site, page, offer, number)
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=site.headers(Vary=VARY, ETag=etag))
+    # A release never changes: a finished answer is sent again as it is. The ETag names the
+    # release, the format, the language and the page; the URL (host and query included, as
+    # links on the page keep them) the rest.
+    release, key = site.release.id, (str(request.url), etag)
+    kept = site.responses.get(release, key)
+    if kept is not None:
+        return Response(kept.body, headers=dict(kept.headers))
+    response = await _describe_and_respond(site, request, page, offer, iri, number)
+    if response.status_code == 200:
+        headers = tuple((k, v) for k, v in response.headers.items() if k != "content-length")
+        site.responses.put(release, key, KeptResponse(offer.media_type, bytes(response.body), headers))
+    return response
+
+
+async def _describe_and_respond(
+    site: Site, request: Request, page: Page, offer: Offer, iri: str, number: int
+) -> Response:
     if iri.startswith(site.iris.base + "graph/"):
         return await _whole(site, request, page, offer, iri, number)
     if iri == str(site.iris.ontology):

@@ -27,6 +27,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from aqb_rdf.iris import DEFAULT_BASE, Iris
 
 from . import texts
+from .answers import ResponseCache
 from .named_queries import ReleaseMemo, Runner, select
 from .negotiation import RDF_OFFERS
 from .vocabulary import Vocabulary, prefixes
@@ -71,6 +72,8 @@ class Site:
         self.iris = Iris(base)
         self.prefixes = prefixes(self.iris)
         self.memo = ReleaseMemo()
+        self.responses = ResponseCache()
+        """Finished Linked-Data answers, per release."""
 
     @property
     def aqb(self) -> str:
