@@ -316,3 +316,22 @@ def test_connection_refused_is_named() -> None:
     with pytest.raises(EndpointError) as error:
         select(url, ASK, user_agent="aqb-rdf-test", policy=FAST)
     assert str(error.value) == f"{url}: connection refused (3 attempts); try again later"
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "problem"),
+    [
+        ("notaurl", "--endpoint 'notaurl' is not an http(s) URL"),
+        ("ftp://example.org/sparql", "is not an http(s) URL"),
+        ("http://user:secret@example.org/sparql", "put credentials in the environment"),
+    ],
+)
+def test_a_bad_endpoint_url_is_one_line_before_any_request(
+    endpoint: str, problem: str, reference: Path
+) -> None:
+    before = snapshot(reference)
+    code, out, err = run("--endpoint", endpoint, "--reference", str(reference), "--write")
+    assert code == 1 and out == ""
+    assert len(err.splitlines()) == 1 and problem in err
+    assert "secret" not in err and "Traceback" not in err
+    assert snapshot(reference) == before

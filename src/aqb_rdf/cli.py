@@ -358,6 +358,7 @@ def link(
     """
     from aqb_rdf import linking, reference_update, resources
 
+    remote_sparql.check_http_url(endpoint, "--endpoint")
     reference = resources.reference(reference_dir)
     policy = remote_sparql.RetryPolicy(attempts=retries + 1, timeout=timeout)
 

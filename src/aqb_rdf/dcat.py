@@ -207,7 +207,32 @@ def catalogue_triples(facts: CatalogueFacts) -> list[Triple]:
     triples += _service(base, service, dataset, publisher)
     triples += _agent(publisher, facts.publisher)
     triples += [Triple(_iri(place), _iri(RDF_TYPE), _iri(DCTERMS + "Location")) for place in HESSEN]
-    return triples
+    return triples + _classes_of_values(triples)
+
+
+VALUE_CLASSES: dict[str, str] = {
+    DCAT + "landingPage": FOAF + "Document",
+    FOAF + "homepage": FOAF + "Document",
+    DCAT + "mediaType": DCTERMS + "MediaType",
+    DCTERMS + "format": DCTERMS + "MediaTypeOrExtent",
+    DCAT + "theme": "http://www.w3.org/2004/02/skos/core#Concept",
+    DCTERMS + "accessRights": DCTERMS + "RightsStatement",
+    DCTERMS + "accrualPeriodicity": DCTERMS + "Frequency",
+    DCTERMS + "conformsTo": DCTERMS + "Standard",
+    DCTERMS + "language": DCTERMS + "LinguisticSystem",
+    DCTERMS + "license": DCTERMS + "LicenseDocument",
+}
+"""The class DCAT-AP 3.0 gives the values of these properties (SEMIC's ``range.ttl``)."""
+
+
+def _classes_of_values(triples: list[Triple]) -> list[Triple]:
+    """``value a Class`` for each IRI value of a property in :data:`VALUE_CLASSES`, once."""
+    typed = {
+        (triple.object.value, VALUE_CLASSES[triple.predicate.value])
+        for triple in triples
+        if triple.predicate.value in VALUE_CLASSES and isinstance(triple.object, NamedNode)
+    }
+    return [Triple(_iri(value), _iri(RDF_TYPE), _iri(cls)) for value, cls in sorted(typed)]
 
 
 def _dataset(

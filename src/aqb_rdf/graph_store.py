@@ -27,13 +27,13 @@ import re
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 import httpx
 from pyoxigraph import Literal, RdfFormat, Triple, parse, serialize
 
 from .errors import AqbError, PushError
 from .push import LocalGraph
+from .remote_sparql import check_http_url
 
 RETRYABLE = frozenset({429, 500, 502, 503, 504})
 MAX_WAIT = 30.0
@@ -128,16 +128,6 @@ def _auth(credentials: Credentials | None) -> httpx.Auth | None:
     return BearerAuth(credentials.token) if credentials.token else ChallengeAuth(credentials)
 
 
-def _check_url(url: str, option: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise AqbError(f"{option} {url!r} is not an http(s) URL")
-    if "@" in parts.netloc:
-        raise AqbError(f"{option}: put credentials in AQB_PUSH_USER and AQB_PUSH_PASSWORD, "
-                       "not in the URL")  # fmt: skip
-    return url
-
-
 def _reason(response: httpx.Response) -> str:
     """``401 Unauthorized: <the store's message, first line, no markup>``."""
     text = _TAGS.sub(" ", response.text[:4000]) if response.content else ""
@@ -174,9 +164,9 @@ class HttpStore:
         timeout: float = 60.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.endpoint = _check_url(endpoint, "--endpoint")
-        self.graph_store = graph_store and _check_url(graph_store, "--graph-store")
-        self.update = _check_url(update, "--update") if update else self.endpoint
+        self.endpoint = check_http_url(endpoint, "--endpoint")
+        self.graph_store = graph_store and check_http_url(graph_store, "--graph-store")
+        self.update = check_http_url(update, "--update") if update else self.endpoint
         self.retries = retries
         self.backoff = backoff
         self.sleep = sleep

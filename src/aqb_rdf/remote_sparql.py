@@ -18,6 +18,7 @@ import http.client
 import json
 import time
 import urllib.error
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -73,6 +74,17 @@ class _Retryable(Exception):
         super().__init__(problem)
         self.problem = problem
         self.retry_after = retry_after
+
+
+def check_http_url(url: str, option: str) -> str:
+    """``url`` if it is an http(s) URL with a host and without credentials; else AqbError
+    naming ``option`` (credentials belong in the environment, never on the command line)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise AqbError(f"{option} {url!r} is not an http(s) URL")
+    if "@" in parts.netloc:
+        raise AqbError(f"{option}: put credentials in the environment, not in the URL")
+    return url
 
 
 def select(
