@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,7 +63,9 @@ def content_version(dumps: Iterable[dcat.DumpFile]) -> str:
 
 def write_descriptions(folder: Path, iris: Iris, data: BuiltData) -> None:
     """Write ``catalog.ttl`` and ``void.ttl`` into the release ``folder`` (dumps written)."""
-    dumps = [dump_file(folder / name) for name in dcat.FORMATS]
+    # hashlib lets go of the GIL while it hashes: the dumps are read side by side.
+    with ThreadPoolExecutor() as hashing:
+        dumps = list(hashing.map(dump_file, [folder / name for name in dcat.FORMATS]))
     years = sorted({year for year, _ in data.agreements})
     facts = dcat.CatalogueFacts(
         base=iris.base,
