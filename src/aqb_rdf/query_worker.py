@@ -114,9 +114,10 @@ def serve(
     try:
         store = Store.read_only(store_path)
     except (OSError, ValueError) as error:
-        conn.send(("failed", f"cannot open the store {store_path}: {first_line(error)}"))
+        _tell(conn, ("failed", f"cannot open the store {store_path}: {first_line(error)}"))
         return
-    conn.send(("ready", isolated, detail))
+    if not _tell(conn, ("ready", isolated, detail)):
+        return
     while True:
         try:
             request = conn.recv()
@@ -130,9 +131,19 @@ def serve(
             reply = ("memory", "the query worker ran out of memory")
         except Exception as error:  # an engine error of an unexpected class: report, go on
             reply = ("failed", f"{type(error).__name__}: {first_line(error)}")
-        conn.send(reply)
+        if not _tell(conn, reply):
+            return
         if reply[0] == "memory":
             return  # a fresh worker is safer than one that has just run out of memory
+
+
+def _tell(conn: Connection, message: tuple[object, ...]) -> bool:
+    """Send ``message`` to the parent; False if the parent is gone (then the worker ends)."""
+    try:
+        conn.send(message)
+    except OSError:  # BrokenPipeError and the like: nobody is listening any more
+        return False
+    return True
 
 
 def _isolate_network() -> tuple[bool, str]:

@@ -96,3 +96,25 @@ def test_an_address_in_use_is_one_clear_line(tmp_path: Path) -> None:
     assert taken.stderr.strip().splitlines()[-1].startswith("aqb-rdf: ")
     assert f"cannot listen on 127.0.0.1:{first.port}" in taken.stderr
     assert "Traceback" not in taken.stderr
+
+
+def test_processes_that_keep_ending_at_start_stop_the_server(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    build([REPO / "data" / "agreements"], out, workers=1)
+    with serving(out, "--processes", "2") as server:
+        parent = server.process.pid
+        killed: set[int] = set()
+        deadline = time.monotonic() + 60
+        while server.process.poll() is None and time.monotonic() < deadline:
+            for pid in children(parent):
+                if pid not in killed and alive(pid):
+                    os.kill(pid, signal.SIGKILL)  # dies right after it started
+                    killed.add(pid)
+            time.sleep(0.05)
+        assert server.process.wait(timeout=10) != 0
+    log = next(tmp_path.glob("server-*.log")).read_text()
+    assert len(killed) >= 5
+    assert log.strip().splitlines()[-1].startswith(
+        "aqb-rdf: error: server processes keep ending right after they start"
+    )
+    assert "Traceback" not in log

@@ -6,7 +6,8 @@ The parent binds the socket and loads the release's store once, then starts each
 with ``python -m aqb_rdf.web.processes FD …``, the socket passed as an inherited descriptor.
 Each process has its own query workers (``--query-workers`` is divided among them), answer
 cache and release watcher. The parent restarts a process that dies (at most once a second) and
-stops them all on SIGTERM or Ctrl-C.
+stops them all on SIGTERM or Ctrl-C; when processes keep ending right after they start (five
+in a row), it stops with an error instead of trying for ever.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from aqb_rdf.web.app import ServeSettings
 from aqb_rdf.web.server import ensure_store, open_release, serve
 
 _RESTART_PAUSE = 1.0
+_QUICK_END = 10.0  # seconds: a process that ends sooner failed to start
+_MAX_QUICK_ENDS = 5  # in a row: then the server stops instead of trying for ever
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -69,15 +72,23 @@ def serve_in_processes(
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     children = [_start(command, sock) for _ in range(processes)]
+    started = [time.monotonic()] * processes
+    failures_in_a_row = 0
     try:
         while not stopping:
             time.sleep(0.2)
             for index, child in enumerate(children):
-                if child.poll() is not None and not stopping:
-                    print(f"aqb-rdf: server process {child.pid} ended ({child.returncode}); "
-                          "starting another", file=sys.stderr)  # fmt: skip
-                    time.sleep(_RESTART_PAUSE)
-                    children[index] = _start(command, sock)
+                if child.poll() is None or stopping:
+                    continue
+                quick = time.monotonic() - started[index] < _QUICK_END
+                failures_in_a_row = failures_in_a_row + 1 if quick else 0
+                if failures_in_a_row >= _MAX_QUICK_ENDS:
+                    raise AqbError(f"server processes keep ending right after they start "
+                                   f"(exit status {child.returncode}); see the messages above")  # fmt: skip
+                print(f"aqb-rdf: server process {child.pid} ended ({child.returncode}); "
+                      "starting another", file=sys.stderr)  # fmt: skip
+                time.sleep(_RESTART_PAUSE)
+                children[index], started[index] = _start(command, sock), time.monotonic()
     finally:
         for child in children:
             if child.poll() is None:
