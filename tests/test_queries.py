@@ -17,19 +17,21 @@ import pyoxigraph
 import pytest
 
 from aqb_rdf.errors import AqbError, QueryError
-from aqb_rdf.querying import (
+from aqb_rdf.query_results import (
     FORMATS,
-    SUBJECTS_MARKER,
-    VALUES_MARKER,
-    NamedQuery,
     SelectResult,
     Term,
-    bind,
-    bind_subjects,
     format_csv,
     format_json,
     format_result,
     format_table,
+)
+from aqb_rdf.querying import (
+    SUBJECTS_MARKER,
+    VALUES_MARKER,
+    NamedQuery,
+    bind,
+    bind_subjects,
     parse_named_query,
     parse_params,
 )

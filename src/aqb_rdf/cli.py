@@ -1,4 +1,4 @@
-"""The ``aqb-rdf`` command: a thin shell over pipeline, querying and store.
+"""The ``aqb-rdf`` command: a thin shell over pipeline, querying, query_results and store.
 
 Every failure the user can cause prints one line per problem (``file:line: problem``) to
 stderr and exits with status 1; nothing is written then. Set ``AQB_DEBUG=1`` to see
@@ -18,7 +18,7 @@ from typing import Any, TypeVar, cast
 
 import click
 
-from aqb_rdf import pipeline, querying, remote_sparql, store
+from aqb_rdf import pipeline, query_results, querying, remote_sparql, store
 from aqb_rdf import push as push_core
 from aqb_rdf.errors import AqbError
 from aqb_rdf.iris import DEFAULT_BASE, check_base
@@ -244,7 +244,7 @@ _data_option = click.option(
 @click.option(
     "--format",
     "format_name",
-    type=click.Choice(sorted(querying.FORMATS)),
+    type=click.Choice(sorted(query_results.FORMATS)),
     default="table",
     show_default=True,
 )
@@ -265,7 +265,7 @@ def query(name: str, params: tuple[str, ...], format_name: str, data: Path) -> N
     """
     named = store.find_query(name)
     result = store.run_query(store.load_dataset(data), named, querying.parse_params(params))
-    click.echo(querying.format_result(result, format_name), nl=False)
+    click.echo(query_results.format_result(result, format_name), nl=False)
 
 
 @cli.command()
@@ -283,7 +283,7 @@ def summary(data: Path) -> None:
     dataset = store.load_dataset(data)
     totals = store.run_query(dataset, store.find_query("total-per-year"), {})
     click.echo(f"dataset in {data}/: {len(dataset)} quads")
-    click.echo(querying.format_table(totals), nl=False)
+    click.echo(query_results.format_table(totals), nl=False)
     files = ", ".join(f"{p.name} ({p.stat().st_size:,} bytes)" for p in sorted(data.glob("aqb.*")))
     click.echo(f"downloads: {files}")
 

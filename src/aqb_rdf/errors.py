@@ -62,3 +62,9 @@ def first_line(error: BaseException) -> str:
     """The first line of an exception's message (libraries' messages can run to many lines)."""
     lines = str(error).strip().splitlines()
     return lines[0] if lines else type(error).__name__
+
+
+def quote_input(value: str, limit: int = 40) -> str:
+    """Quote user input for a one-line message: escaped, and shortened if long."""
+    shown = value if len(value) <= limit else value[:limit] + "…"
+    return repr(shown)

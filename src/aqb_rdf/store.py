@@ -21,7 +21,8 @@ from pathlib import Path
 from pyoxigraph import DefaultGraph, Quad, QuerySolutions, RdfFormat, Store, parse
 
 from .errors import AqbError, QueryError, first_line
-from .querying import NamedQuery, SelectResult, bind, parse_named_query
+from .query_results import SelectResult
+from .querying import NamedQuery, bind, parse_named_query
 
 DATASET_FILE = "aqb.trig"
 """The dump :func:`load_dataset` reads from a build's output directory."""

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from pyoxigraph import NamedNode
 
-from aqb_rdf.querying import Term, term_text
+from aqb_rdf.query_results import Term, term_text
 
 from .named_queries import select
 from .pages import Site

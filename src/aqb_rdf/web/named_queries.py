@@ -3,7 +3,7 @@
 Pages never write SPARQL: they name a query, and parameters are bound by
 :func:`aqb_rdf.querying.bind` as typed ``VALUES`` (an IRI for the resource a page describes).
 The pool answers in a worker process; a ``SELECT`` comes back as SPARQL JSON and is read into a
-:class:`~aqb_rdf.querying.SelectResult`, a ``CONSTRUCT`` as N-Triples read into triples.
+:class:`~aqb_rdf.query_results.SelectResult`, a ``CONSTRUCT`` as N-Triples read into triples.
 
 A release never changes, so answers that every visitor asks for (the landing page's figures,
 the vocabulary's labels) are kept per release in a :class:`ReleaseMemo`.
@@ -27,7 +27,8 @@ from pyoxigraph import (
 )
 
 from aqb_rdf.query_pool import QueryRequest, QueryResult
-from aqb_rdf.querying import NamedQuery, SelectResult, bind, bind_subjects
+from aqb_rdf.query_results import SelectResult
+from aqb_rdf.querying import NamedQuery, bind, bind_subjects
 from aqb_rdf.store import find_query
 
 from .description import Description, sort_key

@@ -22,7 +22,8 @@ from starlette.responses import Response
 
 from aqb_rdf import query_pool, sparql_guard
 from aqb_rdf.errors import QueryError
-from aqb_rdf.querying import NamedQuery, SelectResult, Term, bind, term_text
+from aqb_rdf.query_results import SelectResult, Term, term_text
+from aqb_rdf.querying import NamedQuery, bind
 from aqb_rdf.store import available_queries
 
 from .named_queries import construct_sparql, named_query, select_sparql
