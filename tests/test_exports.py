@@ -9,20 +9,18 @@ only, as ``GraphHelper.assert_isomorphic`` in rdflib's ``test/utils/__init__.py`
 from __future__ import annotations
 
 import csv
-import io
 import json
 import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph
 import pytest
 from pyld import jsonld as pyld_jsonld
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from aqb_rdf import jsonld, resources
+from aqb_rdf import resources
 from aqb_rdf.errors import AqbError
 from aqb_rdf.exports import CSV_COLUMNS
 from aqb_rdf.iris import DEFAULT_BASE, Iris
@@ -425,13 +423,3 @@ def test_other_base_validates_against_rebased_shapes(built_other_base: Path) -> 
         for key in (OFFENBACH, BERGSTRASSE)
     }
 
-
-
-def test_jsonld_written_in_halves_is_the_single_pass_document(built: Path) -> None:
-    # The build writes the node objects of two halves of aqb.nt in two processes and joins
-    # them; the result is byte for byte what one pass over aqb.nt writes, and no part is left.
-    single = io.BytesIO()
-    triples = pyoxigraph.parse(path=built / "aqb.nt", format=pyoxigraph.RdfFormat.N_TRIPLES)
-    jsonld.write_document(triples, single, Iris(DEFAULT_BASE))
-    assert (built / "aqb.jsonld").read_bytes() == single.getvalue()
-    assert not list((built / "current").resolve().glob(".aqb.*"))

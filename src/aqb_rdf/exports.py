@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import csv
 import functools
-import io
 import multiprocessing
-import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -95,8 +92,6 @@ class DumpWriter:
         self.folder = folder
         self.iris = iris
         self.triples = 0
-        self._size = 0  # bytes of aqb.nt so far
-        self._starts: list[int] = []  # where each part begins in aqb.nt
         self._nt = open(folder / "aqb.nt", "wb")  # noqa: SIM115 - closed in finish/close
         self._nq = open(folder / self._NQUADS, "wb")  # noqa: SIM115
         self._csv_file = open(folder / "aqb.csv", "w", encoding="utf-8", newline="")  # noqa: SIM115
@@ -104,8 +99,6 @@ class DumpWriter:
         self._csv.writerow(CSV_COLUMNS)
 
     def add(self, part: Part, rows: Iterable[Sequence[str]] = ()) -> None:
-        self._starts.append(self._size)
-        self._size += len(part.ntriples)
         self._nt.write(part.ntriples)
         # In N-Triples a line ends in " .\n" and a literal cannot hold a raw newline, so the
         # graph name goes in by a plain replacement.
@@ -120,18 +113,10 @@ class DumpWriter:
     def finish(self) -> None:
         self.close()
         folder, prefixes = self.folder, _prefixes(self.iris)
-        # JSON-LD is the slowest dump (written in Python): two processes write the node
-        # objects of the two halves of aqb.nt, split where a part begins (parts share no
-        # subject), while this one writes Turtle and TriG; the halves are joined at the end.
-        middle = min(self._starts, key=lambda start: abs(2 * start - self._size), default=0)
-        halves = [(0, middle), (middle, self._size)]
-        fork = multiprocessing.get_context("fork")
-        writers = [
-            fork.Process(target=_write_jsonld_nodes, args=(folder, self.iris, *half, index))
-            for index, half in enumerate(halves)
-        ]
-        for writer in writers:
-            writer.start()
+        jsonld_writer = multiprocessing.get_context("fork").Process(
+            target=_write_jsonld, args=(folder, self.iris), daemon=True
+        )
+        jsonld_writer.start()
         try:
             triples = ox.parse(path=folder / "aqb.nt", format=ox.RdfFormat.N_TRIPLES)
             ox.serialize(triples, folder / "aqb.ttl", ox.RdfFormat.TURTLE, prefixes=prefixes)
@@ -139,55 +124,13 @@ class DumpWriter:
             ox.serialize(quads, folder / "aqb.trig", ox.RdfFormat.TRIG, prefixes=prefixes)
             (folder / "context.jsonld").write_bytes(jsonld.context_document(self.iris))
         finally:
-            for writer in writers:
-                writer.join()
+            jsonld_writer.join()
             (folder / self._NQUADS).unlink(missing_ok=True)
-        failed = [writer.exitcode for writer in writers if writer.exitcode != 0]
-        if failed:
-            raise AqbError(f"writing the JSON-LD dump failed (exit code {failed[0]})")
-        _join_jsonld(folder, self.iris, [_JSONLD_PART.format(i) for i in range(len(halves))])
+        if jsonld_writer.exitcode != 0:
+            raise AqbError(f"writing the JSON-LD dump failed (exit code {jsonld_writer.exitcode})")
 
 
-_JSONLD_PART = ".aqb.jsonld.{}"
-
-
-def _write_jsonld_nodes(folder: Path, iris: Iris, start: int, end: int, index: int) -> None:
-    """The node objects of the triples in bytes ``start``-``end`` of aqb.nt, into a part file."""
-    with open(folder / "aqb.nt", "rb") as source, open(
-        folder / _JSONLD_PART.format(index), "wb"
-    ) as out:
-        source.seek(start)
-        window = io.BufferedReader(_Window(source, end - start), buffer_size=1 << 20)
-        jsonld.write_nodes(ox.parse(window, format=ox.RdfFormat.N_TRIPLES), out, iris)
-
-
-def _join_jsonld(folder: Path, iris: Iris, parts: Sequence[str]) -> None:
-    """aqb.jsonld from the node parts, in order; the parts are removed."""
+def _write_jsonld(folder: Path, iris: Iris) -> None:
     with open(folder / "aqb.jsonld", "wb") as out:
-        out.write(jsonld.document_head(iris))
-        separator = b"\n"
-        for name in parts:
-            with open(folder / name, "rb") as part:
-                if part.read(1):
-                    part.seek(0)
-                    out.write(separator)
-                    shutil.copyfileobj(part, out, 1 << 20)
-                    separator = b",\n"
-            (folder / name).unlink()
-        out.write(jsonld.DOCUMENT_TAIL)
-
-
-class _Window(io.RawIOBase):
-    """The next ``size`` bytes of a binary file, as a readable stream of their own."""
-
-    def __init__(self, source: io.BufferedReader, size: int) -> None:
-        self.source, self.left = source, size
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        view = memoryview(buffer)[: self.left]
-        count = self.source.readinto(view)
-        self.left -= count
-        return count
+        triples = ox.parse(path=folder / "aqb.nt", format=ox.RdfFormat.N_TRIPLES)
+        jsonld.write_document(triples, out, iris)

@@ -220,35 +220,18 @@ def write_document(triples: Iterable[ox.Triple], out: BinaryIO, iris: Iris) -> N
     The triples of one subject must be adjacent (as in sorted N-Triples, or in the parts of a
     build, whose subjects are disjoint); only one subject's triples are held at a time.
     """
-    out.write(document_head(iris))
-    write_nodes(triples, out, iris, first_separator=b"\n")
-    out.write(DOCUMENT_TAIL)
-
-
-def document_head(iris: Iris) -> bytes:
-    """A document's opening: its ``@context`` and the start of ``@graph``."""
-    ctx = json.dumps(context(iris), ensure_ascii=False, indent=1).encode("utf-8")
-    return b'{"@context": ' + ctx + b',\n"@graph": ['
-
-
-DOCUMENT_TAIL = b"\n]}\n"
-"""A document's closing, after the last node object."""
-
-
-def write_nodes(
-    triples: Iterable[ox.Triple], out: BinaryIO, iris: Iris, first_separator: bytes = b""
-) -> bool:
-    """Write the node objects of ``triples`` (subjects adjacent), ``,\\n`` between them and
-    ``first_separator`` before the first; tell whether there was one. Parts of one dump written
-    this way, joined by ``,\\n``, are the nodes of the whole."""
-    compactor = _Compactor(context(iris))
-    separator, wrote = first_separator, False
+    ctx = context(iris)
+    compactor = _Compactor(ctx)
+    out.write(b'{"@context": ')
+    out.write(json.dumps(ctx, ensure_ascii=False, indent=1).encode("utf-8"))
+    out.write(b',\n"@graph": [')
+    separator = b"\n"
     for subject, group in itertools.groupby(triples, key=lambda t: t.subject):
         node = compactor.node(subject, group)
         out.write(separator)
         out.write(json.dumps(node, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-        separator, wrote = b",\n", True
-    return wrote
+        separator = b",\n"
+    out.write(b"\n]}\n")
 
 
 def document(triples: Iterable[ox.Triple], iris: Iris) -> bytes:
