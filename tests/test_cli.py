@@ -31,7 +31,7 @@ CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith("AQB_")} | 
 }
 PROBLEM_LINE = re.compile(r"^aqb-rdf: error: (?P<path>[^:]+)(?::(?P<line>\d+))?: (?P<problem>.+)$")
 SUMMARY_LINE = re.compile(r"^aqb-rdf: \d+ problem\(s\)")
-DOWNLOADS = ("aqb.csv", "aqb.jsonld", "aqb.nt", "aqb.trig", "aqb.ttl")
+DOWNLOADS = ("aqb.csv", "aqb.jsonld", "aqb.nt", "aqb.trig", "aqb.ttl", "catalog.ttl", "void.ttl")
 
 
 def _console_script() -> Path:

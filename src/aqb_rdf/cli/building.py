@@ -10,6 +10,7 @@ import click
 
 from aqb_rdf import pipeline, query_results, querying, store
 from aqb_rdf.cli.common import DEFAULT_OUT, _base_option, _fail, reports_errors
+from aqb_rdf.descriptions import DESCRIPTIONS
 
 DEFAULT_SOURCES = (Path("data/agreements"),)
 
@@ -208,5 +209,6 @@ def summary(data: Path) -> None:
     totals = store.run_query(dataset, store.find_query("total-per-year"), {})
     click.echo(f"dataset in {data}/: {len(dataset)} quads")
     click.echo(query_results.format_table(totals), nl=False)
-    files = ", ".join(f"{p.name} ({p.stat().st_size:,} bytes)" for p in sorted(data.glob("aqb.*")))
+    paths = [*sorted(data.glob("aqb.*")), *(data / name for name in DESCRIPTIONS)]
+    files = ", ".join(f"{p.name} ({p.stat().st_size:,} bytes)" for p in paths if p.exists())
     click.echo(f"downloads: {files}")
