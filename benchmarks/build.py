@@ -164,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace, workdir: Path) -> int:
-    from aqb_rdf.pipeline import build
+    from aqb_rdf.build.pipeline import build
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     workers = args.workers or os.cpu_count() or 1  # the pipeline's own default
@@ -179,8 +179,10 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     agreements_dir = generate_corpus(corpus_dir, args.regions, args.years, seed=args.seed)
     generated = time.perf_counter() - started
     sources = sorted(agreements_dir.glob("*/*"))
-    print(f"\nCorpus: {len(sources):,} documents generated in {generated:.2f} s "
-          f"({rate(len(sources), generated)} documents/s), not counted below")
+    print(
+        f"\nCorpus: {len(sources):,} documents generated in {generated:.2f} s "
+        f"({rate(len(sources), generated)} documents/s), not counted below"
+    )
 
     progress = Progress()
     memory = TreeMemory()
@@ -306,12 +308,12 @@ def peers(
         print(f"skipped: {triples:,} triples ≥ {PYSHACL_LIMIT:,}, one pyshacl call would take "
               "too long (try --regions 20 --years 5)")  # fmt: skip
         return
-    from aqb_rdf.iris import Iris
+    from aqb_rdf.rdf.iris import Iris
     from aqb_rdf.resources import shapes_graph
 
     shapes = shapes_graph(Iris())
     started = time.perf_counter()
-    # The same options as aqb_rdf.validation.validate_graph.
+    # The same options as aqb_rdf.validation.report.validate_graph.
     conforms, _, _ = pyshacl.validate(
         graph, shacl_graph=shapes, inference="none", advanced=False, inplace=True
     )

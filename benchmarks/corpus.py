@@ -99,7 +99,11 @@ MINISTRY_BEFORE_2024 = "für Soziales und Integration"
 MINISTRY_FROM_2024 = "für Arbeit, Integration, Jugend und Soziales"
 MINISTRY_SIGNATURE_LINES = {
     MINISTRY_BEFORE_2024: ("Hessisches Ministerium", "für Soziales und Integration"),
-    MINISTRY_FROM_2024: ("Hessisches Ministerium", "für Arbeit, Integration,", "Jugend und Soziales"),
+    MINISTRY_FROM_2024: (
+        "Hessisches Ministerium",
+        "für Arbeit, Integration,",
+        "Jugend und Soziales",
+    ),
 }
 
 # -- rendering: the seeds' text with the facts substituted ----------------------------------------

@@ -117,8 +117,8 @@ class Dataset:
 
 def prepare_data(workdir: Path, regions: int, years: int, seed: int) -> Dataset:
     """Generate the corpus and build it, or reuse an earlier build with the same parameters."""
-    from aqb_rdf.pipeline import build
-    from aqb_rdf.release import current_release
+    from aqb_rdf.build.pipeline import build
+    from aqb_rdf.publish.release import current_release
 
     params = {"regions": regions, "years": years, "seed": seed}
     marker = workdir / "params.json"
@@ -181,8 +181,7 @@ def resource_query(a: Agreement) -> str:
 
 def lookup_query(a: Agreement) -> str:
     return (
-        PREFIXES
-        + "SELECT ?budget WHERE {\n"
+        PREFIXES + "SELECT ?budget WHERE {\n"
         f'  ?gk aqb:kreisschluessel "{a.key}" .\n'
         f'  ?zv aqb:gebietskoerperschaft ?gk ; aqb:jahr "{a.year}"^^xsd:gYear ; aqb:budget ?b .\n'
         "  ?b schema:value ?budget .\n}"
@@ -191,8 +190,7 @@ def lookup_query(a: Agreement) -> str:
 
 def aggregate_query(threshold: int) -> str:
     return (
-        PREFIXES
-        + "SELECT ?year (SUM(?value) AS ?total) (COUNT(?zv) AS ?agreements) WHERE {\n"
+        PREFIXES + "SELECT ?year (SUM(?value) AS ?total) (COUNT(?zv) AS ?agreements) WHERE {\n"
         "  ?zv a aqb:Zielvereinbarung ; aqb:jahr ?year ; aqb:budget ?b .\n"
         f"  ?b schema:value ?value . FILTER(?value >= {threshold})\n"
         "} GROUP BY ?year ORDER BY ?year"
@@ -1053,7 +1051,9 @@ def print_results(cells: list[Cell], servers: list[str]) -> None:
                         continue
                     failed = f"{cell.failed}" if cell.failed else ""
                     if cell.errors:
-                        failed += " (" + ", ".join(f"{k}: {v}" for k, v in cell.errors.items()) + ")"
+                        failed += (
+                            " (" + ", ".join(f"{k}: {v}" for k, v in cell.errors.items()) + ")"
+                        )
                     rows.append((
                         KIND_TITLES[kind], mode, str(connections), name, str(cell.ok),
                         fmt_rate(cell.rate), fmt_ms(cell.percentile(50)),
@@ -1141,7 +1141,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--agreements", type=int, default=3400,
                         help="agreements in the dataset (3400 ≈ 1M triples)")  # fmt: skip
-    parser.add_argument("--years", type=int, default=20, help="years (20); regions = agreements/years")
+    parser.add_argument(
+        "--years", type=int, default=20, help="years (20); regions = agreements/years"
+    )
     parser.add_argument("--seconds", type=float, default=10.0, help="at most, per cell (10)")
     parser.add_argument("--requests", type=int, default=100_000, help="at most, per cell (100000)")
     parser.add_argument("--rdflib-seconds", type=float, default=5.0,
@@ -1269,7 +1271,9 @@ def run(args: argparse.Namespace, workdir: Path, peers: list[str], kinds: list[s
         rows = wrk_cross_check(started["oxigraph"], workload.repeated["lookup"],
                                min(args.seconds, 3.0), workdir)  # fmt: skip
         if rows:
-            print("\nCross-check with wrk (C, one thread): (b) repeated lookups on the Oxigraph server")
+            print(
+                "\nCross-check with wrk (C, one thread): (b) repeated lookups on the Oxigraph server"
+            )
             table(("generator", "conns", "req/s", "p50 ms", "p99 ms", "failed"), rows)
     else:
         print("\nLoad generator ceiling: not measured (needs the Oxigraph server)")

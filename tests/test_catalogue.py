@@ -23,11 +23,11 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 from rdflib.term import Node
 
-from aqb_rdf import dcat
-from aqb_rdf.exports import DUMPS
-from aqb_rdf.iris import DEFAULT_BASE
-from aqb_rdf.pipeline import build
-from aqb_rdf.void import dataset_iri
+from aqb_rdf.build.pipeline import build
+from aqb_rdf.publish import dcat
+from aqb_rdf.publish.dumps import DUMPS
+from aqb_rdf.publish.void import dataset_iri
+from aqb_rdf.rdf.iris import DEFAULT_BASE
 
 REPO = Path(__file__).resolve().parent.parent
 SHAPES = REPO / "tests" / "dcat-ap-de"
@@ -107,7 +107,11 @@ def test_the_shapes_are_the_official_ones(shapes: Graph) -> None:
     """Every file parses, and the combination holds the node shapes of both profiles."""
     node_shapes = {str(s) for s in shapes.subjects(RDF.type, SH.NodeShape)}
     de = "http://dcat-ap.de/def/dcatde/3.0/shacl/"
-    assert {de + "Dataset_Shape", de + "Distribution_List_Shape", de + "Catalog_Shape"} <= node_shapes
+    assert {
+        de + "Dataset_Shape",
+        de + "Distribution_List_Shape",
+        de + "Catalog_Shape",
+    } <= node_shapes
     semic = "https://semiceu.github.io/DCAT-AP/releases/3.0.0/shacl/dcat-ap-SHACL.ttl#"
     assert {semic + "dcat:DatasetShape", semic + "dcat:DistributionShape"} <= node_shapes
     assert len(node_shapes) > 40
@@ -174,7 +178,7 @@ def test_a_broken_catalogue_fails_with_the_shape_message(
 ) -> None:
     (removed, added), message = BROKEN[case]
     broken = Graph() + catalogue
-    assert (removed in broken), removed  # the case breaks something that is there
+    assert removed in broken, removed  # the case breaks something that is there
     broken.remove(removed)
     if added is not None:
         broken.add(added)

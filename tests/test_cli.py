@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from aqb_rdf.store import available_queries
+from aqb_rdf.sparql.store import available_queries
 
 REPO = Path(__file__).resolve().parent.parent
 BAD = Path("tests/documents/bad")
@@ -175,7 +175,10 @@ def test_build_refuses_a_base_that_is_not_an_iri(tmp_path: Path) -> None:
 
 def test_build_reads_the_base_from_aqb_base(tmp_path: Path) -> None:
     result = aqb_rdf(
-        "build", "data/agreements", "--out", tmp_path / "out",
+        "build",
+        "data/agreements",
+        "--out",
+        tmp_path / "out",
         env=CLEAN_ENV | {"AQB_BASE": "not-an-iri"},
     )
     assert result.returncode == 2, explain(result)

@@ -21,12 +21,12 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from aqb_rdf import resources
+from aqb_rdf.build.pipeline import BuildFailed, build
 from aqb_rdf.errors import AqbError
-from aqb_rdf.exports import CSV_COLUMNS
-from aqb_rdf.iris import DEFAULT_BASE, Iris
-from aqb_rdf.pipeline import BuildFailed, build
-from aqb_rdf.release import CURRENT, LINKED, MARKER, RELEASES, publish
-from aqb_rdf.validation import validate_graph
+from aqb_rdf.publish.dumps import CSV_COLUMNS
+from aqb_rdf.publish.release import CURRENT, LINKED, MARKER, RELEASES, publish
+from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
+from aqb_rdf.validation.report import validate_graph
 
 REPO = Path(__file__).resolve().parent.parent
 AGREEMENTS = REPO / "data" / "agreements"
@@ -150,7 +150,9 @@ def test_a_new_release_is_swapped_in_and_the_previous_one_kept(tmp_path: Path) -
     assert sorted(p.resolve() for p in (out / RELEASES).iterdir()) == sorted([first, second])
 
 
-def test_a_failed_first_build_leaves_nothing(tmp_path: Path, sources_with_malformed_amount: Path) -> None:
+def test_a_failed_first_build_leaves_nothing(
+    tmp_path: Path, sources_with_malformed_amount: Path
+) -> None:
     out = tmp_path / "dist"
     with pytest.raises(BuildFailed):
         build([sources_with_malformed_amount], out, workers=1)
@@ -422,4 +424,3 @@ def test_other_base_validates_against_rebased_shapes(built_other_base: Path) -> 
         (str(agreement_iri(key, OTHER_BASE)), "MinCountConstraintComponent")
         for key in (OFFENBACH, BERGSTRASSE)
     }
-

@@ -26,11 +26,12 @@ from click.testing import CliRunner
 from rdflib import URIRef
 
 import stores
-from aqb_rdf import mapping, resources
+from aqb_rdf import resources
 from aqb_rdf.cli import cli
-from aqb_rdf.iris import Iris
-from aqb_rdf.namespaces import SCHEMA
-from aqb_rdf.remote_sparql import EndpointError, RetryPolicy, select
+from aqb_rdf.mapping import graphs
+from aqb_rdf.rdf.iris import Iris
+from aqb_rdf.rdf.namespaces import SCHEMA
+from aqb_rdf.remote.sparql import EndpointError, RetryPolicy, select
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "linking" / "wikidata.ttl"
@@ -134,7 +135,9 @@ def test_text_report_has_a_line_per_row_and_counts(oxigraph: str, reference: Pat
     assert code == 0
     lines = out.splitlines()
     assert len(lines) == 26 + 4 + 1  # regions with a key, organisations, counts
-    assert any(line.startswith("mismatch") and "06412" in line and "Q1794" in line for line in lines)
+    assert any(
+        line.startswith("mismatch") and "06412" in line and "Q1794" in line for line in lines
+    )
     assert lines[-1] == "2 match, 3 missing, 1 mismatch, 1 ambiguous, 23 not-found"
 
 
@@ -159,7 +162,7 @@ def test_write_adds_confirmed_links_with_provenance(oxigraph: str, reference: Pa
     assert f"wrote 5 link(s) with provenance into 6 row(s) of {reference}/" in err
 
     # The written tables load, and the build publishes the new links.
-    graph = mapping.reference_to_graph(resources.reference(reference), Iris())
+    graph = graphs.reference_to_graph(resources.reference(reference), Iris())
     wiesbaden = URIRef(Iris().region("06414"))
     assert graph.value(wiesbaden, SCHEMA.sameAs) == URIRef("http://www.wikidata.org/entity/Q1721")
 

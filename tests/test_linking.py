@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from aqb_rdf.linking import (
+from aqb_rdf.link.reconcile import (
     Candidate,
     Finding,
     Status,
@@ -16,7 +16,7 @@ from aqb_rdf.linking import (
     confirmed_links,
     organisations_query,
 )
-from aqb_rdf.reference_update import update_table, write_atomically
+from aqb_rdf.link.table_update import update_table, write_atomically
 
 ROOT = Path(__file__).resolve().parent.parent
 REGIONS = (ROOT / "data" / "reference" / "gebietskoerperschaften.csv").read_text(encoding="utf-8")
@@ -26,7 +26,9 @@ WD = "http://www.wikidata.org/entity/"
 
 # --- comparing -------------------------------------------------------------------------------
 
-OFFENBACH = Subject("gebietskoerperschaften.csv", "06413", "Stadt Offenbach am Main", "Q3042", "DE713")
+OFFENBACH = Subject(
+    "gebietskoerperschaften.csv", "06413", "Stadt Offenbach am Main", "Q3042", "DE713"
+)
 
 
 @pytest.mark.parametrize(

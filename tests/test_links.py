@@ -11,11 +11,13 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from aqb_rdf import links, mapping, resources
+from aqb_rdf import resources
 from aqb_rdf.errors import AqbError
-from aqb_rdf.iris import Iris
-from aqb_rdf.namespaces import SCHEMA
-from aqb_rdf.reference import load_reference
+from aqb_rdf.mapping import graphs
+from aqb_rdf.rdf import external as links
+from aqb_rdf.rdf.iris import Iris
+from aqb_rdf.rdf.namespaces import SCHEMA
+from aqb_rdf.source.reference import load_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 REGIONS = (ROOT / "data" / "reference" / "gebietskoerperschaften.csv").read_text(encoding="utf-8")
@@ -24,7 +26,7 @@ WD = "http://www.wikidata.org/entity/"
 
 
 def test_every_region_links_to_its_key_nuts_region_geocoding_and_wikidata() -> None:
-    graph = mapping.reference_to_graph(resources.reference(), Iris())
+    graph = graphs.reference_to_graph(resources.reference(), Iris())
     regions = resources.reference().published_regions
     assert len(regions) == 26
     for region in regions:
@@ -43,7 +45,7 @@ def test_every_region_links_to_its_key_nuts_region_geocoding_and_wikidata() -> N
 def test_an_organisation_links_to_wikidata_only_when_the_table_has_an_item() -> None:
     table = ORGANISATIONS.replace("RPKS,,", "RPKS,Q1,", 1)
     reference = load_reference(REGIONS, table)
-    graph = mapping.reference_to_graph(reference, Iris())
+    graph = graphs.reference_to_graph(reference, Iris())
     rp_kassel = URIRef(Iris().organisation("rp-kassel"))
     assert list(graph.objects(rp_kassel, SCHEMA.sameAs)) == [URIRef(WD + "Q1")]
     assert list(graph.objects(URIRef(Iris().organisation("hmsi")), SCHEMA.sameAs)) == []
@@ -54,7 +56,11 @@ def test_an_organisation_links_to_wikidata_only_when_the_table_has_an_item() -> 
     [
         (",Q3042,", ",3042,", "wikidata must be an item id such as 'Q3042', not '3042'"),
         (",DE713,", ",DE7130,", "nuts3 must be a NUTS 3 code such as 'DE713', not 'DE7130'"),
-        ("districtKey/06413,", "districtKey/06414,", "dcatde_districtKey must be http://dcat-ap.de"),
+        (
+            "districtKey/06413,",
+            "districtKey/06414,",
+            "dcatde_districtKey must be http://dcat-ap.de",
+        ),
     ],
 )
 def test_malformed_link_columns_are_refused(old: str, new: str, message: str) -> None:

@@ -11,9 +11,9 @@ import pytest
 
 from aqb_rdf import resources
 from aqb_rdf.errors import ParseError, ResolveError
-from aqb_rdf.model import Massnahmenart, SourceDocument, Zielvereinbarung
-from aqb_rdf.parsing import parse_agreement
-from aqb_rdf.reading import read_document
+from aqb_rdf.source.model import Massnahmenart, SourceDocument, Zielvereinbarung
+from aqb_rdf.source.parsing import parse_agreement
+from aqb_rdf.source.reading import read_document
 
 DOCUMENTS = Path(__file__).parent / "documents"
 REFERENCE = resources.reference()
@@ -172,7 +172,9 @@ def test_every_fact_in_every_format(case: str) -> None:
     assert agreement.granting_form == "Bescheid"
 
 
-@pytest.mark.parametrize("case", ["offenbach-2025-md/agreement.md", "bergstrasse-2025-txt/agreement.txt"])
+@pytest.mark.parametrize(
+    "case", ["offenbach-2025-md/agreement.md", "bergstrasse-2025-txt/agreement.txt"]
+)
 def test_spans_point_to_the_facts_in_the_source(case: str) -> None:
     agreement = parse_file(DOCUMENTS / case)
     text = agreement.source.text
@@ -183,7 +185,11 @@ def test_spans_point_to_the_facts_in_the_source(case: str) -> None:
 
     assert quote(agreement.year.span) == "2025"
     assert quote(agreement.budget.span) == ("1.011.410" if "offenbach" in case else "1.230.450")
-    assert lines[agreement.budget.span.first_line - 1].strip("* ") .startswith(quote(agreement.budget.span))
+    assert (
+        lines[agreement.budget.span.first_line - 1]
+        .strip("* ")
+        .startswith(quote(agreement.budget.span))
+    )
     for bereich in agreement.massnahmenbereiche:
         assert quote(bereich.span) == bereich.title
         for projekt in bereich.projects:
@@ -191,9 +197,9 @@ def test_spans_point_to_the_facts_in_the_source(case: str) -> None:
             assert projekt.title in lines[projekt.span.first_line - 1]
     for rechtskreis in agreement.rechtskreise:
         assert quote(rechtskreis.span) in {"II", "III", "VIII", "XII", "AsylbLG"}
-    assert "Stadt Offenbach am Main" in quote(agreement.region.span) or "Landkreis Bergstraße" in quote(
+    assert "Stadt Offenbach am Main" in quote(
         agreement.region.span
-    )
+    ) or "Landkreis Bergstraße" in quote(agreement.region.span)
     first_signature = agreement.signatures[0].span
     assert lines[first_signature.first_line - 1].startswith("Wiesbaden, den ")
 
@@ -255,7 +261,10 @@ def test_the_former_ministry_name_is_the_same_organisation() -> None:
 
 def test_an_unknown_ministry_is_refused() -> None:
     text = BERGSTRASSE_TEXT.replace("Arbeit, Integration, Jugend und Soziales", "Glück", 1)
-    with pytest.raises(ResolveError, match="unknown Ministerium 'dem Hessischen Ministerium für Glück'|unknown Ministerium"):
+    with pytest.raises(
+        ResolveError,
+        match="unknown Ministerium 'dem Hessischen Ministerium für Glück'|unknown Ministerium",
+    ):
         parse_text(text)
 
 
@@ -266,7 +275,9 @@ def test_layout_variants_of_the_list_and_amounts() -> None:
         .replace(" - Vorbereitung TZ Ausbildung", "• Vorbereitung TZ Aus-\nbildung")
         .replace(" - Jobdatings", "* Jobdatings")
         .replace("Wiesbaden, den 2.8.2025", "Wiesbaden, den 2. August 2025")
-        .replace("3. Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung\n", "")
+        .replace(
+            "3. Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung\n", ""
+        )
         .replace("\nSeite", "Seite")
     )
     lines = text.split("\n")
@@ -281,7 +292,10 @@ def test_layout_variants_of_the_list_and_amounts() -> None:
         Massnahmenart.WEITERBILDUNG_PERSONAL,
     ]
     first = agreement.massnahmenbereiche[0]
-    assert [p.title for p in first.projects] == ["Vorbereitung TZ Ausbildung", "Ausbildungsvorbereitung"]
+    assert [p.title for p in first.projects] == [
+        "Vorbereitung TZ Ausbildung",
+        "Ausbildungsvorbereitung",
+    ]
     assert agreement.massnahmenbereiche[1].projects[-1].title == "Jobdatings"
     assert agreement.signatures[0].date == dt.date(2025, 8, 2)
 
@@ -295,7 +309,10 @@ def test_layout_variants_of_the_list_and_amounts() -> None:
         (("Zielvereinbarung", "Vereinbarung"), ParseError, "not a Zielvereinbarung"),
         (("1. Ausbildungsvorbereitung", "1. Sonstiges"), None, None),
         (
-            ("2. Ausbildung und Ausbildungscoaching in anerkannten", "2. Ausbildungsvorbereitung in"),
+            (
+                "2. Ausbildung und Ausbildungscoaching in anerkannten",
+                "2. Ausbildungsvorbereitung in",
+            ),
             ParseError,
             "listed twice",
         ),
@@ -308,7 +325,9 @@ def test_malformed_facts_are_refused_with_their_line(
     text = BERGSTRASSE_TEXT.replace(*edit)
     if error is None:  # an unknown title is not a Maßnahmenart: its bullets are not read as one
         agreement = parse_text(text)
-        assert Massnahmenart.AUSBILDUNGSVORBEREITUNG not in [b.art for b in agreement.massnahmenbereiche]
+        assert Massnahmenart.AUSBILDUNGSVORBEREITUNG not in [
+            b.art for b in agreement.massnahmenbereiche
+        ]
         return
     with pytest.raises(error) as raised:
         parse_text(text, "bad.txt")

@@ -16,11 +16,11 @@ from click.testing import CliRunner
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 import stores
-from aqb_rdf import graph_store
 from aqb_rdf.cli import cli
 from aqb_rdf.errors import AqbError, PushError
-from aqb_rdf.graph_store import Credentials, HttpStore
-from aqb_rdf.push import (
+from aqb_rdf.push import graph_store
+from aqb_rdf.push.graph_store import Credentials, HttpStore
+from aqb_rdf.push.sync import (
     Change,
     LocalGraph,
     canonical_number,

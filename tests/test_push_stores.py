@@ -126,8 +126,12 @@ def assert_store_holds(endpoint: str, trig: Path) -> None:
     different = [name for name in local if not isomorphic(remote[name], local[name])]
     if different:
         name = different[0]
-        only_remote = sorted(" ".join(x.n3() for x in t) for t in set(remote[name]) - set(local[name]))[:3]
-        only_local = sorted(" ".join(x.n3() for x in t) for t in set(local[name]) - set(remote[name]))[:3]
+        only_remote = sorted(
+            " ".join(x.n3() for x in t) for t in set(remote[name]) - set(local[name])
+        )[:3]
+        only_local = sorted(
+            " ".join(x.n3() for x in t) for t in set(local[name]) - set(remote[name])
+        )[:3]
         pytest.fail(f"not isomorphic to the local TriG: {different}; in {name}, only on the "
                     f"store: {only_remote}, only here: {only_local}")  # fmt: skip
 
@@ -155,6 +159,7 @@ class Target:
 
 def options_for(store: stores.Store, mode: str, via: str | None = None) -> tuple[str, ...]:
     """The push options for ``mode`` ('gsp' or 'update'), optionally through a proxy URL."""
+
     def url(endpoint: str) -> str:
         return via + endpoint.split(str(store.port), 1)[1] if via else endpoint
 

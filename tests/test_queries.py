@@ -17,16 +17,7 @@ import pyoxigraph
 import pytest
 
 from aqb_rdf.errors import AqbError, QueryError
-from aqb_rdf.query_results import (
-    FORMATS,
-    SelectResult,
-    Term,
-    format_csv,
-    format_json,
-    format_result,
-    format_table,
-)
-from aqb_rdf.querying import (
+from aqb_rdf.sparql.named_queries import (
     SUBJECTS_MARKER,
     VALUES_MARKER,
     NamedQuery,
@@ -35,7 +26,16 @@ from aqb_rdf.querying import (
     parse_named_query,
     parse_params,
 )
-from aqb_rdf.store import (
+from aqb_rdf.sparql.results import (
+    FORMATS,
+    SelectResult,
+    Term,
+    format_csv,
+    format_json,
+    format_result,
+    format_table,
+)
+from aqb_rdf.sparql.store import (
     available_queries,
     find_query,
     load_dataset,

@@ -30,9 +30,9 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from aqb_rdf import pipeline
+from aqb_rdf.build import pipeline
 from aqb_rdf.errors import AqbError
-from aqb_rdf.query_pool import (
+from aqb_rdf.sparql.pool import (
     GRAPH_FORMATS,
     SOLUTIONS_FORMATS,
     Overloaded,
@@ -293,9 +293,7 @@ def test_default_graph_is_the_union_of_all_graphs(pool: QueryPool) -> None:
     assert count(pool, in_named_graphs) == ALL_QUADS  # the stored union is no named graph
 
 
-def test_a_store_without_the_stored_union_gets_the_engines(
-    store_dir: Path, tmp_path: Path
-) -> None:
+def test_a_store_without_the_stored_union_gets_the_engines(store_dir: Path, tmp_path: Path) -> None:
     # A store built before the union was stored: the engine forms it at query time.
     old = pyoxigraph.Store(str(tmp_path / "old"))
     old.bulk_load(path=store_dir.parent / "out" / "aqb.trig", format=pyoxigraph.RdfFormat.TRIG)

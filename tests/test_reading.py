@@ -1,4 +1,4 @@
-"""Tests for :mod:`aqb_rdf.reading` against the real documents in ``tests/documents/``.
+"""Tests for :mod:`aqb_rdf.source.reading` against the real documents in ``tests/documents/``.
 
 Every encoding and format variant of an agreement must decode to the text of its UTF-8
 original; every unreadable input must be refused with a one-line :class:`ReadError`.
@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from aqb_rdf.errors import ReadError
-from aqb_rdf.reading import decode_text, extract_pdf_text, read_document
+from aqb_rdf.source.reading import decode_text, extract_pdf_text, read_document
 
 DOCUMENTS = Path(__file__).parent / "documents"
 DATA = Path(__file__).parent.parent / "data" / "agreements" / "2025"

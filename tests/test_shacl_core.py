@@ -13,13 +13,14 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from aqb_rdf import mapping, resources
-from aqb_rdf.iris import Iris
-from aqb_rdf.namespaces import SH
-from aqb_rdf.parsing import parse_agreement
-from aqb_rdf.reading import read_document
-from aqb_rdf.shacl_core import CoreValidator, Unsupported
-from aqb_rdf.validation import ValidationReport, validate_graph
+from aqb_rdf import resources
+from aqb_rdf.mapping import graphs
+from aqb_rdf.rdf.iris import Iris
+from aqb_rdf.rdf.namespaces import SH
+from aqb_rdf.source.parsing import parse_agreement
+from aqb_rdf.source.reading import read_document
+from aqb_rdf.validation.report import ValidationReport, validate_graph
+from aqb_rdf.validation.shacl_core import CoreValidator, Unsupported
 from test_shapes import (  # type: ignore[import-not-found]
     CONCEPT_SCHEMES,
     FAILING_CASES,
@@ -47,8 +48,14 @@ def results(
     """
     stated = {(v.focus, v.path, v.component) for v in (values_of or report).violations if v.value}
     return {
-        (v.focus, v.path, v.component, v.value if (v.focus, v.path, v.component) in stated else "",
-         v.message_en, v.message_de)
+        (
+            v.focus,
+            v.path,
+            v.component,
+            v.value if (v.focus, v.path, v.component) in stated else "",
+            v.message_en,
+            v.message_de,
+        )
         for v in report.violations
     }
 
@@ -96,16 +103,22 @@ def test_the_real_agreements_conform_in_both() -> None:
     reference_data = resources.reference()
     data = Graph()
     data += resources.ontology_graph(iris)
-    data += mapping.reference_to_graph(reference_data, iris)
+    data += graphs.reference_to_graph(reference_data, iris)
     for path in sorted(Path("data/agreements").rglob("*.*")):
         agreement = parse_agreement(read_document(path), reference_data)
-        data += mapping.agreement_to_graph(agreement, iris)
-        data += mapping.bezugsrahmen_to_graph([b.value for b in agreement.bezugsrahmen], iris)
+        data += graphs.agreement_to_graph(agreement, iris)
+        data += graphs.bezugsrahmen_to_graph([b.value for b in agreement.bezugsrahmen], iris)
     reference, fast = both(data)
     assert reference.conforms and fast.conforms, fast.text
     broken = copy(data)
     broken.remove((None, iris.aqb.jahr, None))
-    broken.add((URIRef(f"{iris.base}id/zielvereinbarung/2025/06413/budget"), URIRef("http://schema.org/value"), Literal("viel")))
+    broken.add(
+        (
+            URIRef(f"{iris.base}id/zielvereinbarung/2025/06413/budget"),
+            URIRef("http://schema.org/value"),
+            Literal("viel"),
+        )
+    )
     reference, fast = both(broken)
     assert not fast.conforms
     assert results(fast, reference) == results(reference)

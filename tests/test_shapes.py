@@ -25,7 +25,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 from rdflib.term import Node
 
-from aqb_rdf.validation import targeted_property_shapes
+from aqb_rdf.validation.report import targeted_property_shapes
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology" / "aqb.ttl"
@@ -289,9 +289,7 @@ VALID_VARIANTS = {
 
 
 @pytest.mark.parametrize("variant", VALID_VARIANTS)
-def test_valid_agreement_conforms(
-    variant: str, valid_data: Graph, checked_shapes: Graph
-) -> None:
+def test_valid_agreement_conforms(variant: str, valid_data: Graph, checked_shapes: Graph) -> None:
     data = VALID_VARIANTS[variant](copy(valid_data))
     report = validate(data, checked_shapes)
     assert report.conforms, report.text
@@ -1758,9 +1756,7 @@ def broken_report(update: str, valid_data: Graph, shapes: Graph) -> Report:
     return validate(data, shapes)
 
 
-def expected_results(
-    report: Report, focus: str, path: str | None, component: str
-) -> list[Result]:
+def expected_results(report: Report, focus: str, path: str | None, component: str) -> list[Result]:
     return [
         r
         for r in report.results

@@ -1,4 +1,4 @@
-"""The static guard in front of the public SPARQL endpoint (``aqb_rdf.sparql_guard``), issue 3.
+"""The static guard in front of the public SPARQL endpoint (``aqb_rdf.sparql.guard``), issue 3.
 
 Every refusal below is tested with the exact hostile query. The spellings that call a service
 although they do not look like ``SERVICE`` (``SERVICESILENT<u>{}``, ``trueSERVICE``,
@@ -22,9 +22,9 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from aqb_rdf.errors import QueryError
-from aqb_rdf.querying import bind
-from aqb_rdf.sparql_guard import Limits, QueryForm, QueryRefused, check_query
-from aqb_rdf.store import available_queries, find_query
+from aqb_rdf.sparql.guard import Limits, QueryForm, QueryRefused, check_query
+from aqb_rdf.sparql.named_queries import bind
+from aqb_rdf.sparql.store import available_queries, find_query
 
 CANARY = "http://127.0.0.1:9/"
 MANIFEST = Path(__file__).parent / "w3c" / "sparql-protocol" / "protocol" / "manifest.ttl"

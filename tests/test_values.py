@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aqb_rdf.values import MONTHS, canonical_decimal, parse_amount, parse_german_date
+from aqb_rdf.source.german import MONTHS, canonical_decimal, parse_amount, parse_german_date
 
 euros = st.integers(min_value=0, max_value=10**12)
 cents = st.integers(min_value=0, max_value=99)
@@ -73,7 +73,9 @@ def test_dates_with_month_names(date: dt.date) -> None:
     assert parse_german_date(f"{date.day}. {NAMES[date.month].capitalize()} {date.year}") == date
 
 
-@pytest.mark.parametrize("text", ["31.2.2025", "0.1.2025", "1.13.2025", "6. Brumaire 2025", "2025-08-06"])
+@pytest.mark.parametrize(
+    "text", ["31.2.2025", "0.1.2025", "1.13.2025", "6. Brumaire 2025", "2025-08-06"]
+)
 def test_impossible_dates(text: str) -> None:
     with pytest.raises(ValueError):
         parse_german_date(text)

@@ -1,14 +1,14 @@
 """Errors the user sees: each one says where (file, line) and what is wrong, on one line.
 
-    AqbError
-    ├── ReadError          the file cannot be read as a document (empty, binary, undecodable)
-    ├── ParseError         a fact is missing or malformed (no budget, amount "1.45O.700 Euro")
-    ├── ResolveError       a name does not resolve (unknown Gebietskörperschaft, unknown ministry)
-    ├── DuplicateError     two documents for the same region and year
-    ├── ValidationError    the graph violates the SHACL shapes
-    ├── QueryError         a named query is missing, malformed or lacks a parameter
-    │   └── QueryRefused   (sparql_guard) a query the public endpoint will not run
-    └── PushError          a store refused a push request or could not be reached
+AqbError
+├── ReadError          the file cannot be read as a document (empty, binary, undecodable)
+├── ParseError         a fact is missing or malformed (no budget, amount "1.45O.700 Euro")
+├── ResolveError       a name does not resolve (unknown Gebietskörperschaft, unknown ministry)
+├── DuplicateError     two documents for the same region and year
+├── ValidationError    the graph violates the SHACL shapes
+├── QueryError         a named query is missing, malformed or lacks a parameter
+│   └── QueryRefused   (sparql_guard) a query the public endpoint will not run
+└── PushError          a store refused a push request or could not be reached
 """
 
 from __future__ import annotations

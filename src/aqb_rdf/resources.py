@@ -1,7 +1,7 @@
 """Loads the packaged RDF assets — ontology/, shapes/, queries/, data/reference/ — by name.
 
 The four folders at the top of the repository ship inside the wheel as the data packages
-``aqb_rdf.ontology``, ``aqb_rdf.shapes``, ``aqb_rdf.queries`` and ``aqb_rdf.reference``
+``aqb_rdf.ontology``, ``aqb_rdf.shapes``, ``aqb_rdf.queries`` and ``aqb_rdf.reference_data``
 (see pyproject.toml); nothing else in the code knows where they are.
 """
 
@@ -15,8 +15,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
-from aqb_rdf.iris import DEFAULT_BASE, Iris
-from aqb_rdf.reference import ORGANISATIONS_FILE, REGIONS_FILE, Reference, load_reference
+from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
+from aqb_rdf.source.reference import ORGANISATIONS_FILE, REGIONS_FILE, Reference, load_reference
 
 
 def _turtle_files(package: str) -> list[Traversable]:

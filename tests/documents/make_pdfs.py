@@ -10,7 +10,7 @@ It writes
 
 - ``bergstrasse-2025-pdf/agreement.pdf`` from ``bergstrasse-2025-txt/agreement.txt``,
 - ``offenbach-2025-pdf/agreement.pdf`` from ``offenbach-2025-md/agreement.md`` (markup removed),
-- ``offenbach-2025-pdftext/agreement.txt``: what ``aqb_rdf.reading.extract_pdf_text`` (pypdf)
+- ``offenbach-2025-pdftext/agreement.txt``: what ``aqb_rdf.source.reading.extract_pdf_text`` (pypdf)
   extracts from the Offenbach PDF,
 - ``bad/scanned.pdf``: a page with only a drawn rectangle, no text layer (like a scan),
 - ``bad/encrypted.pdf``: the Bergstraße PDF encrypted with a user password (RC4, "geheim").
@@ -169,7 +169,7 @@ def scanned() -> bytes:
 
 def main() -> None:
     sys.path.insert(0, str(HERE.parent.parent / "src"))
-    from aqb_rdf.reading import extract_pdf_text
+    from aqb_rdf.source.reading import extract_pdf_text
 
     bergstrasse = (HERE / "bergstrasse-2025-txt" / "agreement.txt").read_text("utf-8")
     offenbach = unmark((HERE / "offenbach-2025-md" / "agreement.md").read_text("utf-8"))

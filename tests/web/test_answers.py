@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aqb_rdf.query_pool import QueryRequest, QueryResult
+from aqb_rdf.sparql.pool import QueryRequest, QueryResult
 from aqb_rdf.web.answers import AnswerCache
 
 JSON = "application/sparql-results+json"

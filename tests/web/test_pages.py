@@ -30,11 +30,11 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
 from servers import Server, serving  # type: ignore[import-not-found]
 
-from aqb_rdf.exports import DUMPS
-from aqb_rdf.pipeline import build
-from aqb_rdf.store import available_queries
-from aqb_rdf.web.charts import Bar, budget_chart, nice_step
-from aqb_rdf.web.texts import choose_language, format_amount, format_date
+from aqb_rdf.build.pipeline import build
+from aqb_rdf.publish.dumps import DUMPS
+from aqb_rdf.sparql.store import available_queries
+from aqb_rdf.web.render.chart import Bar, budget_chart, nice_step
+from aqb_rdf.web.render.texts import choose_language, format_amount, format_date
 
 REPO = Path(__file__).resolve().parents[2]
 AQB_RDF = Path(sys.executable).parent / "aqb-rdf"
@@ -500,9 +500,7 @@ def test_catalog_path_answers_the_catalogue(site: Site, catalogue: Graph) -> Non
     assert "Catalogue of the Hessian AQB target agreements" in html
 
 
-def test_every_distribution_downloads_what_the_catalogue_says(
-    site: Site, catalogue: Graph
-) -> None:
+def test_every_distribution_downloads_what_the_catalogue_says(site: Site, catalogue: Graph) -> None:
     downloaded = set()
     for distribution in catalogue.subjects(RDF.type, DCAT.Distribution):
         url = str(catalogue.value(distribution, DCAT.downloadURL))
@@ -513,7 +511,9 @@ def test_every_distribution_downloads_what_the_catalogue_says(
         assert headers["content-type"].split(";")[0] == media_type.removeprefix(IANA), url
         assert len(body) == int(catalogue.value(distribution, DCAT.byteSize)), url  # type: ignore[arg-type]
         checksum = catalogue.value(distribution, SPDX.checksum)
-        assert hashlib.sha256(body).hexdigest() == str(catalogue.value(checksum, SPDX.checksumValue))
+        assert hashlib.sha256(body).hexdigest() == str(
+            catalogue.value(checksum, SPDX.checksumValue)
+        )
     assert downloaded == set(DUMPS) - {"context.jsonld"}
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from servers import AQB_RDF, Server, serving  # type: ignore[import-not-found]
 
-from aqb_rdf.pipeline import build
+from aqb_rdf.build.pipeline import build
 
 REPO = Path(__file__).resolve().parents[2]
 ASK = "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D"
@@ -114,7 +114,9 @@ def test_processes_that_keep_ending_at_start_stop_the_server(tmp_path: Path) -> 
         assert server.process.wait(timeout=10) != 0
     log = next(tmp_path.glob("server-*.log")).read_text()
     assert len(killed) >= 5
-    assert log.strip().splitlines()[-1].startswith(
-        "aqb-rdf: error: server processes keep ending right after they start"
+    assert (
+        log.strip()
+        .splitlines()[-1]
+        .startswith("aqb-rdf: error: server processes keep ending right after they start")
     )
     assert "Traceback" not in log

@@ -14,7 +14,7 @@ from rdflib.compare import to_isomorphic
 from servers import serving  # type: ignore[import-not-found]
 from test_server import TOTAL, QueryServer  # type: ignore[import-not-found]
 
-from aqb_rdf.pipeline import build
+from aqb_rdf.build.pipeline import build
 
 REPO = Path(__file__).resolve().parents[2]
 

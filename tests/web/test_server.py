@@ -24,7 +24,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from servers import Server, serving  # type: ignore[import-not-found]
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
-from aqb_rdf.pipeline import build
+from aqb_rdf.build.pipeline import build
 
 REPO = Path(__file__).resolve().parents[2]
 TIMEOUT = 3.0
@@ -75,7 +75,11 @@ def test_sparqlwrapper_construct_as_turtle(server: QueryServer) -> None:
 
 def test_rdflib_sparqlstore(server: QueryServer) -> None:
     store = SPARQLStore(f"{server.base}/sparql", returnFormat="json")
-    rows = list(store.query("SELECT ?key WHERE { ?r <https://aqb-rdf.example/def/aqb#kreisschluessel> ?key } ORDER BY ?key"))
+    rows = list(
+        store.query(
+            "SELECT ?key WHERE { ?r <https://aqb-rdf.example/def/aqb#kreisschluessel> ?key } ORDER BY ?key"
+        )
+    )
     assert [str(r[0]) for r in rows][:2] == ["06411", "06412"]
     assert len(rows) == 26
 
@@ -119,7 +123,9 @@ def test_malformed_query_is_400_with_the_parsers_message(server: QueryServer) ->
 
 def test_updates_are_refused(server: QueryServer) -> None:
     status, _, _ = server.request(
-        "POST", "/sparql", body=b"INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "POST",
+        "/sparql",
+        body=b"INSERT DATA { <urn:a> <urn:b> <urn:c> }",
         headers={"Content-Type": "application/sparql-update"},
     )
     assert status == 403
@@ -127,7 +133,10 @@ def test_updates_are_refused(server: QueryServer) -> None:
 
 def test_large_bodies_are_refused(server: QueryServer) -> None:
     status, _, _ = server.request(
-        "POST", "/sparql", body=b"#" * 2_000_000, headers={"Content-Type": "application/sparql-query"}
+        "POST",
+        "/sparql",
+        body=b"#" * 2_000_000,
+        headers={"Content-Type": "application/sparql-query"},
     )
     assert status == 413
 
@@ -137,9 +146,16 @@ def test_downloads_and_etags(server: QueryServer) -> None:
     assert status == 200
     assert headers["content-type"].startswith("text/turtle")
     assert len(Graph().parse(data=body, format="turtle")) > 1000
-    status, _, _ = server.request("GET", "/download/aqb.ttl", headers={"If-None-Match": headers["etag"]})
+    status, _, _ = server.request(
+        "GET", "/download/aqb.ttl", headers={"If-None-Match": headers["etag"]}
+    )
     assert status == 304
-    for path in ("/download/..%2Fstore", "/download/.aqb-build", "/download/store", "/../etc/passwd"):
+    for path in (
+        "/download/..%2Fstore",
+        "/download/.aqb-build",
+        "/download/store",
+        "/../etc/passwd",
+    ):
         status, _, _ = server.request("GET", path)
         assert status == 404, path
 
@@ -188,7 +204,9 @@ def canary() -> Iterator[Canary]:
         "SELECT * WHERE {{ ?s ?p ?o OPTIONAL {{ {{ SELECT * WHERE {{ \\u0053ERVICE <http://127.0.0.1:{port}/> {{ ?a ?b ?c }} }} }} }} }}",
     ],
 )
-def test_service_never_leaves_the_server(server: QueryServer, canary: Canary, template: str) -> None:
+def test_service_never_leaves_the_server(
+    server: QueryServer, canary: Canary, template: str
+) -> None:
     status, _, _ = server.get(template.format(port=canary.port))
     assert status == 400
     time.sleep(0.3)
@@ -222,7 +240,10 @@ def test_a_crashing_query_kills_only_its_worker(server: QueryServer) -> None:
     "query",
     [
         "SELECT * WHERE " + "{" * 2500 + "}" * 2500,
-        "SELECT * WHERE { " + "".join(f"VALUES ?v{i} {{ 1 2 }} {{ " for i in range(9)) + "}" * 9 + " }",
+        "SELECT * WHERE { "
+        + "".join(f"VALUES ?v{i} {{ 1 2 }} {{ " for i in range(9))
+        + "}" * 9
+        + " }",
     ],
 )
 def test_hostile_shapes_are_refused_fast(server: QueryServer, query: str) -> None:
@@ -237,7 +258,9 @@ def test_hostile_shapes_are_refused_fast(server: QueryServer, query: str) -> Non
 def test_queries_beyond_the_workers_get_503(server: QueryServer) -> None:
     runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     results: list[int] = []
-    threads = [threading.Thread(target=lambda: results.append(server.get(runaway)[0])) for _ in range(3)]
+    threads = [
+        threading.Thread(target=lambda: results.append(server.get(runaway)[0])) for _ in range(3)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -18,7 +18,7 @@ import pytest
 from servers import serving  # type: ignore[import-not-found]
 from test_protocol import W3C_TESTS, W3CRequest  # type: ignore[import-not-found]
 
-from aqb_rdf.release import publish
+from aqb_rdf.publish.release import publish
 
 DATA = Path(__file__).parents[1] / "w3c" / "sparql-protocol" / "protocol"
 KASEI = "http://kasei.us/2009/09/sparql/data/"

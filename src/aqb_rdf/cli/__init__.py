@@ -1,26 +1,34 @@
-"""The ``aqb-rdf`` command: a thin shell over pipeline, querying, query_results and store.
+"""The ``aqb-rdf`` command: a thin shell over the stages; the only place options are read.
 
 Every failure the user can cause prints one line per problem (``file:line: problem``) to
 stderr and exits with status 1; nothing is written then. Set ``AQB_DEBUG=1`` to see
 tracebacks of internal errors.
 
-This module holds the click group and registers the commands; common.py the shared error
-handling and --base option, building.py build, validate, query and summary, linking.py
-link, serving.py serve and pushing.py push.
+This module holds the click group and registers the commands; ``common`` the shared error
+handling and options, ``build`` build, validate, query and summary, ``link`` link, ``serve``
+serve and ``push`` push. May import every package.
 """
 
 from __future__ import annotations
 
 import click
 
-from aqb_rdf.cli.building import build, query, summary, validate
+from aqb_rdf.cli.build import build, query, summary, validate
 from aqb_rdf.cli.common import reports_errors
-from aqb_rdf.cli.linking import link
-from aqb_rdf.cli.pushing import push
-from aqb_rdf.cli.serving import serve
+from aqb_rdf.cli.link import link
+from aqb_rdf.cli.push import push
+from aqb_rdf.cli.serve import serve
 
 __all__ = [
-    "build", "cli", "link", "push", "query", "reports_errors", "serve", "summary", "validate",
+    "build",
+    "cli",
+    "link",
+    "push",
+    "query",
+    "reports_errors",
+    "serve",
+    "summary",
+    "validate",
 ]
 
 

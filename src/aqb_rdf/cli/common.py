@@ -16,9 +16,9 @@ from typing import Any, TypeVar, cast
 
 import click
 
-from aqb_rdf import pipeline
+from aqb_rdf.build import pipeline
 from aqb_rdf.errors import AqbError
-from aqb_rdf.iris import DEFAULT_BASE, check_base
+from aqb_rdf.rdf.iris import DEFAULT_BASE, check_base
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_OUT = Path("dist")
@@ -52,7 +52,9 @@ def reports_errors(command: F) -> F:
         except Exception as error:  # the last line of defence, see module doc
             if os.environ.get("AQB_DEBUG"):
                 raise
-            _fail([f"internal error ({type(error).__name__}: {error}); set AQB_DEBUG=1 and report it"])
+            _fail(
+                [f"internal error ({type(error).__name__}: {error}); set AQB_DEBUG=1 and report it"]
+            )
 
     return cast(F, wrapper)  # functools.wraps keeps the signature, which mypy cannot see
 

@@ -1,1 +1,7 @@
-"""The HTTP layer: content negotiation, SPARQL 1.1 Protocol parsing and the web shell."""
+"""The HTTP shell: the server, the app, SPARQL 1.1 Protocol, content negotiation, the pages.
+
+``server``, ``processes`` and ``http_limits`` run the HTTP server; ``app`` and ``routes`` wire
+the handlers of :mod:`aqb_rdf.web.views`, which build what they show with the pure
+:mod:`aqb_rdf.web.render`. May import: :mod:`aqb_rdf.sparql`, :mod:`aqb_rdf.publish`, the
+foundations; never the build.
+"""

@@ -13,7 +13,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
-from aqb_rdf.query_pool import QueryRequest, QueryResult
+from aqb_rdf.sparql.pool import QueryRequest, QueryResult
 
 
 class _HasBody(Protocol):

@@ -6,7 +6,7 @@ Every error is an answer with a status and a one-line message, never a traceback
 
 Routes: ``/sparql`` (SPARQL 1.1 Protocol, read-only), ``/download/{file}`` (the dumps and the
 release's ``catalog.ttl`` and ``void.ttl``),
-and the pages and Linked-Data answers of :mod:`aqb_rdf.web.site` (``/``, ``/id/…``,
+and the pages and Linked-Data answers of :mod:`aqb_rdf.web.routes` (``/``, ``/id/…``,
 ``/def/…``, ``/queries``, ``/query`` …).
 """
 
@@ -22,11 +22,12 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from aqb_rdf import query_pool, sparql_guard
-from aqb_rdf.query_pool import QueryRequest, QueryResult
-from aqb_rdf.release import LINKED
+from aqb_rdf.publish.release import LINKED
+from aqb_rdf.sparql import guard as sparql_guard
+from aqb_rdf.sparql import pool as query_pool
+from aqb_rdf.sparql.pool import QueryRequest, QueryResult
 from aqb_rdf.web import negotiation, protocol
-from aqb_rdf.web.site import site_routes
+from aqb_rdf.web.routes import site_routes
 
 DUMP_TYPES = {
     "aqb.ttl": "text/turtle; charset=utf-8",
@@ -49,7 +50,7 @@ class ServeSettings:
     retry_after_seconds: int = 2
     cache_seconds: int = 300
     page_size: int = 100
-    """Things that link to a resource per Linked-Data page (:mod:`aqb_rdf.web.paging`)."""
+    """Things that link to a resource per Linked-Data page (:mod:`aqb_rdf.web.render.paging`)."""
 
 
 class Release:
@@ -123,7 +124,7 @@ async def _body(request: Request, limit: int) -> bytes:
 
 
 class QueryRunner(Protocol):
-    """What answers queries: a :class:`~aqb_rdf.query_pool.QueryPool`, or a server's
+    """What answers queries: a :class:`~aqb_rdf.sparql.pool.QueryPool`, or a server's
     publication that follows the build output to newer releases."""
 
     async def run_async(self, request: QueryRequest) -> QueryResult: ...
@@ -243,5 +244,5 @@ def build_app(
             Route("/download/{name}", download, methods=["GET", "HEAD"]),
             # The pages and Linked-Data answers, `/` included (web/site.py lists them).
             *site_routes(release, pool.run_async, settings),
-        ]
+        ],
     )

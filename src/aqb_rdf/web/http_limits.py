@@ -105,4 +105,3 @@ def _loop_name() -> str:
     except ImportError:
         return "asyncio"
     return "uvloop"
-

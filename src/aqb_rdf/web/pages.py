@@ -24,16 +24,15 @@ from pyoxigraph import Literal, NamedNode
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
-from aqb_rdf.iris import DEFAULT_BASE, Iris
-
-from . import texts
-from .answers import ResponseCache
-from .named_queries import ReleaseMemo, Runner, select
-from .negotiation import RDF_OFFERS
-from .vocabulary import Vocabulary, prefixes
+from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
+from aqb_rdf.web.answers import ResponseCache
+from aqb_rdf.web.negotiation import RDF_OFFERS
+from aqb_rdf.web.query_runner import ReleaseMemo, Runner, select
+from aqb_rdf.web.render import texts
+from aqb_rdf.web.render.vocabulary import Vocabulary, prefixes
 
 if TYPE_CHECKING:
-    from .app import Release, ServeSettings
+    from aqb_rdf.web.app import Release, ServeSettings
 
 STATIC_FILES: Final[Mapping[str, str]] = {
     "aqb.css": "text/css; charset=utf-8",

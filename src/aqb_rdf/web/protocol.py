@@ -53,7 +53,7 @@ from urllib.parse import parse_qsl
 from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
-from .negotiation import RDF_OFFERS, RESULT_OFFERS
+from aqb_rdf.web.negotiation import RDF_OFFERS, RESULT_OFFERS
 
 DEFAULT_MAX_QUERY_LENGTH = 100_000
 """Characters a query may have."""

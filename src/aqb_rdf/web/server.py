@@ -20,9 +20,9 @@ from pathlib import Path
 import uvicorn
 
 from aqb_rdf.errors import AqbError
-from aqb_rdf.query_pool import QueryPool, QueryRequest, QueryResult
-from aqb_rdf.release import current_release
-from aqb_rdf.store import build_store
+from aqb_rdf.publish.release import current_release
+from aqb_rdf.sparql.pool import QueryPool, QueryRequest, QueryResult
+from aqb_rdf.sparql.store import build_store
 from aqb_rdf.web.answers import AnswerCache
 from aqb_rdf.web.app import Release, ServeSettings, build_app
 from aqb_rdf.web.http_limits import protocol_options

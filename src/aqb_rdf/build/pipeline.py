@@ -1,0 +1,240 @@
+"""The build: documents → validated agreements → dumps, and the check without writing.
+
+``build`` hands chunks of documents to one worker process per core (``processing``), writes
+each chunk's agreements into a staging folder as it arrives — in the sorted order of the
+documents' paths, so the output is deterministic — and swaps the folder in only if no
+document had a problem; ``check`` does the same work and writes nothing. Every problem of
+every document is reported, one line each.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from aqb_rdf.mapping import graphs
+from aqb_rdf import resources
+from aqb_rdf.publish.metadata import BuiltData, write_descriptions
+from aqb_rdf.errors import AqbError, DuplicateError
+from aqb_rdf.publish.dumps import DumpWriter, Part, graph_to_ntriples
+from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
+from aqb_rdf.build.worker import ENGINES, Chunk, Context, Item, process_chunk, use_context
+from aqb_rdf.publish.release import publish
+from aqb_rdf.validation.report import validate_graph
+
+__all__ = ["ENGINES", "BuildFailed", "BuildReport", "CheckReport", "build", "check", "find_documents"]
+
+DOCUMENT_SUFFIXES = (".md", ".txt", ".pdf")
+CHUNK = 100
+PUBLISHER = "hmsi"
+"""The organisation the catalogue names as the dataset's publisher (a slug of the reference
+table): the ministry whose agreements these are."""
+Progress = Callable[[str, int, int], None]
+
+
+class BuildFailed(AqbError):
+    """The build found problems; ``problems`` has one line each (``file:line: problem``)."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__(f"{len(problems)} problem(s); nothing was written")
+        self.problems = list(problems)
+
+
+@dataclass
+class BuildReport:
+    agreements: int = 0
+    triples: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per stage; for the stages run in workers, summed over the workers."""
+    agreement_keys: list[tuple[int, str]] = field(default_factory=list)
+
+
+def find_documents(sources: Sequence[Path]) -> list[Path]:
+    """Agreement documents in ``sources`` (files, or folders searched recursively), sorted."""
+    found: list[Path] = []
+    for source in sources:
+        if source.is_dir():
+            found.extend(
+                p for p in source.rglob("*")
+                if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES and not p.name.startswith(".")
+            )
+        elif source.is_file():
+            found.append(source)
+        else:
+            raise AqbError("no such file or folder", str(source))
+    if not found:
+        names = ", ".join(str(s) for s in sources)
+        raise AqbError(f"no agreement documents (*.md, *.txt, *.pdf) in {names}")
+    return sorted(set(found))
+
+
+def _chunks(paths: Sequence[Path], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(paths), size):
+        yield [str(p) for p in paths[start : start + size]]
+
+
+def _processed(
+    paths: Sequence[Path], workers: int, progress: Progress | None, timings: dict[str, float]
+) -> Iterator[Chunk]:
+    """The processed chunks of ``paths``, in order; adds the workers' stage times to ``timings``."""
+    batches = list(_chunks(paths, CHUNK))
+    if workers <= 1 or len(batches) == 1:
+        results: Iterator[Chunk] = map(process_chunk, batches)
+        yield from _reported(results, batches, len(paths), progress, timings)
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield from _reported(pool.map(process_chunk, batches), batches, len(paths), progress, timings)
+
+
+def _reported(
+    results: Iterator[Chunk],
+    batches: list[list[str]],
+    total: int,
+    progress: Progress | None,
+    timings: dict[str, float],
+) -> Iterator[Chunk]:
+    done = 0
+    for chunk, batch in zip(results, batches, strict=True):
+        done += len(batch)
+        for stage, seconds in chunk.timings.items():
+            timings[stage] = timings.get(stage, 0.0) + seconds
+        if progress:
+            progress("agreements", done, total)
+        yield chunk
+
+
+@dataclass
+class CheckReport:
+    """What ``check`` found: conforming documents (path, label, triples) and problems."""
+
+    conforming: list[tuple[str, str, int]]
+    problems: list[str]
+
+    @property
+    def failing(self) -> set[str]:
+        return {p.split(":", 1)[0] for p in self.problems}
+
+
+def check(
+    sources: Sequence[Path],
+    *,
+    base: str = DEFAULT_BASE,
+    reference_dir: Path | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    engine: str = "core",
+) -> CheckReport:
+    """Read, parse, map and validate ``sources`` without writing anything."""
+    paths = find_documents(sources)
+    use_context(Context(Iris(base), resources.reference(reference_dir), engine))
+    problems: list[str] = []
+    items: list[Item] = []
+    for chunk in _processed(paths, workers or os.cpu_count() or 1, progress, {}):
+        problems.extend(chunk.problems)
+        items.extend(item.without_data() for item in chunk.items)  # nothing is written
+    problems.extend(_duplicates(items))
+    duplicates = {p.split(":", 1)[0] for p in problems}
+    conforming = [(i.path, i.label, i.triples) for i in items if i.path not in duplicates]
+    return CheckReport(sorted(conforming), problems)
+
+
+def build(
+    sources: Sequence[Path],
+    out: Path,
+    *,
+    base: str = DEFAULT_BASE,
+    reference_dir: Path | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    engine: str = "core",
+) -> BuildReport:
+    """Build the dataset of ``sources`` into ``out``; raise BuildFailed listing every problem.
+
+    Agreements are written to the staging folder as they arrive (in the sorted order of their
+    paths, so the output is deterministic); the folder replaces ``out`` only if nothing failed.
+    """
+    iris = Iris(base)
+    paths = find_documents(sources)
+    context = Context(iris, resources.reference(reference_dir), engine)
+    use_context(context)
+    report = BuildReport(timings={"parse": 0.0, "map": 0.0, "validate": 0.0, "write": 0.0})
+
+    def fill(folder: Path) -> None:
+        writer = DumpWriter(folder, iris)
+        problems: list[str] = []
+        seen: list[Item] = []
+        try:
+            for chunk in _processed(paths, workers or os.cpu_count() or 1, progress, report.timings):
+                problems.extend(chunk.problems)
+                started = time.perf_counter()
+                for item in chunk.items:
+                    if not problems:  # after the first problem, nothing will be published
+                        writer.add(item.part, item.rows)
+                    seen.append(item.without_data())
+                report.timings["write"] += time.perf_counter() - started
+            problems.extend(_duplicates(seen))
+            started = time.perf_counter()
+            shared, reference_problems = _shared_parts(seen, context)
+            problems.extend(reference_problems)
+            if problems:
+                raise BuildFailed(problems)
+            for part in shared:
+                writer.add(part)
+            writer.finish()
+            report.agreements = len(seen)
+            report.triples = writer.triples
+            report.agreement_keys = sorted((item.year, item.key) for item in seen)
+            built = BuiltData(
+                triples=writer.triples,
+                agreements=report.agreement_keys,
+                signed=[date for item in seen for date in item.signed],
+                publisher=context.reference.organisation(PUBLISHER),
+            )
+            write_descriptions(folder, iris, built)
+            report.timings["write"] += time.perf_counter() - started
+        finally:
+            writer.close()
+
+    publish(out, fill)
+    return report
+
+
+def _duplicates(items: list[Item]) -> Iterator[str]:
+    seen: dict[tuple[int, str], Item] = {}
+    for item in sorted(items, key=lambda i: i.path):
+        first = seen.setdefault((item.year, item.key), item)
+        if first is not item:
+            yield str(
+                DuplicateError(
+                    f"a second agreement for district key {item.key} and year {item.year} "
+                    f"(the first is {first.path})",
+                    item.path,
+                    item.region_line,
+                )
+            )
+
+
+def _shared_parts(items: list[Item], context: Context) -> tuple[list[Part], list[str]]:
+    """The ontology and reference graphs, validated once per build."""
+    iris = context.iris
+    slugs = sorted({slug for item in items for slug in item.bezugsrahmen})
+    reference = Graph()
+    for graph in (context.reference_graph, graphs.bezugsrahmen_to_graph(slugs, iris)):
+        reference.addN((s, p, o, reference) for s, p, o in graph)
+    data = Graph()
+    for graph in (context.ontology, reference):
+        data.addN((s, p, o, data) for s, p, o in graph)
+    report = validate_graph(data, context.shapes)
+    problems = [f"reference data: SHACL: {v.describe()}" for v in report.violations]
+    parts = [
+        Part(str(iris.ontology_graph), graph_to_ntriples(context.ontology)),
+        Part(str(iris.reference_graph), graph_to_ntriples(reference)),
+    ]
+    return parts, problems

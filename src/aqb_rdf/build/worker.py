@@ -1,0 +1,217 @@
+"""One chunk of agreement documents → validated agreements (runs in worker processes).
+
+A worker reads, parses and maps each document of its chunk, validates the chunk's graphs in
+one go together with the reference data and ontology they point to (so the cost grows
+linearly with the corpus), and returns per agreement its N-Triples and CSV rows, or per
+document its problems, each ``file:line: problem``. The :class:`Context` — reference data,
+ontology, shapes — is built once per build, before the workers are forked.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from aqb_rdf.source import codelists
+from aqb_rdf.mapping import graphs
+from aqb_rdf import resources
+from aqb_rdf.errors import AqbError
+from aqb_rdf.publish.dumps import Part, graph_to_ntriples
+from aqb_rdf.rdf.iris import Iris
+from aqb_rdf.mapping.graphs import Triple
+from aqb_rdf.source.model import Zielvereinbarung
+from aqb_rdf.source.parsing import parse_agreement
+from aqb_rdf.source.reading import read_document
+from aqb_rdf.source.reference import Reference
+from aqb_rdf.validation.shacl_core import CoreValidator, Index, Unsupported
+from aqb_rdf.validation.report import (
+    ValidationReport,
+    Violation,
+    targeted_property_shapes,
+    validate_graph,
+)
+
+ENGINES = ("core", "pyshacl")
+"""SHACL engines: ``core`` (shacl_core, fast) or ``pyshacl`` (the reference)."""
+
+
+@dataclass
+class Item:
+    path: str
+    label: str
+    year: int
+    key: str
+    region_line: int
+    part: Part
+    rows: list[tuple[str, ...]]
+    bezugsrahmen: list[str]
+    triples: int
+    signed: list[dt.date] = field(default_factory=list)
+    """The dates of the agreement's signatures."""
+
+    def without_data(self) -> Item:
+        """This item without its triples and rows (all the build keeps once they are written)."""
+        return dataclasses.replace(self, part=Part(self.part.graph, b""), rows=[])
+
+
+@dataclass
+class Chunk:
+    items: list[Item] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class Context:
+    """What every worker needs, built once per build (inherited by forked workers)."""
+
+    def __init__(self, iris: Iris, reference: Reference, engine: str) -> None:
+        self.iris = iris
+        self.reference = reference
+        self.ontology = resources.ontology_graph(iris)
+        shapes = resources.shapes_graph(iris)
+        self.shapes = targeted_property_shapes(shapes)
+        self.reference_graph = graphs.reference_to_graph(reference, iris)
+        self.core: CoreValidator | None = None
+        if engine == "core":
+            try:
+                self.core = CoreValidator(shapes)
+            except Unsupported:
+                self.core = None  # shapes beyond what shacl_core implements: use pySHACL
+        self.context_index = Index([*self.ontology, *self.reference_graph])
+
+    def validate(self, triples: list[Triple], extra: Graph) -> tuple[ValidationReport, Graph]:
+        """Validate ``triples`` with the context; the graph is for locating violations."""
+        data = Graph()
+        if self.core is not None:
+            report = self.core.validate(itertools.chain(extra, triples), self.context_index)
+            if not report.conforms:
+                data.addN((s, p, o, data) for s, p, o in triples)
+            return report, data
+        for graph in (self.ontology, self.reference_graph, extra):
+            data.addN((s, p, o, data) for s, p, o in graph)
+        data.addN((s, p, o, data) for s, p, o in triples)
+        return validate_graph(data, self.shapes), data
+
+
+_context: Context | None = None
+
+
+def use_context(context: Context) -> None:
+    """Set the context :func:`process_chunk` works with (before forking the workers)."""
+    global _context
+    _context = context
+
+
+def process_chunk(paths: Sequence[str]) -> Chunk:
+    """Read, parse, map and validate one chunk of documents (runs in a worker)."""
+    assert _context is not None
+    ctx = _context
+    chunk = Chunk(timings={"parse": 0.0, "map": 0.0, "validate": 0.0})
+    parsed: list[tuple[Zielvereinbarung, list[Triple]]] = []
+    for path in paths:
+        started = time.perf_counter()
+        try:
+            agreement = parse_agreement(read_document(Path(path)), ctx.reference)
+        except AqbError as error:
+            chunk.problems.append(str(error))
+            continue
+        finally:
+            chunk.timings["parse"] += time.perf_counter() - started
+        started = time.perf_counter()
+        parsed.append((agreement, graphs.agreement_triples(agreement, ctx.iris)))
+        chunk.timings["map"] += time.perf_counter() - started
+    # Two documents for one region and year mint the same IRIs: validate them apart, so that
+    # the duplicate is reported as such, not as the cardinality violations of their union.
+    batches: list[list[tuple[Zielvereinbarung, list[Triple]]]] = [[]]
+    seen: set[tuple[int, str]] = set()
+    for entry in parsed:
+        key = (entry[0].year.value, entry[0].region.value.key)
+        if key in seen:
+            batches.append([entry])
+        else:
+            seen.add(key)
+            batches[0].append(entry)
+    for batch in batches:
+        if batch:
+            _validate(batch, chunk, ctx)
+    return chunk
+
+
+def _validate(
+    parsed: list[tuple[Zielvereinbarung, list[Triple]]], chunk: Chunk, ctx: Context
+) -> None:
+    """Validate agreements together with the context they point to; add items or problems."""
+    started = time.perf_counter()
+    slugs = sorted({b.value for a, _ in parsed for b in a.bezugsrahmen})
+    triples = [t for _, agreement_triples in parsed for t in agreement_triples]
+    report, data = ctx.validate(triples, graphs.bezugsrahmen_to_graph(slugs, ctx.iris))
+    chunk.timings["validate"] += time.perf_counter() - started
+    failing: set[str] = set()
+    for violation in report.violations:
+        path, line = _locate(violation, parsed, data, ctx.iris)
+        failing.add(path)
+        where = f"{path}:{line}: " if path else ""
+        chunk.problems.append(f"{where}SHACL: {violation.describe()}")
+    started = time.perf_counter()
+    for agreement, triples in parsed:
+        if agreement.source.path not in failing:
+            chunk.items.append(_item(agreement, triples, ctx.iris))
+    chunk.timings["map"] += time.perf_counter() - started
+
+
+def _locate(
+    violation: Violation, parsed: list[tuple[Zielvereinbarung, list[Triple]]], graph: Graph, iris: Iris
+) -> tuple[str, int]:
+    """The file and line a violation concerns, the line taken from the nearest Fundstelle."""
+    aqb = iris.aqb
+    for agreement, _ in parsed:
+        a = str(iris.agreement(agreement.year.value, agreement.region.value.key))
+        if violation.focus == a or violation.focus.startswith(a + "/"):
+            focus = URIRef(violation.focus)
+            line = graph.value(focus, aqb.zeileVon)
+            if line is None:
+                fundstelle = next(iter(graph.subjects(aqb.belegt, focus)), None)
+                line = graph.value(fundstelle, aqb.zeileVon) if fundstelle else None
+            # aqb:zeileVon is an xsd:integer literal: int() of its lexical form.
+            return agreement.source.path, int(str(line)) if line is not None else 1
+    return "", 0
+
+
+def _item(agreement: Zielvereinbarung, triples: list[Triple], iris: Iris) -> Item:
+    year, region = agreement.year.value, agreement.region.value
+    a = iris.agreement(year, region.key)
+    rows: list[tuple[str, ...]] = [
+        (
+            str(year),
+            region.key,
+            region.display_name,
+            str(bereich.art.value),
+            codelists.MASSNAHMENART_LABELS[bereich.art][0],
+            str(position),
+            projekt.title,
+            str(agreement.budget.value),
+            str(a),
+            str(iris.projekt(a, bereich.art.value, position)),
+        )
+        for bereich in agreement.massnahmenbereiche
+        for position, projekt in enumerate(bereich.projects, start=1)
+    ]
+    return Item(
+        path=agreement.source.path,
+        label=f"Zielvereinbarung {year} – {region.display_name}",
+        year=year,
+        key=region.key,
+        region_line=agreement.region.span.first_line,
+        part=Part(str(iris.agreement_graph(year, region.key)), graph_to_ntriples(triples)),
+        rows=rows,
+        bezugsrahmen=[b.value for b in agreement.bezugsrahmen],
+        triples=len(triples),
+        signed=[signature.date for signature in agreement.signatures],
+    )

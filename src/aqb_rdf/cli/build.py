@@ -1,0 +1,216 @@
+"""``aqb-rdf build``, ``validate``, ``query`` and ``summary``: the dataset and its build."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from aqb_rdf.build import pipeline
+from aqb_rdf.cli.common import DEFAULT_OUT, _base_option, _fail, reports_errors
+from aqb_rdf.publish.metadata import DESCRIPTIONS
+from aqb_rdf.sparql import named_queries, results, store
+
+DEFAULT_SOURCES = (Path("data/agreements"),)
+
+
+class _Progress:
+    """Progress on stderr: a live counter on a terminal, a line per 10 % otherwise."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.reported = -1
+        self.started = time.perf_counter()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        tenth = done * 10 // max(total, 1)
+        if self.tty:
+            click.echo(f"\r{stage}: {done}/{total}", err=True, nl=done == total)
+        elif tenth != self.reported and total >= 100:
+            self.reported = tenth
+            elapsed = time.perf_counter() - self.started
+            click.echo(f"{stage}: {done}/{total} ({elapsed:.1f} s)", err=True)
+
+
+_reference_option = click.option(
+    "--reference",
+    "reference_dir",
+    envvar="AQB_REFERENCE",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder with gebietskoerperschaften.csv and organisationen.csv "
+    "(default: the packaged data/reference; env AQB_REFERENCE).",
+)
+_workers_option = click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="Worker processes for parsing and validation (default: one per CPU).",
+)
+_engine_option = click.option(
+    "--shacl-engine",
+    "engine",
+    type=click.Choice(pipeline.ENGINES),
+    default="core",
+    show_default=True,
+    help="SHACL engine: 'core' (fast, checked against pySHACL in the tests) or 'pyshacl'.",
+)
+_sources_argument = click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+
+
+@click.command()
+@_sources_argument
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Output folder; replaced atomically, and only if it is an earlier build.",
+)
+@_base_option
+@_reference_option
+@_workers_option
+@_engine_option
+@reports_errors
+def build(
+    sources: tuple[Path, ...],
+    out: Path,
+    base: str,
+    reference_dir: Path | None,
+    workers: int | None,
+    engine: str,
+) -> None:
+    """Build the validated dataset and its dumps from SOURCES.
+
+    SOURCES are agreement documents (.md, .txt, .pdf) or folders searched for them
+    (default: data/agreements). Writes OUT/aqb.ttl, aqb.nt, aqb.jsonld, aqb.trig,
+    aqb.csv and context.jsonld, and describes them in catalog.ttl (DCAT-AP.de) and
+    void.ttl. If any document cannot be read, parsed, resolved or validated, every
+    problem is listed and nothing is written.
+
+    \b
+    Example:
+      aqb-rdf build data/agreements --out dist
+    """
+    started = time.perf_counter()
+    report = pipeline.build(
+        list(sources or DEFAULT_SOURCES),
+        out,
+        base=base,
+        reference_dir=reference_dir,
+        workers=workers,
+        progress=_Progress(),
+        engine=engine,
+    )
+    elapsed = time.perf_counter() - started
+    click.echo(
+        f"built {report.agreements} agreement(s), {report.triples} triples, "
+        f"into {out}/ in {elapsed:.1f} s"
+    )
+
+
+@click.command()
+@_sources_argument
+@_base_option
+@_reference_option
+@_workers_option
+@_engine_option
+@reports_errors
+def validate(
+    sources: tuple[Path, ...],
+    base: str,
+    reference_dir: Path | None,
+    workers: int | None,
+    engine: str,
+) -> None:
+    """Parse, map and SHACL-validate SOURCES without writing anything.
+
+    Prints one line per document that conforms and one line per problem
+    (file:line: resource: message); exits with status 1 if there is any problem.
+
+    \b
+    Example:
+      aqb-rdf validate data/agreements/2025
+    """
+    report = pipeline.check(
+        list(sources or DEFAULT_SOURCES),
+        base=base,
+        reference_dir=reference_dir,
+        workers=workers,
+        progress=_Progress(),
+        engine=engine,
+    )
+    for path, label, triples in report.conforming:
+        click.echo(f"ok    {path}: {label} ({triples} triples)")
+    if report.problems:
+        _fail(
+            report.problems,
+            f"{len(report.problems)} problem(s) in {len(report.failing)} document(s)",
+        )
+    click.echo(f"all {len(report.conforming)} document(s) conform to the shapes")
+
+
+_data_option = click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="A build output folder.",
+)
+
+
+@click.command()
+@click.argument("name")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A query parameter; repeat for several (see the query's header).",
+)
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(sorted(results.FORMATS)),
+    default="table",
+    show_default=True,
+)
+@_data_option
+@reports_errors
+def query(name: str, params: tuple[str, ...], format_name: str, data: Path) -> None:
+    """Run a named query (from queries/) or an .rq FILE against a build.
+
+    \b
+    Named queries:
+      budget-per-region-year   [--param year=2025]
+      total-per-year
+      projects-per-massnahmenart [--param year=2025]
+      regions-without-project  [--param year=2025] [--param massnahmenart=2]
+      region                   --param key=06413
+    Example:
+      aqb-rdf query region --param key=06413 --format csv
+    """
+    named = store.find_query(name)
+    result = store.run_query(store.load_dataset(data), named, named_queries.parse_params(params))
+    click.echo(results.format_result(result, format_name), nl=False)
+
+
+@click.command()
+@click.argument("data", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT)
+@reports_errors
+def summary(data: Path) -> None:
+    """Print what the build in DATA (default: dist) contains.
+
+    Prints the number of quads, the budget total per year and the download files.
+
+    \b
+    Example:
+      aqb-rdf summary dist
+    """
+    dataset = store.load_dataset(data)
+    totals = store.run_query(dataset, store.find_query("total-per-year"), {})
+    click.echo(f"dataset in {data}/: {len(dataset)} quads")
+    click.echo(results.format_table(totals), nl=False)
+    paths = [*sorted(data.glob("aqb.*")), *(data / name for name in DESCRIPTIONS)]
+    files = ", ".join(f"{p.name} ({p.stat().st_size:,} bytes)" for p in paths if p.exists())
+    click.echo(f"downloads: {files}")

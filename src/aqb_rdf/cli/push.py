@@ -1,0 +1,111 @@
+"""``aqb-rdf push``: upload a release to a SPARQL 1.1 store; httpx loads only when pushing."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from aqb_rdf.cli.common import DEFAULT_OUT, _base_option, reports_errors
+from aqb_rdf.push import sync as push_core
+
+
+class _PushProgress:
+    """Push progress on stderr: a live line on a terminal, a line every 5 s otherwise."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.last = time.perf_counter()
+
+    def __call__(self, _iri: str, report: push_core.PushReport) -> None:
+        now = time.perf_counter()
+        if self.tty or now - self.last >= 5:
+            self.last = now
+            done = sum(report.count(c) for c in push_core.Change)
+            line = f"push: {done} graph(s); {report.summary()}"
+            click.echo(f"\r{line}" if self.tty else line, err=True, nl=not self.tty)
+
+    def finish(self) -> None:
+        if self.tty:
+            click.echo("", err=True)
+
+
+@click.command()
+@click.argument("data", type=click.Path(path_type=Path), default=DEFAULT_OUT)
+@click.option("--endpoint", required=True, metavar="URL",
+              help="SPARQL query endpoint of the store (also used for updates without "
+              "--graph-store or --update).")  # fmt: skip
+@click.option("--graph-store", metavar="URL",
+              help="Graph Store Protocol endpoint: write each graph with one PUT.")  # fmt: skip
+@click.option("--update", metavar="URL",
+              help="SPARQL Update endpoint, if not --endpoint (Oxigraph: /update).")  # fmt: skip
+@_base_option
+@click.option("--delete-stale", is_flag=True,
+              help="Drop graphs under BASE/graph/ that the release no longer has.")  # fmt: skip
+@click.option("--dry-run", is_flag=True, help="Compare and report; write nothing.")
+@click.option("--retries", type=click.IntRange(0, 20), default=4, show_default=True,
+              help="Retries of a request after a network error, 5xx or 429.")  # fmt: skip
+@click.option("--timeout", type=click.FloatRange(1, 3600), default=60.0, show_default=True,
+              help="Seconds a request may wait for the store.")  # fmt: skip
+@click.option("--connections", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="Graphs compared and written at the same time.")  # fmt: skip
+@reports_errors
+def push(
+    data: Path,
+    endpoint: str,
+    graph_store: str | None,
+    update: str | None,
+    base: str,
+    delete_stale: bool,
+    dry_run: bool,
+    retries: int,
+    timeout: float,
+    connections: int,
+) -> None:
+    """Upload the release in DATA (default: dist) to a SPARQL 1.1 store.
+
+    One named graph per agreement plus BASE/graph/reference and BASE/graph/ontology. A graph
+    is written only if the store's copy differs, in one request that replaces it (PUT with
+    --graph-store, else DROP + INSERT in one SPARQL Update), so a failure midway leaves each
+    graph old or new and pushing again converges. Prints one line per created, replaced,
+    stale or deleted graph, then a summary. Credentials, if the store wants them, come from
+    AQB_PUSH_USER and AQB_PUSH_PASSWORD (Basic or Digest, as the store asks) or AQB_PUSH_TOKEN
+    (sent as a Bearer token, e.g. QLever's access token); never from the command line.
+
+    \b
+    Examples:
+      aqb-rdf push dist --endpoint http://localhost:7878/query \\
+        --graph-store http://localhost:7878/store
+      # Virtuoso, with AQB_PUSH_USER and AQB_PUSH_PASSWORD in the environment:
+      aqb-rdf push dist --endpoint http://localhost:8890/sparql \\
+        --graph-store http://localhost:8890/sparql-graph-crud-auth
+    """
+    from aqb_rdf.push.graph_store import Credentials, HttpStore  # httpx loads only when pushing
+
+    dump = push_core.dataset_dump(data)
+    credentials = Credentials.from_environ(os.environ)
+    progress = _PushProgress()
+    with HttpStore(endpoint, graph_store=graph_store, update=update, credentials=credentials,
+                   retries=retries, timeout=timeout) as target:  # fmt: skip
+        try:
+            report = push_core.push_release(dump, target, f"{base}graph/",
+                                            delete_stale=delete_stale, dry_run=dry_run,
+                                            connections=connections, progress=progress)  # fmt: skip
+        except KeyboardInterrupt:
+            click.echo("aqb-rdf: interrupted; each graph is old or new, push again to finish",
+                       err=True)  # fmt: skip
+            sys.exit(130)
+        finally:
+            progress.finish()
+    for change in push_core.Change:
+        if change is not push_core.Change.UNCHANGED:
+            for iri in report.graphs[change]:
+                click.echo(f"{change.value:9} {iri}")
+    stale = report.count(push_core.Change.STALE)
+    verb = "would push" if dry_run else "pushed"
+    click.echo(f"{verb} {dump} to {graph_store or update or endpoint}: {report.summary()}")
+    if stale:
+        click.echo(f"{stale} stale graph(s) kept; --delete-stale drops them", err=True)

@@ -1,0 +1,248 @@
+"""Parsed agreements and reference tables → RDF graphs (pure).
+
+``agreement_to_graph`` describes one Zielvereinbarung with everything it states and, for every
+fact, an ``aqb:Fundstelle`` saying where it stands in the source. ``reference_to_graph``
+describes the Gebietskörperschaften and organisations the agreements point to. The vocabulary
+is ``ontology/aqb.ttl``; README.md has the model as a table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+
+from aqb_rdf.rdf import external
+from aqb_rdf.rdf.iris import Iris
+from aqb_rdf.rdf.namespaces import SCHEMA
+from aqb_rdf.source import codelists
+from aqb_rdf.source.german import canonical_decimal
+from aqb_rdf.source.model import Gebietskoerperschaft, Kreistyp, Span, Zielvereinbarung
+from aqb_rdf.source.reference import Reference
+
+_TYPE_LABEL_EN = {
+    Kreistyp.LANDKREIS: "district",
+    Kreistyp.KREISFREIE_STADT: "district-free city",
+}
+
+
+@functools.lru_cache(maxsize=65536)
+def _literal(text: str, lang: str | None = None, datatype: URIRef | None = None) -> Literal:
+    # rdflib spends microseconds converting each new Literal to a Python value; agreements
+    # repeat most of theirs (line numbers, positions, dates, labels), so reuse them.
+    return Literal(text, lang=lang, datatype=datatype)
+
+
+def _de(text: str) -> Literal:
+    return _literal(text, "de")
+
+
+def _en(text: str) -> Literal:
+    return _literal(text, "en")
+
+
+def _int(value: int, datatype: URIRef = XSD.integer) -> Literal:
+    return _literal(str(value), None, datatype)
+
+
+def _date(value: dt.date) -> Literal:
+    return _literal(value.isoformat(), None, XSD.date)
+
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+
+def agreement_to_graph(agreement: Zielvereinbarung, iris: Iris) -> Graph:
+    """The RDF description of one agreement and where each of its facts stands."""
+    graph = Graph()
+    graph.addN((s, p, o, graph) for s, p, o in agreement_triples(agreement, iris))
+    return graph
+
+
+def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
+    """The triples of :func:`agreement_to_graph`, as a list (the build adds them in bulk)."""
+    aqb = iris.aqb
+    year = agreement.year.value
+    region = agreement.region.value
+    a = iris.agreement(year, region.key)
+    triples: list[Triple] = []
+    add = triples.append
+
+    def fundstelle(
+        name: str,
+        span: Span,
+        subject: URIRef,
+        prop: URIRef | None = None,
+        value: URIRef | None = None,
+    ) -> None:
+        f = iris.fundstelle(a, name)
+        add((f, RDF.type, aqb.Fundstelle))
+        add((f, aqb.belegt, subject))
+        if prop is not None:
+            add((f, aqb.eigenschaft, prop))
+        if value is not None:
+            add((f, aqb.wert, value))
+        add((f, aqb.zeileVon, _int(span.first_line)))
+        add((f, aqb.zeileBis, _int(span.last_line)))
+        add((f, aqb.zeichenVon, _int(span.start)))
+        add((f, aqb.zeichenBis, _int(span.end)))
+
+    ministry = iris.organisation(agreement.ministry.value.slug)
+    region_iri = iris.region(region.key)
+    add((a, RDF.type, aqb.Zielvereinbarung))
+    add((a, RDFS.label, _de(f"Zielvereinbarung {year} – {region.display_name}")))
+    add((a, RDFS.label, _en(f"Target agreement {year} – {region.display_name}")))
+    add((a, aqb.jahr, _literal(str(year), None, XSD.gYear)))
+    add((a, aqb.laufzeitBeginn, _date(dt.date(year, 1, 1))))
+    add((a, aqb.laufzeitEnde, _date(dt.date(year, 12, 31))))
+    add((a, aqb.ministerium, ministry))
+    add((a, aqb.gebietskoerperschaft, region_iri))
+    fundstelle("jahr", agreement.year.span, a, aqb.jahr)
+    fundstelle("ministerium", agreement.ministry.span, a, aqb.ministerium)
+    fundstelle("gebietskoerperschaft", agreement.region.span, a, aqb.gebietskoerperschaft)
+
+    budget = iris.budget(a)
+    add((a, aqb.budget, budget))
+    add((budget, RDF.type, aqb.Budget))
+    amount = canonical_decimal(agreement.budget.value)
+    add((budget, SCHEMA.value, Literal(amount, datatype=XSD.decimal)))
+    add((budget, SCHEMA.currency, _literal("EUR")))
+    fundstelle("budget", agreement.budget.span, budget, SCHEMA.value)
+
+    source = agreement.source
+    document = iris.dokument(source.sha256)
+    add((a, DCTERMS.source, document))
+    add((document, RDF.type, aqb.Quelldokument))
+    add((document, aqb.dateiname, Literal(source.name)))
+    add((document, aqb.medientyp, _literal(source.media_type)))
+    add((document, aqb.sha256, Literal(source.sha256)))
+
+    for bereich in agreement.massnahmenbereiche:
+        number = bereich.art.value
+        concept = iris.massnahmenart(number)
+        e = iris.massnahmenbereich(a, number)
+        add((a, aqb.massnahmenbereich, e))
+        add((e, RDF.type, aqb.Massnahmenbereich))
+        add((e, aqb.massnahmenart, concept))
+        add((e, aqb.bezeichnung, _de(bereich.title)))
+        fundstelle(f"massnahmenart-{number}", bereich.span, e)
+        for position, projekt in enumerate(bereich.projects, start=1):
+            p = iris.projekt(a, number, position)
+            add((e, aqb.projekt, p))
+            add((p, RDF.type, aqb.Projekt))
+            add((p, SCHEMA.name, _de(projekt.title)))
+            add((p, aqb.position, _int(position)))
+            add((p, aqb.massnahmenart, concept))
+            add((p, aqb.zielvereinbarung, a))
+            fundstelle(f"projekt-{number}-{position}", projekt.span, p)
+
+    for rechtskreis in agreement.rechtskreise:
+        code = codelists.rechtskreis_slug(rechtskreis.value)
+        concept = iris.rechtskreis(code)
+        add((a, aqb.rechtskreis, concept))
+        fundstelle(f"rechtskreis-{code}", rechtskreis.span, a, aqb.rechtskreis, concept)
+
+    for rahmen in agreement.bezugsrahmen:
+        r = iris.bezugsrahmen(rahmen.value)
+        add((a, aqb.bezugsrahmen, r))
+        fundstelle(f"bezugsrahmen-{rahmen.value}", rahmen.span, a, aqb.bezugsrahmen, r)
+
+    if agreement.granting_authority is not None:
+        authority = iris.organisation(agreement.granting_authority.value.slug)
+        add((a, aqb.bewilligungsbehoerde, authority))
+        fundstelle(
+            "bewilligungsbehoerde", agreement.granting_authority.span, a, aqb.bewilligungsbehoerde
+        )
+    if agreement.granting_form:
+        add((a, aqb.bewilligungsform, _de(agreement.granting_form)))
+
+    for position, signature in enumerate(agreement.signatures, start=1):
+        s = iris.unterzeichnung(a, position)
+        signer = (
+            iris.organisation(signature.organisation_slug)
+            if signature.organisation_slug
+            else region_iri
+        )
+        add((a, aqb.unterzeichnung, s))
+        add((s, RDF.type, aqb.Unterzeichnung))
+        add((s, aqb.ort, _literal(signature.place)))
+        add((s, aqb.datum, _date(signature.date)))
+        add((s, aqb.person, _literal(signature.person)))
+        if signature.role:
+            add((s, aqb.funktion, _de(signature.role)))
+        add((s, aqb.organisation, signer))
+        if signature.organisation_text:
+            add((s, aqb.organisationLaut, _de(signature.organisation_text)))
+        fundstelle(f"unterzeichnung-{position}", signature.span, s)
+
+    return triples
+
+
+def region_label_en(region: Gebietskoerperschaft) -> str:
+    return f"{region.name} ({_TYPE_LABEL_EN[region.typ]})"
+
+
+def reference_to_graph(reference: Reference, iris: Iris) -> Graph:
+    """The Gebietskörperschaften (with a confirmed key) and the organisations.
+
+    Links to other datasets (README.md, "Links to other datasets"): ``dcterms:identifier`` is
+    the district key, ``dcterms:spatial`` the NUTS-3 region and the DCAT-AP.de geocoding IRI
+    (the area of jurisdiction, as CPOV uses it), ``schema:sameAs`` the Wikidata item.
+    """
+    aqb = iris.aqb
+    graph = Graph()
+    add = graph.add
+    for region in reference.published_regions:
+        r = iris.region(region.key)
+        add(
+            (
+                r,
+                RDF.type,
+                aqb.Landkreis if region.typ is Kreistyp.LANDKREIS else aqb.KreisfreieStadt,
+            )
+        )
+        add((r, RDFS.label, _de(region.display_name)))
+        add((r, RDFS.label, _en(region_label_en(region))))
+        add((r, aqb.kreisschluessel, Literal(region.key)))
+        add((r, DCTERMS.identifier, Literal(region.key)))
+        if region.nuts3:
+            add((r, aqb.nuts3, Literal(region.nuts3)))
+            add((r, DCTERMS.spatial, URIRef(external.nuts_iri(region.nuts3))))
+        if region.dcatde_district_key:
+            add((r, DCTERMS.spatial, URIRef(region.dcatde_district_key)))
+        if region.wikidata:
+            add((r, SCHEMA.sameAs, URIRef(external.wikidata_iri(region.wikidata))))
+        if region.regierungsbezirk:
+            add((r, aqb.regierungsbezirk, Literal(region.regierungsbezirk)))
+        if region.valid_from:
+            add((r, aqb.gueltigAb, _date(region.valid_from)))
+        if region.valid_until:
+            add((r, aqb.gueltigBis, _date(region.valid_until)))
+    for org in reference.organisations:
+        o = iris.organisation(org.slug)
+        add(
+            (o, RDF.type, aqb.Ministerium if org.typ == "Ministerium" else aqb.Regierungspraesidium)
+        )
+        add((o, RDFS.label, _de(org.current_name)))
+        if org.name_en:
+            add((o, RDFS.label, _en(org.name_en)))
+        for name, _, _ in org.names[:-1]:
+            add((o, SKOS.altLabel, _de(name)))
+        if org.short_name:
+            add((o, aqb.kurzname, Literal(org.short_name)))
+        if org.wikidata:
+            add((o, SCHEMA.sameAs, URIRef(external.wikidata_iri(org.wikidata))))
+    return graph
+
+
+def bezugsrahmen_to_graph(slugs: list[str], iris: Iris) -> Graph:
+    """The programmes and frameworks agreements refer to (part of the reference data)."""
+    graph = Graph()
+    for slug in slugs:
+        r = iris.bezugsrahmen(slug)
+        graph.add((r, RDF.type, iris.aqb.Bezugsrahmen))
+        graph.add((r, RDFS.label, _de(codelists.bezugsrahmen_label(slug, "de"))))
+        graph.add((r, RDFS.label, _en(codelists.bezugsrahmen_label(slug, "en"))))
+    return graph

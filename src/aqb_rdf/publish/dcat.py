@@ -1,0 +1,361 @@
+"""The DCAT-AP.de 3.0 catalogue of a release (pure): the dataset, its dumps, the endpoint.
+
+`DCAT-AP.de 3.0 <https://www.dcat-ap.de/def/dcatde/3.0/spec/>`_ is the German profile of
+`DCAT-AP 3.0 <https://semiceu.github.io/DCAT-AP/releases/3.0.0/>`_, the metadata GovData and
+the European data portal harvest. The catalogue ``{base}catalog`` lists one ``dcat:Dataset``
+(the IRI the VoID description uses too), one ``dcat:Distribution`` per dump with its byte size
+and SHA-256, and the SPARQL endpoint as a ``dcat:DataService``. Values come from the
+vocabularies DCAT-AP.de prescribes: licences and contributors of dcat-ap.de, the political
+geocoding level and state key of dcat-ap.de, and the EU authority tables (languages, themes,
+frequency, access rights, file types); media types are IANA IRIs.
+
+Nothing here reads a clock: dates come from the data (see :class:`CatalogueFacts`), so the
+same input gives the same catalogue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from aqb_rdf.publish.void import DESCRIPTION, RDF_TYPE, TITLE, dataset_iri
+from aqb_rdf.rdf.iris import Iris
+from aqb_rdf.source.model import Organisation
+
+DCAT = "http://www.w3.org/ns/dcat#"
+DCTERMS = "http://purl.org/dc/terms/"
+DCATDE = "http://dcat-ap.de/def/dcatde/"
+FOAF = "http://xmlns.com/foaf/0.1/"
+SPDX = "http://spdx.org/rdf/terms#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+EU = "http://publications.europa.eu/resource/authority/"
+IANA = "https://www.iana.org/assignments/media-types/"
+
+PREFIXES = {
+    "dcat": DCAT,
+    "dcterms": DCTERMS,
+    "dcatde": DCATDE,
+    "foaf": FOAF,
+    "spdx": SPDX,
+    "rdfs": RDFS,
+    "xsd": XSD,
+}
+"""The prefixes ``catalog.ttl`` is written with."""
+
+LICENSE = "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
+"""Datenlizenz Deutschland – Namensnennung 2.0 (see the README for the choice)."""
+CONTRIBUTOR = "http://dcat-ap.de/def/contributors/hessen"
+GEOCODING_LEVEL = "http://dcat-ap.de/def/politicalGeocoding/Level/state"
+"""The administrative level the dataset is collected and published from: the Land."""
+HESSEN = (
+    "http://sws.geonames.org/2905330/",
+    "http://dcat-ap.de/def/politicalGeocoding/stateKey/06",
+)
+"""Hessen: in GeoNames, which DCAT-AP.de names for ``dcterms:spatial`` where the EU place
+tables lack a place, and as the dcat-ap.de state key (Amtlicher Gemeindeschlüssel ``06``)."""
+LANGUAGES = (EU + "language/DEU", EU + "language/ENG")
+"""The languages of the data and its labels: German, with English labels."""
+THEMES = (EU + "data-theme/EDUC", EU + "data-theme/GOVE")
+FREQUENCY = EU + "frequency/ANNUAL"
+PUBLIC = EU + "access-right/PUBLIC"
+SHA256 = SPDX + "checksumAlgorithm_sha256"
+SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
+KEYWORDS = {
+    "de": ("Ausbildung", "Qualifizierung", "Zielvereinbarung", "Arbeitsmarkt", "Hessen"),
+    "en": ("vocational training", "qualification", "target agreement", "labour market", "Hesse"),
+}
+
+
+@dataclass(frozen=True)
+class Format:
+    """How a dump is written: EU file type, IANA media type, and titles in German and English."""
+
+    file_type: str
+    media_type: str
+    title_de: str
+    title_en: str
+
+
+FORMATS = {
+    "aqb.ttl": Format("RDF_TURTLE", "text/turtle", "Gesamter Datensatz als Turtle",
+                      "Whole dataset as Turtle"),
+    "aqb.nt": Format("RDF_N_TRIPLES", "application/n-triples", "Gesamter Datensatz als N-Triples",
+                     "Whole dataset as N-Triples"),
+    "aqb.jsonld": Format("JSON_LD", "application/ld+json", "Gesamter Datensatz als JSON-LD",
+                         "Whole dataset as JSON-LD"),
+    "aqb.trig": Format("RDF_TRIG", "application/trig",
+                       "Gesamter Datensatz als TriG, ein benannter Graph je Zielvereinbarung",
+                       "Whole dataset as TriG, one named graph per agreement"),
+    "aqb.csv": Format("CSV", "text/csv", "Projekte als Tabelle (CSV), eine Zeile je Projekt",
+                      "Projects as a table (CSV), one row per project"),
+}  # fmt: skip
+"""The dumps that are distributions of the dataset (``context.jsonld`` is the JSON-LD context,
+not data), in the order the catalogue lists them."""
+
+
+@dataclass(frozen=True)
+class DumpFile:
+    """One written dump: its name, size in bytes and SHA-256 (hex)."""
+
+    name: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class CatalogueFacts:
+    """What the catalogue states beyond the constants above.
+
+    Attributes:
+        base: the base IRI; the endpoint and dumps are found under it (the server maps it to
+            its root).
+        publisher: the organisation that publishes the dataset.
+        dumps: the written dumps, in the order of :data:`FORMATS`.
+        years: the first and the last agreement year (temporal coverage), or None.
+        issued: the earliest signature date in the data, or None.
+        modified: the latest signature date in the data, or None.
+        version: a content hash of the dumps.
+    """
+
+    base: str
+    publisher: Organisation
+    dumps: Sequence[DumpFile]
+    years: tuple[int, int] | None
+    issued: dt.date | None
+    modified: dt.date | None
+    version: str
+
+
+def catalog_iri(base: str) -> str:
+    """The IRI of the catalogue, ``{base}catalog``; the server answers it at ``/catalog``."""
+    return f"{base}catalog"
+
+
+def service_iri(base: str) -> str:
+    """The IRI of the SPARQL endpoint as a data service, ``{base}catalog#sparql``."""
+    return f"{catalog_iri(base)}#sparql"
+
+
+def distribution_iri(base: str, name: str) -> str:
+    """``{base}catalog#distribution-aqb-ttl`` for ``aqb.ttl``."""
+    return f"{catalog_iri(base)}#distribution-{name.replace('.', '-')}"
+
+
+def _iri(value: str) -> NamedNode:
+    return NamedNode(value)
+
+
+def _date(value: dt.date) -> Literal:
+    return Literal(value.isoformat(), datatype=NamedNode(XSD + "date"))
+
+
+Statement = tuple[str, NamedNode | Literal]
+"""A predicate and an object, said of some subject."""
+
+
+def _says(subject: NamedNode, statements: Sequence[Statement]) -> list[Triple]:
+    return [Triple(subject, _iri(predicate), obj) for predicate, obj in statements]
+
+
+def _texts(subject: NamedNode, predicate: str, texts: dict[str, str]) -> list[Triple]:
+    return [
+        Triple(subject, _iri(predicate), Literal(t, language=lang)) for lang, t in texts.items()
+    ]
+
+
+def catalogue_triples(facts: CatalogueFacts) -> list[Triple]:
+    """The catalogue as triples, in a fixed order (catalogue, dataset, distributions, service)."""
+    base = facts.base
+    catalog, dataset = _iri(catalog_iri(base)), _iri(dataset_iri(base))
+    service = _iri(service_iri(base))
+    publisher = _iri(str(Iris(base).organisation(facts.publisher.slug)))
+    dates: list[Statement] = []
+    if facts.issued is not None:
+        dates.append((DCTERMS + "issued", _date(facts.issued)))
+    if facts.modified is not None:
+        dates.append((DCTERMS + "modified", _date(facts.modified)))
+
+    triples = [Triple(catalog, _iri(RDF_TYPE), _iri(DCAT + "Catalog"))]
+    triples += _texts(catalog, DCTERMS + "title", {
+        "de": "Katalog der AQB-Zielvereinbarungen Hessen",
+        "en": "Catalogue of the Hessian AQB target agreements",
+    })  # fmt: skip
+    triples += _texts(catalog, DCTERMS + "description", {
+        "de": "Der Datensatz der AQB-Zielvereinbarungen mit seinen Downloads und seinem"
+        " SPARQL-Endpunkt.",
+        "en": "The dataset of the AQB target agreements with its downloads and its SPARQL"
+        " endpoint.",
+    })  # fmt: skip
+    triples += _says(
+        catalog,
+        [
+            (DCTERMS + "publisher", publisher),
+            (DCTERMS + "license", _iri(LICENSE)),
+            (FOAF + "homepage", _iri(base)),
+            *((DCTERMS + "spatial", _iri(place)) for place in HESSEN),
+            *((DCTERMS + "language", _iri(lang)) for lang in LANGUAGES),
+            *dates,
+            (DCAT + "dataset", dataset),
+            (DCAT + "service", service),
+        ],
+    )
+    triples += _dataset(facts, dataset, publisher, service, dates)
+    for dump in facts.dumps:
+        triples += _distribution(base, dump, attribution(facts.publisher))
+    triples += _service(base, service, dataset, publisher)
+    triples += _agent(publisher, facts.publisher)
+    triples += [Triple(_iri(place), _iri(RDF_TYPE), _iri(DCTERMS + "Location")) for place in HESSEN]
+    return triples + _classes_of_values(triples)
+
+
+VALUE_CLASSES: dict[str, str] = {
+    DCAT + "landingPage": FOAF + "Document",
+    FOAF + "homepage": FOAF + "Document",
+    DCAT + "mediaType": DCTERMS + "MediaType",
+    DCTERMS + "format": DCTERMS + "MediaTypeOrExtent",
+    DCAT + "theme": "http://www.w3.org/2004/02/skos/core#Concept",
+    DCTERMS + "accessRights": DCTERMS + "RightsStatement",
+    DCTERMS + "accrualPeriodicity": DCTERMS + "Frequency",
+    DCTERMS + "conformsTo": DCTERMS + "Standard",
+    DCTERMS + "language": DCTERMS + "LinguisticSystem",
+    DCTERMS + "license": DCTERMS + "LicenseDocument",
+}
+"""The class DCAT-AP 3.0 gives the values of these properties (SEMIC's ``range.ttl``)."""
+
+
+def _classes_of_values(triples: list[Triple]) -> list[Triple]:
+    """``value a Class`` for each IRI value of a property in :data:`VALUE_CLASSES`, once."""
+    typed = {
+        (triple.object.value, VALUE_CLASSES[triple.predicate.value])
+        for triple in triples
+        if triple.predicate.value in VALUE_CLASSES and isinstance(triple.object, NamedNode)
+    }
+    return [Triple(_iri(value), _iri(RDF_TYPE), _iri(cls)) for value, cls in sorted(typed)]
+
+
+def _dataset(
+    facts: CatalogueFacts,
+    dataset: NamedNode,
+    publisher: NamedNode,
+    service: NamedNode,
+    dates: list[Statement],
+) -> list[Triple]:
+    base = facts.base
+    triples = [Triple(dataset, _iri(RDF_TYPE), _iri(DCAT + "Dataset"))]
+    triples += _texts(dataset, DCTERMS + "title", TITLE)
+    triples += _texts(dataset, DCTERMS + "description", DESCRIPTION)
+    triples += [
+        Triple(dataset, _iri(DCAT + "keyword"), Literal(word, language=lang))
+        for lang, words in KEYWORDS.items()
+        for word in words
+    ]
+    period: list[Triple] = []
+    statements: list[Statement] = [
+        (DCTERMS + "publisher", publisher),
+        (DCATDE + "contributorID", _iri(CONTRIBUTOR)),
+        (DCATDE + "politicalGeocodingLevelURI", _iri(GEOCODING_LEVEL)),
+        *((DCTERMS + "spatial", _iri(place)) for place in HESSEN),
+        *((DCTERMS + "language", _iri(lang)) for lang in LANGUAGES),
+        *((DCAT + "theme", _iri(theme)) for theme in THEMES),
+        (DCTERMS + "accrualPeriodicity", _iri(FREQUENCY)),
+        (DCTERMS + "accessRights", _iri(PUBLIC)),
+        *dates,
+        (DCAT + "version", Literal(facts.version)),
+        (DCAT + "landingPage", _iri(base)),
+        (DCTERMS + "conformsTo", _iri(f"{base}def/aqb")),
+        (RDFS + "seeAlso", _iri(f"{base}.well-known/void")),
+    ]
+    if facts.years is not None:
+        first, last = facts.years
+        coverage = _iri(f"{catalog_iri(base)}#temporal-coverage")
+        statements.append((DCTERMS + "temporal", coverage))
+        period = [
+            Triple(coverage, _iri(RDF_TYPE), _iri(DCTERMS + "PeriodOfTime")),
+            Triple(coverage, _iri(DCAT + "startDate"), _date(dt.date(first, 1, 1))),
+            Triple(coverage, _iri(DCAT + "endDate"), _date(dt.date(last, 12, 31))),
+        ]
+    statements += [
+        (DCAT + "distribution", _iri(distribution_iri(base, d.name))) for d in facts.dumps
+    ]
+    triples += _says(dataset, statements)
+    return triples + period
+
+
+def _distribution(base: str, dump: DumpFile, attribution: str) -> list[Triple]:
+    form = FORMATS[dump.name]
+    distribution = _iri(distribution_iri(base, dump.name))
+    checksum = _iri(f"{distribution.value}-sha256")
+    url = _iri(f"{base}download/{dump.name}")
+    triples = [Triple(distribution, _iri(RDF_TYPE), _iri(DCAT + "Distribution"))]
+    triples += _texts(distribution, DCTERMS + "title", {"de": form.title_de, "en": form.title_en})
+    triples += _says(
+        distribution,
+        [
+            (DCAT + "accessURL", url),
+            (DCAT + "downloadURL", url),
+            (DCTERMS + "format", _iri(f"{EU}file-type/{form.file_type}")),
+            (DCAT + "mediaType", _iri(IANA + form.media_type)),
+            (DCAT + "byteSize", Literal(str(dump.size), datatype=_iri(XSD + "nonNegativeInteger"))),
+            (SPDX + "checksum", checksum),
+            (DCTERMS + "license", _iri(LICENSE)),
+            (DCATDE + "licenseAttributionByText", Literal(attribution, language="de")),
+        ],
+    )
+    return triples + [
+        Triple(checksum, _iri(RDF_TYPE), _iri(SPDX + "Checksum")),
+        Triple(checksum, _iri(SPDX + "algorithm"), _iri(SHA256)),
+        Triple(checksum, _iri(SPDX + "checksumValue"), Literal(dump.sha256, datatype=_iri(XSD + "hexBinary"))),
+    ]  # fmt: skip
+
+
+def attribution(publisher: Organisation) -> str:
+    """The attribution Datenlizenz Deutschland – Namensnennung 2.0 asks for (its § 2)."""
+    return (
+        f"{publisher.current_name}: Zielvereinbarungen zum Ausbildungs- und"
+        " Qualifizierungsbudget Hessen, aufbereitet mit aqb-rdf"
+    )
+
+
+def _service(
+    base: str, service: NamedNode, dataset: NamedNode, publisher: NamedNode
+) -> list[Triple]:
+    triples = [Triple(service, _iri(RDF_TYPE), _iri(DCAT + "DataService"))]
+    triples += _texts(service, DCTERMS + "title", {
+        "de": "SPARQL-Endpunkt des AQB-Datensatzes", "en": "SPARQL endpoint of the AQB dataset",
+    })  # fmt: skip
+    triples += _texts(service, DCTERMS + "description", {
+        "de": "SPARQL 1.1 Protocol, nur lesend; Ergebnisse als JSON, XML, CSV und TSV, Graphen"
+        " als Turtle, JSON-LD, N-Triples und RDF/XML.",
+        "en": "SPARQL 1.1 Protocol, read-only; results as JSON, XML, CSV and TSV, graphs as"
+        " Turtle, JSON-LD, N-Triples and RDF/XML.",
+    })  # fmt: skip
+    triples += _says(
+        service,
+        [
+            (DCAT + "endpointURL", _iri(f"{base}sparql")),
+            (DCAT + "endpointDescription", _iri(f"{base}sparql")),
+            (DCTERMS + "conformsTo", _iri(SPARQL_PROTOCOL)),
+            (DCAT + "servesDataset", dataset),
+            (DCTERMS + "publisher", publisher),
+            (DCTERMS + "license", _iri(LICENSE)),
+            (DCTERMS + "accessRights", _iri(PUBLIC)),
+            (DCAT + "landingPage", _iri(f"{base}query")),
+        ],
+    )
+    return triples
+
+
+def _agent(agent: NamedNode, organisation: Organisation) -> list[Triple]:
+    names = {
+        "de": organisation.current_name,
+        "en": organisation.name_en or organisation.current_name,
+    }
+    return [
+        Triple(agent, _iri(RDF_TYPE), _iri(FOAF + "Agent")),
+        Triple(agent, _iri(RDF_TYPE), _iri(FOAF + "Organization")),
+        *_texts(agent, FOAF + "name", names),
+    ]

@@ -1,0 +1,136 @@
+"""Graphs → the dump files, written deterministically and atomically (I/O edge).
+
+pyoxigraph does the RDF serialisation (it is one to two orders of magnitude faster than rdflib
+on large graphs). Each part of the dataset travels as sorted canonical N-Triples, so the same
+input always gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import multiprocessing
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from aqb_rdf.errors import AqbError
+from aqb_rdf.publish import jsonld
+from aqb_rdf.rdf.iris import Iris
+from aqb_rdf.rdf.namespaces import STANDARD_PREFIXES
+
+DUMPS = ("aqb.ttl", "aqb.nt", "aqb.jsonld", "aqb.trig", "aqb.csv", "context.jsonld")
+CSV_COLUMNS = (
+    "jahr",
+    "kreisschluessel",
+    "gebietskoerperschaft",
+    "massnahmenart",
+    "massnahmenart_bezeichnung",
+    "position",
+    "projekt",
+    "budget_eur",
+    "zielvereinbarung",
+    "projekt_iri",
+)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One named graph of the dataset as sorted N-Triples."""
+
+    graph: str
+    ntriples: bytes
+
+
+@functools.lru_cache(maxsize=65536)
+def _term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    assert isinstance(term, Literal), term  # the only other kind of term in an RDF graph
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def graph_to_ntriples(graph: Iterable[tuple[Node, Node, Node]]) -> bytes:
+    """Sorted canonical N-Triples of ``graph`` (a graph or any iterable of triples)."""
+    # rdflib types a graph's terms as Node, and so _term's result is any term; in RDF the subject
+    # is an IRI or a blank node and the predicate an IRI, as ox.Triple requires.
+    triples = (
+        ox.Triple(_term(s), _term(p), _term(o))  # type: ignore[arg-type]
+        for s, p, o in graph
+    )
+    ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    assert ntriples is not None  # without an output file, serialize returns the bytes
+    lines = ntriples.splitlines(keepends=True)
+    return b"".join(sorted(set(lines)))
+
+
+def _prefixes(iris: Iris) -> dict[str, str]:
+    return {**{p: str(ns) for p, ns in STANDARD_PREFIXES.items()}, **iris.prefixes}
+
+
+class DumpWriter:
+    """Writes the dumps into a staging folder as the parts arrive, holding none in memory.
+
+    ``add`` appends each part to ``aqb.nt``, to a temporary N-Quads file (its graph name on
+    every line) and its rows to ``aqb.csv``; ``finish`` serialises Turtle and TriG from those
+    files, and JSON-LD in a second process at the same time.
+    """
+
+    _NQUADS = ".aqb.nq"
+
+    def __init__(self, folder: Path, iris: Iris) -> None:
+        self.folder = folder
+        self.iris = iris
+        self.triples = 0
+        self._nt = open(folder / "aqb.nt", "wb")  # noqa: SIM115 - closed in finish/close
+        self._nq = open(folder / self._NQUADS, "wb")  # noqa: SIM115
+        self._csv_file = open(folder / "aqb.csv", "w", encoding="utf-8", newline="")  # noqa: SIM115
+        self._csv = csv.writer(self._csv_file, lineterminator="\r\n")
+        self._csv.writerow(CSV_COLUMNS)
+
+    def add(self, part: Part, rows: Iterable[Sequence[str]] = ()) -> None:
+        self._nt.write(part.ntriples)
+        # In N-Triples a line ends in " .\n" and a literal cannot hold a raw newline, so the
+        # graph name goes in by a plain replacement.
+        self._nq.write(part.ntriples.replace(b" .\n", f" <{part.graph}> .\n".encode()))
+        self._csv.writerows(rows)
+        self.triples += part.ntriples.count(b"\n")
+
+    def close(self) -> None:
+        for file in (self._nt, self._nq, self._csv_file):
+            file.close()
+
+    def finish(self) -> None:
+        self.close()
+        folder, prefixes = self.folder, _prefixes(self.iris)
+        jsonld_writer = multiprocessing.get_context("fork").Process(
+            target=_write_jsonld, args=(folder, self.iris), daemon=True
+        )
+        jsonld_writer.start()
+        try:
+            triples = ox.parse(path=folder / "aqb.nt", format=ox.RdfFormat.N_TRIPLES)
+            ox.serialize(triples, folder / "aqb.ttl", ox.RdfFormat.TURTLE, prefixes=prefixes)
+            quads = ox.parse(path=folder / self._NQUADS, format=ox.RdfFormat.N_QUADS)
+            ox.serialize(quads, folder / "aqb.trig", ox.RdfFormat.TRIG, prefixes=prefixes)
+            (folder / "context.jsonld").write_bytes(jsonld.context_document(self.iris))
+        finally:
+            jsonld_writer.join()
+            (folder / self._NQUADS).unlink(missing_ok=True)
+        if jsonld_writer.exitcode != 0:
+            raise AqbError(f"writing the JSON-LD dump failed (exit code {jsonld_writer.exitcode})")
+
+
+def _write_jsonld(folder: Path, iris: Iris) -> None:
+    with open(folder / "aqb.jsonld", "wb") as out:
+        triples = ox.parse(path=folder / "aqb.nt", format=ox.RdfFormat.N_TRIPLES)
+        jsonld.write_document(triples, out, iris)

@@ -1,0 +1,117 @@
+"""Build outputs as releases: each build a new folder, swapped in atomically (I/O edge).
+
+A build output folder ``DIR`` looks like this::
+
+    DIR/.aqb-build                 marker: only such a folder is ever written into
+    DIR/releases/<id>/aqb.ttl …    one folder per release; <id> is a hash of its content
+    DIR/current -> releases/<id>   the published release, replaced by one atomic rename
+    DIR/aqb.ttl -> current/aqb.ttl and the other dumps, catalog.ttl, void.ttl: stable paths
+
+A new release is filled in a staging folder and only then becomes ``current``, so a reader never
+sees a half-written release; the release ``current`` pointed to before stays until the next
+build, so a server still reading it can finish and switch over.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from aqb_rdf.errors import AqbError
+from aqb_rdf.publish.dumps import DUMPS
+from aqb_rdf.publish.metadata import DESCRIPTIONS
+
+MARKER = ".aqb-build"
+RELEASES = "releases"
+CURRENT = "current"
+LINKED = (*DUMPS, *DESCRIPTIONS)
+"""The files of a release that ``DIR`` links to: the dumps, ``catalog.ttl`` and ``void.ttl``."""
+
+
+def release_id(folder: Path) -> str:
+    """A hash of the release's content: the same input gives the same id."""
+    digest = hashlib.sha256()
+    for name in LINKED:
+        path = folder / name
+        if path.exists():
+            with open(path, "rb") as file:
+                while block := file.read(1 << 20):
+                    digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def current_release(out: Path) -> Path | None:
+    """The folder of the published release of ``out``, or None if there is none."""
+    link = out / CURRENT
+    return link.resolve() if link.is_symlink() else None
+
+
+def publish(out: Path, fill: Callable[[Path], None]) -> Path:
+    """Fill a new release of ``out`` with ``fill`` and make it current; return its folder.
+
+    A failure anywhere leaves ``out`` exactly as it was. ``out`` must be absent, empty, or an
+    earlier build (it holds :data:`MARKER`): a build never writes into a folder it did not make.
+    """
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
+        raise AqbError("exists and is not an aqb-rdf build output; choose another --out", str(out))
+    created = not out.exists()
+    releases = out / RELEASES
+    releases.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".new-", dir=releases))
+    try:
+        fill(staging)
+        os.chmod(staging, 0o755)
+        release = releases / release_id(staging)
+        if release.exists():  # the same content again: keep the published folder as it is
+            shutil.rmtree(staging)
+        else:
+            os.replace(staging, release)
+    except BaseException:
+        shutil.rmtree(out if created else staging, ignore_errors=True)
+        if not created and not any(releases.iterdir()):
+            releases.rmdir()
+        raise
+    (out / MARKER).write_text("written by aqb-rdf build\n", encoding="utf-8")
+    previous = current_release(out)
+    _replace_link(out / CURRENT, f"{RELEASES}/{release.name}")
+    for name in LINKED:
+        if not (out / name).is_symlink():
+            _replace_link(out / name, f"{CURRENT}/{name}")
+    _prune(releases, keep={release, previous})
+    expected = {MARKER, RELEASES, CURRENT, *LINKED}
+    for entry in out.iterdir():  # what an older build left: the folder is ours (MARKER)
+        if entry.name not in expected:
+            _remove(entry)
+    return release
+
+
+def _replace_link(path: Path, target: str) -> None:
+    """Point ``path`` at ``target`` in one atomic step (a new link renamed over the old).
+
+    Where an older build left a real file or folder instead of a link, it is removed first.
+    """
+    temporary = path.with_name(f".{path.name}.link")
+    _remove(temporary)
+    temporary.symlink_to(target)
+    if path.exists() and not path.is_symlink():
+        _remove(path)
+    os.replace(temporary, path)
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)
+
+
+def _prune(releases: Path, keep: set[Path | None]) -> None:
+    """Remove the releases other than ``keep`` (and staging folders of failed builds)."""
+    kept = {p.resolve() for p in keep if p is not None}
+    for folder in releases.iterdir():
+        if folder.resolve() not in kept:
+            shutil.rmtree(folder, ignore_errors=True)

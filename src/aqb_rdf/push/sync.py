@@ -1,0 +1,310 @@
+"""Push a release into a SPARQL 1.1 store, one named graph at a time (the core).
+
+The release's ``aqb.trig`` holds one named graph per agreement plus ``{base}graph/reference``
+and ``{base}graph/ontology``. :func:`push_release` reads it one graph at a time (memory holds
+the graphs in flight, whatever the size of the dataset) and, for each graph, asks the store
+what it holds under that name:
+
+* absent → **created** (written);
+* a different number of triples → **replaced** (written);
+* the same number → the remote graph is fetched and compared with the local one, blank nodes
+  canonicalised and numbers by value: equal → **unchanged** (nothing is sent), different →
+  **replaced**.
+
+Remote graphs under ``{base}graph/`` that the release no longer has are **stale**: reported,
+and dropped only when asked (``delete_stale``), then reported as **deleted**.
+
+Writing a graph replaces it as a whole in one request (see :mod:`aqb_rdf.push.graph_store`), so a
+failure midway leaves every graph either as it was or as in the release, and pushing again
+converges. The store as a whole may show a mix of both releases while a push runs.
+
+No HTTP here: the store is behind :class:`RemoteStore` (:class:`aqb_rdf.push.graph_store.HttpStore`).
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Protocol
+
+from pyoxigraph import (
+    BlankNode,
+    CanonicalizationAlgorithm,
+    Dataset,
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    Quad,
+    RdfFormat,
+    Triple,
+    parse,
+)
+
+from aqb_rdf.errors import AqbError, first_line
+from aqb_rdf.sparql.store import DATASET_FILE
+
+
+class Change(enum.Enum):
+    """What a push did, or would do, to one named graph of the store."""
+
+    CREATED = "created"
+    REPLACED = "replaced"
+    UNCHANGED = "unchanged"
+    STALE = "stale"
+    """In our graph namespace on the store, not in the release; kept."""
+    DELETED = "deleted"
+    """Stale and dropped (``delete_stale``)."""
+
+
+@dataclass(frozen=True)
+class LocalGraph:
+    """One named graph of the release: its IRI and its triples."""
+
+    iri: str
+    triples: tuple[Triple, ...]
+
+    @property
+    def has_blank_nodes(self) -> bool:
+        return any(
+            isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode)
+            for t in self.triples
+        )
+
+
+class RemoteStore(Protocol):
+    """What a push needs from a store; :class:`aqb_rdf.push.graph_store.HttpStore` speaks HTTP."""
+
+    def graph_sizes(self, namespace: str) -> dict[str, int]:
+        """Every non-empty named graph whose IRI starts with ``namespace``, with its triples."""
+        ...
+
+    def graph_triples(self, iri: str) -> list[Triple]:
+        """The triples of the named graph ``iri`` (empty if it does not exist)."""
+        ...
+
+    def replace_graph(self, graph: LocalGraph) -> None:
+        """Replace the named graph with ``graph``'s triples, in one atomic step if possible."""
+        ...
+
+    def delete_graph(self, iri: str) -> None:
+        """Drop the named graph ``iri``."""
+        ...
+
+
+@dataclass
+class PushReport:
+    """What a push changed: the graphs per :class:`Change`, and its cost."""
+
+    graphs: dict[Change, list[str]] = field(default_factory=lambda: {c: [] for c in Change})
+    triples_sent: int = 0
+    seconds: float = 0.0
+
+    def count(self, change: Change) -> int:
+        return len(self.graphs[change])
+
+    def summary(self) -> str:
+        """One line, e.g. ``2 created, 1 replaced, 9 unchanged, 0 stale; 412 triples sent``."""
+        parts = [f"{self.count(c)} {c.value}" for c in Change if c is not Change.DELETED]
+        if self.count(Change.DELETED):
+            parts.append(f"{self.count(Change.DELETED)} deleted")
+        return f"{', '.join(parts)}; {self.triples_sent:,} triples sent in {self.seconds:.1f} s"
+
+
+Progress = Callable[[str, "PushReport"], None]
+"""Called after each graph with its IRI and the report so far."""
+
+
+def dataset_dump(path: Path) -> Path:
+    """The TriG dump of a build folder or the file itself, through ``current`` to its release.
+
+    Resolved once, so a build publishing a new release meanwhile does not change what is pushed.
+    """
+    dump = path / DATASET_FILE if path.is_dir() else path
+    if not dump.is_file():
+        raise AqbError(
+            f"no dataset at {path} ({DATASET_FILE} is missing): run `aqb-rdf build` first"
+        )
+    return dump.resolve()
+
+
+def read_graphs(dump: Path) -> Iterator[LocalGraph]:
+    """Stream the named graphs of a TriG file, one at a time, in file order.
+
+    Raises:
+        AqbError: the file is not valid TriG, has triples in the default graph, or names a
+            graph in two separate blocks (the build writes each graph as one block).
+    """
+    seen: set[str] = set()
+    current: str | None = None
+    triples: list[Triple] = []
+    try:
+        for quad in parse(path=dump, format=RdfFormat.TRIG):
+            name = quad.graph_name
+            if isinstance(name, DefaultGraph) or not isinstance(name, NamedNode):
+                raise AqbError("has triples outside a named graph; push only sends named graphs",
+                               str(dump))  # fmt: skip
+            if name.value != current:
+                if current is not None:
+                    yield LocalGraph(current, tuple(triples))
+                if name.value in seen:
+                    raise AqbError(f"graph <{name.value}> appears in two blocks", str(dump))
+                seen.add(name.value)
+                current, triples = name.value, []
+            triples.append(quad.triple)
+    except SyntaxError as error:
+        raise AqbError(f"not valid TriG: {first_line(error)}", str(dump)) from None
+    if current is not None:
+        yield LocalGraph(current, tuple(triples))
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+INTEGER_TYPES = frozenset(
+    XSD + name
+    for name in ("integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+                 "negativeInteger", "long", "int", "short", "byte", "unsignedLong",
+                 "unsignedInt", "unsignedShort", "unsignedByte")
+)  # fmt: skip
+
+
+def canonical_number(literal: Literal) -> Literal:
+    """A numeric literal in the form stores give back: its value, not its spelling.
+
+    Stores keep numbers as values: Virtuoso and Oxigraph return ``"1011410.00"^^xsd:decimal``
+    as ``"1011410"``, and Oxigraph returns every integer type as ``xsd:integer``. So integers
+    become ``xsd:integer`` and decimals lose trailing zeros; other literals stay as they are.
+    """
+    datatype = literal.datatype.value
+    try:
+        if datatype in INTEGER_TYPES:
+            return Literal(str(int(literal.value.strip())), datatype=NamedNode(XSD + "integer"))
+        if datatype == XSD + "decimal":
+            value = Decimal(literal.value.strip())
+            return Literal(format(value.normalize(), "f"), datatype=literal.datatype)
+    except (ValueError, InvalidOperation):
+        pass  # an ill-typed literal stays as written
+    return literal
+
+
+def graph_digest(triples: Iterable[Triple]) -> str:
+    """A digest that is equal for two graphs exactly when they are isomorphic.
+
+    Blank nodes are renamed canonically first (pyoxigraph's canonicalisation, the same in both
+    graphs within one process), numbers are compared by value (:func:`canonical_number`), and
+    duplicates count once.
+    """
+    canonical = {
+        Triple(t.subject, t.predicate, canonical_number(t.object))
+        if isinstance(t.object, Literal) else t
+        for t in triples
+    }  # fmt: skip
+    if any(isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode) for t in canonical):
+        dataset = Dataset(Quad(t.subject, t.predicate, t.object) for t in canonical)
+        dataset.canonicalize(CanonicalizationAlgorithm.UNSTABLE)
+        canonical = {q.triple for q in dataset}
+    digest = hashlib.sha256()
+    for line in sorted(str(t) for t in canonical):
+        digest.update(line.encode("utf-8") + b"\n")
+    return digest.hexdigest()
+
+
+def decide(local: LocalGraph, remote_size: int | None, fetch: Callable[[], list[Triple]]) -> Change:
+    """Whether ``local`` is new to the store, differs from it, or is there already.
+
+    ``fetch`` is called only when the sizes agree, so an obvious change costs no download.
+    """
+    if remote_size is None:
+        return Change.CREATED
+    if remote_size != len(set(local.triples)):
+        return Change.REPLACED
+    same = graph_digest(fetch()) == graph_digest(local.triples)
+    return Change.UNCHANGED if same else Change.REPLACED
+
+
+def push_release(
+    dump: Path,
+    store: RemoteStore,
+    namespace: str,
+    *,
+    delete_stale: bool = False,
+    dry_run: bool = False,
+    connections: int = 1,
+    progress: Progress | None = None,
+) -> PushReport:
+    """Push every named graph of ``dump`` to ``store``, writing only what differs.
+
+    Args:
+        dump: the release's TriG file (see :func:`dataset_dump`).
+        store: where to push.
+        namespace: the graph namespace we own on the store, ``{base}graph/``; every local
+            graph must be in it, and remote graphs in it that the release lacks are stale.
+        delete_stale: drop stale graphs (otherwise they are only reported).
+        dry_run: decide and report, write nothing.
+        connections: graphs compared and written at the same time (at most twice as many
+            are held in memory).
+        progress: called after each graph.
+
+    Returns:
+        The report; its lists of graphs are sorted.
+
+    Raises:
+        AqbError: the dump cannot be read or a graph is outside ``namespace``.
+        aqb_rdf.errors.PushError: the store refused a request or could not be reached. The
+            graphs already in flight are finished first; no new one is started.
+    """
+    started = time.perf_counter()
+    report = PushReport()
+    remote = store.graph_sizes(namespace)
+    local_iris: set[str] = set()
+    lock = threading.Lock()
+    failed = threading.Event()
+
+    def push_graph(graph: LocalGraph) -> None:
+        if failed.is_set():
+            return  # another graph failed: start no more
+        try:
+            change = decide(graph, remote.get(graph.iri), lambda: store.graph_triples(graph.iri))
+            written = change is not Change.UNCHANGED and not dry_run
+            if written:
+                store.replace_graph(graph)
+        except BaseException:
+            failed.set()
+            raise
+        with lock:
+            report.graphs[change].append(graph.iri)
+            report.triples_sent += len(graph.triples) if written else 0
+            report.seconds = time.perf_counter() - started
+            if progress is not None:
+                progress(graph.iri, report)
+
+    slots = threading.BoundedSemaphore(2 * connections)
+    pending: list[Future[None]] = []
+    with ThreadPoolExecutor(connections, thread_name_prefix="push") as pool:
+        for graph in read_graphs(dump):
+            if not graph.iri.startswith(namespace):
+                raise AqbError(f"graph <{graph.iri}> is outside {namespace}; is --base right?",
+                               str(dump))  # fmt: skip
+            local_iris.add(graph.iri)
+            if failed.is_set():
+                break
+            slots.acquire()
+            future = pool.submit(push_graph, graph)
+            future.add_done_callback(lambda _future: slots.release())
+            pending = [f for f in pending if not f.done() or f.exception()] + [future]
+    # Graphs queued after a failure returned without a word; the failure is raised here.
+    for future in pending:
+        future.result()  # the first failure, if any, is raised here
+    for iri in sorted(set(remote) - local_iris):
+        if delete_stale and not dry_run:
+            store.delete_graph(iri)
+        report.graphs[Change.DELETED if delete_stale else Change.STALE].append(iri)
+    for graphs in report.graphs.values():
+        graphs.sort()
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,4 @@
+"""RDF building blocks: namespaces, IRIs, terms and formats, each defined here and nowhere else.
+
+Pure. May import: the standard library, rdflib, pyoxigraph. No other aqb_rdf package.
+"""

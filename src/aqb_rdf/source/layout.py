@@ -1,0 +1,197 @@
+"""Decoded source text → clean lines and one flowing text, both mapped back to the source.
+
+Agreements arrive as Markdown, plain text and text extracted from PDFs. This module removes
+what is layout, not content — Markdown markup (``#``, ``**``, ``*italic*``), page footers
+("Seite 2 von 3", "- 2 -"), soft hyphens, hyphenation at line ends — and keeps, for every
+character it keeps, its offset in the source, so every fact can point back to where it stands.
+
+:class:`Line` is one source line, cleaned. :class:`FlowText` joins the lines into one text in
+which a paragraph wrapped over several lines (or pages) reads as it was written.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aqb_rdf.source.model import Span
+
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_QUOTE = re.compile(r"^\s*>\s?")
+_BOLD = re.compile(r"\*\*|__")
+_ITALIC_LINE = re.compile(r"^\s*([*_])(?![*_\s])(.+?)(?<![*_\s])\1\s*$")
+_PAGE_FOOTER = re.compile(
+    r"^\s*(?:(?:Seite|Page)\s+\d{1,3}(?:\s*(?:von|/|of)\s*\d{1,3})?|[-–]\s*\d{1,3}\s*[-–]"
+    r"|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})\s*$",
+    re.IGNORECASE,
+)
+_ODD_SPACE = re.compile("[\u00a0\u202f\u2007\t\f]")
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\t": " ", "\f": " "})
+# Words after which a hyphen at a line end is an ellipsis ("Ausbildungs- und …"), not a break.
+_KEEP_HYPHEN_BEFORE = frozenset({"und", "oder", "bzw", "sowie", "bis", "als"})
+
+
+@dataclass(frozen=True)
+class Line:
+    """One source line with layout removed.
+
+    ``pieces`` maps the cleaned text back: each ``(index, offset)`` says that ``text[index:]``
+    starts at source offset ``offset`` (until the next piece).
+    """
+
+    number: int
+    text: str
+    pieces: tuple[tuple[int, int], ...]
+    italic: bool = False
+
+    def offset(self, index: int) -> int:
+        """Source offset of ``text[index]`` (``index == len(text)`` gives the end offset)."""
+        starts = [p[0] for p in self.pieces]
+        i = max(bisect.bisect_right(starts, index) - 1, 0)
+        start, offset = self.pieces[i]
+        return offset + index - start
+
+    @property
+    def blank(self) -> bool:
+        return not self.text
+
+
+def clean_lines(text: str) -> list[Line]:
+    """Split decoded text into cleaned lines; page footers become blank lines."""
+    lines: list[Line] = []
+    offset = 0
+    for number, raw in enumerate(text.split("\n"), start=1):
+        lines.append(_clean(raw, number, offset))
+        offset += len(raw) + 1
+    return lines
+
+
+_MARKUP = re.compile(r"[#>*_\u00ad\u200b\ufeff\r]")
+
+
+def _clean(raw: str, number: int, offset: int) -> Line:
+    if not _MARKUP.search(raw):  # the common case: nothing to remove inside the line
+        spaced = raw.translate(_SPACES) if _ODD_SPACE.search(raw) else raw
+        stripped = spaced.strip()
+        if not stripped or _PAGE_FOOTER.match(stripped):
+            return Line(number, "", ((0, offset),))
+        lead = len(spaced) - len(spaced.lstrip())
+        return Line(number, stripped, ((0, offset + lead),))
+    # Keep runs of characters that are content; each run remembers its source offset.
+    keep = [True] * len(raw)
+    for pattern in (_HEADING, _QUOTE):
+        match = pattern.match(raw)
+        if match:
+            keep[match.start() : match.end()] = [False] * (match.end() - match.start())
+    for match in _BOLD.finditer(raw):
+        keep[match.start() : match.end()] = [False, False]
+    italic = False
+    visible = "".join(ch if k else "" for ch, k in zip(raw, keep, strict=True))
+    italic_match = _ITALIC_LINE.match(visible)
+    if italic_match:
+        italic = True
+        marks = [i for i, ch in enumerate(raw) if keep[i] and ch == italic_match.group(1)]
+        keep[marks[0]] = keep[marks[-1]] = False
+    for i, ch in enumerate(raw):
+        if ch in "\u00ad\u200b\ufeff\r":
+            keep[i] = False
+    chars: list[str] = []
+    pieces: list[tuple[int, int]] = []
+    previous_kept = False
+    for i, ch in enumerate(raw):
+        if keep[i]:
+            if not previous_kept:
+                pieces.append((len(chars), offset + i))
+            chars.append(ch)
+        previous_kept = keep[i]
+    cleaned = "".join(chars).translate(_SPACES)
+    stripped = cleaned.strip()
+    if not stripped or _PAGE_FOOTER.match(stripped):
+        return Line(number, "", ((0, offset),))
+    lead = len(cleaned) - len(cleaned.lstrip())
+    line = Line(number, cleaned, tuple(pieces) or ((0, offset),), italic)
+    return Line(number, stripped, _shift(line, lead), italic)
+
+
+def _shift(line: Line, lead: int) -> tuple[tuple[int, int], ...]:
+    """Pieces of ``line`` re-based after dropping ``lead`` leading characters."""
+    return ((0, line.offset(lead)),) + tuple(
+        (index - lead, off) for index, off in line.pieces if index > lead
+    )
+
+
+def line_span(lines: Sequence[Line], start: int = 0, end: int | None = None) -> Span:
+    """Span of ``lines[0].text[start:]`` … ``lines[-1].text[:end]``."""
+    first, last = lines[0], lines[-1]
+    stop = len(last.text) if end is None else end
+    return Span(first.number, last.number, first.offset(start), last.offset(stop - 1) + 1)
+
+
+def joins_hyphenated(previous: str, following: str) -> bool | None:
+    """How a line ending in a hyphen joins the next: True (drop the hyphen), False (keep it,
+    no space: "Teilzeit-" + "Ausbildung"), None (not a hyphenation: keep and add a space)."""
+    if len(previous) < 2 or previous[-1] not in "-\u2010" or not previous[-2].isalpha():
+        return None
+    word = following.split(" ", 1)[0].rstrip(".,;:")
+    if not following or word in _KEEP_HYPHEN_BEFORE:
+        return None
+    return following[0].islower()
+
+
+class FlowText:
+    """Cleaned lines joined into one text; ``span(start, end)`` maps a range back to the source.
+
+    Lines of a paragraph are joined with a newline (regular expressions match across it with
+    ``\\s``); a hyphenated word is joined without its hyphen; blank lines become ``"\\n\\n"``.
+    """
+
+    def __init__(self, lines: Sequence[Line]) -> None:
+        parts: list[str] = []
+        self._starts: list[int] = []
+        self._lines: list[Line] = []
+        length = 0
+        previous: Line | None = None
+        for line in lines:
+            if line.blank:
+                if parts and not parts[-1].endswith("\n\n"):
+                    parts.append("\n")
+                    length += 1
+                previous = None
+                continue
+            text = line.text
+            if previous is not None:
+                join = joins_hyphenated(previous.text, text)
+                if join is True:
+                    parts[-1] = parts[-1][:-1]
+                    length -= 1
+                elif join is None:
+                    parts.append("\n")
+                    length += 1
+            elif parts:
+                parts.append("\n")
+                length += 1
+            self._starts.append(length)
+            self._lines.append(line)
+            parts.append(text)
+            length += len(text)
+            previous = line
+        self.text = "".join(parts)
+
+    def offset(self, index: int) -> tuple[Line, int]:
+        """The line and index in its cleaned text of flow position ``index``."""
+        i = max(bisect.bisect_right(self._starts, index) - 1, 0)
+        line = self._lines[i]
+        return line, min(index - self._starts[i], len(line.text))
+
+    def span(self, start: int, end: int) -> Span:
+        """Source span of ``self.text[start:end]``."""
+        first, first_index = self.offset(start)
+        last, last_index = self.offset(max(end - 1, start))
+        return Span(
+            first.number,
+            last.number,
+            first.offset(first_index),
+            last.offset(last_index) + 1,
+        )

@@ -1,0 +1,388 @@
+"""A decoded agreement document → :class:`~aqb_rdf.source.model.Zielvereinbarung` (pure).
+
+The parser reads what every Zielvereinbarung states, wherever the layout puts it: the year and
+parties in the title block, the budget in the "Haushaltsmittel" paragraph, the Maßnahmenarten
+and their projects in the numbered list of § 5, legal spheres and frameworks in the running
+text, the granting authority beside "Bescheid", and the signature blocks at the end. Regular
+expressions run over :class:`~aqb_rdf.source.layout.FlowText`, so line wrapping, hyphenation and page
+footers of PDF text do not matter; the list and signatures are read line by line.
+
+A missing or malformed fact raises :class:`~aqb_rdf.errors.ParseError` with the line it
+concerns; a name that does not resolve raises :class:`~aqb_rdf.errors.ResolveError`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+
+from aqb_rdf.errors import AqbError, ParseError, ResolveError
+from aqb_rdf.source import codelists
+from aqb_rdf.source.german import parse_amount, parse_german_date
+from aqb_rdf.source.layout import FlowText, Line, clean_lines, joins_hyphenated, line_span
+from aqb_rdf.source.model import (
+    Gebietskoerperschaft,
+    Located,
+    Massnahmenbereich,
+    Organisation,
+    Projekt,
+    SourceDocument,
+    Span,
+    Unterzeichnung,
+    Zielvereinbarung,
+)
+from aqb_rdf.source.reference import Reference, resolve_organisation, resolve_region
+
+_TITLE = re.compile(r"Zielvereinbarung", re.IGNORECASE)
+_HEADER_END = re.compile(r"Präambel|§\s*1\b")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_BUDGET_YEAR = re.compile(r"Qualifizierungsbudgets?\s+((?:19|20)\d{2})\b")
+_PARTIES = re.compile(
+    r"zwischen\s+(?P<first>(?:de[mnr]|des)\s.+?)\s+und\s+(?P<second>(?:de[mnr]|des)\s.+?)"
+    r"(?:\s+zur\s+Umsetzung|\n\n|$)",
+    re.DOTALL,
+)
+_AMOUNT_ANCHOR = re.compile(r"in\s+Höhe\s+von(?:\s+insgesamt)?", re.IGNORECASE)
+_AMOUNT = re.compile(r"(?P<amount>[^\s€]+(?:[ \u00a0\u202f]\d{3})*)\s*(?:Euro|EUR|€)")
+_AMOUNT_BEFORE = re.compile(r"(?:EUR|€)\s*(?P<amount>[0-9][^\s]*)")
+_SECTION = re.compile(r"§\s*(\d+)\b")
+_LIST_ITEM = re.compile(r"^(?:Maßnahmenart\s+)?(?P<number>[1-9])\s*[.):]?\s+(?P<title>\S.*)$")
+_BULLET = re.compile(r"^[-*•–·▪◦‣○o]\s+(?P<title>\S.*)$")
+_LIST_END = re.compile(r"^(?:Die\s+Förderung|§)")
+_CONTINUES = re.compile(
+    r"(?:[-,/(&]|\b(?:und|oder|für|zur|zum|der|die|das|den|dem|des|mit|von|im|in|an|auf|bei"
+    r"|nach|sowie|bzw\.|aus|über|gegen))$"
+)
+_SGB = re.compile(
+    r"\bSGB\s*(?P<books>[IVX]+\b(?:\s*(?:,|und|sowie|oder|bzw\.|/)\s*(?:SGB\s*)?[IVX]+\b)*)"
+)
+_ROMAN = re.compile(r"[IVX]+\b")
+_ASYLBLG = re.compile(r"\bAsylbLG\b|Asylbewerberleistungsgesetz")
+_GRANTING = re.compile(r"(?P<authority>Regierungspräsidiums?\s+[A-ZÄÖÜ][\wäöüß-]+)")
+_SIGNATURE = re.compile(
+    r"^(?P<place>[A-ZÄÖÜ][^\d,]{1,60}?),\s*(?:den|am)?\s*"
+    r"(?P<date>\d{1,2}\.\s?\d{1,2}\.\s?(?:\d{4}|\d{2})|\d{1,2}\.\s*[A-Za-zÄÖÜäöü]+\s+\d{4})\s*$"
+)
+_ORGANISATION_START = re.compile(
+    r"^(?:de[rsmn]\s|Hessische|Ministerium|Landkreis|Kreis\b|Stadt\b|Magistrat|Kreisausschuss)"
+)
+
+
+def parse_agreement(document: SourceDocument, reference: Reference) -> Zielvereinbarung:
+    """Every fact ``document`` states; raises ParseError/ResolveError naming file and line."""
+    lines = clean_lines(document.text)
+    flow = FlowText(lines)
+    try:
+        return _Parser(document, lines, flow, reference).agreement()
+    except AqbError as error:
+        error.path = error.path or document.path
+        raise
+
+
+class _Parser:
+    def __init__(
+        self, document: SourceDocument, lines: list[Line], flow: FlowText, reference: Reference
+    ) -> None:
+        self.document = document
+        self.lines = lines
+        self.flow = flow
+        self.text = flow.text
+        self.reference = reference
+
+    def fail(
+        self, message: str, span: Span | None = None, kind: type[AqbError] = ParseError
+    ) -> AqbError:
+        return kind(message, self.document.path, span.first_line if span else 1)
+
+    def located(self, match: re.Match[str], group: int | str = 0) -> Span:
+        return self.flow.span(match.start(group), match.end(group))
+
+    def agreement(self) -> Zielvereinbarung:
+        if not self.text.strip():
+            raise self.fail("no text in the document")
+        title = _TITLE.search(self.text)
+        if not title:
+            raise self.fail("not a Zielvereinbarung: the title 'Zielvereinbarung' is missing")
+        header_end = _HEADER_END.search(self.text)
+        header = self.text[: header_end.start() if header_end else len(self.text)]
+        year = self._year(header)
+        ministry, region = self._parties(header, year.value)
+        granting = self._granting_authority()
+        return Zielvereinbarung(
+            source=self.document,
+            year=year,
+            ministry=ministry,
+            region=region,
+            budget=self._budget(),
+            massnahmenbereiche=self._massnahmenbereiche(),
+            rechtskreise=tuple(self._rechtskreise()),
+            bezugsrahmen=tuple(self._bezugsrahmen()),
+            granting_authority=granting,
+            granting_form="Bescheid" if granting else None,
+            signatures=tuple(self._signatures(ministry.value)),
+        )
+
+    # -- title block -------------------------------------------------------------------------
+
+    def _year(self, header: str) -> Located[int]:
+        title = _TITLE.search(header)
+        match = _YEAR.search(header, title.end() if title else 0)
+        if match:
+            return Located(int(match.group()), self.located(match))
+        budget = _BUDGET_YEAR.search(self.text)
+        if budget:
+            return Located(int(budget.group(1)), self.located(budget, 1))
+        raise self.fail("no year found (expected a title like 'Zielvereinbarung 2025')")
+
+    def _parties(
+        self, header: str, year: int
+    ) -> tuple[Located[Organisation], Located[Gebietskoerperschaft]]:
+        match = _PARTIES.search(header)
+        if not match:
+            raise self.fail("no parties found (expected 'zwischen dem … und der/dem …')")
+        groups = ["first", "second"]
+        names = {g: re.sub(r"\s+", " ", match.group(g)).strip() for g in groups}
+        ministry_group = next((g for g in groups if "ministerium" in names[g].lower()), None)
+        if ministry_group is None:
+            raise self.fail(
+                f"no ministry among the parties {names['first']!r} and {names['second']!r}",
+                self.located(match),
+            )
+        region_group = "second" if ministry_group == "first" else "first"
+        ministry_span = self.located(match, ministry_group)
+        region_span = self.located(match, region_group)
+        try:
+            ministry = resolve_organisation(self.reference, names[ministry_group], "Ministerium")
+        except ResolveError as error:
+            raise self.fail(error.message, ministry_span, ResolveError) from None
+        try:
+            region = resolve_region(self.reference, names[region_group], year)
+        except ResolveError as error:
+            raise self.fail(error.message, region_span, ResolveError) from None
+        return Located(ministry, ministry_span), Located(region, region_span)
+
+    # -- § 4: budget -------------------------------------------------------------------------
+
+    def _budget(self) -> Located[Decimal]:
+        for anchor in _AMOUNT_ANCHOR.finditer(self.text):
+            window = self.text[anchor.end() : anchor.end() + 80]
+            match = _AMOUNT.search(window) or _AMOUNT_BEFORE.search(window)
+            if not match:
+                continue
+            start = anchor.end() + match.start("amount")
+            end = anchor.end() + match.end("amount")
+            span = self.flow.span(start, end)
+            token = match.group("amount")
+            try:
+                return Located(parse_amount(token), span)
+            except ValueError as error:
+                raise self.fail(f"malformed amount {token!r} ({error})", span) from None
+        near = _AMOUNT_ANCHOR.search(self.text) or re.search(r"Haushaltsmittel", self.text)
+        where = self.flow.span(near.start(), near.end()) if near else None
+        raise self.fail("no budget: no amount in euros after 'in Höhe von'", where)
+
+    # -- § 5: Maßnahmenarten and projects -----------------------------------------------------
+
+    def _list_lines(self) -> Sequence[Line]:
+        """Lines from the § 5 heading (or the first list item) to the end of the document."""
+        for i, line in enumerate(self.lines):
+            section = _SECTION.match(line.text)
+            if section and section.group(1) == "5" and len(line.text) < 12:
+                return self.lines[i + 1 :]
+        return self.lines
+
+    def _massnahmenbereiche(self) -> tuple[Massnahmenbereich, ...]:
+        items: list[tuple[Line, list[Line], list[list[Line]]]] = []
+        gap = False
+        for line in self._list_lines():
+            if line.blank:
+                gap = True
+                continue
+            item = _LIST_ITEM.match(line.text)
+            bullet = _BULLET.match(line.text)
+            if item and codelists.classify_massnahmenart(item.group("title")) is not None:
+                items.append((line, [line], []))
+            elif bullet and items:
+                items[-1][2].append([line])
+            elif (
+                items
+                and not gap
+                and not _LIST_END.match(line.text)
+                and self._continues(items[-1], line)
+            ):
+                parts = items[-1][2][-1] if items[-1][2] else items[-1][1]
+                parts.append(line)
+            elif items:
+                break
+            gap = False
+        if not items:
+            raise self.fail("no Maßnahmenarten found (expected a numbered list in § 5)")
+        result: list[Massnahmenbereich] = []
+        seen: dict[object, int] = {}
+        for head, title_lines, projects in items:
+            title = _entry_title(_LIST_ITEM, title_lines)
+            art = codelists.classify_massnahmenart(title)
+            assert art is not None
+            span = _entry_span(_LIST_ITEM, title_lines)
+            if art in seen:
+                raise self.fail(
+                    f"Maßnahmenart {art.value} listed twice (also on line {seen[art]})", span
+                )
+            seen[art] = head.number
+            result.append(
+                Massnahmenbereich(
+                    art,
+                    title,
+                    span,
+                    tuple(
+                        Projekt(_entry_title(_BULLET, p), _entry_span(_BULLET, p)) for p in projects
+                    ),
+                )
+            )
+        return tuple(result)
+
+    @staticmethod
+    def _continues(item: tuple[Line, list[Line], list[list[Line]]], line: Line) -> bool:
+        """Whether ``line`` continues the previous list entry (a wrapped title)."""
+        if _BULLET.match(line.text) or _LIST_ITEM.match(line.text):
+            return False
+        previous = (item[2][-1] if item[2] else item[1])[-1].text
+        # German titles end in a noun; one that ends in a lower-case word ("kreisfreien",
+        # "psychosozialen") or a connecting word ("und", "für") goes on in the next line.
+        last_word = previous.rsplit(" ", 1)[-1]
+        return (
+            line.text[0].islower() or last_word[:1].islower() or bool(_CONTINUES.search(previous))
+        )
+
+    # -- running text: legal spheres, frameworks, granting authority --------------------------
+
+    def _rechtskreise(self) -> Iterator[Located[str]]:
+        found: list[tuple[int, str, Span]] = []
+        for match in _SGB.finditer(self.text):
+            base = match.start("books")
+            for roman in _ROMAN.finditer(match.group("books")):
+                if roman.group() in codelists.SGB_BOOKS:
+                    start = base + roman.start()
+                    span = self.flow.span(start, start + len(roman.group()))
+                    found.append((start, f"SGB {roman.group()}", span))
+        for match in _ASYLBLG.finditer(self.text):
+            found.append((match.start(), codelists.ASYLBLG, self.located(match)))
+        seen: set[str] = set()
+        for _, code, span in sorted(found, key=lambda f: f[0]):
+            if code not in seen:
+                seen.add(code)
+                yield Located(code, span)
+
+    def _bezugsrahmen(self) -> Iterator[Located[str]]:
+        found: list[tuple[int, str, Span]] = []
+        for entry in codelists.BEZUGSRAHMEN:
+            for match in entry.pattern.finditer(self.text):
+                slug = entry.slug
+                if "start" in match.groupdict() and match.group("start"):
+                    slug = f"{slug}-{match.group('start')}-{match.group('end')}"
+                found.append((match.start(), slug, self.located(match)))
+        seen: set[str] = set()
+        for _, slug, span in sorted(found, key=lambda f: f[0]):
+            if slug not in seen:
+                seen.add(slug)
+                yield Located(slug, span)
+
+    def _granting_authority(self) -> Located[Organisation] | None:
+        for match in _GRANTING.finditer(self.text):
+            sentence_end = self.text.find(".", match.end())
+            sentence = self.text[match.start() : sentence_end if sentence_end != -1 else None]
+            if "Bescheid" not in sentence:
+                continue
+            name = re.sub(r"\s+", " ", match.group("authority")).replace("präsidiums", "präsidium")
+            span = self.located(match)
+            try:
+                org = resolve_organisation(self.reference, name, "Regierungspraesidium")
+            except ResolveError as error:
+                raise self.fail(error.message, span, ResolveError) from None
+            return Located(org, span)
+        return None
+
+    # -- signatures ----------------------------------------------------------------------------
+
+    def _signatures(self, ministry: Organisation) -> Iterator[Unterzeichnung]:
+        starts = [i for i, line in enumerate(self.lines) if _SIGNATURE.match(line.text)]
+        for n, i in enumerate(starts):
+            end = starts[n + 1] if n + 1 < len(starts) else len(self.lines)
+            head = self.lines[i]
+            match = _SIGNATURE.match(head.text)
+            assert match is not None
+            block = [line for line in self.lines[i + 1 : end] if not line.blank]
+            printed = [line for line in block if not line.italic]
+            if _SECTION.match(" ".join(line.text for line in printed[:1])):
+                continue
+            try:
+                date = parse_german_date(match.group("date"))
+            except ValueError as error:
+                raise self.fail(
+                    f"malformed date {match.group('date')!r} ({error})", line_span([head])
+                ) from None
+            if not printed:
+                raise self.fail("signature without the signer's name", line_span([head]))
+            if len(printed) > 1 and _same_person(printed[0].text, printed[1].text):
+                printed = printed[1:]  # the handwritten name, as PDF text shows it
+            person, rest = printed[0], printed[1:]
+            split = next(
+                (
+                    k
+                    for k, line in enumerate(rest)
+                    if k > 0 and _ORGANISATION_START.match(line.text)
+                ),
+                min(1, len(rest)),
+            )
+            role = _joined(rest[:split])
+            organisation = _joined(rest[split:])
+            slug = ministry.slug if "ministerium" in organisation.lower() else None
+            yield Unterzeichnung(
+                place=match.group("place").strip(),
+                date=date,
+                person=person.text,
+                role=role,
+                organisation_text=organisation,
+                organisation_slug=slug,
+                span=line_span([head, *block]),
+            )
+
+
+def _same_person(first: str, second: str) -> bool:
+    """Whether two lines name the same person ("M. Wilhelm" / "Martin Wilhelm")."""
+    a, b = first.split(), second.split()
+    if not a or not b or a[-1] != b[-1] or len(a) != len(b):
+        return False
+    return all(x == y or (x.endswith(".") and y.startswith(x[:-1])) for x, y in zip(a, b))
+
+
+def _entry_title(marker: re.Pattern[str], lines: Sequence[Line]) -> str:
+    """The text of a list entry without its number or bullet."""
+    match = marker.match(_joined(lines))
+    assert match is not None
+    return match.group("title")
+
+
+def _entry_span(marker: re.Pattern[str], lines: Sequence[Line]) -> Span:
+    """The span of a list entry's text, without its number or bullet."""
+    match = marker.match(lines[0].text)
+    assert match is not None
+    return line_span(lines, match.start("title"))
+
+
+def _joined(lines: Sequence[Line]) -> str:
+    """Lines of one entry as one string: hyphenation undone, otherwise joined by a space."""
+    text = ""
+    for line in lines:
+        if not text:
+            text = line.text
+            continue
+        join = joins_hyphenated(text, line.text)
+        if join is True:
+            text = text[:-1] + line.text
+        elif join is False:
+            text += line.text
+        else:
+            text += " " + line.text
+    return text

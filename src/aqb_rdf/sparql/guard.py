@@ -1,0 +1,297 @@
+"""Refuse SPARQL that would harm a public endpoint, before it reaches the engine (pure, no I/O).
+
+Threat model: anyone may send any text to ``/sparql``, and pyoxigraph 0.5.13 cannot cancel a
+query. Measured with it: ``SERVICE`` sends HTTP requests to any address; the parser segfaults
+at some 2,200 nested ``{`` or 8,000 ``!`` in a row, the evaluator on chains of 6,000 ``+``,
+2,600 ``BIND`` or 6,000 ``UNION`` (8 MiB stack); ``<< … >>`` nested 512 deep parses for 6 s;
+``VALUES`` groups nested seven deep, each holding the next twice, take 0.7 s, eight times more
+per level. :func:`check_query` refuses these, in one line that says what and why; the parser
+and the worker's time and memory limits (:mod:`.query_pool`) do the rest.
+
+A lexer for the `SPARQL grammar <https://www.w3.org/TR/sparql11-query/#grammar>`_ (and 1.2's
+``<<``, ``>>``), not a parser, it sees code exactly where the engine does:
+
+* **Two readings.** SPARQL replaces `\\u escapes everywhere
+  <https://www.w3.org/TR/sparql11-query/#codepointEscape>`_ before parsing (``\\u0053ERVICE``
+  is ``SERVICE``), pyoxigraph only in strings and IRIs (there ``"\\u0022"`` is one quote, where
+  SPARQL reads three quotes: a long string). Every check runs on both readings.
+* **``<``** starts an IRI where a term may stand, and is less-than after an operand in an
+  expression, whatever follows (``IF(?a<?b,'>',1)``). So the lexer knows what each ``(`` holds:
+  an expression (after ``FILTER``, ``BIND``, a function, in ``SELECT``) or terms (a collection,
+  path, ``VALUES`` row, ``<<(``); ``filter:f(`` may be either and is refused.
+* **Keywords have no word boundary**, and prefixed names backtrack: ``SERVICESILENT<u>{}``,
+  ``<s> <p> trueSERVICE<u>{}``, ``1SERVICE<u>{}``, ``ex:a.b.SERVICE<u>{}`` (a local name takes
+  one dot group) and, under ``PREFIX ex: <http://a:>``, ``ex:SERVICE <u> {}`` call the service.
+  So ``service`` counts where it starts a name or follows a non-letter, ``true`` or ``false``,
+  if a variable, IRI or prefixed name (maybe after ``SILENT``) and ``{`` follow: ``?service``,
+  ``ex:SERVICE ?o``, strings, IRIs and comments pass. ``VALUES`` counts alike.
+
+String growth is not refused: ``BIND(CONCAT(?a0,?a0) AS ?a1)`` chained 31 times aborts the
+worker (3 GiB) in 6 s, but ``REPLACE(?s, ".", "$0$0")``, ``GROUP_CONCAT`` over a join or
+``ORDER BY`` over a cross product grow as fast, and no lexical rule bounds memory without
+refusing ordinary queries. The worker's ``RLIMIT_AS`` ends such a query; the pool replaces it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import NamedTuple
+
+from aqb_rdf.errors import QueryError
+
+__all__ = ["Limits", "QueryForm", "QueryInfo", "QueryRefused", "check_query"]
+
+
+class QueryRefused(QueryError):
+    """The query is refused before it runs; ``str()`` says what and why, on one line."""
+
+
+class QueryForm(StrEnum):
+    """The four query forms; each equals its keyword (``QueryForm.ASK == "ASK"``)."""
+
+    SELECT = "SELECT"
+    CONSTRUCT = "CONSTRUCT"
+    DESCRIBE = "DESCRIBE"
+    ASK = "ASK"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What :func:`check_query` lets through; every default is far above ``queries/*.rq``.
+
+    Attributes:
+        max_length: characters; the longest named query has 4,000.
+        max_tokens: keeps chains (``+``, ``&&``, ``UNION``, ``BIND``) under half a crash.
+        max_depth: open ``{ ( [ <<`` and prefix operators in a row (``! - + ^``).
+        max_values_nesting: groups on a path from the root that hold ``VALUES`` themselves.
+        max_values_blocks: ``VALUES`` blocks; a named query has one per parameter.
+        max_values_rows: the product of the blocks' rows: the solutions of their join.
+    """
+
+    max_length: int = 100_000
+    max_tokens: int = 8_000
+    max_depth: int = 64
+    max_values_nesting: int = 2
+    max_values_blocks: int = 16
+    max_values_rows: int = 100_000
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    """What the HTTP layer needs to know before the query runs."""
+
+    form: QueryForm
+
+
+class _Token(NamedTuple):
+    kind: str  # iri, string, var, number, lang, name or punct
+    text: str
+    start: int
+
+
+class _Refusal(Exception):
+    """``args``: what is refused and why, and the position in the reading (or ``None``)."""
+
+
+_BASE = (  # PN_CHARS_BASE as pyoxigraph has it: no characters above U+FFFF
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
+)
+_CHARS = _BASE + "_0-9\u00b7\u0300-\u036f\u203f\u2040"  # VARNAME; PN_CHARS adds "-"
+_PART = rf"[{_CHARS}\-:]|%[0-9A-Fa-f]{{2}}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_TOKEN = re.compile(
+    r"(?P<skip>(?:[ \t\r\n]+|#[^\r\n]*)+)"  # white space and comments
+    r"|(?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\""
+    r"|'(?:[^'\\\n\r]|\\.)*'|\"(?:[^\"\\\n\r]|\\.)*\")"
+    rf"|(?P<var>[?$][{_CHARS}]+)"
+    r"|(?P<number>[0-9]+\.[0-9]*[eE][+-]?[0-9]+|[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)"
+    r"|(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*(?:--[A-Za-z]+)?)"
+    rf"|(?P<name>[{_BASE}_:](?:{_PART}|\.++(?={_PART}))*)"  # a word or a prefixed name
+    r"|(?P<punct>\^\^|&&|\|\||!=|<=|>=|>>|.)",
+    re.S,
+)
+_IRI = re.compile(r"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>")
+_UCHAR = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U(?:000[0-9A-Fa-f]|0010)[0-9A-Fa-f]{4}")  # ≤ 10FFFF
+_FILTER = re.compile(r"(?:true|false)?filter", re.I)
+_SERVICE = re.compile(r"(?:(?<![a-z])|(?<=true)|(?<=false))service")
+_VALUES = re.compile(r"(?:(?<![a-z])|(?<=true)|(?<=false))values$")
+_SERVICE_CLAUSE = re.compile(r"w?[tv]\{")  # [SILENT] VarOrIri {, in the letters of _shape
+_VALUES_CLAUSE = re.compile(r"v\{|\(v*\)\{")  # ?x { or (?x ?y) {
+_UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
+
+
+def check_query(text: str, limits: Limits = Limits()) -> QueryInfo:
+    """Return what the HTTP layer needs of a query that passes every limit.
+
+    Raises:
+        QueryRefused: the query is too long, too deep, an update, calls a ``SERVICE``, has too
+            many ``VALUES``, cannot be read (an unterminated string or IRI), or is no query.
+    """
+    if len(text) > limits.max_length:
+        raise QueryRefused(f"{len(text):,} characters: at most {limits.max_length:,} are accepted")
+    forms = []  # the engine's reading first, then SPARQL's if escapes make it another
+    for reading in dict.fromkeys([text, _UCHAR.sub(lambda u: chr(int(u.group()[2:], 16)), text)]):
+        note = ", once \\u escapes are replaced" if reading != text else ""
+        try:
+            forms.append(_check(reading, limits))
+        except _Refusal as refusal:
+            message, at = refusal.args
+            if at is not None:
+                line, column = reading.count("\n", 0, at) + 1, at - reading.rfind("\n", 0, at)
+                message += f" (line {line}, column {column}{note})"
+            raise QueryRefused(message) from None
+    return QueryInfo(forms[0])
+
+
+def _check(text: str, limits: Limits) -> QueryForm:
+    """Check one reading of the query; return its form."""
+    tokens = _lex(text, limits)
+    shape = "".join(map(_shape, tokens))
+    groups: list[int] = []  # the open { by token index, innermost last
+    parents: dict[int, int] = {-1: -1}  # group → enclosing group; -1 is the query itself
+    with_values: dict[int, int] = {}  # group → its first VALUES token
+    blocks, rows = 0, 1
+    for j, token in enumerate(tokens):
+        if token.text == "{":
+            parents[j] = groups[-1] if groups else -1
+            groups.append(j)
+        elif token.text == "}" and groups:
+            groups.pop()
+        if _bare(token) and token.text.upper().startswith(_UPDATES):
+            raise _Refusal(f"{token.text.upper()}: this endpoint refuses updates", token.start)
+        low = token.text.lower() if token.kind == "name" else ""
+        for match in _SERVICE.finditer(low):
+            rest = low[match.end() :]  # SILENT, :x … glued to the keyword
+            glued = "t" if ":" in rest else "w" if rest else ""
+            if _SERVICE_CLAUSE.match(glued + shape[j + 1 : j + 4]):
+                raise _Refusal("SERVICE: this endpoint queries no other endpoint", token.start)
+        clause = _VALUES_CLAUSE.match(shape, j + 1) if _VALUES.search(low) else None
+        if clause is None:
+            continue
+        blocks += 1
+        with_values.setdefault(groups[-1] if groups else -1, j)
+        rows = min(rows * _row_count(tokens, clause.end() - 1), limits.max_values_rows + 1)
+        if blocks > limits.max_values_blocks or rows > limits.max_values_rows:
+            most = f"{limits.max_values_blocks} blocks, {limits.max_values_rows:,} rows joined"
+            raise _Refusal(f"VALUES: at most {most} are accepted", token.start)
+    for group, j in with_values.items():
+        level, ancestor = 1, group
+        while ancestor != -1:
+            ancestor = parents[ancestor]
+            level += ancestor in with_values
+        if level > limits.max_values_nesting:
+            nesting = f"{level} nested groups with VALUES (at most {limits.max_values_nesting})"
+            raise _Refusal(f"VALUES in {nesting}", tokens[j].start)
+    return _query_form(tokens)
+
+
+def _lex(text: str, limits: Limits) -> list[_Token]:
+    """Split ``text`` into tokens, without white space and comments; refuse deep nesting."""
+    tokens: list[_Token] = []
+    stack: list[str] = []  # per open bracket: "{", "{select", "[", "expr" or "terms"
+    reified = run = position = 0  # open << … >>, prefix operators in a row
+    while position < len(text):
+        prev = tokens[-1] if tokens else None
+        if text[position] == "<":
+            kind, word = _angle(text, position, tokens, stack[-1] if stack else "")
+        else:
+            match = _TOKEN.match(text, position)
+            assert match is not None and match.lastgroup is not None  # punct takes any char
+            kind, word = match.lastgroup, match.group()
+        start, position = position, position + len(word)
+        if kind == "skip":
+            continue
+        if kind == "punct" and word in ("'", '"'):
+            raise _Refusal("unterminated string", start)
+        if kind == "name" and prev and prev.text == "{" and stack[-1:] == ["{"]:
+            stack[-1] = "{select" if word.upper().startswith("SELECT") else "{"  # subquery
+        elif kind == "punct" and word in ("{", "["):
+            stack.append(word)
+        elif kind == "punct" and word == "(":
+            stack.append(_paren_kind(stack[-1] if stack else "", tokens))
+        elif kind == "punct" and word in ("}", "]", ")") and stack:
+            stack.pop()
+        reified += kind == "punct" and word == "<" and prev == ("punct", "<", start - 1)
+        reified -= kind == "punct" and word == ">>" and reified > 0
+        run = run + 1 if kind == "punct" and word in ("!", "^", "-", "+") else 0
+        tokens.append(_Token(kind, word, start))
+        if len(stack) + reified + run > limits.max_depth:
+            raise _Refusal(f"nested more than {limits.max_depth} levels deep", start)
+        if len(tokens) > limits.max_tokens:
+            raise _Refusal(f"more than {limits.max_tokens:,} tokens", start)
+    return tokens
+
+
+def _angle(text: str, position: int, tokens: list[_Token], top: str) -> tuple[str, str]:
+    """Read ``<`` as the engine does: an IRI, less-than, or half of ``<<``."""
+    prev = tokens[-1] if tokens else None
+    if top == "expr" and _is_operand(prev):
+        return "punct", "<=" if text.startswith("<=", position) else "<"
+    if iri := _IRI.match(text, position):
+        return "iri", iri.group()
+    if text.startswith("<", position + 1) or prev == ("punct", "<", position - 1):
+        return "punct", "<"  # << of SPARQL 1.2
+    raise _Refusal("unterminated or malformed IRI", position)
+
+
+def _paren_kind(top: str, tokens: list[_Token]) -> str:
+    """What a ``(`` holds, from the innermost open bracket and the tokens before it."""
+    prev, prev2 = tokens[-1] if tokens else None, tokens[-2] if len(tokens) > 1 else None
+    if prev and prev[:2] == ("punct", "<") and prev2 == ("punct", "<", prev.start - 1):
+        return "terms"  # <<( s p o )>>
+    inside = {"expr": "expr", "terms": "terms", "[": "terms", "": "expr", "{select": "expr"}
+    if top in inside or prev is None:  # "" and "{select": SELECT, GROUP BY, ORDER BY, HAVING
+        return inside.get(top, "terms")
+    if _bare(prev):  # FILTER, BIND, a function, glued ones (trueFILTER, FILTERregex); or a
+        return "terms" if prev.text == "a" else "expr"
+    if prev.kind in ("iri", "name"):  # a function after FILTER, else a subject or predicate
+        if prev2 and _bare(prev2) and _FILTER.fullmatch(prev2.text):
+            return "expr"
+        if prev.kind == "name" and _FILTER.fullmatch(prev.text.split(":")[0]):
+            raise _Refusal("'filter:f(' may be FILTER :f( or a predicate", prev.start)
+    return "terms"
+
+
+def _is_operand(token: _Token | None) -> bool:
+    """Whether ``token`` may end an operand, so that a ``<`` after it is less-than."""
+    if token is None or token.kind == "punct":
+        return token is not None and token.text in (")", "]", ">>")
+    return not _bare(token) or token.text.lower().endswith(("true", "false"))
+
+
+def _bare(token: _Token) -> bool:
+    """A name without prefix: a keyword, a function, ``a``, ``true`` or ``false``."""
+    return token.kind == "name" and ":" not in token.text
+
+
+def _shape(token: _Token) -> str:
+    """One letter per token: ``{ ( )``, ``v`` variable, ``t`` IRI or prefixed name, ``w`` word."""
+    if token.kind in ("name", "var", "iri"):
+        return "w" if _bare(token) else "v" if token.kind == "var" else "t"
+    return token.text if token.text in ("{", "(", ")") else "."
+
+
+def _row_count(tokens: list[_Token], data: int) -> int:
+    """The rows of a data block (at least one): its ``(…)``, or its values for one variable."""
+    parens = values = 0
+    for prev, token in zip(tokens[data:], tokens[data + 1 :]):
+        if token.text == "}":
+            break
+        parens += token.text == "("
+        values += token.kind in ("iri", "string", "number", "name") and prev.text != "^^"
+    return max(1, parens if tokens[data - 1].text == ")" else values)
+
+
+def _query_form(tokens: list[_Token]) -> QueryForm:
+    """The first form keyword after the prologue (``BASE``, ``PREFIX``, ``VERSION``)."""
+    for token in tokens:
+        word = token.text.upper() if _bare(token) else ""
+        if word.startswith(("BASE", "PREFIX", "VERSION")) or not word and token.kind != "punct":
+            continue  # a declaration: its keyword, prefix, IRI or version
+        for form in QueryForm:
+            if word.startswith(form):
+                return form
+        break
+    raise _Refusal("not a SPARQL query (SELECT, CONSTRUCT, DESCRIBE or ASK)", None)

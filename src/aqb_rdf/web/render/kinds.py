@@ -1,0 +1,320 @@
+"""The pages of the dataset's own kinds of resource (pure).
+
+One builder per kind, one template per kind (``templates/{kind}.html``):
+
+==================  =========================================  =====================
+kind                rdf:type                                    builder
+==================  =========================================  =====================
+``agreement``       aqb:Zielvereinbarung                        :func:`agreement`
+``region``          aqb:Landkreis, aqb:KreisfreieStadt          :func:`region`
+``organisation``    aqb:Ministerium, aqb:Regierungspraesidium   :func:`organisation`
+``massnahmenart``   aqb:Massnahmenart                           :func:`massnahmenart`
+``project``         aqb:Projekt                                 :func:`project`
+==================  =========================================  =====================
+
+Links go both ways: an agreement links its region, ministry, Maßnahmenarten and projects; a
+region, a ministry or a Regierungspräsidium lists its agreements per year; a Maßnahmenart
+lists the projects filed under it, per agreement; a project links back to its agreement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pyoxigraph import NamedNode
+
+from aqb_rdf.rdf import external as links
+from aqb_rdf.web.render.description import DCTERMS, SCHEMA, SKOS, Node
+from aqb_rdf.web.render.parts import Link, Reader
+
+DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    """One agreement in a list: its year, link, region and budget."""
+
+    year: str
+    agreement: Link
+    region: Link | None
+    budget: Decimal | None
+    currency: str | None
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A Maßnahmenart as an agreement lists it, with its projects."""
+
+    link: Link
+    number: str
+    concept: Link | None
+    as_written: str | None
+    projects: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class Signature:
+    """One signature under an agreement."""
+
+    link: Link
+    person: str
+    function: str | None
+    organisation: Link | None
+    as_written: str | None
+    place: str | None
+    date: str | None
+
+
+@dataclass(frozen=True)
+class Agreement:
+    title: str
+    year: str | None
+    region: Link | None
+    ministry: Link | None
+    budget: Decimal | None
+    currency: str | None
+    budget_link: Link | None
+    begin: str | None
+    end: str | None
+    authority: Link | None
+    approval_form: str | None
+    legal_spheres: tuple[Link, ...]
+    frameworks: tuple[Link, ...]
+    measures: tuple[Measure, ...]
+    signatures: tuple[Signature, ...]
+    source: Link | None
+
+
+@dataclass(frozen=True)
+class Region:
+    title: str
+    class_label: str
+    key: str | None
+    nuts3: str | None
+    administrative_region: str | None
+    valid_from: str | None
+    valid_until: str | None
+    external: tuple[Link, ...]
+    """Links to other datasets: Wikidata, NUTS, DCAT-AP.de."""
+    agreements: tuple[AgreementRow, ...]
+
+
+@dataclass(frozen=True)
+class Organisation:
+    title: str
+    class_label: str
+    short_names: tuple[str, ...]
+    other_names: tuple[str, ...]
+    external: tuple[Link, ...]
+    as_ministry: tuple[AgreementRow, ...]
+    as_authority: tuple[AgreementRow, ...]
+
+
+@dataclass(frozen=True)
+class ProjectGroup:
+    """The projects of one agreement under one Maßnahmenart."""
+
+    agreement: Link
+    year: str
+    projects: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class Massnahmenart:
+    title: str
+    notation: str | None
+    definition: str | None
+    other_names: tuple[str, ...]
+    scheme: Link | None
+    listed_in: int
+    groups: tuple[ProjectGroup, ...]
+
+
+@dataclass(frozen=True)
+class Project:
+    title: str
+    position: str | None
+    measure_type: Link | None
+    agreement: Link | None
+    year: str | None
+    region: Link | None
+    as_written: str | None
+    siblings: tuple[Link, ...]
+
+
+def agreement_row(r: Reader, agreement: Node) -> AgreementRow:
+    """One agreement as a row: year, link, region, budget."""
+    d = r.d
+    budget = d.node(agreement, r.p("budget"))
+    region = d.node(agreement, r.p("gebietskoerperschaft"))
+    currency = d.text(budget, SCHEMA + "currency") if budget else None
+    return AgreementRow(
+        year=r.text(agreement, "jahr") or "",
+        agreement=r.link(agreement),
+        region=r.maybe_link(region),
+        budget=d.number(budget, SCHEMA + "value") if budget else None,
+        currency=currency,
+    )
+
+
+def agreement_rows(r: Reader, predicate: str) -> tuple[AgreementRow, ...]:
+    """The agreements that link to the resource with ``aqb:{predicate}``, by year."""
+    rows = [
+        agreement_row(r, node)
+        for node in r.d.subjects(r.p(predicate), r.d.resource)
+        if r.p("Zielvereinbarung") in r.d.types(node)
+    ]
+    rows.sort(key=lambda row: (row.year, row.region.label if row.region else ""))
+    return tuple(rows)
+
+
+def agreement(r: Reader) -> Agreement:
+    """An agreement: its parties, budget, Maßnahmenarten with projects, signatures."""
+    d, me = r.d, r.d.resource
+    budget = d.node(me, r.p("budget"))
+    measures = []
+    for bereich in d.nodes(me, r.p("massnahmenbereich")):
+        concept = d.node(bereich, r.p("massnahmenart"))
+        measures.append(
+            Measure(
+                link=r.link(bereich),
+                number=(d.text(concept, SKOS + "notation") if concept else None) or "",
+                concept=r.maybe_link(concept),
+                as_written=r.text(bereich, "bezeichnung"),
+                projects=tuple(r.link(p) for p in r.by_position(d.nodes(bereich, r.p("projekt")))),
+            )
+        )
+    signatures = []
+    for signature in d.nodes(me, r.p("unterzeichnung")):
+        signatures.append(
+            Signature(
+                link=r.link(signature),
+                person=r.text(signature, "person") or "",
+                function=r.text(signature, "funktion"),
+                organisation=r.maybe_link(d.node(signature, r.p("organisation"))),
+                as_written=r.text(signature, "organisationLaut"),
+                place=r.text(signature, "ort"),
+                date=r.text(signature, "datum"),
+            )
+        )
+    source = d.node(me, DCTERMS_SOURCE)
+    source_name = r.text(source, "dateiname") if source else None
+    return Agreement(
+        title=d.label(me, r.lang),
+        year=r.text(me, "jahr"),
+        region=r.maybe_link(d.node(me, r.p("gebietskoerperschaft"))),
+        ministry=r.maybe_link(d.node(me, r.p("ministerium"))),
+        budget=d.number(budget, SCHEMA + "value") if budget else None,
+        currency=d.text(budget, SCHEMA + "currency") if budget else None,
+        budget_link=r.maybe_link(budget),
+        begin=r.text(me, "laufzeitBeginn"),
+        end=r.text(me, "laufzeitEnde"),
+        authority=r.maybe_link(d.node(me, r.p("bewilligungsbehoerde"))),
+        approval_form=r.text(me, "bewilligungsform"),
+        legal_spheres=r.links(d.nodes(me, r.p("rechtskreis"))),
+        frameworks=r.links(d.nodes(me, r.p("bezugsrahmen"))),
+        measures=tuple(sorted(measures, key=lambda m: (m.number, m.link.iri))),
+        signatures=tuple(signatures),
+        source=Link(source.value, source_name or "")
+        if isinstance(source, NamedNode) and source_name
+        else r.maybe_link(source),
+    )
+
+
+def external_links(r: Reader) -> tuple[Link, ...]:
+    """The resource's links to other datasets (schema:sameAs, dcterms:spatial), labelled."""
+    d, me = r.d, r.d.resource
+    targets = d.nodes(me, SCHEMA + "sameAs") + d.nodes(me, DCTERMS + "spatial")
+    return tuple(
+        Link(t.value, links.describe(t.value)) for t in targets if isinstance(t, NamedNode)
+    )
+
+
+def region(r: Reader) -> Region:
+    """A Landkreis or kreisfreie Stadt and its agreements per year."""
+    d, me = r.d, r.d.resource
+    classes = [t for t in d.types(me) if t.startswith(r.aqb)]
+    return Region(
+        title=d.label(me, r.lang),
+        class_label=r.vocabulary.label(sorted(classes)[0], r.lang) if classes else "",
+        key=r.text(me, "kreisschluessel"),
+        nuts3=r.text(me, "nuts3"),
+        administrative_region=r.text(me, "regierungsbezirk"),
+        valid_from=r.text(me, "gueltigAb"),
+        valid_until=r.text(me, "gueltigBis"),
+        external=external_links(r),
+        agreements=agreement_rows(r, "gebietskoerperschaft"),
+    )
+
+
+def organisation(r: Reader) -> Organisation:
+    """A ministry or Regierungspräsidium and the agreements it is named in."""
+    d, me = r.d, r.d.resource
+    classes = [t for t in d.types(me) if t.startswith(r.aqb)]
+    return Organisation(
+        title=d.label(me, r.lang),
+        class_label=r.vocabulary.label(sorted(classes)[0], r.lang) if classes else "",
+        short_names=tuple(d.texts(me, r.p("kurzname"))),
+        other_names=tuple(d.texts(me, SKOS + "altLabel", r.lang)),
+        external=external_links(r),
+        as_ministry=agreement_rows(r, "ministerium"),
+        as_authority=agreement_rows(r, "bewilligungsbehoerde"),
+    )
+
+
+def massnahmenart(r: Reader) -> Massnahmenart:
+    """A Maßnahmenart and the projects filed under it, per agreement."""
+    d, me = r.d, r.d.resource
+    groups: dict[str, list[Node]] = {}
+    for node in d.subjects(r.p("massnahmenart"), me):
+        if r.p("Projekt") not in d.types(node):
+            continue
+        agreement_node = d.node(node, r.p("zielvereinbarung"))
+        if isinstance(agreement_node, NamedNode):
+            groups.setdefault(agreement_node.value, []).append(node)
+    listed_in = sum(
+        1 for node in d.subjects(r.p("massnahmenart"), me)
+        if r.p("Massnahmenbereich") in d.types(node)
+    )  # fmt: skip
+    if r.paging is not None and r.paging.paged:  # the page holds some: count them all
+        listed_in = r.paging.count(r.p("massnahmenart"), r.p("Massnahmenbereich"))
+    built = []
+    for agreement_iri, projects in groups.items():
+        agreement_node = NamedNode(agreement_iri)
+        built.append(
+            ProjectGroup(
+                agreement=r.link(agreement_node),
+                year=r.text(agreement_node, "jahr") or "",
+                projects=tuple(r.link(p) for p in r.by_position(projects)),
+            )
+        )
+    return Massnahmenart(
+        title=d.label(me, r.lang),
+        notation=d.text(me, SKOS + "notation"),
+        definition=d.text(me, SKOS + "definition", r.lang),
+        other_names=tuple(d.texts(me, SKOS + "altLabel", r.lang)),
+        scheme=r.maybe_link(d.node(me, SKOS + "inScheme")),
+        listed_in=listed_in,
+        groups=tuple(sorted(built, key=lambda g: (g.year, g.agreement.label))),
+    )
+
+
+def project(r: Reader) -> Project:
+    """A project, its agreement and the other projects beside it."""
+    d, me = r.d, r.d.resource
+    agreement_node = d.node(me, r.p("zielvereinbarung"))
+    bereiche = d.subjects(r.p("projekt"), me)
+    bereich = bereiche[0] if bereiche else None
+    siblings = [p for p in d.nodes(bereich, r.p("projekt")) if p != me] if bereich else []
+    region_node = d.node(agreement_node, r.p("gebietskoerperschaft")) if agreement_node else None
+    return Project(
+        title=d.label(me, r.lang),
+        position=r.text(me, "position"),
+        measure_type=r.maybe_link(d.node(me, r.p("massnahmenart"))),
+        agreement=r.maybe_link(agreement_node),
+        year=r.text(agreement_node, "jahr") if agreement_node else None,
+        region=r.maybe_link(region_node),
+        as_written=r.text(bereich, "bezeichnung") if bereich else None,
+        siblings=tuple(r.link(p) for p in r.by_position(siblings)),
+    )

@@ -1,0 +1,66 @@
+"""The routes of the pages and Linked-Data answers, for ``build_app`` to mount.
+
+=============================  ============================================  =====================
+path                           what                                          module
+=============================  ============================================  =====================
+``/``                          the dataset at a glance                       :mod:`.landing`
+``/id/…``, ``/def/…``,         every IRI the build mints (base → server      :mod:`.linked_data`
+``/graph/…``                   root), HTML or RDF by content negotiation
+``/.well-known/void``          the VoID description                          :mod:`.linked_data`
+``/catalog``                   the DCAT-AP.de catalogue (``catalog.ttl``)     :mod:`.linked_data`
+``/queries``                   the named queries                             :mod:`.query_pages`
+``/queries/{name}``            one named query: form and results table       :mod:`.query_pages`
+``/query``                     the SPARQL editor                             :mod:`.query_pages`
+``/static/{name}``             CSS and JavaScript, by exact name             :mod:`.pages`
+=============================  ============================================  =====================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from aqb_rdf.rdf.iris import DEFAULT_BASE
+from aqb_rdf.web.pages import Site, static_file
+from aqb_rdf.web.query_runner import Runner
+from aqb_rdf.web.views.index import landing
+from aqb_rdf.web.views.queries import editor, one_query, queries
+from aqb_rdf.web.views.resource import catalogue, resource, void
+
+if TYPE_CHECKING:
+    from aqb_rdf.web.app import Release, ServeSettings
+
+Handler = Callable[[Site, Request], Awaitable[Response]]
+
+
+def site_routes(
+    release: Release, run: Runner, settings: ServeSettings, base: str = DEFAULT_BASE
+) -> list[BaseRoute]:
+    """The routes of the site over ``release``, answering queries with ``run``."""
+    site = Site(release, run, settings, base)
+
+    def route(path: str, handler: Handler) -> Route:
+        async def endpoint(request: Request) -> Response:
+            return await handler(site, request)
+
+        return Route(path, endpoint, methods=["GET", "HEAD"])
+
+    async def static(site: Site, request: Request) -> Response:
+        return static_file(site, request)
+
+    return [
+        route("/", landing),
+        route("/queries", queries),
+        route("/queries/{name}", one_query),
+        route("/query", editor),
+        route("/static/{name}", static),
+        route("/.well-known/void", void),
+        route("/catalog", catalogue),
+        route("/id/{path:path}", resource),
+        route("/def/{path:path}", resource),
+        route("/graph/{path:path}", resource),
+    ]

@@ -1,0 +1,116 @@
+"""The dataset's figures that the landing page and the VoID description show (I/O).
+
+Each comes from a named query, run once per release (:class:`~.named_queries.ReleaseMemo`):
+``dataset-statistics`` (counts), ``budget-per-region-year`` (the chart) and ``total-per-year``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from pyoxigraph import NamedNode
+
+from aqb_rdf.sparql.results import Term, term_text
+from aqb_rdf.web.pages import Site
+from aqb_rdf.web.query_runner import select
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """How much the release holds."""
+
+    triples: int
+    agreements: int
+    projects: int
+    regions: int
+    first_year: str
+    last_year: str
+
+
+@dataclass(frozen=True)
+class Budget:
+    """One agreement's budget, with its region (a row of ``budget-per-region-year``)."""
+
+    year: str
+    key: str
+    region: str
+    region_iri: str
+    amount: Decimal
+    currency: str
+    agreement: str
+
+
+@dataclass(frozen=True)
+class YearTotal:
+    """The sum of one year's budgets (a row of ``total-per-year``)."""
+
+    year: str
+    agreements: int
+    total: Decimal
+    currency: str
+
+
+def _number(term: Term | None) -> Decimal:
+    try:
+        return Decimal(term_text(term) or 0)
+    except InvalidOperation:
+        return Decimal(0)
+
+
+async def statistics(site: Site) -> Statistics:
+    """The counts of ``dataset-statistics.rq``."""
+
+    async def load() -> Statistics:
+        rows = (await select(site.run, "dataset-statistics")).records()
+        row = rows[0] if rows else {}
+        return Statistics(
+            triples=int(_number(row.get("triples"))),
+            agreements=int(_number(row.get("agreements"))),
+            projects=int(_number(row.get("projects"))),
+            regions=int(_number(row.get("regions"))),
+            first_year=term_text(row.get("first_year")),
+            last_year=term_text(row.get("last_year")),
+        )
+
+    return await site.memo.get(site.release.id, "statistics", load)
+
+
+async def budgets(site: Site) -> tuple[Budget, ...]:
+    """Every agreement's budget, by year and key (``budget-per-region-year.rq``)."""
+
+    async def load() -> tuple[Budget, ...]:
+        rows = (await select(site.run, "budget-per-region-year")).records()
+        return tuple(
+            Budget(
+                year=term_text(row["year"]),
+                key=term_text(row["key"]),
+                region=term_text(row["region"]) or term_text(row["key"]),
+                region_iri=str(site.iris.region(term_text(row["key"]))),
+                amount=_number(row["budget"]),
+                currency=term_text(row["currency"]),
+                agreement=term_text(row["agreement"]),
+            )
+            for row in rows
+            if isinstance(row.get("agreement"), NamedNode)
+        )
+
+    return await site.memo.get(site.release.id, "budgets", load)
+
+
+async def totals(site: Site) -> tuple[YearTotal, ...]:
+    """The total per year (``total-per-year.rq``)."""
+
+    async def load() -> tuple[YearTotal, ...]:
+        rows = (await select(site.run, "total-per-year")).records()
+        return tuple(
+            YearTotal(
+                year=term_text(row["year"]),
+                agreements=int(_number(row["agreements"])),
+                total=_number(row["total"]),
+                currency=term_text(row["currency"]),
+            )
+            for row in rows
+        )
+
+    return await site.memo.get(site.release.id, "totals", load)

@@ -1,0 +1,55 @@
+"""``/``: the dataset at a glance (I/O).
+
+Counts, the budget per Gebietskörperschaft and year as an SVG chart drawn on the server
+(:mod:`.charts`) and as a table, the total per year, the downloads with their sizes, and the
+ways in: the ontology, the query pages, the SPARQL endpoint and the VoID description.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from aqb_rdf.publish.release import LINKED
+from aqb_rdf.sparql import pool
+from aqb_rdf.web.pages import Page, Site
+from aqb_rdf.web.render.chart import Bar, budget_chart
+from aqb_rdf.web.statistics import budgets, statistics, totals
+
+
+def download_sizes(site: Site) -> list[tuple[str, int | None]]:
+    """``(file name, size in bytes)`` of each download of the release (``None``: missing)."""
+    sizes: list[tuple[str, int | None]] = []
+    for name in LINKED:
+        try:
+            sizes.append((name, (site.release.folder / name).stat().st_size))
+        except OSError:  # catalog.ttl and void.ttl are missing from older releases
+            sizes.append((name, None))
+    return sizes
+
+
+async def landing(site: Site, request: Request) -> Response:
+    """The landing page."""
+    page = Page(site, request)
+    try:
+        counts = await statistics(site)
+        rows = await budgets(site)
+        per_year = await totals(site)
+    except pool.QueryPoolError as error:
+        busy = isinstance(error, pool.Overloaded | pool.QueryTimeout)
+        headers = {"Retry-After": str(site.settings.retry_after_seconds)}
+        return page.error(503 if busy else 500, page.t("unavailable"), str(error), headers)
+    bars = [Bar(row.region, row.region_iri, row.year, row.amount, row.agreement) for row in rows]
+    chart = budget_chart(
+        bars, page.lang, page.href, page.t("budgets_chart"), page.t("chart_caption")
+    )
+    return page.render(
+        "index.html",
+        headers={"Vary": "Accept-Language"},
+        counts=counts,
+        budgets=rows,
+        totals=per_year,
+        chart=chart,
+        downloads=download_sizes(site),
+        release=site.release.id,
+    )

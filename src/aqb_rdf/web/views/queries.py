@@ -1,0 +1,147 @@
+"""``/queries``, ``/queries/{name}`` and ``/query``: SPARQL for people (I/O).
+
+* ``/queries`` lists the named queries of ``queries/`` with their titles, descriptions and
+  parameters.
+* ``/queries/{name}`` has a form with one field per parameter; submitted, it binds the values
+  with :func:`aqb_rdf.sparql.named_queries.bind` (typed ``VALUES``; a malformed value is a 400 with the
+  reason, shown beside the form), runs the query through the pool and shows the result as a
+  table, with links to the same result as CSV and JSON from ``/sparql``.
+* ``/query`` is a SPARQL editor: a textarea, the named queries as examples to load, and a
+  results table filled by ``static/query.js`` (``fetch`` to ``/sparql``). Without JavaScript
+  the form goes to ``/sparql`` itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from pyoxigraph import NamedNode
+from starlette.requests import Request
+from starlette.responses import Response
+
+from aqb_rdf.errors import QueryError
+from aqb_rdf.sparql import guard, pool
+from aqb_rdf.sparql.named_queries import NamedQuery, bind
+from aqb_rdf.sparql.results import SelectResult, Term, term_text
+from aqb_rdf.sparql.store import available_queries
+from aqb_rdf.web.pages import Page, Site
+from aqb_rdf.web.query_runner import construct_sparql, named_query, select_sparql
+
+MAX_ROWS = 1000
+"""Rows a results table shows; the CSV and JSON links give all of them."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What running a named query from its form gave: a result, or why there is none."""
+
+    sparql: str
+    result: SelectResult | None = None
+    problem: str | None = None
+    status: int = 200
+
+
+def named_queries() -> list[NamedQuery]:
+    """The packaged named queries, by name."""
+    return [named_query(name) for name in available_queries()]
+
+
+def query_form(query: NamedQuery) -> str:
+    """``SELECT``, ``CONSTRUCT`` … of a named query (its header is only comments)."""
+    try:
+        return str(guard.check_query(query.text).form)
+    except guard.QueryRefused:
+        return "SELECT"
+
+
+async def run_named(site: Site, query: NamedQuery, params: dict[str, str]) -> Outcome:
+    """Bind ``params`` into ``query`` and run it; a table of rows (triples for CONSTRUCT)."""
+    try:
+        sparql = bind(query, params)
+    except QueryError as error:
+        return Outcome(query.text, problem=str(error), status=400)
+    try:
+        if query_form(query) in ("CONSTRUCT", "DESCRIBE"):
+            triples = await construct_sparql(site.run, sparql)
+            rows: tuple[tuple[Term | None, ...], ...] = tuple(
+                (t.subject, t.predicate, t.object) for t in triples
+            )
+            return Outcome(sparql, SelectResult(("subject", "predicate", "object"), rows))
+        return Outcome(sparql, await select_sparql(site.run, sparql))
+    except (pool.Overloaded, pool.QueryTimeout) as error:
+        return Outcome(sparql, problem=str(error), status=503)
+    except pool.QueryPoolError as error:
+        return Outcome(sparql, problem=str(error), status=500)
+
+
+async def queries(site: Site, request: Request) -> Response:
+    """``/queries``: every named query."""
+    page = Page(site, request)
+    listed = [(query, query_form(query)) for query in named_queries()]
+    return page.render("queries.html", headers={"Vary": "Accept-Language"}, queries=listed)
+
+
+async def one_query(site: Site, request: Request) -> Response:
+    """``/queries/{name}``: one named query, its form, and its result once submitted."""
+    page = Page(site, request)
+    name = request.path_params["name"]
+    if name not in available_queries():
+        return page.error(404, page.t("not_found"), page.t("not_found_text"))
+    query = named_query(name)
+    submitted = "run" in request.query_params
+    values = {
+        parameter.name: request.query_params.get(parameter.name, "")
+        for parameter in query.parameters
+    }
+    outcome = None
+    if submitted:
+        params = {key: value for key, value in values.items() if value.strip()}
+        outcome = await run_named(site, query, params)
+    links: dict[str, str] = {}
+    if outcome is not None and outcome.result is not None:
+        for label, fmt in (("as_csv", "csv"), ("as_json", "json")):
+            if query_form(query) == "SELECT":
+                links[label] = "/sparql?" + urlencode({"query": outcome.sparql, "format": fmt})
+        links["open_in_editor"] = page.local("/query?" + urlencode({"query": outcome.sparql}))
+    cells = [
+        [
+            (term_text(term), page.href(term.value) if isinstance(term, NamedNode) else None)
+            for term in row
+        ]
+        for row in (outcome.result.rows[:MAX_ROWS] if outcome and outcome.result else ())
+    ]
+    headers = {"Vary": "Accept-Language"}
+    if outcome is not None and outcome.status == 503:
+        headers["Retry-After"] = str(site.settings.retry_after_seconds)
+    return page.render(
+        "named_query.html",
+        status=outcome.status if outcome else 200,
+        headers=headers,
+        query=query,
+        form=query_form(query),
+        values=values,
+        outcome=outcome,
+        cells=cells,
+        max_rows=MAX_ROWS,
+        links=links,
+    )
+
+
+async def editor(site: Site, request: Request) -> Response:
+    """``/query``: type SPARQL, or load a named query as an example, and see the table."""
+    page = Page(site, request)
+    examples = {query.name: {"title": query.title, "text": query.text} for query in named_queries()}
+    text = request.query_params.get("query", "")
+    chosen = request.query_params.get("name", "")
+    if not text and chosen in examples:
+        text = examples[chosen]["text"]
+    if not text:
+        text = examples.get("budget-per-region-year", {"text": ""})["text"]
+    return page.render(
+        "query.html",
+        headers={"Vary": "Accept-Language"},
+        examples=examples,
+        chosen=chosen,
+        text=text[: site.settings.max_query_length],
+    )

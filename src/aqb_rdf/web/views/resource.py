@@ -1,0 +1,311 @@
+"""Linked Data: every IRI the build mints answers on this server, by content negotiation.
+
+The base IRI maps to the server root, so ``GET /id/zielvereinbarung/2025/06413`` describes
+``{base}id/zielvereinbarung/2025/06413`` (things under ``id/``, terms under ``def/``, named
+graphs under ``graph/``). Per `Cool URIs for the Semantic Web
+<https://www.w3.org/TR/cooluris/>`_ §4.3 the answer is direct, with ``Vary``: HTML for
+browsers, Turtle, JSON-LD, N-Triples or RDF/XML by ``Accept`` or ``?format=``
+(:func:`~aqb_rdf.web.negotiation.choose` over ``PAGE_OFFERS``; no ``Accept`` at all: Turtle).
+The page and the RDF come from the same answer of ``queries/describe-resource.rq``, run
+through the query pool with the IRI bound as a typed ``VALUES`` term. An IRI with no triples
+is a 404; a path that is not an IRI of ours is a 404 before any query runs.
+
+What links to the resource comes one page at a time (:mod:`.paging`): ``resource-links.rq``
+lists and counts the linking IRIs first, and when they fill more than one page
+(``ServeSettings.page_size``), the description reads only those of the page ``?page=N`` asks
+for and the RDF says so in Hydra terms. A malformed ``page`` is a 400, one past the last a 404.
+
+``/.well-known/void`` describes the dataset in VoID (:mod:`aqb_rdf.publish.void`, the module the build
+writes ``void.ttl`` with), negotiated the same way; the endpoint and dumps are this server's URLs.
+``/catalog`` answers the release's ``catalog.ttl`` (:mod:`aqb_rdf.publish.dcat`) as the build wrote it,
+locations under the base IRI, negotiated the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Final
+
+from pyoxigraph import NamedNode, RdfFormat, Triple, parse, serialize
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from aqb_rdf.publish.dcat import catalog_iri
+from aqb_rdf.publish.metadata import CATALOG
+from aqb_rdf.publish.void import (
+    DatasetFacts,
+    dataset_iri,
+    example_resources,
+    vocabularies,
+    void_triples,
+)
+from aqb_rdf.sparql import pool
+from aqb_rdf.web import negotiation
+from aqb_rdf.web.answers import KeptResponse
+from aqb_rdf.web.negotiation import HTML, PAGE_OFFERS, TURTLE, Offer
+from aqb_rdf.web.pages import Page, Site
+from aqb_rdf.web.query_runner import describe, describe_graph, resource_links
+from aqb_rdf.web.render import kinds, parts
+from aqb_rdf.web.render.description import Description
+from aqb_rdf.web.render.ontology import ontology
+from aqb_rdf.web.render.paging import PageError, Paging, hydra_triples, parse_page
+from aqb_rdf.web.statistics import budgets, statistics
+
+_SEGMENT = r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*"
+_PATH: Final = re.compile(rf"(?:id|def|graph)(?:/{_SEGMENT})+")
+"""A path that may name a resource: ``id/…``, ``def/…``, ``graph/…``; plain segments only."""
+MAX_PATH: Final = 512
+
+RDF_FORMATS: Final[Mapping[str, RdfFormat]] = {
+    negotiation.TURTLE.media_type: RdfFormat.TURTLE,
+    negotiation.JSON_LD.media_type: RdfFormat.JSON_LD,
+    negotiation.N_TRIPLES.media_type: RdfFormat.N_TRIPLES,
+    negotiation.RDF_XML.media_type: RdfFormat.RDF_XML,
+}
+VARY: Final = "Accept, Accept-Language"
+
+BUILDERS: Final[Mapping[str, Callable[[parts.Reader], object]]] = {
+    "agreement": kinds.agreement,
+    "region": kinds.region,
+    "organisation": kinds.organisation,
+    "massnahmenart": kinds.massnahmenart,
+    "project": kinds.project,
+    "ontology": ontology,
+    "resource": parts.generic,
+    "graph": parts.named_graph,
+}
+"""Page kind → the builder of its view; the template is ``{kind}.html``."""
+
+
+def iri_of(site: Site, path: str) -> str | None:
+    """The IRI a request path names (``/id/…`` → ``{base}id/…``), or ``None``."""
+    rest = path.removeprefix("/")
+    if len(rest) > MAX_PATH or _PATH.fullmatch(rest) is None:
+        return None
+    return site.iris.base + rest
+
+
+def serialize_triples(
+    triples: Iterable[Triple], offer: Offer, prefixes: Mapping[str, str]
+) -> bytes:
+    """The triples in the RDF format ``offer`` names, with our prefixes where it has them."""
+    body = serialize(triples, format=RDF_FORMATS[offer.media_type], prefixes=dict(prefixes))
+    return body or b""
+
+
+def _negotiate(request: Request) -> Offer:
+    return negotiation.choose(
+        PAGE_OFFERS, request.headers.get("accept"), request.query_params.get("format"), TURTLE
+    )
+
+
+def _plain(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
+    return PlainTextResponse(
+        message + "\n",
+        status_code=status,
+        headers={"Access-Control-Allow-Origin": "*", **(headers or {})},
+    )
+
+
+def _failure(site: Site, page: Page, offer: Offer | None, error: Exception) -> Response:
+    """The answer when the pool cannot describe: 503 when busy or slow, else 500."""
+    busy = isinstance(error, pool.Overloaded | pool.QueryTimeout)
+    status = 503 if busy else 500
+    headers = {"Retry-After": str(site.settings.retry_after_seconds)} if busy else {}
+    if offer is HTML:
+        title = page.t("unavailable") if busy else page.t("error")
+        text = page.t("unavailable_text") if busy else str(error)
+        return page.error(status, title, text, headers)
+    return _plain(status, str(error), headers)
+
+
+def _not_found(page: Page, offer: Offer | None, iri: str) -> Response:
+    if offer is HTML:
+        return page.error(404, page.t("not_found"), page.t("not_found_text"), {"Vary": VARY})
+    return _plain(404, f"no triples about <{iri}>", {"Vary": VARY})
+
+
+def _no_page(page: Page, offer: Offer, error: PageError) -> Response:
+    """A ``?page=`` that names no page: 400 if malformed, 404 if past the last page."""
+    if offer is HTML:
+        text = (
+            page.t("bad_page_text")
+            if error.last is None
+            else page.t("past_last_page_text", last=page.integer(error.last))
+        )
+        return page.error(error.status, page.t("no_page"), text, {"Vary": VARY})
+    return _plain(error.status, str(error), {"Vary": VARY})
+
+
+def _etag(site: Site, page: Page, offer: Offer, number: int = 1) -> str:
+    """One ETag per release, representation, language and page (and page size)."""
+    variant = page.lang if offer is HTML else "rdf"
+    return f'"{site.release.id}-{offer.name}-{variant}-{site.settings.page_size}-{number}"'
+
+
+async def respond(
+    site: Site,
+    request: Request,
+    description: Description,
+    offer: Offer,
+    kind: str,
+    paging: Paging | None = None,
+    members: tuple[NamedNode, ...] = (),
+) -> Response:
+    """The description as ``offer``: a page of kind ``kind``, or RDF.
+
+    Args:
+        paging: which page of what links to the resource the description holds, if paged.
+        members: the things on that page, for the Hydra triples of a paged RDF answer.
+    """
+    page = Page(site, request)
+    headers = {"Vary": VARY, "ETag": _etag(site, page, offer, paging.number if paging else 1)}
+    if paging is not None and paging.paged:
+        headers["Link"] = page_link_header(request, paging)
+    if offer is not HTML:
+        triples = description.ordered()
+        if paging is not None:
+            triples += hydra_triples(paging, members)
+        body = serialize_triples(triples, offer, site.prefixes)
+        return Response(body, media_type=offer.media_type, headers=site.headers(**headers))
+    vocabulary = await site.vocabulary()
+    reader = parts.Reader(description, page.lang, vocabulary, site.aqb, paging)
+    return page.render(
+        f"{kind}.html",
+        headers=headers,
+        iri=description.resource.value,
+        view=BUILDERS[kind](reader),
+        generic=parts.generic(reader),
+        paging=parts.page_links(reader),
+    )
+
+
+def page_link_header(request: Request, paging: Paging) -> str:
+    """The ``Link`` header (RFC 8288) of a paged answer: first, previous, next, last, each as
+    this request with another ``page`` (its ``format`` and ``lang`` kept)."""
+    targets = [("first", 1), ("prev", paging.previous), ("next", paging.next)]
+    targets.append(("last", paging.last))
+    return ", ".join(
+        f'<{request.url.include_query_params(page=number)}>; rel="{rel}"'
+        for rel, number in targets
+        if number is not None
+    )
+
+
+async def resource(site: Site, request: Request) -> Response:
+    """``/id/…``, ``/def/…``, ``/graph/…``: the resource with that IRI."""
+    page = Page(site, request)
+    iri = iri_of(site, request.url.path)
+    try:
+        offer = _negotiate(request)
+    except negotiation.NotAcceptable as error:
+        return _plain(406, str(error), {"Vary": VARY})
+    if iri is None:
+        return _not_found(page, offer, request.url.path)
+    try:
+        number = parse_page(request.query_params.get("page"))
+    except PageError as error:
+        return _no_page(page, offer, error)
+    etag = _etag(site, page, offer, number)
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=site.headers(Vary=VARY, ETag=etag))
+    # A release never changes: a finished answer is sent again as it is. The ETag names the
+    # release, the format, the language and the page; the URL (host and query included, as
+    # links on the page keep them) the rest.
+    release, key = site.release.id, (str(request.url), etag)
+    kept = site.responses.get(release, key)
+    if kept is not None:
+        return Response(kept.body, headers=dict(kept.headers))
+    response = await _describe_and_respond(site, request, page, offer, iri, number)
+    if response.status_code == 200:
+        headers = tuple((k, v) for k, v in response.headers.items() if k != "content-length")
+        site.responses.put(
+            release, key, KeptResponse(offer.media_type, bytes(response.body), headers)
+        )
+    return response
+
+
+async def _describe_and_respond(
+    site: Site, request: Request, page: Page, offer: Offer, iri: str, number: int
+) -> Response:
+    if iri.startswith(site.iris.base + "graph/"):
+        return await _whole(site, request, page, offer, iri, number)
+    if iri == str(site.iris.ontology):
+        # Its page documents every term, each linking to it (rdfs:isDefinedBy): as many as
+        # the vocabulary has, however large the data; never paged.
+        return await _whole(site, request, page, offer, iri, number)
+    try:
+        links = await resource_links(site.run, iri)
+        paging = Paging(iri, number, site.settings.page_size, links.total, links.counts)
+        paging.check()
+        members = paging.window(links.members) if paging.paged else ()
+        # Everything on one page: the query as it stands, blank nodes that link here included.
+        description = await describe(site.run, iri, members if paging.paged else None)
+    except PageError as error:
+        return _no_page(page, offer, error)
+    except pool.QueryPoolError as error:
+        return _failure(site, page, offer, error)
+    if not description.found:
+        return _not_found(page, offer, iri)
+    kind = parts.kind(description, site.aqb)
+    return await respond(site, request, description, offer, kind, paging, members)
+
+
+async def _whole(
+    site: Site, request: Request, page: Page, offer: Offer, iri: str, number: int
+) -> Response:
+    """A named graph (its triples) or the ontology, on one page."""
+    is_graph = iri.startswith(site.iris.base + "graph/")
+    try:
+        description = await (describe_graph if is_graph else describe)(site.run, iri)
+    except pool.QueryPoolError as error:
+        return _failure(site, page, offer, error)
+    if not (len(description) if is_graph else description.found):
+        return _not_found(page, offer, iri)
+    if number != 1:
+        return _no_page(page, offer, PageError(f"no page {number}: there is one", last=1))
+    kind = "graph" if is_graph else parts.kind(description, site.aqb)
+    return await respond(site, request, description, offer, kind)
+
+
+async def void(site: Site, request: Request) -> Response:
+    """``/.well-known/void``: the VoID description of the dataset."""
+    page = Page(site, request)
+    try:
+        offer = _negotiate(request)
+        figures = await statistics(site)
+        rows = await budgets(site)
+    except negotiation.NotAcceptable as error:
+        return _plain(406, str(error), {"Vary": VARY})
+    except pool.QueryPoolError as error:
+        return _failure(site, page, None, error)
+    first = (int(rows[0].year), rows[0].key) if rows else None
+    facts = DatasetFacts(
+        base=site.iris.base,
+        server=str(request.base_url),
+        triples=figures.triples,
+        examples=example_resources(site.iris, first),
+        vocabularies=vocabularies(site.prefixes),
+    )
+    description = Description(dataset_iri(site.iris.base), void_triples(facts))
+    return await respond(site, request, description, offer, "resource")
+
+
+async def catalogue(site: Site, request: Request) -> Response:
+    """``/catalog``: the DCAT-AP.de catalogue the build wrote (``catalog.ttl``)."""
+    page = Page(site, request)
+    try:
+        offer = _negotiate(request)
+    except negotiation.NotAcceptable as error:
+        return _plain(406, str(error), {"Vary": VARY})
+    path = site.release.folder / CATALOG
+
+    async def load() -> tuple[Triple, ...]:
+        return tuple(q.triple for q in parse(path=path, format=RdfFormat.TURTLE))
+
+    if not path.is_file():  # a release built before the catalogue existed
+        return _not_found(page, offer, catalog_iri(site.iris.base))
+    triples = await site.memo.get(site.release.id, "catalogue", load)
+    description = Description(catalog_iri(site.iris.base), triples)
+    return await respond(site, request, description, offer, "resource")
