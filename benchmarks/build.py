@@ -28,8 +28,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import generate_corpus
+from aqb_rdf.demo.corpus import generate_corpus
 
 TARGET_AGREEMENTS = 10_000
 TARGET_SECONDS = 60.0

@@ -63,8 +63,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import generate_corpus
+from aqb_rdf.demo.corpus import generate_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # the venv's bin: aqb-rdf, oxigraph, rdflib-endpoint

@@ -7,7 +7,7 @@ it when the block ends, also when the test failed. Nothing is downloaded: Oxigra
 ``.ci/run`` installs. :func:`require_virtuoso` fails under CI (env ``CI``) when it is missing and
 skips otherwise, like the browser tests.
 
-Virtuoso gets a private ``virtuoso.ini`` (the one ``benchmarks/serve.py`` uses, on other ports).
+Virtuoso gets a private ``virtuoso.ini`` (:mod:`aqb_rdf.demo.virtuoso`, on ports of its own).
 Its ``dba`` password is ``dba``: writes go to ``/sparql-auth`` and ``/sparql-graph-crud-auth``
 with Digest authentication.
 """
@@ -34,8 +34,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from serve import VIRTUOSO_INI  # noqa: E402 - one configuration for the benchmark and the tests
+from aqb_rdf.demo.virtuoso import VIRTUOSO_INI
 
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 VIRTUOSO = shutil.which("virtuoso-t") or "/usr/bin/virtuoso-t"

@@ -1,6 +1,6 @@
 """``aqb-rdf push`` into real stores on loopback: the Oxigraph server and OpenLink Virtuoso.
 
-Two releases of a small synthetic corpus (benchmarks/corpus.py, 4 regions):
+Two releases of a small synthetic corpus (aqb_rdf.demo.corpus, 4 regions):
 
 * A: the agreements of 2023 and 2024;
 * B: 2024 with every budget one euro higher (replaced), 2025 (created); 2023 is gone (stale).
@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import signal
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,11 +30,7 @@ from SPARQLWrapper import SPARQLWrapper
 
 import stores
 from aqb_rdf.cli import cli
-
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "benchmarks"))
-
-import corpus  # noqa: E402 - benchmarks/ is not a package
+from aqb_rdf.demo import corpus
 
 NAMESPACE = "https://aqb-rdf.example/graph/"
 INTEGERS = {XSD.integer, XSD.positiveInteger, XSD.nonNegativeInteger}

@@ -4,7 +4,7 @@ Dev tool, not imported by the tests. It needs fpdf2 and pyphen (``pip install fp
 the DejaVu fonts (``apt-get install fonts-dejavu-core fonts-dejavu-extra``). Run it from the
 repository root::
 
-    .venv/bin/python tests/documents/make_pdfs.py
+    .venv/bin/python tests/documents/make_pdfs.py   # aqb_rdf from the venv (pip install -e .)
 
 It writes
 
@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 from pathlib import Path
 
 import pyphen  # type: ignore[import-untyped]
 from fpdf import FPDF
+
+from aqb_rdf.source.reading import extract_pdf_text
 
 HERE = Path(__file__).resolve().parent
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
@@ -168,9 +169,6 @@ def scanned() -> bytes:
 
 
 def main() -> None:
-    sys.path.insert(0, str(HERE.parent.parent / "src"))
-    from aqb_rdf.source.reading import extract_pdf_text
-
     bergstrasse = (HERE / "bergstrasse-2025-txt" / "agreement.txt").read_text("utf-8")
     offenbach = unmark((HERE / "offenbach-2025-md" / "agreement.md").read_text("utf-8"))
     (HERE / "bergstrasse-2025-pdf" / "agreement.pdf").write_bytes(typeset(bergstrasse))

@@ -1,6 +1,6 @@
 """Paging of what links to a resource (src/aqb_rdf/web/paging.py), on the real ``aqb-rdf serve``.
 
-One server per module over a small synthetic corpus (benchmarks/corpus.py: 4 regions × 3 years,
+One server per module over a small synthetic corpus (aqb_rdf.demo.corpus: 4 regions × 3 years,
 12 agreements), started with ``--page-size 10``: the ministry is linked from 24 things (its 12
 agreements and 12 signatures), so it takes 3 pages (10, 10, 4); a region (3 agreements and 3
 signatures) fits on one. Expected sets come from the build's own dump, read with rdflib; a
@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import re
 import shutil
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -26,12 +24,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from servers import Server, chromium, require_browser, serving  # type: ignore[import-not-found]
 
 from aqb_rdf.build.pipeline import build
+from aqb_rdf.demo import corpus
 from aqb_rdf.web.render.paging import PageError, Paging, parse_page
-
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "benchmarks"))
-
-import corpus  # noqa: E402 - benchmarks/ is not a package; found through sys.path above
 
 BASE = "https://aqb-rdf.example/"
 AQB = Namespace(BASE + "def/aqb#")

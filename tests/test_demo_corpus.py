@@ -1,19 +1,17 @@
-"""The synthetic corpus of benchmarks/corpus.py: complete, in both seed formats, deterministic."""
+"""The synthetic corpus of aqb_rdf.demo.corpus: complete, in both seed formats, deterministic."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "benchmarks"))
+from aqb_rdf.demo import corpus
 
-import corpus  # noqa: E402 - benchmarks/ is not a package; found through sys.path above
+REPO = Path(__file__).resolve().parent.parent
 
 
 def files(root: Path) -> dict[str, bytes]:

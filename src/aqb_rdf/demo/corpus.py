@@ -1,4 +1,4 @@
-"""A synthetic corpus of Zielvereinbarungen for benchmarks.
+"""A synthetic corpus of Zielvereinbarungen for benchmarks, tests and demonstrations.
 
 Every document is a full agreement in one of the two formats of the real seeds in
 ``data/agreements/2025/``: Markdown-like (``offenbach-am-main-stadt.md``) or plain text from a PDF
@@ -6,7 +6,7 @@ Every document is a full agreement in one of the two formats of the real seeds i
 budget, projects and signatures. The regions are invented and come with their own reference
 table, so a build can resolve them.
 
-    from corpus import generate_corpus
+    from aqb_rdf.demo.corpus import generate_corpus
     agreements = generate_corpus(Path("/tmp/corpus"), regions=20, years=5)
 
 The same seed always gives byte-identical files.
@@ -18,12 +18,13 @@ import csv
 import datetime as dt
 import random
 import re
-import shutil
 from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-REAL_REFERENCE = REPO / "data" / "reference"
+REAL_REFERENCE: Traversable = files("aqb_rdf.reference_data")
+"""The real reference tables (``data/reference``), as the package ships them."""
 
 # -- the facts of one agreement -------------------------------------------------------------------
 
@@ -483,10 +484,11 @@ def write_reference(out_dir: Path, regions: list[Region]) -> None:
                     "",
                     "",
                     "",
-                    "synthetic region for benchmarks (benchmarks/corpus.py)",
+                    "synthetic region (aqb_rdf.demo.corpus)",
                 )
             )
-    shutil.copyfile(REAL_REFERENCE / "organisationen.csv", out_dir / "organisationen.csv")
+    organisations = (REAL_REFERENCE / "organisationen.csv").read_bytes()
+    (out_dir / "organisationen.csv").write_bytes(organisations)
 
 
 def generate_corpus(
