@@ -114,6 +114,18 @@ def _wait_ready(store: Store) -> None:
     pytest.fail(f"{store.name} did not start:\n{store.log_text()}")
 
 
+def drop_all(store: Store) -> None:
+    """Empty ``store`` (SPARQL Update ``DROP ALL``, without credentials: Oxigraph)."""
+    request = urllib.request.Request(
+        store.update,
+        data=b"DROP ALL",
+        headers={"Content-Type": "application/sparql-update"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status in (200, 204), response.status
+
+
 @contextlib.contextmanager
 def oxigraph(location: Path, port: int | None = None) -> Iterator[Store]:
     """``oxigraph serve`` (read-write) persisting in ``location``, until the block ends."""

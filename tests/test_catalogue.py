@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -53,11 +51,9 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    out = tmp_path_factory.mktemp("catalogue") / "dist"
-    build([REPO / "data" / "agreements"], out, workers=1)
-    yield out
-    shutil.rmtree(out, ignore_errors=True)
+def built(built_default_dataset: Path) -> Path:
+    """The session's build of data/agreements (``conftest.py``)."""
+    return built_default_dataset
 
 
 @pytest.fixture(scope="module")

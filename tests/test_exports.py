@@ -80,12 +80,10 @@ def leftovers(parent: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A build of data/agreements under the default base; tests must not modify it."""
-    out = tmp_path_factory.mktemp("build") / "dist"
-    report = build([AGREEMENTS], out, workers=1)
-    assert report.agreements == 2
-    return out
+def built(built_default_dataset: Path) -> Path:
+    """The session's build of data/agreements under the default base (``conftest.py``, which
+    checks that it holds 2 agreements); tests must not modify it."""
+    return built_default_dataset
 
 
 @pytest.fixture(scope="module")

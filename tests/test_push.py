@@ -8,7 +8,6 @@ releases into Oxigraph and Virtuoso.
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -152,12 +151,7 @@ def test_push_without_a_build_is_one_line(tmp_path: Path) -> None:
 
 
 # -- against the real Oxigraph server -------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def oxigraph_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[stores.Store]:
-    with stores.oxigraph(tmp_path_factory.mktemp("oxigraph") / "data") as running:
-        yield running
+# ``oxigraph_store``: the session's Oxigraph server, emptied before each test (conftest.py).
 
 
 def test_backoff_doubles_and_is_bounded(oxigraph_store: stores.Store) -> None:

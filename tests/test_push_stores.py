@@ -167,12 +167,6 @@ CREDENTIALS = {"AQB_PUSH_USER": stores.VIRTUOSO_USER, "AQB_PUSH_PASSWORD": store
 
 
 @pytest.fixture(scope="module")
-def oxigraph_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[stores.Store]:
-    with stores.oxigraph(tmp_path_factory.mktemp("oxigraph") / "data") as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 def virtuoso_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[stores.Store]:
     with stores.virtuoso(tmp_path_factory.mktemp("virtuoso")) as running:
         yield running

@@ -30,7 +30,6 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from aqb_rdf.build import pipeline
 from aqb_rdf.errors import AqbError
 from aqb_rdf.sparql.pool import (
     GRAPH_FORMATS,
@@ -50,7 +49,6 @@ from aqb_rdf.sparql.pool import (
     declares_dataset,
 )
 
-REPO = Path(__file__).resolve().parent.parent
 BASE = "https://aqb-rdf.example/"
 OFFENBACH = f"{BASE}graph/zielvereinbarung/2025/06413"
 LIMBURG = f"{BASE}graph/zielvereinbarung/2025/06431"
@@ -108,12 +106,11 @@ def service_query(port: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A persistent store of the real build of ``data/agreements``."""
-    tmp = tmp_path_factory.mktemp("query-pool")
-    pipeline.build([REPO / "data" / "agreements"], tmp / "out", workers=1)
-    build_store(tmp / "out" / "aqb.trig", tmp / "store")
-    return tmp / "store"
+def store_dir(built_default_dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A persistent store of the real build of ``data/agreements`` (``conftest.py``)."""
+    store = tmp_path_factory.mktemp("query-pool") / "store"
+    build_store(built_default_dataset / "aqb.trig", store)
+    return store
 
 
 @pytest.fixture(scope="module")
@@ -293,10 +290,12 @@ def test_default_graph_is_the_union_of_all_graphs(pool: QueryPool) -> None:
     assert count(pool, in_named_graphs) == ALL_QUADS  # the stored union is no named graph
 
 
-def test_a_store_without_the_stored_union_gets_the_engines(store_dir: Path, tmp_path: Path) -> None:
+def test_a_store_without_the_stored_union_gets_the_engines(
+    built_default_dataset: Path, tmp_path: Path
+) -> None:
     # A store built before the union was stored: the engine forms it at query time.
     old = pyoxigraph.Store(str(tmp_path / "old"))
-    old.bulk_load(path=store_dir.parent / "out" / "aqb.trig", format=pyoxigraph.RdfFormat.TRIG)
+    old.bulk_load(path=built_default_dataset / "aqb.trig", format=pyoxigraph.RdfFormat.TRIG)
     old.flush()
     del old
     with QueryPool(tmp_path / "old", workers=1) as pool:
@@ -610,7 +609,7 @@ def test_build_store_refuses_a_directory_in_use(store_dir: Path, tmp_path: Path)
     assert not (tmp_path / "store").exists()
 
 
-def test_the_store_holds_the_dump_unchanged(store_dir: Path) -> None:
+def test_the_store_holds_the_dump_unchanged(store_dir: Path, built_default_dataset: Path) -> None:
     # Oxigraph's store keeps values, not lexical forms: a derived integer type such as
     # xsd:positiveInteger comes back as xsd:integer. The build only uses types it keeps, so
     # what /sparql answers is exactly what the dumps say.
@@ -620,7 +619,7 @@ def test_the_store_holds_the_dump_unchanged(store_dir: Path) -> None:
         return {q for q in quads if not isinstance(q.subject, blank | type(None))
                 and not isinstance(q.object, blank)}  # fmt: skip
 
-    dumped = list(pyoxigraph.parse(path=store_dir.parent / "out" / "aqb.trig"))
+    dumped = list(pyoxigraph.parse(path=built_default_dataset / "aqb.trig"))
     store = pyoxigraph.Store.read_only(str(store_dir))
     named = [q for q in store if not isinstance(q.graph_name, pyoxigraph.DefaultGraph)]
     assert len(named) == len(dumped)

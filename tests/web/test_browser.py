@@ -11,22 +11,25 @@ loading an example and showing the result table that ``static/query.js`` builds.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
-from servers import chromium, require_browser  # type: ignore[import-not-found]
-from test_pages import Site, start_site
+from test_pages import Site
+
+from servers import Server, chromium, require_browser
 
 WAIT = 10.0
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def site(running_server: Server, built_default_dataset: Path) -> Site:
+    """The session's server and the build it serves."""
     require_browser()
-    yield from start_site(tmp_path_factory.mktemp("browser") / "dist")
+    return Site(running_server, built_default_dataset)
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """The Linked-Data answers and pages of the real ``aqb-rdf serve`` (src/aqb_rdf/web/site.py).
 
-One server per module over a build of data/agreements, as in test_server.py (whose ``Server``
-and ``free_port`` this module reuses): content negotiation as a table, every page kind with
+The session's server over the build of data/agreements (``running_server`` and
+``built_default_dataset`` of ``conftest.py``, shared with test_server.py and test_browser.py): content negotiation as a table, every page kind with
 its heading and one fact, the RDF parsed with rdflib and compared with the build's dump, the
 VoID description, the DCAT catalogue (served as built; every distribution downloads the bytes
 its size and checksum promise; every IRI of ours in it answers here), the query pages, and
@@ -15,10 +15,8 @@ import hashlib
 import http.client
 import json
 import re
-import shutil
 import sys
 import urllib.parse
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -28,15 +26,13 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
-from servers import Server, serving  # type: ignore[import-not-found]
 
-from aqb_rdf.build.pipeline import build
 from aqb_rdf.publish.dumps import DUMPS
 from aqb_rdf.sparql.store import available_queries
 from aqb_rdf.web.render.chart import Bar, budget_chart, nice_step
 from aqb_rdf.web.render.texts import choose_language, format_amount, format_date
+from servers import Server
 
-REPO = Path(__file__).resolve().parents[2]
 AQB_RDF = Path(sys.executable).parent / "aqb-rdf"
 BASE = "https://aqb-rdf.example/"
 AQB = Namespace(BASE + "def/aqb#")
@@ -49,7 +45,7 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;
 
 @dataclass
 class Site:
-    """The running server and the build it serves."""
+    """The running server and the build it serves (``out``: the files as built)."""
 
     server: Server
     out: Path
@@ -69,19 +65,9 @@ class Site:
         return body.decode("utf-8")
 
 
-def start_site(out: Path) -> Iterator[Site]:
-    """Build data/agreements into ``out``, serve it on a free port, stop it afterwards."""
-    build([REPO / "data" / "agreements"], out, workers=1)
-    try:
-        with serving(out, "--query-workers", "2") as server:
-            yield Site(server, out)
-    finally:
-        shutil.rmtree(out, ignore_errors=True)
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    yield from start_site(tmp_path_factory.mktemp("pages") / "dist")
+def site(running_server: Server, built_default_dataset: Path) -> Site:
+    return Site(running_server, built_default_dataset)
 
 
 def h1(html: str) -> str:

@@ -1,6 +1,7 @@
 """``aqb-rdf serve --processes 2``: two server processes on one port, supervised.
 
-The real server over a build of data/agreements; processes are found through /proc (Linux).
+The real server over copies of the session's build of data/agreements (``conftest.py``);
+processes are found through /proc (Linux).
 """
 
 from __future__ import annotations
@@ -12,11 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
-from servers import AQB_RDF, Server, serving  # type: ignore[import-not-found]
 
-from aqb_rdf.build.pipeline import build
+from servers import AQB_RDF, Server, serving
 
-REPO = Path(__file__).resolve().parents[2]
 ASK = "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D"
 
 
@@ -46,9 +45,8 @@ def answers_on_fresh_connections(server: Server, count: int) -> list[int]:
     return [server.request("GET", ASK, timeout=10)[0] for _ in range(count)]
 
 
-def test_two_processes_share_the_port_and_are_restarted(tmp_path: Path) -> None:
-    out = tmp_path / "dist"
-    build([REPO / "data" / "agreements"], out, workers=1)
+def test_two_processes_share_the_port_and_are_restarted(copy_of_default_dataset: Path) -> None:
+    out = copy_of_default_dataset
     with serving(out, "--processes", "2", "--query-workers", "2") as server:
         fronts = children(server.process.pid)
         assert len(fronts) == 2
@@ -84,23 +82,24 @@ def test_two_processes_share_the_port_and_are_restarted(tmp_path: Path) -> None:
     assert not [pid for pid in everyone if alive(pid)]
 
 
-def test_an_address_in_use_is_one_clear_line(tmp_path: Path) -> None:
-    out = tmp_path / "dist"
-    build([REPO / "data" / "agreements"], out, workers=1)
-    with serving(out) as first:
-        taken = subprocess.run(
-            [str(AQB_RDF), "serve", str(out), "--port", str(first.port), "--processes", "2"],
-            capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
+def test_an_address_in_use_is_one_clear_line(
+    running_server: Server, copy_of_default_dataset: Path
+) -> None:
+    first, out = running_server, copy_of_default_dataset
+    taken = subprocess.run(
+        [str(AQB_RDF), "serve", str(out), "--port", str(first.port), "--processes", "2"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
     assert taken.returncode != 0
     assert taken.stderr.strip().splitlines()[-1].startswith("aqb-rdf: ")
     assert f"cannot listen on 127.0.0.1:{first.port}" in taken.stderr
     assert "Traceback" not in taken.stderr
 
 
-def test_processes_that_keep_ending_at_start_stop_the_server(tmp_path: Path) -> None:
-    out = tmp_path / "dist"
-    build([REPO / "data" / "agreements"], out, workers=1)
+def test_processes_that_keep_ending_at_start_stop_the_server(
+    copy_of_default_dataset: Path, tmp_path: Path
+) -> None:
+    out = copy_of_default_dataset
     with serving(out, "--processes", "2") as server:
         parent = server.process.pid
         killed: set[int] = set()

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from rdflib import Graph
 from rdflib.compare import to_isomorphic
-from servers import serving  # type: ignore[import-not-found]
 from test_server import TOTAL, QueryServer  # type: ignore[import-not-found]
 
 from aqb_rdf.build.pipeline import build
+from servers import serving
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -80,10 +80,9 @@ def catalogue_file(out: Path) -> Graph:
     return to_isomorphic(Graph().parse(out / "catalog.ttl", format="turtle"))
 
 
-def test_a_release_without_catalogue_is_served_without_it(tmp_path: Path) -> None:
+def test_a_release_without_catalogue_is_served_without_it(copy_of_default_dataset: Path) -> None:
     """Releases built before catalog.ttl and void.ttl existed lack them: 404, the rest works."""
-    out = tmp_path / "dist"
-    build([REPO / "data" / "agreements"], out, workers=1)
+    out = copy_of_default_dataset
     for name in ("catalog.ttl", "void.ttl"):
         (out / "current" / name).unlink()
     with serving(out, "--query-workers", "1") as server:

@@ -1,7 +1,7 @@
 """The real ``aqb-rdf serve`` on 127.0.0.1, talked to as outside clients do.
 
-One server per module (a subprocess on a free port, stopped at the end) over a build of
-data/agreements; SPARQLWrapper and rdflib's SPARQLStore as clients, plus raw HTTP for the
+The session's server (``running_server`` of ``conftest.py``: a subprocess on a free port,
+stopped at the end) over the build of data/agreements; SPARQLWrapper and rdflib's SPARQLStore as clients, plus raw HTTP for the
 protocol's corner cases and the hostile queries of the serving issue.
 """
 
@@ -10,24 +10,20 @@ from __future__ import annotations
 import http.client
 import json
 import select
-import shutil
 import socket
 import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from rdflib import Graph
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from servers import Server, serving  # type: ignore[import-not-found]
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
-from aqb_rdf.build.pipeline import build
+from servers import SERVER_TIMEOUT, Server
 
-REPO = Path(__file__).resolve().parents[2]
-TIMEOUT = 3.0
+TIMEOUT = SERVER_TIMEOUT
 
 
 class QueryServer(Server):
@@ -39,12 +35,9 @@ class QueryServer(Server):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QueryServer]:
-    out = tmp_path_factory.mktemp("serve") / "dist"
-    build([REPO / "data" / "agreements"], out, workers=1)
-    with serving(out, "--query-workers", "2", "--timeout", str(TIMEOUT)) as running:
-        yield QueryServer(running.process, running.port)
-    shutil.rmtree(out, ignore_errors=True)
+def server(running_server: Server) -> QueryServer:
+    """The session's server, with a SPARQL GET helper."""
+    return QueryServer(running_server.process, running_server.port)
 
 
 TOTAL = """PREFIX aqb: <https://aqb-rdf.example/def/aqb#>

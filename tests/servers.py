@@ -43,6 +43,10 @@ FLAGS = (
 )
 
 
+SERVER_TIMEOUT = 3.0
+"""Seconds per query on the session's ``running_server``: short, so runaway queries end fast."""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
