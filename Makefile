@@ -1,6 +1,7 @@
 # aqb-rdf: `make run` builds and validates the default dataset and serves it on
 # http://127.0.0.1:8000/ (HOST and PORT to change); `make test` runs the linter, the type
-# checker and every test.
+# checker and every test; `make test-fast` only the tests not marked slow (no server, browser,
+# store or subprocess: see the `slow` marker in pyproject.toml).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -8,7 +9,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run build lint test bench clean
+.PHONY: install run build lint test test-fast bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +32,9 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
+
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/build.py

@@ -27,6 +27,8 @@ from aqb_rdf.publish.dumps import DUMPS
 from aqb_rdf.publish.void import dataset_iri
 from aqb_rdf.rdf.iris import DEFAULT_BASE
 
+pytestmark = pytest.mark.slow  # builds and validates against the DCAT-AP.de shapes
+
 REPO = Path(__file__).resolve().parent.parent
 SHAPES = REPO / "tests" / "dcat-ap-de"
 SHAPE_FILES = (

@@ -24,6 +24,8 @@ import pytest
 
 from aqb_rdf.sparql.store import available_queries
 
+pytestmark = pytest.mark.slow  # runs the aqb-rdf command in a subprocess, build after build
+
 REPO = Path(__file__).resolve().parent.parent
 BAD = Path("tests/documents/bad")
 CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith("AQB_")} | {

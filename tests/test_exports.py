@@ -28,6 +28,8 @@ from aqb_rdf.publish.release import CURRENT, LINKED, MARKER, RELEASES, publish
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.validation.report import validate_graph
 
+pytestmark = pytest.mark.slow  # builds data/agreements again and again
+
 REPO = Path(__file__).resolve().parent.parent
 AGREEMENTS = REPO / "data" / "agreements"
 MALFORMED_AMOUNT = REPO / "tests" / "documents" / "bad" / "malformed-amount.txt"

@@ -33,6 +33,8 @@ from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.rdf.namespaces import SCHEMA
 from aqb_rdf.remote.sparql import EndpointError, RetryPolicy, select
 
+pytestmark = pytest.mark.slow  # starts the Oxigraph server and HTTP servers
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "linking" / "wikidata.ttl"
 ASK = "ASK { ?s ?p ?o }"

@@ -29,6 +29,8 @@ from aqb_rdf.push.sync import (
     read_graphs,
 )
 
+pytestmark = pytest.mark.slow  # starts the Oxigraph server
+
 XSD = "http://www.w3.org/2001/XMLSchema#"
 EX = "https://aqb-rdf.example/"
 FIXTURE = Path(__file__).parent / "queries" / "fixture.trig"

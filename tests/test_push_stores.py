@@ -32,6 +32,8 @@ import stores
 from aqb_rdf.cli import cli
 from aqb_rdf.demo import corpus
 
+pytestmark = pytest.mark.slow  # starts Oxigraph and Virtuoso
+
 NAMESPACE = "https://aqb-rdf.example/graph/"
 INTEGERS = {XSD.integer, XSD.positiveInteger, XSD.nonNegativeInteger}
 

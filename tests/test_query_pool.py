@@ -49,6 +49,8 @@ from aqb_rdf.sparql.pool import (
     declares_dataset,
 )
 
+pytestmark = pytest.mark.slow  # starts query worker processes
+
 BASE = "https://aqb-rdf.example/"
 OFFENBACH = f"{BASE}graph/zielvereinbarung/2025/06413"
 LIMBURG = f"{BASE}graph/zielvereinbarung/2025/06431"

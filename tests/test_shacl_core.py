@@ -33,6 +33,8 @@ from test_shapes import (  # type: ignore[import-not-found]
     parse,
 )
 
+pytestmark = pytest.mark.slow  # validates hundreds of graphs with pySHACL and the core validator
+
 SHAPES_GRAPH = parse(SHAPES)
 CORE = CoreValidator(SHAPES_GRAPH)
 VALID = parse(VALID_AGREEMENT, ONTOLOGY, *CONCEPT_SCHEMES)

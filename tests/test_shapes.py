@@ -27,6 +27,8 @@ from rdflib.term import Node
 
 from aqb_rdf.validation.report import targeted_property_shapes
 
+pytestmark = pytest.mark.slow  # validates hundreds of graphs with pySHACL
+
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology" / "aqb.ttl"
 CONCEPT_SCHEMES = (

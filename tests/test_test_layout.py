@@ -72,3 +72,22 @@ def test_the_checks_see_an_offending_module(tmp_path: Path) -> None:
     assert imported_modules(offender) == {"sys", "serve", "benchmarks"}
     assert uses_sys_path(offender)
     assert not uses_sys_path(Path(__file__))
+
+
+STARTS_A_PROCESS = (
+    "running_server", "serving(", "chromium(", "oxigraph_server", "oxigraph_store",
+    "stores.oxigraph(", "stores.virtuoso(", "QueryPool(", "subprocess.", "multiprocessing.",
+)  # fmt: skip
+
+
+def test_every_module_that_starts_a_process_is_marked_slow() -> None:
+    """``make test-fast`` (``-m "not slow"``) must start no server, browser, store or process."""
+    unmarked = []
+    for path in sorted(TESTS.rglob("test_*.py")):
+        if path == Path(__file__):
+            continue
+        text = path.read_text(encoding="utf-8")
+        starts = [word for word in STARTS_A_PROCESS if word in text]
+        if starts and "pytest.mark.slow" not in text:
+            unmarked.append((str(path.relative_to(REPO)), starts))
+    assert unmarked == []

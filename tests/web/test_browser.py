@@ -22,6 +22,8 @@ from test_pages import Site
 
 from servers import Server, chromium, require_browser
 
+pytestmark = pytest.mark.slow  # starts aqb-rdf serve and Chromium
+
 WAIT = 10.0
 
 

@@ -33,6 +33,8 @@ from aqb_rdf.web.render.chart import Bar, budget_chart, nice_step
 from aqb_rdf.web.render.texts import choose_language, format_amount, format_date
 from servers import Server
 
+pytestmark = pytest.mark.slow  # starts aqb-rdf serve
+
 AQB_RDF = Path(sys.executable).parent / "aqb-rdf"
 BASE = "https://aqb-rdf.example/"
 AQB = Namespace(BASE + "def/aqb#")

@@ -21,11 +21,13 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
-from servers import Server, chromium, require_browser, serving  # type: ignore[import-not-found]
 
 from aqb_rdf.build.pipeline import build
 from aqb_rdf.demo import corpus
 from aqb_rdf.web.render.paging import PageError, Paging, parse_page
+from servers import Server, chromium, require_browser, serving  # type: ignore[import-not-found]
+
+pytestmark = pytest.mark.slow  # builds a synthetic corpus, starts aqb-rdf serve and Chromium
 
 BASE = "https://aqb-rdf.example/"
 AQB = Namespace(BASE + "def/aqb#")

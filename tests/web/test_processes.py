@@ -16,6 +16,8 @@ import pytest
 
 from servers import AQB_RDF, Server, serving
 
+pytestmark = pytest.mark.slow  # starts aqb-rdf serve, several times
+
 ASK = "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D"
 
 

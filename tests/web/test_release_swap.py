@@ -9,12 +9,15 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from rdflib import Graph
 from rdflib.compare import to_isomorphic
 from test_server import TOTAL, QueryServer  # type: ignore[import-not-found]
 
 from aqb_rdf.build.pipeline import build
 from servers import serving
+
+pytestmark = pytest.mark.slow  # starts aqb-rdf serve and builds while it serves
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -23,6 +23,8 @@ from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
 from servers import SERVER_TIMEOUT, Server
 
+pytestmark = pytest.mark.slow  # starts aqb-rdf serve
+
 TIMEOUT = SERVER_TIMEOUT
 
 

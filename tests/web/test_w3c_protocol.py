@@ -15,10 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from servers import serving  # type: ignore[import-not-found]
 from test_protocol import W3C_TESTS, W3CRequest  # type: ignore[import-not-found]
 
 from aqb_rdf.publish.release import publish
+from servers import serving  # type: ignore[import-not-found]
+
+pytestmark = pytest.mark.slow  # starts aqb-rdf serve
 
 DATA = Path(__file__).parents[1] / "w3c" / "sparql-protocol" / "protocol"
 KASEI = "http://kasei.us/2009/09/sparql/data/"
