@@ -231,7 +231,7 @@ def test_jsonld_through_pyld_is_the_ntriples_graph(
 
 
 def node(document: dict[str, Any], iri: str) -> dict[str, Any]:
-    found = [n for n in document["@graph"] if n["@id"] == iri]
+    found: list[dict[str, Any]] = [n for n in document["@graph"] if n["@id"] == iri]
     assert len(found) == 1, f"{iri}: {len(found)} node objects"
     return found[0]
 

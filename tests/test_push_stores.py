@@ -99,8 +99,9 @@ def remote_graph_names(endpoint: str) -> set[str]:
     sparql.setQuery("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
                     f'FILTER(STRSTARTS(STR(?g), "{NAMESPACE}")) }}')  # fmt: skip
     sparql.setReturnFormat("json")
-    rows = sparql.queryAndConvert()["results"]["bindings"]  # type: ignore[index]
-    return {row["g"]["value"] for row in rows}
+    result = sparql.queryAndConvert()
+    assert isinstance(result, dict)
+    return {row["g"]["value"] for row in result["results"]["bindings"]}
 
 
 def remote_graphs(endpoint: str) -> dict[str, Graph]:

@@ -344,7 +344,8 @@ def test_bind_puts_an_iri_in_angle_brackets() -> None:
 def test_describe_resource_on_the_fixture(store: pyoxigraph.Store) -> None:
     iri = "https://aqb-rdf.example/id/gebietskoerperschaft/06413"
     described = bind(find_query("describe-resource"), {"resource": iri})
-    triples = list(store.query(described, use_default_graph_as_union=True))
+    triples = store.query(described, use_default_graph_as_union=True)
+    assert isinstance(triples, pyoxigraph.QueryTriples)
     subjects = {str(t.subject) for t in triples}
     # The region itself, and what links to it: its agreements of 2024 and 2025.
     assert f"<{iri}>" in subjects
@@ -353,7 +354,9 @@ def test_describe_resource_on_the_fixture(store: pyoxigraph.Store) -> None:
         "<https://aqb-rdf.example/id/zielvereinbarung/2025/06413>",
     } <= subjects
     unknown = bind(find_query("describe-resource"), {"resource": "https://aqb-rdf.example/x"})
-    assert list(store.query(unknown, use_default_graph_as_union=True)) == []
+    nothing = store.query(unknown, use_default_graph_as_union=True)
+    assert isinstance(nothing, pyoxigraph.QueryTriples)
+    assert list(nothing) == []
 
 
 def test_bind_fills_every_marker_line() -> None:
@@ -368,9 +371,11 @@ def test_bind_fills_every_marker_line() -> None:
 def test_resource_links_on_the_fixture(store: pyoxigraph.Store) -> None:
     iri = "https://aqb-rdf.example/id/gebietskoerperschaft/06413"
     sparql = bind(find_query("resource-links"), {"resource": iri})
+    solutions = store.query(sparql, use_default_graph_as_union=True)
+    assert isinstance(solutions, pyoxigraph.QuerySolutions)
     rows = [
         {k: v.value for k, v in zip(("member", "link", "type", "count"), row, strict=True) if v}
-        for row in store.query(sparql, use_default_graph_as_union=True)
+        for row in solutions
     ]
     members = {row["member"] for row in rows if "member" in row}
     counts = {(row["link"], row.get("type"), row["count"]) for row in rows if "count" in row}
@@ -388,10 +393,14 @@ def test_bind_subjects_restricts_what_links_here(store: pyoxigraph.Store) -> Non
     assert SUBJECTS_MARKER in sparql  # left alone: everything that links here
     paged = bind_subjects(sparql, [one])
     assert SUBJECTS_MARKER not in paged and f"VALUES ?x {{ {one} }}" in paged
-    subjects = {str(t.subject) for t in store.query(paged, use_default_graph_as_union=True)}
+    described = store.query(paged, use_default_graph_as_union=True)
+    assert isinstance(described, pyoxigraph.QueryTriples)
+    subjects = {str(t.subject) for t in described}
     assert str(one) in subjects and f"<{iri}>" in subjects and other not in subjects
     nothing = bind_subjects(sparql, [])  # an empty page: the resource's own triples only
-    subjects = {str(t.subject) for t in store.query(nothing, use_default_graph_as_union=True)}
+    described = store.query(nothing, use_default_graph_as_union=True)
+    assert isinstance(described, pyoxigraph.QueryTriples)
+    subjects = {str(t.subject) for t in described}
     assert f"<{iri}>" in subjects and str(one) not in subjects
     with pytest.raises(ValueError, match="no '# {{subjects}}' line"):
         bind_subjects(find_query("total-per-year").text, [one])

@@ -21,7 +21,7 @@ from aqb_rdf.source.parsing import parse_agreement
 from aqb_rdf.source.reading import read_document
 from aqb_rdf.validation.report import ValidationReport, validate_graph
 from aqb_rdf.validation.shacl_core import CoreValidator, Unsupported
-from test_shapes import (  # type: ignore[import-not-found]
+from test_shapes import (
     CONCEPT_SCHEMES,
     FAILING_CASES,
     ONTOLOGY,

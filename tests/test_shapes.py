@@ -1811,7 +1811,7 @@ def test_every_constraint_has_a_failing_case(valid_data: Graph, shapes: Graph) -
     declared = {
         (shape, COMPONENTS[p] + "ConstraintComponent")
         for shape, p, _ in shapes
-        if isinstance(shape, URIRef) and p in COMPONENTS
+        if isinstance(shape, URIRef) and isinstance(p, URIRef) and p in COMPONENTS
     }
     exercised = set()
     for param in FAILING_CASES:

@@ -27,7 +27,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import pyphen  # type: ignore[import-untyped]
+import pyphen
 from fpdf import FPDF
 
 from aqb_rdf.source.reading import extract_pdf_text

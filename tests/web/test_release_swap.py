@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 from rdflib.compare import to_isomorphic
-from test_server import TOTAL, QueryServer  # type: ignore[import-not-found]
+from test_server import TOTAL, QueryServer
 
 from aqb_rdf.build.pipeline import build
 from servers import serving

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 import pytest
 from rdflib import Graph
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from rdflib.query import ResultRow
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
 from servers import SERVER_TIMEOUT, Server
@@ -64,6 +65,7 @@ def test_sparqlwrapper_construct_as_turtle(server: QueryServer) -> None:
     )
     client.setReturnFormat(TURTLE)
     body = client.query().convert()
+    assert isinstance(body, bytes | str)
     graph = Graph().parse(data=body, format="turtle")
     assert len(graph) == 2
 
@@ -75,7 +77,11 @@ def test_rdflib_sparqlstore(server: QueryServer) -> None:
             "SELECT ?key WHERE { ?r <https://aqb-rdf.example/def/aqb#kreisschluessel> ?key } ORDER BY ?key"
         )
     )
-    assert [str(r[0]) for r in rows][:2] == ["06411", "06412"]
+    keys = []
+    for row in rows:
+        assert isinstance(row, ResultRow)
+        keys.append(str(row[0]))
+    assert keys[:2] == ["06411", "06412"]
     assert len(rows) == 26
 
 

@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_protocol import W3C_TESTS, W3CRequest  # type: ignore[import-not-found]
+from test_protocol import W3C_TESTS, W3CRequest
 
 from aqb_rdf.publish.release import publish
-from servers import serving  # type: ignore[import-not-found]
+from servers import serving
 
 pytestmark = pytest.mark.slow  # starts aqb-rdf serve
 
