@@ -61,9 +61,9 @@ def serve(
       curl 'http://127.0.0.1:8000/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D'
     """
     # The web stack loads only when serving.
-    from aqb_rdf.web.app import ServeSettings
     from aqb_rdf.web.processes import serve_in_processes
     from aqb_rdf.web.server import serve as run_server
+    from aqb_rdf.web.state import ServeSettings
 
     click.echo(f"serving {data}/ on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
     settings = ServeSettings(page_size=page_size)

@@ -13,9 +13,6 @@ and the pages and Linked-Data answers of :mod:`aqb_rdf.web.routes` (``/``, ``/id
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Protocol
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -25,9 +22,10 @@ from starlette.routing import Route
 from aqb_rdf.publish.release import LINKED
 from aqb_rdf.sparql import guard as sparql_guard
 from aqb_rdf.sparql import pool as query_pool
-from aqb_rdf.sparql.pool import QueryRequest, QueryResult
+from aqb_rdf.sparql.pool import QueryRequest
 from aqb_rdf.web import negotiation, protocol
 from aqb_rdf.web.routes import site_routes
+from aqb_rdf.web.state import QueryRunner, Release, ServeSettings
 
 DUMP_TYPES = {
     "aqb.ttl": "text/turtle; charset=utf-8",
@@ -39,44 +37,6 @@ DUMP_TYPES = {
     "catalog.ttl": "text/turtle; charset=utf-8",
     "void.ttl": "text/turtle; charset=utf-8",
 }
-
-
-@dataclass(frozen=True)
-class ServeSettings:
-    """What a running server needs to know beyond its release and pool."""
-
-    max_body_bytes: int = 1_048_576
-    max_query_length: int = 100_000
-    retry_after_seconds: int = 2
-    cache_seconds: int = 300
-    page_size: int = 100
-    """Things that link to a resource per Linked-Data page (:mod:`aqb_rdf.web.render.paging`)."""
-
-
-class Release:
-    """The published release a server answers from: its folder and id.
-
-    A server following a build output moves it to a newer release with :meth:`move_to`; one
-    attribute holds the folder, so a reader sees either the old release or the new one.
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self._folder = folder
-
-    @property
-    def folder(self) -> Path:
-        return self._folder
-
-    @property
-    def id(self) -> str:
-        return self._folder.name
-
-    @property
-    def etag(self) -> str:
-        return f'"{self.id}"'
-
-    def move_to(self, folder: Path) -> None:
-        self._folder = folder
 
 
 @functools.lru_cache(maxsize=4096)
@@ -121,13 +81,6 @@ async def _body(request: Request, limit: int) -> bytes:
             raise protocol.ProtocolError(413, f"request body larger than {limit} bytes", {})
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-class QueryRunner(Protocol):
-    """What answers queries: a :class:`~aqb_rdf.sparql.pool.QueryPool`, or a server's
-    publication that follows the build output to newer releases."""
-
-    async def run_async(self, request: QueryRequest) -> QueryResult: ...
 
 
 def build_app(

@@ -32,7 +32,7 @@ from aqb_rdf.web.render import texts
 from aqb_rdf.web.render.vocabulary import Vocabulary, prefixes
 
 if TYPE_CHECKING:
-    from aqb_rdf.web.app import Release, ServeSettings
+    from aqb_rdf.web.state import Release, ServeSettings
 
 STATIC_FILES: Final[Mapping[str, str]] = {
     "aqb.css": "text/css; charset=utf-8",

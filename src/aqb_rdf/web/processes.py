@@ -22,8 +22,8 @@ from pathlib import Path
 from types import FrameType
 
 from aqb_rdf.errors import AqbError
-from aqb_rdf.web.app import ServeSettings
 from aqb_rdf.web.server import ensure_store, open_release, serve
+from aqb_rdf.web.state import ServeSettings
 
 _RESTART_PAUSE = 1.0
 _QUICK_END = 10.0  # seconds: a process that ends sooner failed to start

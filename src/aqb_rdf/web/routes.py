@@ -32,7 +32,7 @@ from aqb_rdf.web.views.queries import editor, one_query, queries
 from aqb_rdf.web.views.resource import catalogue, resource, void
 
 if TYPE_CHECKING:
-    from aqb_rdf.web.app import Release, ServeSettings
+    from aqb_rdf.web.state import Release, ServeSettings
 
 Handler = Callable[[Site, Request], Awaitable[Response]]
 

@@ -24,8 +24,9 @@ from aqb_rdf.publish.release import current_release
 from aqb_rdf.sparql.pool import QueryPool, QueryRequest, QueryResult
 from aqb_rdf.sparql.store import build_store
 from aqb_rdf.web.answers import AnswerCache
-from aqb_rdf.web.app import Release, ServeSettings, build_app
+from aqb_rdf.web.app import build_app
 from aqb_rdf.web.http_limits import protocol_options
+from aqb_rdf.web.state import Release, ServeSettings
 
 STORE = "store"
 
