@@ -195,7 +195,7 @@ def build_app(
         routes=[
             Route(endpoint_path, sparql, methods=methods),
             Route("/download/{name}", download, methods=["GET", "HEAD"]),
-            # The pages and Linked-Data answers, `/` included (web/site.py lists them).
+            # The pages and Linked-Data answers, `/` included (web/routes.py lists them).
             *site_routes(release, pool.run_async, settings),
         ],
     )
