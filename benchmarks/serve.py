@@ -67,6 +67,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import generate_corpus
 
 REPO = Path(__file__).resolve().parent.parent
+VIRTUOSO_INI = REPO / "tests" / "virtuoso.ini"
+"""Virtuoso's configuration: a ``str.format`` template, read as a file and shared with the tests."""
 BIN = Path(sys.executable).parent  # the venv's bin: aqb-rdf, oxigraph, rdflib-endpoint
 HOST = "127.0.0.1"
 BASE = "https://aqb-rdf.example/"
@@ -464,67 +466,6 @@ def start_oxigraph(data: Dataset, workdir: Path) -> Server:
     return server
 
 
-VIRTUOSO_INI = """\
-[Database]
-DatabaseFile = {db}/virtuoso.db
-ErrorLogFile = {db}/virtuoso.log
-LockFile = {db}/virtuoso.lck
-TransactionFile = {db}/virtuoso.trx
-xa_persistent_file = {db}/virtuoso.pxa
-ErrorLogLevel = 7
-FileExtend = 200
-MaxCheckpointRemap = 2000
-Striping = 0
-TempStorage = TempDatabase
-[TempDatabase]
-DatabaseFile = {db}/virtuoso-temp.db
-TransactionFile = {db}/virtuoso-temp.trx
-MaxCheckpointRemap = 2000
-Striping = 0
-[Parameters]
-ServerPort = {host}:{sql_port}
-DisableUnixSocket = 1
-DisableTcpSocket = 0
-MaxClientConnections = 16
-CheckpointInterval = 0
-O_DIRECT = 0
-CaseMode = 2
-MaxStaticCursorRows = 5000
-AllowOSCalls = 0
-DirsAllowed = ., {data}
-ThreadCleanupInterval = 0
-ThreadThreshold = 10
-ResourcesCleanupInterval = 0
-MaxQueryMem = 2G
-ThreadsPerQuery = 2
-AsyncQueueMaxThreads = 10
-NumberOfBuffers = 170000
-MaxDirtyBuffers = 130000
-[HTTPServer]
-ServerPort = {host}:{http_port}
-ServerRoot = /var/lib/virtuoso-opensource-7/vsp
-MaxClientConnections = 16
-DavRoot = DAV
-EnabledDavVSP = 0
-HTTPProxyEnabled = 0
-ServerThreads = 16
-MaxKeepAlives = 16
-KeepAliveTimeout = 10
-HTTPThreadSize = 280000
-Charset = UTF-8
-EnabledGzipContent = 0
-[Client]
-SQL_PREFETCH_ROWS = 100
-SQL_PREFETCH_BYTES = 16000
-SQL_QUERY_TIMEOUT = 0
-SQL_TXN_TIMEOUT = 0
-[SPARQL]
-ResultSetMaxRows = 100000
-MaxQueryCostEstimationTime = 400
-MaxQueryExecutionTime = 60
-"""
-
-
 def start_virtuoso(data: Dataset, workdir: Path) -> Server:
     exe, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt") or shutil.which("isql")
     if exe is None or isql is None:
@@ -537,7 +478,7 @@ def start_virtuoso(data: Dataset, workdir: Path) -> Server:
     db = home / "db"
     db.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()
-    (home / "virtuoso.ini").write_text(VIRTUOSO_INI.format(
+    (home / "virtuoso.ini").write_text(VIRTUOSO_INI.read_text().format(
         db=db, host=HOST, sql_port=sql_port, http_port=http_port, data=data.release
     ))  # fmt: skip
     log = workdir / "logs" / "virtuoso.log"
