@@ -8,7 +8,7 @@ it when the block ends, also when the test failed. Nothing is downloaded: Oxigra
 skips otherwise, like the browser tests.
 
 Virtuoso gets a private ``virtuoso.ini`` from the template ``tests/virtuoso.ini`` beside this
-module, its one home: ``benchmarks/serve.py`` reads the same file (with other ports and
+module, its one home: ``benchmarks/servers.py`` reads the same file (with other ports and
 folders). A data file, because tests must never import benchmark code, the benchmark should not
 need pytest or a test module to start a store, and a file is what Virtuoso reads anyway. Oxigraph
 needs no configuration file; its command lines differ on purpose (here a read-write ``serve``,
