@@ -13,7 +13,6 @@ and the pages and Linked-Data answers of :mod:`aqb_rdf.web.routes` (``/``, ``/id
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -22,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from aqb_rdf.config import ServeSettings as ServeSettings  # the server's settings, defined there
 from aqb_rdf.publish.release import LINKED
 from aqb_rdf.sparql import guard as sparql_guard
 from aqb_rdf.sparql import pool as query_pool
@@ -39,18 +39,6 @@ DUMP_TYPES = {
     "catalog.ttl": "text/turtle; charset=utf-8",
     "void.ttl": "text/turtle; charset=utf-8",
 }
-
-
-@dataclass(frozen=True)
-class ServeSettings:
-    """What a running server needs to know beyond its release and pool."""
-
-    max_body_bytes: int = 1_048_576
-    max_query_length: int = 100_000
-    retry_after_seconds: int = 2
-    cache_seconds: int = 300
-    page_size: int = 100
-    """Things that link to a resource per Linked-Data page (:mod:`aqb_rdf.web.render.paging`)."""
 
 
 class Release:
