@@ -45,8 +45,9 @@ class SettingOption(click.Option):
         except click.BadParameter:
             source = ctx.get_parameter_source(self.name or "")
             where = self.setting.where(source is ParameterSource.ENVIRONMENT)
-            shown = "hidden" if self.setting.secret else repr(str(value))
-            raise SettingValueError(f"{where}: {shown} is not {self.setting.expected}") from None
+            raise SettingValueError(
+                f"{where}: {str(value)!r} is not {self.setting.expected}"
+            ) from None
 
 
 def _click_type(setting: Setting[Any]) -> click.ParamType[Any]:
