@@ -22,6 +22,7 @@ from rdflib import Graph
 from aqb_rdf.mapping import graphs
 from aqb_rdf import resources
 from aqb_rdf.publish.metadata import BuiltData, write_descriptions
+from aqb_rdf.config import BUILD_SHACL_ENGINE
 from aqb_rdf.errors import AqbError, DuplicateError
 from aqb_rdf.publish.dumps import DumpWriter, Part, graph_to_ntriples
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
@@ -129,7 +130,7 @@ def check(
     reference_dir: Path | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
-    engine: str = "core",
+    engine: str = BUILD_SHACL_ENGINE.default,
 ) -> CheckReport:
     """Read, parse, map and validate ``sources`` without writing anything."""
     paths = find_documents(sources)
@@ -153,7 +154,7 @@ def build(
     reference_dir: Path | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
-    engine: str = "core",
+    engine: str = BUILD_SHACL_ENGINE.default,
 ) -> BuildReport:
     """Build the dataset of ``sources`` into ``out``; raise BuildFailed listing every problem.
 

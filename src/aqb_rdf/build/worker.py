@@ -22,6 +22,7 @@ from rdflib import Graph, URIRef
 from aqb_rdf.source import codelists
 from aqb_rdf.mapping import graphs
 from aqb_rdf import resources
+from aqb_rdf.config import BUILD_SHACL_ENGINE
 from aqb_rdf.errors import AqbError
 from aqb_rdf.publish.dumps import Part, graph_to_ntriples
 from aqb_rdf.rdf.iris import Iris
@@ -38,7 +39,7 @@ from aqb_rdf.validation.report import (
     validate_graph,
 )
 
-ENGINES = ("core", "pyshacl")
+ENGINES = BUILD_SHACL_ENGINE.choices
 """SHACL engines: ``core`` (shacl_core, fast) or ``pyshacl`` (the reference)."""
 
 

@@ -58,8 +58,17 @@ class Credentials:
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Credentials | None:
         """``AQB_PUSH_USER`` and ``AQB_PUSH_PASSWORD``, or ``AQB_PUSH_TOKEN``, or None."""
-        user, password = environ.get("AQB_PUSH_USER"), environ.get("AQB_PUSH_PASSWORD")
-        token = environ.get("AQB_PUSH_TOKEN")
+        return cls.from_values(
+            environ.get("AQB_PUSH_USER"), environ.get("AQB_PUSH_PASSWORD"),
+            environ.get("AQB_PUSH_TOKEN"),
+        )  # fmt: skip
+
+    @classmethod
+    def from_values(
+        cls, user: str | None, password: str | None, token: str | None
+    ) -> Credentials | None:
+        """A user and password, or a token (the values of ``AQB_PUSH_USER``,
+        ``AQB_PUSH_PASSWORD`` and ``AQB_PUSH_TOKEN``; None where unset), or None."""
         if token is not None and (user is not None or password is not None):
             raise AqbError("set AQB_PUSH_TOKEN or AQB_PUSH_USER and AQB_PUSH_PASSWORD, not both")
         if token is not None:

@@ -102,7 +102,8 @@ def serve(
     """The worker's main function: isolate, open the store, answer requests until EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A Rust backtrace costs a crashing query about 0.5 s of CPU and 50 lines of log; the
-    # parent reports the signal that ended the worker instead.
+    # parent reports the signal that ended the worker instead. A write for the engine in this
+    # child process, never a read (config.py reads the environment).
     os.environ["RUST_BACKTRACE"] = "0"
     isolated, detail = _isolate_network()
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))

@@ -53,12 +53,13 @@ from urllib.parse import parse_qsl
 from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
+from aqb_rdf.config import SERVE_MAX_BODY_BYTES, SERVE_MAX_QUERY_LENGTH
 from aqb_rdf.web.negotiation import RDF_OFFERS, RESULT_OFFERS
 
-DEFAULT_MAX_QUERY_LENGTH = 100_000
+DEFAULT_MAX_QUERY_LENGTH = SERVE_MAX_QUERY_LENGTH.default
 """Characters a query may have."""
 
-DEFAULT_MAX_BODY_BYTES = 1_048_576
+DEFAULT_MAX_BODY_BYTES = SERVE_MAX_BODY_BYTES.default
 """Bytes a request body may have (1 MiB); also the characters of the URL's query string."""
 
 MAX_PARAMETERS = 1_000

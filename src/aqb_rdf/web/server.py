@@ -115,8 +115,8 @@ def serve(
     host: str,
     port: int,
     *,
-    workers: int = 2,
-    timeout: float = 10.0,
+    workers: int = ServeSettings.query_workers,
+    timeout: float = ServeSettings.timeout,
     settings: ServeSettings | None = None,
     sock: socket.socket | None = None,
 ) -> None:

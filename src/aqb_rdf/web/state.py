@@ -3,23 +3,11 @@ and what runs its queries (pure data; no request, no response)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from aqb_rdf.config import ServeSettings as ServeSettings  # defined with every setting
 from aqb_rdf.sparql.pool import QueryRequest, QueryResult
-
-
-@dataclass(frozen=True)
-class ServeSettings:
-    """What a running server needs to know beyond its release and pool."""
-
-    max_body_bytes: int = 1_048_576
-    max_query_length: int = 100_000
-    retry_after_seconds: int = 2
-    cache_seconds: int = 300
-    page_size: int = 100
-    """Things that link to a resource per Linked-Data page (:mod:`aqb_rdf.web.render.paging`)."""
 
 
 class Release:
