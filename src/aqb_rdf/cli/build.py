@@ -14,6 +14,7 @@ from aqb_rdf.cli.options import settings_options
 from aqb_rdf.config import Settings
 from aqb_rdf.publish.metadata import DESCRIPTIONS
 from aqb_rdf.publish.release import recorded_base
+from aqb_rdf.rdf.iris import DEFAULT_BASE
 from aqb_rdf.sparql import named_queries, results, store
 
 DEFAULT_SOURCES = (Path("data/agreements"),)
@@ -68,7 +69,7 @@ def build(sources: tuple[Path, ...], out: Path, settings: Settings) -> None:
     report = pipeline.build(
         list(sources or DEFAULT_SOURCES),
         out,
-        base=settings.base,
+        base=settings.base or DEFAULT_BASE,
         reference_dir=settings.build.reference,
         workers=settings.build.workers,
         progress=_Progress(),
@@ -97,7 +98,7 @@ def validate(sources: tuple[Path, ...], settings: Settings) -> None:
     """
     report = pipeline.check(
         list(sources or DEFAULT_SOURCES),
-        base=settings.base,
+        base=settings.base or DEFAULT_BASE,
         reference_dir=settings.build.reference,
         workers=settings.build.workers,
         progress=_Progress(),

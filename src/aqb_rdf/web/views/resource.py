@@ -229,12 +229,13 @@ async def _describe_and_respond(
         # the vocabulary has, however large the data; never paged.
         return await _whole(site, request, page, offer, iri, number)
     try:
-        links = await resource_links(site.run, iri)
+        links = await resource_links(site.run, iri, site.iris.base)
         paging = Paging(iri, number, site.settings.page_size, links.total, links.counts)
         paging.check()
         members = paging.window(links.members) if paging.paged else ()
         # Everything on one page: the query as it stands, blank nodes that link here included.
-        description = await describe(site.run, iri, members if paging.paged else None)
+        subjects = members if paging.paged else None
+        description = await describe(site.run, iri, subjects, site.iris.base)
     except PageError as error:
         return _no_page(page, offer, error)
     except pool.QueryPoolError as error:
@@ -251,7 +252,10 @@ async def _whole(
     """A named graph (its triples) or the ontology, on one page."""
     is_graph = iri.startswith(site.iris.graph_namespace)
     try:
-        description = await (describe_graph if is_graph else describe)(site.run, iri)
+        if is_graph:
+            description = await describe_graph(site.run, iri, site.iris.base)
+        else:
+            description = await describe(site.run, iri, base=site.iris.base)
     except pool.QueryPoolError as error:
         return _failure(site, page, offer, error)
     if not (len(description) if is_graph else description.found):
