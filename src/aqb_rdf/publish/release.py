@@ -95,7 +95,7 @@ def release_base(recorded: str, wanted: str | None) -> str:
         return recorded
     raise AqbError(
         f"the release was built with base {recorded}, not {wanted} (--base or AQB_BASE);"
-        f" leave --base out, or build again with --base {wanted}"
+        f" leave out --base and AQB_BASE, or build again with --base {wanted}"
     )
 
 
