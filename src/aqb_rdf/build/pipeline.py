@@ -27,7 +27,7 @@ from aqb_rdf.errors import AqbError, DuplicateError
 from aqb_rdf.publish.dumps import DumpWriter, Part, graph_to_ntriples
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.build.worker import ENGINES, Chunk, Context, Item, process_chunk, use_context
-from aqb_rdf.publish.release import publish
+from aqb_rdf.publish.release import publish, write_record
 from aqb_rdf.validation.report import validate_graph
 
 __all__ = ["ENGINES", "BuildFailed", "BuildReport", "CheckReport", "build", "check", "find_documents"]
@@ -199,6 +199,7 @@ def build(
                 publisher=context.reference.organisation(PUBLISHER),
             )
             write_descriptions(folder, iris, built)
+            write_record(folder, iris.base)
             report.timings["write"] += time.perf_counter() - started
         finally:
             writer.close()

@@ -13,6 +13,8 @@ from aqb_rdf.cli.common import DEFAULT_OUT, _fail, reports_errors
 from aqb_rdf.cli.options import settings_options
 from aqb_rdf.config import Settings
 from aqb_rdf.publish.metadata import DESCRIPTIONS
+from aqb_rdf.publish.release import recorded_base
+from aqb_rdf.rdf.iris import DEFAULT_BASE
 from aqb_rdf.sparql import named_queries, results, store
 
 DEFAULT_SOURCES = (Path("data/agreements"),)
@@ -67,7 +69,7 @@ def build(sources: tuple[Path, ...], out: Path, settings: Settings) -> None:
     report = pipeline.build(
         list(sources or DEFAULT_SOURCES),
         out,
-        base=settings.base,
+        base=settings.base or DEFAULT_BASE,
         reference_dir=settings.build.reference,
         workers=settings.build.workers,
         progress=_Progress(),
@@ -96,7 +98,7 @@ def validate(sources: tuple[Path, ...], settings: Settings) -> None:
     """
     report = pipeline.check(
         list(sources or DEFAULT_SOURCES),
-        base=settings.base,
+        base=settings.base or DEFAULT_BASE,
         reference_dir=settings.build.reference,
         workers=settings.build.workers,
         progress=_Progress(),
@@ -142,6 +144,8 @@ _data_option = click.option(
 def query(name: str, params: tuple[str, ...], format_name: str, data: Path) -> None:
     """Run a named query (from queries/) or an .rq FILE against a build.
 
+    A named query is rebased to the base IRI the build was made with; a FILE runs as it is.
+
     \b
     Named queries:
       budget-per-region-year   [--param year=2025]
@@ -152,7 +156,7 @@ def query(name: str, params: tuple[str, ...], format_name: str, data: Path) -> N
     Example:
       aqb-rdf query region --param key=06413 --format csv
     """
-    named = store.find_query(name)
+    named = store.find_query(name, recorded_base(data))
     result = store.run_query(store.load_dataset(data), named, named_queries.parse_params(params))
     click.echo(results.format_result(result, format_name), nl=False)
 
@@ -170,7 +174,7 @@ def summary(data: Path) -> None:
       aqb-rdf summary dist
     """
     dataset = store.load_dataset(data)
-    totals = store.run_query(dataset, store.find_query("total-per-year"), {})
+    totals = store.run_query(dataset, store.find_query("total-per-year", recorded_base(data)), {})
     click.echo(f"dataset in {data}/: {len(dataset)} quads")
     click.echo(results.format_table(totals), nl=False)
     paths = [*sorted(data.glob("aqb.*")), *(data / name for name in DESCRIPTIONS)]
