@@ -19,15 +19,15 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from aqb_rdf.mapping import graphs
 from aqb_rdf import resources
-from aqb_rdf.publish.metadata import BuiltData, write_descriptions
+from aqb_rdf.build.worker import ENGINES, Chunk, Context, Item, process_chunk, use_context
 from aqb_rdf.config import BUILD_SHACL_ENGINE
 from aqb_rdf.errors import AqbError, DuplicateError
+from aqb_rdf.mapping import graphs
 from aqb_rdf.publish.dumps import DumpWriter, Part, graph_to_ntriples
-from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
-from aqb_rdf.build.worker import ENGINES, Chunk, Context, Item, process_chunk, use_context
+from aqb_rdf.publish.metadata import BuiltData, write_descriptions
 from aqb_rdf.publish.release import publish, write_record
+from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.validation.report import validate_graph
 
 __all__ = ["ENGINES", "BuildFailed", "BuildReport", "CheckReport", "build", "check", "find_documents"]
