@@ -28,13 +28,11 @@ from dataclasses import dataclass
 from enum import Enum
 
 from aqb_rdf.rdf import external as links
+from aqb_rdf.rdf.namespaces import RDFS, WDT
 from aqb_rdf.remote.sparql import Binding
 from aqb_rdf.source.reference import Reference
 
-_PREFIXES = """\
-PREFIX wdt: <http://www.wikidata.org/prop/direct/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
+_PREFIXES = f"PREFIX wdt: <{WDT}>\nPREFIX rdfs: <{RDFS}>\n"
 # P440: German district key; P605: NUTS code. Only best-rank statements (wdt:) count.
 _REGIONS_QUERY = """\
 SELECT ?item ?key ?nuts ?label WHERE {{

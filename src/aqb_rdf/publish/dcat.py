@@ -21,28 +21,30 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from aqb_rdf.publish.void import DESCRIPTION, RDF_TYPE, TITLE, dataset_iri
+from aqb_rdf.publish.void import DESCRIPTION, TITLE, dataset_iri
 from aqb_rdf.rdf.iris import Iris
+from aqb_rdf.rdf.namespaces import (
+    DCAT,
+    DCATDE,
+    DCTERMS,
+    EU_AUTHORITY,
+    FOAF,
+    IANA_MEDIA_TYPES,
+    RDF_TYPE,
+    RDFS,
+    SKOS,
+    SPDX,
+    VOCABULARIES,
+    XSD,
+)
 from aqb_rdf.source.model import Organisation
 
-DCAT = "http://www.w3.org/ns/dcat#"
-DCTERMS = "http://purl.org/dc/terms/"
-DCATDE = "http://dcat-ap.de/def/dcatde/"
-FOAF = "http://xmlns.com/foaf/0.1/"
-SPDX = "http://spdx.org/rdf/terms#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-EU = "http://publications.europa.eu/resource/authority/"
-IANA = "https://www.iana.org/assignments/media-types/"
+EU = EU_AUTHORITY
+IANA = IANA_MEDIA_TYPES
 
 PREFIXES = {
-    "dcat": DCAT,
-    "dcterms": DCTERMS,
-    "dcatde": DCATDE,
-    "foaf": FOAF,
-    "spdx": SPDX,
-    "rdfs": RDFS,
-    "xsd": XSD,
+    prefix: str(VOCABULARIES[prefix])
+    for prefix in ("dcat", "dcterms", "dcatde", "foaf", "spdx", "rdfs", "xsd")
 }
 """The prefixes ``catalog.ttl`` is written with."""
 
@@ -217,7 +219,7 @@ VALUE_CLASSES: dict[str, str] = {
     FOAF + "homepage": FOAF + "Document",
     DCAT + "mediaType": DCTERMS + "MediaType",
     DCTERMS + "format": DCTERMS + "MediaTypeOrExtent",
-    DCAT + "theme": "http://www.w3.org/2004/02/skos/core#Concept",
+    DCAT + "theme": SKOS + "Concept",
     DCTERMS + "accessRights": DCTERMS + "RightsStatement",
     DCTERMS + "accrualPeriodicity": DCTERMS + "Frequency",
     DCTERMS + "conformsTo": DCTERMS + "Standard",

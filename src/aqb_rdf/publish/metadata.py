@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from aqb_rdf.publish import dcat, void
 from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.rdf.namespaces import STANDARD_PREFIXES
+from aqb_rdf.rdf.namespaces import VOID as VOID_NS
 from aqb_rdf.source.model import Organisation
 
 CATALOG = "catalog.ttl"
@@ -85,7 +86,7 @@ def write_descriptions(folder: Path, iris: Iris, data: BuiltData) -> None:
         examples=void.example_resources(iris, data.agreements[0] if data.agreements else None),
         vocabularies=void.vocabularies(prefixes),
     )
-    _write_turtle(folder / VOID, void.void_triples(void_facts), {**prefixes, "void": void.VOID})
+    _write_turtle(folder / VOID, void.void_triples(void_facts), {**prefixes, "void": str(VOID_NS)})
 
 
 def _write_turtle(path: Path, triples: list[ox.Triple], prefixes: dict[str, str]) -> None:

@@ -17,11 +17,7 @@ from dataclasses import dataclass
 from pyoxigraph import Literal, NamedNode, Triple
 
 from aqb_rdf.rdf.iris import Iris
-
-VOID = "http://rdfs.org/ns/void#"
-DCTERMS = "http://purl.org/dc/terms/"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+from aqb_rdf.rdf.namespaces import DCTERMS, RDF_TYPE, VOID, XSD
 
 RDF_DUMPS = ("aqb.ttl", "aqb.nt", "aqb.jsonld", "aqb.trig")
 """The downloads that are RDF (``aqb.csv`` and ``context.jsonld`` are not)."""
@@ -97,7 +93,7 @@ def void_triples(facts: DatasetFacts) -> list[Triple]:
     triples += [
         says(VOID + "sparqlEndpoint", NamedNode(f"{facts.server}sparql")),
         says(VOID + "uriSpace", Literal(facts.base)),
-        says(VOID + "triples", Literal(str(facts.triples), datatype=NamedNode(XSD_INTEGER))),
+        says(VOID + "triples", Literal(str(facts.triples), datatype=NamedNode(XSD + "integer"))),
     ]
     triples += [
         says(VOID + "dataDump", NamedNode(f"{facts.server}download/{name}")) for name in RDF_DUMPS

@@ -33,6 +33,7 @@ from pyoxigraph import Literal, RdfFormat, Triple, parse, serialize
 
 from aqb_rdf.errors import AqbError, PushError
 from aqb_rdf.push.sync import LocalGraph
+from aqb_rdf.rdf.namespaces import XSD
 from aqb_rdf.remote.sparql import check_http_url
 
 RETRYABLE = frozenset({429, 500, 502, 503, 504})
@@ -298,7 +299,7 @@ class HttpStore:
             self.sleep(wait)
 
 
-_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+_DECIMAL = XSD + "decimal"
 
 
 def _with_decimal_points(triples: Iterable[Triple]) -> Iterator[Triple]:

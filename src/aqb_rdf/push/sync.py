@@ -48,6 +48,7 @@ from pyoxigraph import (
 )
 
 from aqb_rdf.errors import AqbError, first_line
+from aqb_rdf.rdf.namespaces import XSD
 from aqb_rdf.sparql.store import DATASET_FILE
 
 
@@ -164,7 +165,6 @@ def read_graphs(dump: Path) -> Iterator[LocalGraph]:
         yield LocalGraph(current, tuple(triples))
 
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 INTEGER_TYPES = frozenset(
     XSD + name
     for name in ("integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",

@@ -53,13 +53,12 @@ from dataclasses import dataclass
 from pyoxigraph import Literal, NamedNode
 
 from aqb_rdf.errors import QueryError, quote_input
+from aqb_rdf.rdf.namespaces import XSD
 
 VALUES_MARKER = "# {{values}}"
 """The comment line that :func:`bind` replaces with the ``VALUES`` blocks."""
 SUBJECTS_MARKER = "# {{subjects}}"
 """The comment lines that :func:`bind_subjects` replace with ``VALUES ?x { … }``."""
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 # --- parameter types ---------------------------------------------------------------------

@@ -37,6 +37,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from aqb_rdf.rdf.namespaces import FORMATS
+
 _TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 _MEDIA_RANGE = re.compile(rf"^({_TOKEN})/({_TOKEN})$")
 _QVALUE = re.compile(r"^(?:0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)$")
@@ -57,7 +59,7 @@ class Offer:
             short name.
         also_accepts: Further media types that select it in ``Accept`` (``application/json``
             for SPARQL JSON results).
-        format_iri: Its IRI in the W3C formats namespace (``http://www.w3.org/ns/formats/``),
+        format_iri: Its IRI in the W3C formats namespace (:data:`aqb_rdf.rdf.namespaces.FORMATS`),
             for the service description; ``None`` for HTML.
     """
 
@@ -116,37 +118,31 @@ class NotAcceptable(Exception):
         super().__init__(f"{message}; available: {listed}")
 
 
-_W3C_FORMATS = "http://www.w3.org/ns/formats/"
-
 RESULTS_JSON = Offer(
     "application/sparql-results+json",
     ("json", "srj"),
     also_accepts=("application/json",),
-    format_iri=_W3C_FORMATS + "SPARQL_Results_JSON",
+    format_iri=FORMATS + "SPARQL_Results_JSON",
 )
 RESULTS_XML = Offer(
-    "application/sparql-results+xml", ("xml", "srx"), format_iri=_W3C_FORMATS + "SPARQL_Results_XML"
+    "application/sparql-results+xml", ("xml", "srx"), format_iri=FORMATS + "SPARQL_Results_XML"
 )
-RESULTS_CSV = Offer("text/csv", ("csv",), format_iri=_W3C_FORMATS + "SPARQL_Results_CSV")
+RESULTS_CSV = Offer("text/csv", ("csv",), format_iri=FORMATS + "SPARQL_Results_CSV")
 RESULTS_TSV = Offer(
-    "text/tab-separated-values", ("tsv",), format_iri=_W3C_FORMATS + "SPARQL_Results_TSV"
+    "text/tab-separated-values", ("tsv",), format_iri=FORMATS + "SPARQL_Results_TSV"
 )
 # "n3": SPARQLWrapper sends format=n3 for its N3 return format, and Turtle is a subset of N3.
-TURTLE = Offer("text/turtle", ("ttl", "turtle", "n3"), format_iri=_W3C_FORMATS + "Turtle")
+TURTLE = Offer("text/turtle", ("ttl", "turtle", "n3"), format_iri=FORMATS + "Turtle")
 # "json" and application/json: a JSON-LD document is JSON; "rdf+xml" and "json-ld" are
 # SPARQLWrapper's format values.
 JSON_LD = Offer(
     "application/ld+json",
     ("jsonld", "json-ld", "json"),
     also_accepts=("application/json",),
-    format_iri=_W3C_FORMATS + "JSON-LD",
+    format_iri=FORMATS + "JSON-LD",
 )
-N_TRIPLES = Offer(
-    "application/n-triples", ("nt", "ntriples"), format_iri=_W3C_FORMATS + "N-Triples"
-)
-RDF_XML = Offer(
-    "application/rdf+xml", ("rdf", "xml", "rdf+xml"), format_iri=_W3C_FORMATS + "RDF_XML"
-)
+N_TRIPLES = Offer("application/n-triples", ("nt", "ntriples"), format_iri=FORMATS + "N-Triples")
+RDF_XML = Offer("application/rdf+xml", ("rdf", "xml", "rdf+xml"), format_iri=FORMATS + "RDF_XML")
 HTML = Offer("text/html", ("html",))
 
 RESULT_OFFERS: tuple[Offer, ...] = (RESULTS_JSON, RESULTS_XML, RESULTS_CSV, RESULTS_TSV)

@@ -50,9 +50,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from rdflib import BNode, Graph, Namespace, URIRef
-from rdflib.namespace import RDF
+from rdflib import BNode, Graph, URIRef
 
+from aqb_rdf.rdf.namespaces import FORMATS, RDF, SD
 from aqb_rdf.web.negotiation import RDF_OFFERS, RESULT_OFFERS
 
 DEFAULT_MAX_QUERY_LENGTH = 100_000
@@ -71,7 +71,6 @@ UPDATE_MEDIA_TYPE = "application/sparql-update"
 
 READ_ONLY_MESSAGE = "this SPARQL endpoint is read-only: updates are refused"
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 # An absolute IRI as SPARQL's IRIREF allows it: a scheme, then no space, control character
 # or one of <>"{}|^`\ (https://www.w3.org/TR/sparql11-query/#rIRIREF).
@@ -309,7 +308,7 @@ def service_description_graph(
             raise ValueError(f"not an absolute IRI: {iri!r}")
     graph = Graph()
     graph.bind("sd", SD)
-    graph.bind("formats", Namespace("http://www.w3.org/ns/formats/"))
+    graph.bind("formats", FORMATS)
     service = BNode("service")
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, URIRef(endpoint_url)))
