@@ -16,8 +16,8 @@ from rdflib import Graph, Literal, URIRef
 from aqb_rdf.rdf import external
 from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.rdf.namespaces import DCTERMS, RDF, RDFS, SCHEMA, SKOS, XSD
+from aqb_rdf.rdf.terms import canonical_decimal
 from aqb_rdf.source import codelists
-from aqb_rdf.source.german import canonical_decimal
 from aqb_rdf.source.model import Gebietskoerperschaft, Kreistyp, Span, Zielvereinbarung
 from aqb_rdf.source.reference import Reference
 

@@ -49,6 +49,7 @@ from pyoxigraph import (
 
 from aqb_rdf.errors import AqbError, first_line
 from aqb_rdf.rdf.namespaces import XSD
+from aqb_rdf.rdf.terms import canonical_decimal
 from aqb_rdf.sparql.store import DATASET_FILE
 
 
@@ -186,7 +187,7 @@ def canonical_number(literal: Literal) -> Literal:
             return Literal(str(int(literal.value.strip())), datatype=NamedNode(XSD + "integer"))
         if datatype == XSD + "decimal":
             value = Decimal(literal.value.strip())
-            return Literal(format(value.normalize(), "f"), datatype=literal.datatype)
+            return Literal(canonical_decimal(value), datatype=literal.datatype)
     except (ValueError, InvalidOperation):
         pass  # an ill-typed literal stays as written
     return literal

@@ -1,0 +1,22 @@
+"""Canonical lexical forms of literal values (pure).
+
+Triple stores keep numbers as values, not as spellings: ``"1011410.00"^^xsd:decimal`` comes
+back as ``"1011410"``. The dumps write numbers in that form, and ``aqb-rdf push`` compares a
+store's graphs with the release in it; both use :func:`canonical_decimal`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+
+def canonical_decimal(value: Decimal) -> str:
+    """The canonical lexical form of an ``xsd:decimal`` (XSD 1.1).
+
+    ``Decimal('1011410.00')`` → ``1011410``, ``Decimal('12.50')`` → ``12.5``,
+    ``Decimal('1E+3')`` → ``1000``, ``Decimal('-0.0')`` → ``0``.
+    """
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
