@@ -54,6 +54,7 @@ from pyoxigraph import Literal, NamedNode
 
 from aqb_rdf.errors import QueryError, quote_input
 from aqb_rdf.rdf.namespaces import XSD
+from aqb_rdf.sparql.lexer import tokenize
 
 VALUES_MARKER = "# {{values}}"
 """The comment line that :func:`bind` replaces with the ``VALUES`` blocks."""
@@ -204,7 +205,7 @@ def parse_named_query(name: str, text: str, source: str | None = None) -> NamedQ
                 number,
             )
 
-    body = "\n".join(lines[header_end:])
+    variables = {t.text[1:] for t in tokenize("\n".join(lines[header_end:])) if t.kind == "var"}
     title = _single_field(fields, "title", where)
     description = _single_field(fields, "description", where)
     parameters: list[Parameter] = []
@@ -216,7 +217,7 @@ def parse_named_query(name: str, text: str, source: str | None = None) -> NamedQ
         parameter = _parse_parameter(value, where, number)
         if any(p.name == parameter.name for p in parameters):
             raise QueryError(f"parameter '{parameter.name}' is declared twice", where, number)
-        if re.search(rf"[?$]{parameter.name}(?![A-Za-z0-9_])", body) is None:
+        if parameter.name not in variables:
             raise QueryError(
                 f"parameter '{parameter.name}' has no variable ?{parameter.name} in the query",
                 where,
