@@ -22,7 +22,6 @@ every request. They never appear in a URL, a message or a ``repr``.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
@@ -33,6 +32,7 @@ from pyoxigraph import Literal, RdfFormat, Triple, parse, serialize
 
 from aqb_rdf.errors import AqbError, PushError
 from aqb_rdf.push.sync import LocalGraph
+from aqb_rdf.rdf import sparql_terms
 from aqb_rdf.rdf.namespaces import XSD
 from aqb_rdf.remote.sparql import check_http_url
 
@@ -194,7 +194,7 @@ class HttpStore:
         while True:
             query = (
                 "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                f"FILTER(STRSTARTS(STR(?g), {json.dumps(namespace)})) }} GROUP BY ?g "
+                f"FILTER(STRSTARTS(STR(?g), {sparql_terms.string(namespace)})) }} GROUP BY ?g "
                 f"ORDER BY ?g LIMIT {GRAPHS_PAGE} OFFSET {len(sizes)}"
             )
             response = self._send("POST", self.endpoint, "list the graphs", data={"query": query},
@@ -209,8 +209,8 @@ class HttpStore:
                 return sizes
 
     def graph_triples(self, iri: str) -> list[Triple]:
-        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
         what = f"read graph <{iri}>"
+        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_graph(iri, what)} {{ ?s ?p ?o }} }}"
         response = self._send("POST", self.endpoint, what, data={"query": query},
                               headers={"Accept": CONSTRUCT_ACCEPT})  # fmt: skip
         media_type = response.headers.get("content-type", N_TRIPLES).split(";")[0].strip()
@@ -235,18 +235,20 @@ class HttpStore:
                        headers={"Content-Type": "text/turtle; charset=utf-8"})  # fmt: skip
             return
         # One request, so one transaction in the store: the graph is old or new, never half.
+        what = f"write graph <{graph.iri}>"
+        name = _graph(graph.iri, what).encode()
         body = serialize(_with_decimal_points(graph.triples), format=RdfFormat.N_TRIPLES)
         assert body is not None
         insert = (
             (
-                b"INSERT { GRAPH <%s> {\n%s} } WHERE {}"
+                b"INSERT { GRAPH %s {\n%s} } WHERE {}"
                 if graph.has_blank_nodes
-                else b"INSERT DATA { GRAPH <%s> {\n%s} }"
+                else b"INSERT DATA { GRAPH %s {\n%s} }"
             )  # fmt: skip
-            % (graph.iri.encode(), body)
+            % (name, body)
         )
-        update = b"DROP SILENT GRAPH <%s> ;\n%s" % (graph.iri.encode(), insert)
-        self._send("POST", self.update, f"write graph <{graph.iri}>", content=update,
+        update = b"DROP SILENT GRAPH %s ;\n%s" % (name, insert)
+        self._send("POST", self.update, what, content=update,
                    headers={"Content-Type": SPARQL_UPDATE})  # fmt: skip
 
     def delete_graph(self, iri: str) -> None:
@@ -254,7 +256,8 @@ class HttpStore:
         if self.graph_store:
             self._send("DELETE", self.graph_store, what, params={"graph": iri}, ok_statuses=(404,))
             return
-        self._send("POST", self.update, what, content=f"DROP SILENT GRAPH <{iri}>".encode(),
+        update = f"DROP SILENT GRAPH {_graph(iri, what)}".encode()
+        self._send("POST", self.update, what, content=update,
                    headers={"Content-Type": SPARQL_UPDATE})  # fmt: skip
 
     # -- one request, with retries ----------------------------------------------------------
@@ -297,6 +300,15 @@ class HttpStore:
                 raise PushError(f"{url}: {what}: {problem}{tries}")
             attempt += 1
             self.sleep(wait)
+
+
+def _graph(iri: str, what: str) -> str:
+    """The graph name ``iri`` as SPARQL text; a name that is no IRI is refused, not sent
+    (the names of a store's graphs come from the store)."""
+    try:
+        return sparql_terms.iri(iri)
+    except ValueError as error:
+        raise PushError(f"{what}: not an IRI ({error})") from None
 
 
 _DECIMAL = XSD + "decimal"

@@ -53,6 +53,7 @@ from dataclasses import dataclass
 from pyoxigraph import Literal, NamedNode
 
 from aqb_rdf.errors import QueryError, quote_input
+from aqb_rdf.rdf import sparql_terms
 from aqb_rdf.rdf.namespaces import XSD
 from aqb_rdf.sparql.lexer import tokenize
 
@@ -317,8 +318,8 @@ def bind(query: NamedQuery, params: Mapping[str, str]) -> str:
                 f"parameter '{parameter.name}' must be {parameter.type.expected},"
                 f" not {quote_input(value)}"
             ) from None
-        # str() of a pyoxigraph term is its N-Triples form, escaped; never user text as such.
-        blocks.append(f"VALUES ?{parameter.name} {{ {term} }}")
+        # The term's SPARQL form, escaped (rdf.sparql_terms); never user text as such.
+        blocks.append(f"VALUES ?{parameter.name} {{ {sparql_terms.term(term)} }}")
     if not blocks:
         return query.text
     sparql, replaced = _replace_lines(query.text, VALUES_MARKER, " ".join(blocks))
@@ -337,8 +338,8 @@ def bind_subjects(sparql: str, subjects: Iterable[NamedNode]) -> str:
     Raises:
         ValueError: there is no subjects line.
     """
-    # str() of a NamedNode is its N-Triples form, with <, > and spaces impossible inside.
-    terms = " ".join(str(NamedNode(subject.value)) for subject in subjects)
+    # An IRI checked and written by rdf.sparql_terms: <, > and spaces are impossible inside.
+    terms = " ".join(sparql_terms.iri(subject.value) for subject in subjects)
     bound, replaced = _replace_lines(sparql, SUBJECTS_MARKER, f"VALUES ?x {{ {terms} }}")
     if not replaced:
         raise ValueError(f"the query has no '{SUBJECTS_MARKER}' line")
