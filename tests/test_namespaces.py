@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph
@@ -11,7 +13,7 @@ from rdflib import URIRef
 
 import aqb_rdf
 from aqb_rdf.rdf import namespaces
-from aqb_rdf.rdf.namespaces import STANDARD_PREFIXES, VOCABULARIES, XSD
+from aqb_rdf.rdf.namespaces import SH, STANDARD_PREFIXES, VOCABULARIES, XSD, Vocabulary
 
 PACKAGE = Path(aqb_rdf.__file__).parent
 HOME = PACKAGE / "rdf" / "namespaces.py"
@@ -63,7 +65,7 @@ def test_every_vocabulary_is_in_the_table() -> None:
     defined = {
         name: value
         for name, value in vars(namespaces).items()
-        if isinstance(value, rdflib.Namespace) and name.isupper()
+        if isinstance(value, Vocabulary) and name.isupper()
     }
     assert set(map(str, defined.values())) == set(map(str, VOCABULARIES.values()))
 
@@ -89,3 +91,21 @@ def test_standard_prefixes_keep_their_order() -> None:
     assert list(STANDARD_PREFIXES) == [
         "rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "prov", "org", "cpov", "schema",
     ]  # fmt: skip
+
+
+def test_the_sparql_workers_start_without_rdflib() -> None:
+    """The pool respawns workers while it serves; rdflib would make each start 10 times slower."""
+    check = "import sys, aqb_rdf.sparql.worker; print('rdflib' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_terms_are_rdflib_iris_and_concatenation_gives_strings() -> None:
+    assert SH.property == SH["property"] == URIRef("http://www.w3.org/ns/shacl#property")
+    assert type(SH + "property") is str
+    assert repr(XSD) == "Vocabulary('http://www.w3.org/2001/XMLSchema#')"
+    with pytest.raises(AttributeError):
+        XSD.__wrapped__  # noqa: B018 - special names are no terms

@@ -1,10 +1,13 @@
 """Every vocabulary aqb-rdf names, defined once, and the prefixes every output binds (pure).
 
-Each vocabulary is one :class:`rdflib.Namespace`. A namespace is a plain ``str`` as well, so
-the same definition serves rdflib and pyoxigraph: ``XSD.integer`` and ``XSD["integer"]`` are
-rdflib :class:`~rdflib.URIRef` terms, while ``XSD + "integer"`` is the plain string that
-``pyoxigraph.NamedNode`` takes and that compares equal to a pyoxigraph term's ``.value``. (A
-``URIRef`` never compares equal to a ``str``, which is why the pyoxigraph side concatenates.)
+Each vocabulary is one :class:`Vocabulary`, a ``str`` that works like an
+:class:`rdflib.Namespace`, so the same definition serves rdflib and pyoxigraph:
+``XSD.integer`` and ``XSD["integer"]`` are rdflib :class:`~rdflib.URIRef` terms, while
+``XSD + "integer"`` is the plain string that ``pyoxigraph.NamedNode`` takes and that compares
+equal to a pyoxigraph term's ``.value``. (A ``URIRef`` never compares equal to a ``str``, which
+is why the pyoxigraph side concatenates.) rdflib is imported only when a term is asked for:
+the SPARQL worker processes use the strings and start without rdflib (it takes them from
+0.1 s to 1 s).
 
 No other module of ``src/`` writes one of these IRIs out; ``tests/test_namespaces.py``
 checks that.
@@ -13,36 +16,61 @@ checks that.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from rdflib import Graph, Namespace
+if TYPE_CHECKING:
+    from rdflib import Graph, URIRef
 
-RDF: Final = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
-RDFS: Final = Namespace("http://www.w3.org/2000/01/rdf-schema#")
-OWL: Final = Namespace("http://www.w3.org/2002/07/owl#")
-XSD: Final = Namespace("http://www.w3.org/2001/XMLSchema#")
-SKOS: Final = Namespace("http://www.w3.org/2004/02/skos/core#")
-DCTERMS: Final = Namespace("http://purl.org/dc/terms/")
-PROV: Final = Namespace("http://www.w3.org/ns/prov#")
-ORG: Final = Namespace("http://www.w3.org/ns/org#")
-CPOV: Final = Namespace("http://data.europa.eu/m8g/")
-SCHEMA: Final = Namespace("http://schema.org/")
-SH: Final = Namespace("http://www.w3.org/ns/shacl#")
-VANN: Final = Namespace("http://purl.org/vocab/vann/")
-VOID: Final = Namespace("http://rdfs.org/ns/void#")
-DCAT: Final = Namespace("http://www.w3.org/ns/dcat#")
-DCATDE: Final = Namespace("http://dcat-ap.de/def/dcatde/")
-FOAF: Final = Namespace("http://xmlns.com/foaf/0.1/")
-SPDX: Final = Namespace("http://spdx.org/rdf/terms#")
-HYDRA: Final = Namespace("http://www.w3.org/ns/hydra/core#")
-SD: Final = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS: Final = Namespace("http://www.w3.org/ns/formats/")
+
+class Vocabulary(str):
+    """A namespace IRI: ``+`` gives plain strings, ``.name`` and ``[name]`` rdflib terms."""
+
+    __slots__ = ()
+
+    def term(self, name: str) -> URIRef:
+        """The rdflib IRI of ``name`` in this vocabulary."""
+        from rdflib import URIRef  # here, not at the top: see the module docstring
+
+        return URIRef(str(self) + name)
+
+    def __getitem__(self, name: str) -> URIRef:  # type: ignore[override]  # as rdflib's
+        return self.term(name)
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):  # copy, pickle and the like ask for special methods
+            raise AttributeError(name)
+        return self.term(name)
+
+    def __repr__(self) -> str:
+        return f"Vocabulary({str(self)!r})"
+
+
+RDF: Final = Vocabulary("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS: Final = Vocabulary("http://www.w3.org/2000/01/rdf-schema#")
+OWL: Final = Vocabulary("http://www.w3.org/2002/07/owl#")
+XSD: Final = Vocabulary("http://www.w3.org/2001/XMLSchema#")
+SKOS: Final = Vocabulary("http://www.w3.org/2004/02/skos/core#")
+DCTERMS: Final = Vocabulary("http://purl.org/dc/terms/")
+PROV: Final = Vocabulary("http://www.w3.org/ns/prov#")
+ORG: Final = Vocabulary("http://www.w3.org/ns/org#")
+CPOV: Final = Vocabulary("http://data.europa.eu/m8g/")
+SCHEMA: Final = Vocabulary("http://schema.org/")
+SH: Final = Vocabulary("http://www.w3.org/ns/shacl#")
+VANN: Final = Vocabulary("http://purl.org/vocab/vann/")
+VOID: Final = Vocabulary("http://rdfs.org/ns/void#")
+DCAT: Final = Vocabulary("http://www.w3.org/ns/dcat#")
+DCATDE: Final = Vocabulary("http://dcat-ap.de/def/dcatde/")
+FOAF: Final = Vocabulary("http://xmlns.com/foaf/0.1/")
+SPDX: Final = Vocabulary("http://spdx.org/rdf/terms#")
+HYDRA: Final = Vocabulary("http://www.w3.org/ns/hydra/core#")
+SD: Final = Vocabulary("http://www.w3.org/ns/sparql-service-description#")
+FORMATS: Final = Vocabulary("http://www.w3.org/ns/formats/")
 """The W3C's IRIs of RDF and result formats (``formats:Turtle``)."""
-EU_AUTHORITY: Final = Namespace("http://publications.europa.eu/resource/authority/")
+EU_AUTHORITY: Final = Vocabulary("http://publications.europa.eu/resource/authority/")
 """The EU Publications Office's authority tables (languages, themes, file types …)."""
-IANA_MEDIA_TYPES: Final = Namespace("https://www.iana.org/assignments/media-types/")
+IANA_MEDIA_TYPES: Final = Vocabulary("https://www.iana.org/assignments/media-types/")
 """IANA's media-type registry; ``IANA_MEDIA_TYPES + "text/turtle"`` names a media type."""
-WDT: Final = Namespace("http://www.wikidata.org/prop/direct/")
+WDT: Final = Vocabulary("http://www.wikidata.org/prop/direct/")
 """Wikidata's best-rank statements (``wdt:P440``)."""
 
 RDF_TYPE: Final = RDF + "type"
@@ -50,7 +78,7 @@ RDF_TYPE: Final = RDF + "type"
 RDF_LANG_STRING: Final = RDF + "langString"
 XSD_STRING: Final = XSD + "string"
 
-VOCABULARIES: Final[Mapping[str, Namespace]] = {
+VOCABULARIES: Final[Mapping[str, Vocabulary]] = {
     "rdf": RDF,
     "rdfs": RDFS,
     "owl": OWL,
@@ -77,7 +105,7 @@ VOCABULARIES: Final[Mapping[str, Namespace]] = {
 }
 """Every vocabulary above by its usual prefix."""
 
-STANDARD_PREFIXES: Final[Mapping[str, Namespace]] = {
+STANDARD_PREFIXES: Final[Mapping[str, Vocabulary]] = {
     prefix: VOCABULARIES[prefix]
     for prefix in ("rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "prov", "org", "cpov", "schema")
 }
