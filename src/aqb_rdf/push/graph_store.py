@@ -32,18 +32,21 @@ from pyoxigraph import Literal, RdfFormat, Triple, parse, serialize
 
 from aqb_rdf.errors import AqbError, PushError
 from aqb_rdf.push.sync import LocalGraph
-from aqb_rdf.rdf import sparql_terms
+from aqb_rdf.rdf import formats, sparql_terms
 from aqb_rdf.rdf.namespaces import XSD
 from aqb_rdf.remote.sparql import check_http_url
 
 RETRYABLE = frozenset({429, 500, 502, 503, 504})
 MAX_WAIT = 30.0
 MAX_RETRY_AFTER = 60.0
-N_TRIPLES = "application/n-triples"
-SPARQL_UPDATE = "application/sparql-update; charset=utf-8"
+N_TRIPLES = formats.N_TRIPLES.media_type
+SPARQL_UPDATE = formats.SPARQL_UPDATE.content_type
 GRAPHS_PAGE = 1000
 """Graphs listed per query; below every store's cap on result rows."""
-CONSTRUCT_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+CONSTRUCT_ACCEPT = (
+    f"{formats.N_TRIPLES.media_type}, {formats.TURTLE.media_type};q=0.9,"
+    f" {formats.RDF_XML.media_type};q=0.5"
+)
 _TAGS = re.compile(r"<[^>]*>")
 
 
@@ -198,7 +201,7 @@ class HttpStore:
                 f"ORDER BY ?g LIMIT {GRAPHS_PAGE} OFFSET {len(sizes)}"
             )
             response = self._send("POST", self.endpoint, "list the graphs", data={"query": query},
-                                  headers={"Accept": "application/sparql-results+json"})  # fmt: skip
+                                  headers={"Accept": formats.RESULTS_JSON.media_type})  # fmt: skip
             try:
                 rows = response.json()["results"]["bindings"]
                 sizes.update((row["g"]["value"], int(row["n"]["value"])) for row in rows)
@@ -232,7 +235,7 @@ class HttpStore:
             assert body is not None
             self._send("PUT", self.graph_store, f"write graph <{graph.iri}>", content=body,
                        params={"graph": graph.iri},
-                       headers={"Content-Type": "text/turtle; charset=utf-8"})  # fmt: skip
+                       headers={"Content-Type": formats.TURTLE.content_type})  # fmt: skip
             return
         # One request, so one transaction in the store: the graph is old or new, never half.
         what = f"write graph <{graph.iri}>"

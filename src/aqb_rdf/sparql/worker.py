@@ -30,22 +30,17 @@ from pyoxigraph import (
 )
 
 from aqb_rdf.errors import first_line
+from aqb_rdf.rdf import formats
 from aqb_rdf.sparql.lexer import tokenize
 from aqb_rdf.sparql.store import has_union_default_graph
 
 SOLUTIONS_FORMATS: Final[Mapping[str, QueryResultsFormat]] = {
-    "application/sparql-results+json": QueryResultsFormat.JSON,
-    "application/sparql-results+xml": QueryResultsFormat.XML,
-    "text/csv": QueryResultsFormat.CSV,
-    "text/tab-separated-values": QueryResultsFormat.TSV,
+    f.media_type: f.results for f in formats.RESULTS_FORMATS if f.results is not None
 }
 """Media types for the results of ``SELECT`` and ``ASK`` queries."""
 
 GRAPH_FORMATS: Final[Mapping[str, RdfFormat]] = {
-    "text/turtle": RdfFormat.TURTLE,
-    "application/ld+json": RdfFormat.JSON_LD,
-    "application/n-triples": RdfFormat.N_TRIPLES,
-    "application/rdf+xml": RdfFormat.RDF_XML,
+    f.media_type: f.rdf for f in formats.GRAPH_FORMATS if f.rdf is not None
 }
 """Media types for the results of ``CONSTRUCT`` and ``DESCRIBE`` queries."""
 

@@ -52,6 +52,7 @@ from urllib.parse import parse_qsl
 
 from rdflib import BNode, Graph, URIRef
 
+from aqb_rdf.rdf import formats
 from aqb_rdf.rdf.namespaces import FORMATS, RDF, SD
 from aqb_rdf.web.negotiation import RDF_OFFERS, RESULT_OFFERS
 
@@ -66,8 +67,8 @@ MAX_PARAMETERS = 1_000
 
 ALLOWED_METHODS = ("GET", "POST")
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
-QUERY_MEDIA_TYPE = "application/sparql-query"
-UPDATE_MEDIA_TYPE = "application/sparql-update"
+QUERY_MEDIA_TYPE = formats.SPARQL_QUERY.media_type
+UPDATE_MEDIA_TYPE = formats.SPARQL_UPDATE.media_type
 
 READ_ONLY_MESSAGE = "this SPARQL endpoint is read-only: updates are refused"
 
