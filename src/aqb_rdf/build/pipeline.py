@@ -166,7 +166,7 @@ def build(
     use_context(context)
     report = BuildReport(timings={"parse": 0.0, "map": 0.0, "validate": 0.0, "write": 0.0})
 
-    def fill(folder: Path) -> None:
+    def fill(folder: Path) -> dict[str, str]:
         writer = DumpWriter(folder, iris)
         problems: list[str] = []
         seen: list[Item] = []
@@ -197,10 +197,11 @@ def build(
                 signed=[date for item in seen for date in item.signed],
                 publisher=context.reference.organisation(PUBLISHER),
             )
-            write_descriptions(folder, iris, built)
+            digests = write_descriptions(folder, iris, built)
             report.timings["write"] += time.perf_counter() - started
         finally:
             writer.close()
+        return digests
 
     publish(out, fill)
     return report

@@ -16,12 +16,13 @@ same input gives the same catalogue.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Triple
 
 from aqb_rdf.publish.void import DESCRIPTION, TITLE, dataset_iri
+from aqb_rdf.rdf.files import DISTRIBUTIONS, PublishedFile
 from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.rdf.namespaces import (
     DCAT,
@@ -29,7 +30,6 @@ from aqb_rdf.rdf.namespaces import (
     DCTERMS,
     EU_AUTHORITY,
     FOAF,
-    IANA_MEDIA_TYPES,
     RDF_TYPE,
     RDFS,
     SKOS,
@@ -40,7 +40,6 @@ from aqb_rdf.rdf.namespaces import (
 from aqb_rdf.source.model import Organisation
 
 EU = EU_AUTHORITY
-IANA = IANA_MEDIA_TYPES
 
 PREFIXES = {
     prefix: str(VOCABULARIES[prefix])
@@ -72,31 +71,10 @@ KEYWORDS = {
 }
 
 
-@dataclass(frozen=True)
-class Format:
-    """How a dump is written: EU file type, IANA media type, and titles in German and English."""
-
-    file_type: str
-    media_type: str
-    title_de: str
-    title_en: str
-
-
-FORMATS = {
-    "aqb.ttl": Format("RDF_TURTLE", "text/turtle", "Gesamter Datensatz als Turtle",
-                      "Whole dataset as Turtle"),
-    "aqb.nt": Format("RDF_N_TRIPLES", "application/n-triples", "Gesamter Datensatz als N-Triples",
-                     "Whole dataset as N-Triples"),
-    "aqb.jsonld": Format("JSON_LD", "application/ld+json", "Gesamter Datensatz als JSON-LD",
-                         "Whole dataset as JSON-LD"),
-    "aqb.trig": Format("RDF_TRIG", "application/trig",
-                       "Gesamter Datensatz als TriG, ein benannter Graph je Zielvereinbarung",
-                       "Whole dataset as TriG, one named graph per agreement"),
-    "aqb.csv": Format("CSV", "text/csv", "Projekte als Tabelle (CSV), eine Zeile je Projekt",
-                      "Projects as a table (CSV), one row per project"),
-}  # fmt: skip
+FORMATS: Mapping[str, PublishedFile] = {file.name: file for file in DISTRIBUTIONS}
 """The dumps that are distributions of the dataset (``context.jsonld`` is the JSON-LD context,
-not data), in the order the catalogue lists them."""
+not data), in the order the catalogue lists them; titles and formats from
+:mod:`aqb_rdf.rdf.files`."""
 
 
 @dataclass(frozen=True)
@@ -289,6 +267,8 @@ def _dataset(
 
 def _distribution(base: str, dump: DumpFile, attribution: str) -> list[Triple]:
     form = FORMATS[dump.name]
+    file_type = form.format.eu_file_type_iri
+    assert file_type is not None  # every distribution has an EU file type
     distribution = _iri(distribution_iri(base, dump.name))
     checksum = _iri(f"{distribution.value}-sha256")
     url = _iri(f"{base}download/{dump.name}")
@@ -299,8 +279,8 @@ def _distribution(base: str, dump: DumpFile, attribution: str) -> list[Triple]:
         [
             (DCAT + "accessURL", url),
             (DCAT + "downloadURL", url),
-            (DCTERMS + "format", _iri(f"{EU}file-type/{form.file_type}")),
-            (DCAT + "mediaType", _iri(IANA + form.media_type)),
+            (DCTERMS + "format", _iri(file_type)),
+            (DCAT + "mediaType", _iri(form.format.iana_iri)),
             (DCAT + "byteSize", Literal(str(dump.size), datatype=_iri(XSD + "nonNegativeInteger"))),
             (SPDX + "checksum", checksum),
             (DCTERMS + "license", _iri(LICENSE)),

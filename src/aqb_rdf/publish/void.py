@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from aqb_rdf.rdf.files import DISTRIBUTIONS
 from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.rdf.namespaces import DCTERMS, RDF_TYPE, VOID, XSD
 
-RDF_DUMPS = ("aqb.ttl", "aqb.nt", "aqb.jsonld", "aqb.trig")
+RDF_DUMPS = tuple(file.name for file in DISTRIBUTIONS if file.is_rdf)
 """The downloads that are RDF (``aqb.csv`` and ``context.jsonld`` are not)."""
 VOCABULARY_PREFIXES = ("schema", "skos", "org", "cpov", "prov", "dcterms")
 """Prefixes of the reused vocabularies the description names besides ``aqb:``."""
