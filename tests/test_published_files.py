@@ -44,7 +44,7 @@ def test_names_are_unique_and_every_view_comes_from_the_registry() -> None:
     assert void.RDF_DUMPS == ("aqb.ttl", "aqb.nt", "aqb.jsonld", "aqb.trig")
     assert DATASET_FILE == files.TRIG_DUMP.name
     assert DUMP_TYPES == {f.name: f.format.content_type for f in PUBLISHED_FILES}
-    assert all(f.title_de and f.title_en for f in files.DISTRIBUTIONS)
+    assert all(f.title_de and f.title_en and f.format.eu_file_type for f in files.DISTRIBUTIONS)
 
 
 def test_a_release_holds_exactly_the_registered_files(built: Path) -> None:

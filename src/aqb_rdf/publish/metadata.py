@@ -18,10 +18,8 @@ import pyoxigraph as ox
 
 from aqb_rdf.publish import dcat, void
 from aqb_rdf.publish.digests import combined_digest, file_sha256
-from aqb_rdf.rdf import files
+from aqb_rdf.rdf import files, namespaces
 from aqb_rdf.rdf.iris import Iris
-from aqb_rdf.rdf.namespaces import STANDARD_PREFIXES
-from aqb_rdf.rdf.namespaces import VOID as VOID_NS
 from aqb_rdf.source.model import Organisation
 
 CATALOG = files.CATALOG.name
@@ -77,7 +75,7 @@ def write_descriptions(folder: Path, iris: Iris, data: BuiltData) -> dict[str, s
         version=content_version(dumps),
     )
     _write_turtle(folder / CATALOG, dcat.catalogue_triples(facts), dcat.PREFIXES)
-    prefixes = {**{p: str(ns) for p, ns in STANDARD_PREFIXES.items()}, **iris.prefixes}
+    prefixes = {**{p: str(ns) for p, ns in namespaces.STANDARD_PREFIXES.items()}, **iris.prefixes}
     void_facts = void.DatasetFacts(
         base=iris.base,
         server=iris.base,
@@ -85,7 +83,9 @@ def write_descriptions(folder: Path, iris: Iris, data: BuiltData) -> dict[str, s
         examples=void.example_resources(iris, data.agreements[0] if data.agreements else None),
         vocabularies=void.vocabularies(prefixes),
     )
-    _write_turtle(folder / VOID, void.void_triples(void_facts), {**prefixes, "void": str(VOID_NS)})
+    _write_turtle(
+        folder / VOID, void.void_triples(void_facts), {**prefixes, "void": str(namespaces.VOID)}
+    )
     return {dump.name: dump.sha256 for dump in dumps}
 
 
