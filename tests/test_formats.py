@@ -27,6 +27,7 @@ def test_an_rdf_format_agrees_with_pyoxigraph(form: Format) -> None:
     assert form.rdf.media_type == form.media_type
     assert form.rdf.file_extension == form.extension
     assert pyoxigraph.RdfFormat.from_media_type(form.media_type) == form.rdf
+    assert form.label == form.rdf.name
 
 
 @pytest.mark.parametrize("form", RESULTS, ids=lambda f: f.extension)

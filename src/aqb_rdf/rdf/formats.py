@@ -33,6 +33,7 @@ class Format:
         rdflib: rdflib's name for ``Graph.serialize`` and ``parse``, if rdflib has one.
         w3c: the local name of its IRI in the W3C formats namespace, if it has one.
         eu_file_type: its code in the EU file-type table, if it is a published file's format.
+        label: its name for people, e.g. ``Turtle``.
     """
 
     media_type: str
@@ -43,6 +44,7 @@ class Format:
     rdflib: str | None = None
     w3c: str | None = None
     eu_file_type: str | None = None
+    label: str = ""
 
     @property
     def content_type(self) -> str:
@@ -66,17 +68,17 @@ class Format:
 
 
 TURTLE: Final = Format("text/turtle", "ttl", rdf=RdfFormat.TURTLE, rdflib="turtle",
-                       w3c="Turtle", eu_file_type="RDF_TURTLE")  # fmt: skip
+                       w3c="Turtle", eu_file_type="RDF_TURTLE", label="Turtle")  # fmt: skip
 N_TRIPLES: Final = Format("application/n-triples", "nt", rdf=RdfFormat.N_TRIPLES, rdflib="nt",
-                          w3c="N-Triples", eu_file_type="RDF_N_TRIPLES")  # fmt: skip
+                          w3c="N-Triples", eu_file_type="RDF_N_TRIPLES", label="N-Triples")  # fmt: skip
 JSON_LD: Final = Format("application/ld+json", "jsonld", text=False, rdf=RdfFormat.JSON_LD,
-                        rdflib="json-ld", w3c="JSON-LD", eu_file_type="JSON_LD")  # fmt: skip
+                        rdflib="json-ld", w3c="JSON-LD", eu_file_type="JSON_LD", label="JSON-LD")  # fmt: skip
 TRIG: Final = Format("application/trig", "trig", rdf=RdfFormat.TRIG, rdflib="trig",
-                     w3c="TriG", eu_file_type="RDF_TRIG")  # fmt: skip
+                     w3c="TriG", eu_file_type="RDF_TRIG", label="TriG")  # fmt: skip
 N_QUADS: Final = Format("application/n-quads", "nq", rdf=RdfFormat.N_QUADS, rdflib="nquads",
-                        w3c="N-Quads")  # fmt: skip
+                        w3c="N-Quads", label="N-Quads")  # fmt: skip
 RDF_XML: Final = Format("application/rdf+xml", "rdf", rdf=RdfFormat.RDF_XML, rdflib="xml",
-                        w3c="RDF_XML")  # fmt: skip
+                        w3c="RDF_XML", label="RDF/XML")  # fmt: skip
 CSV: Final = Format("text/csv", "csv", eu_file_type="CSV")
 RESULTS_JSON: Final = Format("application/sparql-results+json", "srj", text=False,
                              results=QueryResultsFormat.JSON, w3c="SPARQL_Results_JSON")  # fmt: skip
@@ -89,6 +91,8 @@ RESULTS_TSV: Final = Format("text/tab-separated-values", "tsv", results=QueryRes
 SPARQL_QUERY: Final = Format("application/sparql-query", "rq")
 SPARQL_UPDATE: Final = Format("application/sparql-update", "ru")
 HTML: Final = Format("text/html", "html")
+CSS: Final = Format("text/css", "css")
+JAVASCRIPT: Final = Format("text/javascript", "js")
 
 GRAPH_FORMATS: Final = (TURTLE, JSON_LD, N_TRIPLES, RDF_XML)
 """What a CONSTRUCT, a DESCRIBE or a Linked-Data resource can be answered in, default first."""
