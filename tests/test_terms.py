@@ -12,7 +12,7 @@ from pyoxigraph import Literal, NamedNode
 
 from aqb_rdf.push.sync import canonical_number
 from aqb_rdf.rdf.namespaces import XSD
-from aqb_rdf.rdf.terms import canonical_decimal
+from aqb_rdf.rdf.terms import INTEGER_DATATYPES, NUMERIC_DATATYPES, canonical_decimal
 
 STORE = pyoxigraph.Store()
 
@@ -43,3 +43,16 @@ def test_amounts_of_any_size_take_oxigraphs_form(value: Decimal) -> None:
 def test_push_compares_decimals_in_the_same_form_as_the_dumps(value: str) -> None:
     literal = Literal(value, datatype=NamedNode(XSD + "decimal"))
     assert canonical_number(literal).value == canonical_decimal(Decimal(value))
+
+
+def _is_numeric(datatype: str) -> bool:
+    answer = STORE.query(f'ASK {{ VALUES ?x {{ "1"^^<{datatype}> }} FILTER(isNumeric(?x)) }}')
+    assert isinstance(answer, pyoxigraph.QueryBoolean)
+    return bool(answer)
+
+
+def test_the_numeric_datatypes_are_those_oxigraph_takes_for_numbers() -> None:
+    assert [d for d in sorted(NUMERIC_DATATYPES) if not _is_numeric(d)] == []
+    assert not _is_numeric(XSD + "gYear") and not _is_numeric(XSD + "string")
+    assert XSD + "decimal" in NUMERIC_DATATYPES and XSD + "decimal" not in INTEGER_DATATYPES
+    assert INTEGER_DATATYPES < NUMERIC_DATATYPES and len(INTEGER_DATATYPES) == 13

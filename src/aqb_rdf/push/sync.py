@@ -49,7 +49,7 @@ from pyoxigraph import (
 
 from aqb_rdf.errors import AqbError, first_line
 from aqb_rdf.rdf.namespaces import XSD
-from aqb_rdf.rdf.terms import canonical_decimal
+from aqb_rdf.rdf.terms import INTEGER_DATATYPES, canonical_decimal
 from aqb_rdf.sparql.store import DATASET_FILE
 
 
@@ -166,14 +166,6 @@ def read_graphs(dump: Path) -> Iterator[LocalGraph]:
         yield LocalGraph(current, tuple(triples))
 
 
-INTEGER_TYPES = frozenset(
-    XSD + name
-    for name in ("integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
-                 "negativeInteger", "long", "int", "short", "byte", "unsignedLong",
-                 "unsignedInt", "unsignedShort", "unsignedByte")
-)  # fmt: skip
-
-
 def canonical_number(literal: Literal) -> Literal:
     """A numeric literal in the form stores give back: its value, not its spelling.
 
@@ -183,7 +175,7 @@ def canonical_number(literal: Literal) -> Literal:
     """
     datatype = literal.datatype.value
     try:
-        if datatype in INTEGER_TYPES:
+        if datatype in INTEGER_DATATYPES:
             return Literal(str(int(literal.value.strip())), datatype=NamedNode(XSD + "integer"))
         if datatype == XSD + "decimal":
             value = Decimal(literal.value.strip())

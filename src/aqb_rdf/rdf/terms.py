@@ -2,12 +2,25 @@
 
 Triple stores keep numbers as values, not as spellings: ``"1011410.00"^^xsd:decimal`` comes
 back as ``"1011410"``. The dumps write numbers in that form, and ``aqb-rdf push`` compares a
-store's graphs with the release in it; both use :func:`canonical_decimal`.
+store's graphs with the release in it; both use :func:`canonical_decimal`. The numeric
+datatypes are listed here too, for the modules that treat numbers apart.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+
+from aqb_rdf.rdf.namespaces import XSD
+
+INTEGER_DATATYPES = frozenset(
+    XSD + name
+    for name in ("integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+                 "negativeInteger", "long", "int", "short", "byte", "unsignedLong",
+                 "unsignedInt", "unsignedShort", "unsignedByte")
+)  # fmt: skip
+"""``xsd:integer`` and the types derived from it (plain strings, as pyoxigraph has them)."""
+NUMERIC_DATATYPES = INTEGER_DATATYPES | {XSD + "decimal", XSD + "double", XSD + "float"}
+"""Every XSD numeric datatype."""
 
 
 def canonical_decimal(value: Decimal) -> str:

@@ -21,19 +21,11 @@ from typing import Any, TypeAlias
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from aqb_rdf.errors import QueryError, quote_input
-from aqb_rdf.rdf.namespaces import XSD, XSD_STRING
+from aqb_rdf.rdf.namespaces import XSD_STRING
+from aqb_rdf.rdf.terms import NUMERIC_DATATYPES
 
 Term: TypeAlias = NamedNode | BlankNode | Literal | Triple
 """An RDF term as a SPARQL result holds it."""
-
-_NUMERIC_DATATYPES = frozenset(
-    XSD + name
-    for name in (
-        "integer", "decimal", "double", "float", "long", "int", "short", "byte",
-        "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger",
-        "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
-    )
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -171,7 +163,7 @@ def _json_term(term: Term) -> dict[str, Any]:
 def _is_numeric_column(result: SelectResult, index: int) -> bool:
     bound = [row[index] for row in result.rows if row[index] is not None]
     return bool(bound) and all(
-        isinstance(term, Literal) and term.datatype.value in _NUMERIC_DATATYPES for term in bound
+        isinstance(term, Literal) and term.datatype.value in NUMERIC_DATATYPES for term in bound
     )
 
 
