@@ -168,7 +168,10 @@ def _validate(
 
 
 def _locate(
-    violation: Violation, parsed: list[tuple[Zielvereinbarung, list[Triple]]], graph: Graph, iris: Iris
+    violation: Violation,
+    parsed: list[tuple[Zielvereinbarung, list[Triple]]],
+    graph: Graph,
+    iris: Iris,
 ) -> tuple[str, int]:
     """The file and line a violation concerns, the line taken from the nearest Fundstelle."""
     aqb = iris.aqb

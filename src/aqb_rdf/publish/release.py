@@ -20,38 +20,41 @@ commands that read a release (``summary``, ``query``, ``serve``, ``push``) take 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from aqb_rdf.errors import AqbError
-from aqb_rdf.publish.dumps import DUMPS
-from aqb_rdf.publish.metadata import DESCRIPTIONS
+from aqb_rdf.publish.digests import combined_digest, file_sha256
+from aqb_rdf.rdf.files import PUBLISHED_FILES
 from aqb_rdf.rdf.iris import DEFAULT_BASE, check_base
 
 MARKER = ".aqb-build"
 RELEASES = "releases"
 CURRENT = "current"
-LINKED = (*DUMPS, *DESCRIPTIONS)
+LINKED = tuple(file.name for file in PUBLISHED_FILES)
 """The files of a release that ``DIR`` links to: the dumps, ``catalog.ttl`` and ``void.ttl``."""
 RECORD = "release.json"
 """The file in a release folder that records its base IRI: ``{"base": "https://…/"}``."""
 
 
-def release_id(folder: Path) -> str:
-    """A hash of the release's content: the same input gives the same id."""
-    digest = hashlib.sha256()
-    for name in (*LINKED, RECORD):
-        path = folder / name
-        if path.exists():
-            with open(path, "rb") as file:
-                while block := file.read(1 << 20):
-                    digest.update(block)
-    return digest.hexdigest()[:16]
+def release_id(folder: Path, known: Mapping[str, str] | None = None) -> str:
+    """A hash of the release's content: the same input gives the same id.
+
+    Args:
+        folder: the release folder.
+        known: SHA-256s already computed, by file name (those the catalogue states); the
+            other files of :data:`LINKED` and the :data:`RECORD` in ``folder`` are hashed here.
+    """
+    known = known or {}
+    return combined_digest(
+        (name, known.get(name) or file_sha256(folder / name))
+        for name in (*LINKED, RECORD)
+        if (folder / name).exists()
+    )
 
 
 def write_record(folder: Path, base: str) -> None:
@@ -105,8 +108,11 @@ def current_release(out: Path) -> Path | None:
     return link.resolve() if link.is_symlink() else None
 
 
-def publish(out: Path, fill: Callable[[Path], None]) -> Path:
+def publish(out: Path, fill: Callable[[Path], Mapping[str, str] | None]) -> Path:
     """Fill a new release of ``out`` with ``fill`` and make it current; return its folder.
+
+    ``fill`` may return the SHA-256s it computed of files it wrote, by name, so that the
+    release id does not read those files again.
 
     A failure anywhere leaves ``out`` exactly as it was. ``out`` must be absent, empty, or an
     earlier build (it holds :data:`MARKER`): a build never writes into a folder it did not make.
@@ -118,9 +124,9 @@ def publish(out: Path, fill: Callable[[Path], None]) -> Path:
     releases.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".new-", dir=releases))
     try:
-        fill(staging)
+        known = fill(staging)
         os.chmod(staging, 0o755)
-        release = releases / release_id(staging)
+        release = releases / release_id(staging, known)
         if release.exists():  # the same content again: keep the published folder as it is
             shutil.rmtree(staging)
         else:

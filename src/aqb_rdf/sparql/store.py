@@ -23,11 +23,12 @@ from pathlib import Path
 from pyoxigraph import DefaultGraph, Quad, QuerySolutions, RdfFormat, Store, parse
 
 from aqb_rdf.errors import AqbError, QueryError, first_line
+from aqb_rdf.rdf.files import TRIG_DUMP
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.sparql.named_queries import NamedQuery, bind, parse_named_query
 from aqb_rdf.sparql.results import SelectResult
 
-DATASET_FILE = "aqb.trig"
+DATASET_FILE = TRIG_DUMP.name
 """The dump :func:`load_dataset` reads from a build's output directory."""
 
 QUERIES_PACKAGE = "aqb_rdf.queries"

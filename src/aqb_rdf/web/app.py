@@ -20,6 +20,8 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from aqb_rdf.publish.release import LINKED
+from aqb_rdf.rdf import formats
+from aqb_rdf.rdf.files import PUBLISHED_FILES
 from aqb_rdf.rdf.iris import DEFAULT_BASE
 from aqb_rdf.sparql import guard as sparql_guard
 from aqb_rdf.sparql import pool as query_pool
@@ -28,16 +30,7 @@ from aqb_rdf.web import negotiation, protocol
 from aqb_rdf.web.routes import site_routes
 from aqb_rdf.web.state import QueryRunner, Release, ServeSettings
 
-DUMP_TYPES = {
-    "aqb.ttl": "text/turtle; charset=utf-8",
-    "aqb.nt": "application/n-triples; charset=utf-8",
-    "aqb.jsonld": "application/ld+json",
-    "aqb.trig": "application/trig; charset=utf-8",
-    "aqb.csv": "text/csv; charset=utf-8",
-    "context.jsonld": "application/ld+json",
-    "catalog.ttl": "text/turtle; charset=utf-8",
-    "void.ttl": "text/turtle; charset=utf-8",
-}
+DUMP_TYPES = {file.name: file.format.content_type for file in PUBLISHED_FILES}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -168,12 +161,8 @@ def build_app(
         except negotiation.NotAcceptable as error:
             return _error(406, str(error))
         graph = protocol.service_description_graph(endpoint)
-        rdf_format = {
-            negotiation.TURTLE.media_type: "turtle",
-            negotiation.JSON_LD.media_type: "json-ld",
-            negotiation.N_TRIPLES.media_type: "nt",
-            negotiation.RDF_XML.media_type: "xml",
-        }[offer.media_type]
+        rdf_format = formats.RDF_BY_MEDIA_TYPE[offer.media_type].rdflib
+        assert rdf_format is not None  # rdflib writes every RDF offer
         body = graph.serialize(format=rdf_format, encoding="utf-8")
         headers = {**_common_headers(release, settings), "Vary": "Accept"}
         return Response(body, media_type=offer.media_type, headers=headers)

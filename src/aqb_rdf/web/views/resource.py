@@ -33,6 +33,7 @@ from starlette.responses import PlainTextResponse, Response
 
 from aqb_rdf.publish.metadata import CATALOG
 from aqb_rdf.publish.void import DatasetFacts, example_resources, vocabularies, void_triples
+from aqb_rdf.rdf import formats
 from aqb_rdf.sparql import pool
 from aqb_rdf.web import negotiation
 from aqb_rdf.web.answers import KeptResponse
@@ -51,10 +52,7 @@ _PATH: Final = re.compile(rf"(?:id|def|graph)(?:/{_SEGMENT})+")
 MAX_PATH: Final = 512
 
 RDF_FORMATS: Final[Mapping[str, RdfFormat]] = {
-    negotiation.TURTLE.media_type: RdfFormat.TURTLE,
-    negotiation.JSON_LD.media_type: RdfFormat.JSON_LD,
-    negotiation.N_TRIPLES.media_type: RdfFormat.N_TRIPLES,
-    negotiation.RDF_XML.media_type: RdfFormat.RDF_XML,
+    f.media_type: f.rdf for f in formats.GRAPH_FORMATS if f.rdf is not None
 }
 VARY: Final = "Accept, Accept-Language"
 
