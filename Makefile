@@ -6,8 +6,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-HOST   ?= 127.0.0.1
-PORT   ?= 8000
+# HOST and PORT empty: the defaults of serve.host and serve.port (src/aqb_rdf/config.py), or
+# AQB_SERVE_HOST and AQB_SERVE_PORT.
+HOST   ?=
+PORT   ?=
 
 .PHONY: install run build lint test test-fast golden bench clean
 
@@ -24,12 +26,13 @@ build: $(STAMP)
 
 run: build
 	$(BIN)/aqb-rdf summary dist
-	$(BIN)/aqb-rdf serve dist --host $(HOST) --port $(PORT)
+	$(BIN)/aqb-rdf serve dist $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/pytest

@@ -3,21 +3,22 @@ of its own where one for the whole session does.
 
 Every fixture here is real: a build of ``data/agreements`` with the production pipeline, the
 installed ``aqb-rdf serve`` as a subprocess on 127.0.0.1, the Oxigraph server of the test extra.
-Each process a fixture starts is stopped when its scope ends, also after a failure. The helpers
-they reuse live beside this file: ``servers.py`` (``aqb-rdf serve``, Chromium) and ``stores.py``
-(Oxigraph, Virtuoso, a faulty proxy); test modules import them by name (``import stores``).
+Each process a fixture starts is stopped when its scope ends, also after a failure. The
+helpers they reuse live beside this file: ``live_server.py`` (``aqb-rdf serve``, Chromium) and
+``stores.py`` (Oxigraph, Virtuoso, a faulty proxy); test modules import them by name.
 
-========================== ======= =============================================================
-fixture                    scope   what it holds
-========================== ======= =============================================================
-``built_default_dataset``  session ``data/agreements`` built into a temporary ``dist`` (read it,
-                                   never change it: copy it first, ``copy_of_default_dataset``)
-``copy_of_default_dataset`` test   a private copy of that build, in ``tmp_path``
-``running_server``         session ``aqb-rdf serve`` over a copy of the build (2 query workers,
-                                   ``SERVER_TIMEOUT`` seconds per query)
-``oxigraph_server``        session an Oxigraph server (read-write), empty when the session starts
-``oxigraph_store``         test    that server, emptied (``DROP ALL``) before the test
-========================== ======= =============================================================
+``built_default_dataset`` (session)
+    ``data/agreements`` built into a temporary ``dist``. Read it, never change it: take
+    ``copy_of_default_dataset`` (per test, in ``tmp_path``) to change a build.
+``running_server`` (session)
+    ``aqb-rdf serve`` over a copy of that build: two query workers, ``SERVER_TIMEOUT`` seconds
+    per query.
+``oxigraph_server`` (session)
+    An Oxigraph server (read-write), empty when the session starts.
+``oxigraph_store`` (per test)
+    That server, emptied (``DROP ALL``) before the test.
+
+Tests that start a process are marked ``slow`` (``make test-fast`` leaves them out).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import pytest
 
 import stores
 from aqb_rdf.build.pipeline import build
-from servers import SERVER_TIMEOUT, Server, serving
+from live_server import SERVER_TIMEOUT, Server, serving
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_AGREEMENTS = REPO / "data" / "agreements"

@@ -7,9 +7,14 @@ it when the block ends, also when the test failed. Nothing is downloaded: Oxigra
 ``.ci/run`` installs. :func:`require_virtuoso` fails under CI (env ``CI``) when it is missing and
 skips otherwise, like the browser tests.
 
-Virtuoso gets a private ``virtuoso.ini`` (:mod:`aqb_rdf.demo.virtuoso`, on ports of its own).
-Its ``dba`` password is ``dba``: writes go to ``/sparql-auth`` and ``/sparql-graph-crud-auth``
-with Digest authentication.
+Virtuoso gets a private ``virtuoso.ini`` from the template ``tests/virtuoso.ini`` beside this
+module, its one home: ``benchmarks/servers.py`` reads the same file (with other ports and
+folders). A data file, because tests must never import benchmark code, the benchmark should not
+need pytest or a test module to start a store, and a file is what Virtuoso reads anyway. Oxigraph
+needs no configuration file; its command lines differ on purpose (here a read-write ``serve``,
+there ``serve-read-only`` on a loaded and optimised store). Virtuoso's ``dba`` password is
+``dba``: writes go to ``/sparql-auth`` and ``/sparql-graph-crud-auth`` with Digest
+authentication.
 """
 
 from __future__ import annotations
@@ -34,13 +39,13 @@ from pathlib import Path
 
 import pytest
 
-from aqb_rdf.demo.virtuoso import VIRTUOSO_INI
-
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 VIRTUOSO = shutil.which("virtuoso-t") or "/usr/bin/virtuoso-t"
 ISQL = shutil.which("isql-vt") or "/usr/bin/isql-vt"
 VIRTUOSO_USER, VIRTUOSO_PASSWORD = "dba", "dba"
 START_SECONDS = 60.0
+VIRTUOSO_INI = Path(__file__).with_name("virtuoso.ini")
+"""The template of Virtuoso's configuration, shared with the benchmark (see the docstring)."""
 ASK = "?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
 
 
@@ -152,8 +157,9 @@ def virtuoso(home: Path) -> Iterator[Store]:
     db.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()
     ini = home / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(db=db, host="127.0.0.1", sql_port=sql_port,
-                                       http_port=http_port, data=home))  # fmt: skip
+    template = VIRTUOSO_INI.read_text()
+    ini.write_text(template.format(db=db, host="127.0.0.1", sql_port=sql_port,
+                                   http_port=http_port, data=home))  # fmt: skip
     log = home / "virtuoso-stdout.log"
     process = _start([VIRTUOSO, "+foreground", "+configfile", str(ini)], log, cwd=home)
     base = f"http://127.0.0.1:{http_port}"

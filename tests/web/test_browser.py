@@ -1,7 +1,7 @@
 """The pages in a real headless Chromium, against the real ``aqb-rdf serve``.
 
-Debian's ``chromium`` driven by selenium (``servers.chromium``); without it the tests fail
-under CI and are skipped otherwise (``servers.require_browser``).
+Debian's ``chromium`` driven by selenium (``live_server.chromium``); without it the tests fail
+under CI and are skipped otherwise (``live_server.require_browser``).
 
 The walk: the landing page and its chart → a Gebietskörperschaft (through the chart's link) →
 its agreement; the language switch; a named query run from its form; the SPARQL editor
@@ -20,7 +20,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from test_pages import Site
 
-from servers import Server, chromium, require_browser
+from live_server import Server, chromium, require_browser
 
 pytestmark = pytest.mark.slow  # starts aqb-rdf serve and Chromium
 

@@ -31,7 +31,7 @@ from aqb_rdf.publish.dumps import DUMPS
 from aqb_rdf.sparql.store import available_queries
 from aqb_rdf.web.render.chart import Bar, budget_chart, nice_step
 from aqb_rdf.web.render.texts import choose_language, format_amount, format_date
-from servers import Server
+from live_server import Server
 
 pytestmark = pytest.mark.slow  # starts aqb-rdf serve
 

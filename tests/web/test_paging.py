@@ -25,7 +25,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from aqb_rdf.build.pipeline import build
 from aqb_rdf.demo import corpus
 from aqb_rdf.web.render.paging import PageError, Paging, parse_page
-from servers import Server, chromium, require_browser, serving
+from live_server import Server, chromium, require_browser, serving
 
 pytestmark = pytest.mark.slow  # builds a synthetic corpus, starts aqb-rdf serve and Chromium
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from servers import AQB_RDF, Server, serving
+from live_server import AQB_RDF, Server, serving
 
 pytestmark = pytest.mark.slow  # starts aqb-rdf serve, several times
 

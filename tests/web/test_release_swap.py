@@ -15,7 +15,7 @@ from rdflib.compare import to_isomorphic
 from test_server import TOTAL, QueryServer
 
 from aqb_rdf.build.pipeline import build
-from servers import serving
+from live_server import serving
 
 pytestmark = pytest.mark.slow  # starts aqb-rdf serve and builds while it serves
 

@@ -22,7 +22,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import ResultRow
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
-from servers import SERVER_TIMEOUT, Server
+from live_server import SERVER_TIMEOUT, Server
 
 pytestmark = pytest.mark.slow  # starts aqb-rdf serve
 

@@ -18,7 +18,7 @@ import pytest
 from test_protocol import W3C_TESTS, W3CRequest
 
 from aqb_rdf.publish.release import publish
-from servers import serving
+from live_server import serving
 
 pytestmark = pytest.mark.slow  # starts aqb-rdf serve
 

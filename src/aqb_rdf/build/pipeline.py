@@ -19,17 +19,26 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from aqb_rdf.mapping import graphs
 from aqb_rdf import resources
-from aqb_rdf.publish.metadata import BuiltData, write_descriptions
-from aqb_rdf.errors import AqbError, DuplicateError
-from aqb_rdf.publish.dumps import DumpWriter, Part, graph_to_ntriples
-from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.build.worker import ENGINES, Chunk, Context, Item, process_chunk, use_context
-from aqb_rdf.publish.release import publish
+from aqb_rdf.config import BUILD_SHACL_ENGINE
+from aqb_rdf.errors import AqbError, DuplicateError
+from aqb_rdf.mapping import graphs
+from aqb_rdf.publish.dumps import DumpWriter, Part, graph_to_ntriples
+from aqb_rdf.publish.metadata import BuiltData, write_descriptions
+from aqb_rdf.publish.release import publish, write_record
+from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.validation.report import validate_graph
 
-__all__ = ["ENGINES", "BuildFailed", "BuildReport", "CheckReport", "build", "check", "find_documents"]
+__all__ = [
+    "ENGINES",
+    "BuildFailed",
+    "BuildReport",
+    "CheckReport",
+    "build",
+    "check",
+    "find_documents",
+]
 
 DOCUMENT_SUFFIXES = (".md", ".txt", ".pdf")
 CHUNK = 100
@@ -62,8 +71,11 @@ def find_documents(sources: Sequence[Path]) -> list[Path]:
     for source in sources:
         if source.is_dir():
             found.extend(
-                p for p in source.rglob("*")
-                if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES and not p.name.startswith(".")
+                p
+                for p in source.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in DOCUMENT_SUFFIXES
+                and not p.name.startswith(".")
             )
         elif source.is_file():
             found.append(source)
@@ -90,7 +102,9 @@ def _processed(
         yield from _reported(results, batches, len(paths), progress, timings)
         return
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        yield from _reported(pool.map(process_chunk, batches), batches, len(paths), progress, timings)
+        yield from _reported(
+            pool.map(process_chunk, batches), batches, len(paths), progress, timings
+        )
 
 
 def _reported(
@@ -129,7 +143,7 @@ def check(
     reference_dir: Path | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
-    engine: str = "core",
+    engine: str = BUILD_SHACL_ENGINE.default,
 ) -> CheckReport:
     """Read, parse, map and validate ``sources`` without writing anything."""
     paths = find_documents(sources)
@@ -153,7 +167,7 @@ def build(
     reference_dir: Path | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
-    engine: str = "core",
+    engine: str = BUILD_SHACL_ENGINE.default,
 ) -> BuildReport:
     """Build the dataset of ``sources`` into ``out``; raise BuildFailed listing every problem.
 
@@ -166,12 +180,14 @@ def build(
     use_context(context)
     report = BuildReport(timings={"parse": 0.0, "map": 0.0, "validate": 0.0, "write": 0.0})
 
-    def fill(folder: Path) -> None:
+    def fill(folder: Path) -> dict[str, str]:
         writer = DumpWriter(folder, iris)
         problems: list[str] = []
         seen: list[Item] = []
         try:
-            for chunk in _processed(paths, workers or os.cpu_count() or 1, progress, report.timings):
+            for chunk in _processed(
+                paths, workers or os.cpu_count() or 1, progress, report.timings
+            ):
                 problems.extend(chunk.problems)
                 started = time.perf_counter()
                 for item in chunk.items:
@@ -197,10 +213,12 @@ def build(
                 signed=[date for item in seen for date in item.signed],
                 publisher=context.reference.organisation(PUBLISHER),
             )
-            write_descriptions(folder, iris, built)
+            digests = write_descriptions(folder, iris, built)
+            write_record(folder, iris.base)
             report.timings["write"] += time.perf_counter() - started
         finally:
             writer.close()
+        return digests
 
     publish(out, fill)
     return report

@@ -5,8 +5,9 @@ stderr and exits with status 1; nothing is written then. Set ``AQB_DEBUG=1`` to 
 tracebacks of internal errors.
 
 This module holds the click group and registers the commands; ``common`` the shared error
-handling and options, ``build`` build, validate, query and summary, ``link`` link, ``serve``
-serve and ``push`` push. May import every package.
+handling, ``options`` the options made from :data:`aqb_rdf.config.SETTINGS`, ``build`` build,
+validate, query and summary, ``link`` link, ``serve`` serve and ``push`` push. May import every
+package.
 """
 
 from __future__ import annotations

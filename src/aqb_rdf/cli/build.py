@@ -9,8 +9,12 @@ from pathlib import Path
 import click
 
 from aqb_rdf.build import pipeline
-from aqb_rdf.cli.common import DEFAULT_OUT, _base_option, _fail, reports_errors
-from aqb_rdf.publish.metadata import DESCRIPTIONS
+from aqb_rdf.cli.common import DEFAULT_OUT, _fail, reports_errors
+from aqb_rdf.cli.options import settings_options
+from aqb_rdf.config import Settings
+from aqb_rdf.publish.release import recorded_base
+from aqb_rdf.rdf.files import DESCRIPTIONS, DISTRIBUTIONS
+from aqb_rdf.rdf.iris import DEFAULT_BASE
 from aqb_rdf.sparql import named_queries, results, store
 
 DEFAULT_SOURCES = (Path("data/agreements"),)
@@ -34,27 +38,6 @@ class _Progress:
             click.echo(f"{stage}: {done}/{total} ({elapsed:.1f} s)", err=True)
 
 
-_reference_option = click.option(
-    "--reference",
-    "reference_dir",
-    envvar="AQB_REFERENCE",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Folder with gebietskoerperschaften.csv and organisationen.csv "
-    "(default: the packaged data/reference; env AQB_REFERENCE).",
-)
-_workers_option = click.option(
-    "--workers",
-    type=click.IntRange(1, 64),
-    help="Worker processes for parsing and validation (default: one per CPU).",
-)
-_engine_option = click.option(
-    "--shacl-engine",
-    "engine",
-    type=click.Choice(pipeline.ENGINES),
-    default="core",
-    show_default=True,
-    help="SHACL engine: 'core' (fast, checked against pySHACL in the tests) or 'pyshacl'.",
-)
 _sources_argument = click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 
 
@@ -67,19 +50,9 @@ _sources_argument = click.argument("sources", nargs=-1, type=click.Path(path_typ
     show_default=True,
     help="Output folder; replaced atomically, and only if it is an earlier build.",
 )
-@_base_option
-@_reference_option
-@_workers_option
-@_engine_option
+@settings_options("build")
 @reports_errors
-def build(
-    sources: tuple[Path, ...],
-    out: Path,
-    base: str,
-    reference_dir: Path | None,
-    workers: int | None,
-    engine: str,
-) -> None:
+def build(sources: tuple[Path, ...], out: Path, settings: Settings) -> None:
     """Build the validated dataset and its dumps from SOURCES.
 
     SOURCES are agreement documents (.md, .txt, .pdf) or folders searched for them
@@ -96,11 +69,11 @@ def build(
     report = pipeline.build(
         list(sources or DEFAULT_SOURCES),
         out,
-        base=base,
-        reference_dir=reference_dir,
-        workers=workers,
+        base=settings.base or DEFAULT_BASE,
+        reference_dir=settings.build.reference,
+        workers=settings.build.workers,
         progress=_Progress(),
-        engine=engine,
+        engine=settings.build.shacl_engine,
     )
     elapsed = time.perf_counter() - started
     click.echo(
@@ -111,18 +84,9 @@ def build(
 
 @click.command()
 @_sources_argument
-@_base_option
-@_reference_option
-@_workers_option
-@_engine_option
+@settings_options("validate")
 @reports_errors
-def validate(
-    sources: tuple[Path, ...],
-    base: str,
-    reference_dir: Path | None,
-    workers: int | None,
-    engine: str,
-) -> None:
+def validate(sources: tuple[Path, ...], settings: Settings) -> None:
     """Parse, map and SHACL-validate SOURCES without writing anything.
 
     Prints one line per document that conforms and one line per problem
@@ -134,11 +98,11 @@ def validate(
     """
     report = pipeline.check(
         list(sources or DEFAULT_SOURCES),
-        base=base,
-        reference_dir=reference_dir,
-        workers=workers,
+        base=settings.base or DEFAULT_BASE,
+        reference_dir=settings.build.reference,
+        workers=settings.build.workers,
         progress=_Progress(),
-        engine=engine,
+        engine=settings.build.shacl_engine,
     )
     for path, label, triples in report.conforming:
         click.echo(f"ok    {path}: {label} ({triples} triples)")
@@ -180,6 +144,8 @@ _data_option = click.option(
 def query(name: str, params: tuple[str, ...], format_name: str, data: Path) -> None:
     """Run a named query (from queries/) or an .rq FILE against a build.
 
+    A named query is rebased to the base IRI the build was made with; a FILE runs as it is.
+
     \b
     Named queries:
       budget-per-region-year   [--param year=2025]
@@ -190,7 +156,7 @@ def query(name: str, params: tuple[str, ...], format_name: str, data: Path) -> N
     Example:
       aqb-rdf query region --param key=06413 --format csv
     """
-    named = store.find_query(name)
+    named = store.find_query(name, recorded_base(data))
     result = store.run_query(store.load_dataset(data), named, named_queries.parse_params(params))
     click.echo(results.format_result(result, format_name), nl=False)
 
@@ -208,9 +174,10 @@ def summary(data: Path) -> None:
       aqb-rdf summary dist
     """
     dataset = store.load_dataset(data)
-    totals = store.run_query(dataset, store.find_query("total-per-year"), {})
+    totals = store.run_query(dataset, store.find_query("total-per-year", recorded_base(data)), {})
     click.echo(f"dataset in {data}/: {len(dataset)} quads")
     click.echo(results.format_table(totals), nl=False)
-    paths = [*sorted(data.glob("aqb.*")), *(data / name for name in DESCRIPTIONS)]
+    names = [*sorted(file.name for file in DISTRIBUTIONS), *(file.name for file in DESCRIPTIONS)]
+    paths = [data / name for name in names]
     files = ", ".join(f"{p.name} ({p.stat().st_size:,} bytes)" for p in paths if p.exists())
     click.echo(f"downloads: {files}")

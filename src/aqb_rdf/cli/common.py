@@ -1,4 +1,4 @@
-"""What every ``aqb-rdf`` command shares: one-line errors, exit status 1, the --base option.
+"""What every ``aqb-rdf`` command shares: one-line errors and exit status 1.
 
 Every failure the user can cause prints one line per problem (``file:line: problem``) to
 stderr and exits with status 1; nothing is written then. Set ``AQB_DEBUG=1`` to see
@@ -8,7 +8,6 @@ tracebacks of internal errors.
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,9 +15,9 @@ from typing import Any, TypeVar, cast
 
 import click
 
+from aqb_rdf import config
 from aqb_rdf.build import pipeline
 from aqb_rdf.errors import AqbError
-from aqb_rdf.rdf.iris import DEFAULT_BASE, check_base
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_OUT = Path("dist")
@@ -50,27 +49,10 @@ def reports_errors(command: F) -> F:
             click.echo("aqb-rdf: interrupted; nothing was written", err=True)
             sys.exit(130)
         except Exception as error:  # the last line of defence, see module doc
-            if os.environ.get("AQB_DEBUG"):
+            if config.debug_enabled():
                 raise
             _fail(
                 [f"internal error ({type(error).__name__}: {error}); set AQB_DEBUG=1 and report it"]
             )
 
     return cast(F, wrapper)  # functools.wraps keeps the signature, which mypy cannot see
-
-
-def _base(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
-    try:
-        return check_base(value)
-    except ValueError as error:
-        raise click.BadParameter(str(error)) from None
-
-
-_base_option = click.option(
-    "--base",
-    envvar="AQB_BASE",
-    default=DEFAULT_BASE,
-    show_default=True,
-    callback=_base,
-    help="Base IRI of everything the dataset mints (env AQB_BASE).",
-)

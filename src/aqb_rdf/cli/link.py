@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import click
 
 from aqb_rdf.cli.common import reports_errors
+from aqb_rdf.cli.options import settings_options
+from aqb_rdf.config import Settings
 from aqb_rdf.remote import sparql
 from aqb_rdf.source.reference import ORGANISATIONS_FILE, REGIONS_FILE
 
 
 @click.command()
-@click.option(
-    "--endpoint",
-    default=sparql.WIKIDATA_ENDPOINT,
-    show_default=True,
-    help="SPARQL endpoint with Wikidata's data model (wdt:P440, wdt:P605, rdfs:label).",
-)
-@click.option(
-    "--reference",
-    "reference_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=Path("data/reference"),
-    show_default=True,
-    help="Folder with the reference tables to check and, with --write, to update.",
-)
 @click.option("--write", is_flag=True, help="Write confirmed links (default: only report).")
 @click.option(
     "--replace",
@@ -40,31 +27,9 @@ from aqb_rdf.source.reference import ORGANISATIONS_FILE, REGIONS_FILE
     default="text",
     show_default=True,
 )
-@click.option(
-    "--timeout", type=click.FloatRange(0.1, 600), default=30.0, show_default=True,
-    help="Seconds to wait for each answer.",
-)  # fmt: skip
-@click.option(
-    "--retries", type=click.IntRange(0, 10), default=3, show_default=True,
-    help="Further attempts after a network error, timeout, 429 or 5xx.",
-)  # fmt: skip
-@click.option(
-    "--user-agent",
-    envvar="AQB_USER_AGENT",
-    default=sparql.default_user_agent,
-    help="User-Agent header; add a contact address (env AQB_USER_AGENT).",
-)
+@settings_options("link")
 @reports_errors
-def link(
-    endpoint: str,
-    reference_dir: Path,
-    write: bool,
-    replace: bool,
-    format_name: str,
-    timeout: float,
-    retries: int,
-    user_agent: str,
-) -> None:
+def link(write: bool, replace: bool, format_name: str, settings: Settings) -> None:
     """Check the reference tables' Wikidata links against a SPARQL endpoint.
 
     Finds the items with each Gebietskörperschaft's district key (P440) and with each
@@ -83,9 +48,11 @@ def link(
     from aqb_rdf import resources
     from aqb_rdf.link import reconcile, table_update
 
+    endpoint, reference_dir = settings.link.endpoint, settings.link.reference
+    user_agent = settings.link.user_agent or sparql.default_user_agent()
     sparql.check_http_url(endpoint, "--endpoint")
     reference = resources.reference(reference_dir)
-    policy = sparql.RetryPolicy(attempts=retries + 1, timeout=timeout)
+    policy = sparql.RetryPolicy(attempts=settings.link.retries + 1, timeout=settings.link.timeout)
 
     def select(query: str) -> list[sparql.Binding]:
         return sparql.select(

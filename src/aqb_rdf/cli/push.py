@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
 
 import click
 
-from aqb_rdf.cli.common import DEFAULT_OUT, _base_option, reports_errors
+from aqb_rdf.cli.common import DEFAULT_OUT, reports_errors
+from aqb_rdf.cli.options import settings_options
+from aqb_rdf.config import Settings
+from aqb_rdf.publish.release import recorded_base, release_base
 from aqb_rdf.push import sync as push_core
+from aqb_rdf.rdf.iris import Iris
 
 
 class _PushProgress:
@@ -42,32 +45,24 @@ class _PushProgress:
               help="Graph Store Protocol endpoint: write each graph with one PUT.")  # fmt: skip
 @click.option("--update", metavar="URL",
               help="SPARQL Update endpoint, if not --endpoint (Oxigraph: /update).")  # fmt: skip
-@_base_option
 @click.option("--delete-stale", is_flag=True,
               help="Drop graphs under BASE/graph/ that the release no longer has.")  # fmt: skip
 @click.option("--dry-run", is_flag=True, help="Compare and report; write nothing.")
-@click.option("--retries", type=click.IntRange(0, 20), default=4, show_default=True,
-              help="Retries of a request after a network error, 5xx or 429.")  # fmt: skip
-@click.option("--timeout", type=click.FloatRange(1, 3600), default=60.0, show_default=True,
-              help="Seconds a request may wait for the store.")  # fmt: skip
-@click.option("--connections", type=click.IntRange(1, 64), default=4, show_default=True,
-              help="Graphs compared and written at the same time.")  # fmt: skip
+@settings_options("push")
 @reports_errors
 def push(
     data: Path,
     endpoint: str,
     graph_store: str | None,
     update: str | None,
-    base: str,
     delete_stale: bool,
     dry_run: bool,
-    retries: int,
-    timeout: float,
-    connections: int,
+    settings: Settings,
 ) -> None:
     """Upload the release in DATA (default: dist) to a SPARQL 1.1 store.
 
-    One named graph per agreement plus BASE/graph/reference and BASE/graph/ontology. A graph
+    One named graph per agreement plus BASE/graph/reference and BASE/graph/ontology, BASE
+    being the base IRI the release was built with (another --base is refused). A graph
     is written only if the store's copy differs, in one request that replaces it (PUT with
     --graph-store, else DROP + INSERT in one SPARQL Update), so a failure midway leaves each
     graph old or new and pushing again converges. Prints one line per created, replaced,
@@ -86,14 +81,17 @@ def push(
     from aqb_rdf.push.graph_store import Credentials, HttpStore  # httpx loads only when pushing
 
     dump = push_core.dataset_dump(data)
-    credentials = Credentials.from_environ(os.environ)
+    namespace = Iris(release_base(recorded_base(dump.parent), settings.base))
+    pushing = settings.push
+    credentials = Credentials.from_values(pushing.user, pushing.password, pushing.token)
     progress = _PushProgress()
     with HttpStore(endpoint, graph_store=graph_store, update=update, credentials=credentials,
-                   retries=retries, timeout=timeout) as target:  # fmt: skip
+                   retries=pushing.retries, timeout=pushing.timeout) as target:  # fmt: skip
         try:
-            report = push_core.push_release(dump, target, f"{base}graph/",
+            report = push_core.push_release(dump, target, namespace.graph_namespace,
                                             delete_stale=delete_stale, dry_run=dry_run,
-                                            connections=connections, progress=progress)  # fmt: skip
+                                            connections=pushing.connections,
+                                            progress=progress)  # fmt: skip
         except KeyboardInterrupt:
             click.echo("aqb-rdf: interrupted; each graph is old or new, push again to finish",
                        err=True)  # fmt: skip

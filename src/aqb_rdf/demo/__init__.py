@@ -5,8 +5,6 @@
 them synthetic: every region's row in that table says "synthetic region" in ``anmerkung``, the
 region keys start at 10001 (no real Kreisschlüssel), and no region has a NUTS code or a Wikidata
 item; the documents themselves carry the seeds' text with invented facts and no mark of their own.
-:mod:`aqb_rdf.demo.virtuoso` is the private Virtuoso configuration the benchmarks and the store
-tests start Virtuoso with.
 May import: the standard library and the packaged reference data; nothing imports it but
 benchmarks, tests and demonstrations.
 """

@@ -20,10 +20,12 @@ from rdflib.term import Node
 
 from aqb_rdf.errors import AqbError
 from aqb_rdf.publish import jsonld
+from aqb_rdf.rdf import files
 from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.rdf.namespaces import STANDARD_PREFIXES
 
-DUMPS = ("aqb.ttl", "aqb.nt", "aqb.jsonld", "aqb.trig", "aqb.csv", "context.jsonld")
+DUMPS = tuple(file.name for file in files.DUMPS)
+"""The files :class:`DumpWriter` writes (see :mod:`aqb_rdf.rdf.files`)."""
 CSV_COLUMNS = (
     "jahr",
     "kreisschluessel",
@@ -92,9 +94,9 @@ class DumpWriter:
         self.folder = folder
         self.iris = iris
         self.triples = 0
-        self._nt = open(folder / "aqb.nt", "wb")  # noqa: SIM115 - closed in finish/close
+        self._nt = open(folder / files.N_TRIPLES_DUMP.name, "wb")  # noqa: SIM115 - closed in finish/close
         self._nq = open(folder / self._NQUADS, "wb")  # noqa: SIM115
-        self._csv_file = open(folder / "aqb.csv", "w", encoding="utf-8", newline="")  # noqa: SIM115
+        self._csv_file = open(folder / files.CSV_DUMP.name, "w", encoding="utf-8", newline="")  # noqa: SIM115
         self._csv = csv.writer(self._csv_file, lineterminator="\r\n")
         self._csv.writerow(CSV_COLUMNS)
 
@@ -118,11 +120,15 @@ class DumpWriter:
         )
         jsonld_writer.start()
         try:
-            triples = ox.parse(path=folder / "aqb.nt", format=ox.RdfFormat.N_TRIPLES)
-            ox.serialize(triples, folder / "aqb.ttl", ox.RdfFormat.TURTLE, prefixes=prefixes)
+            triples = ox.parse(
+                path=folder / files.N_TRIPLES_DUMP.name, format=ox.RdfFormat.N_TRIPLES
+            )
+            ox.serialize(
+                triples, folder / files.TURTLE_DUMP.name, ox.RdfFormat.TURTLE, prefixes=prefixes
+            )
             quads = ox.parse(path=folder / self._NQUADS, format=ox.RdfFormat.N_QUADS)
-            ox.serialize(quads, folder / "aqb.trig", ox.RdfFormat.TRIG, prefixes=prefixes)
-            (folder / "context.jsonld").write_bytes(jsonld.context_document(self.iris))
+            ox.serialize(quads, folder / files.TRIG_DUMP.name, ox.RdfFormat.TRIG, prefixes=prefixes)
+            (folder / files.JSON_LD_CONTEXT.name).write_bytes(jsonld.context_document(self.iris))
         finally:
             jsonld_writer.join()
             (folder / self._NQUADS).unlink(missing_ok=True)
@@ -131,6 +137,6 @@ class DumpWriter:
 
 
 def _write_jsonld(folder: Path, iris: Iris) -> None:
-    with open(folder / "aqb.jsonld", "wb") as out:
-        triples = ox.parse(path=folder / "aqb.nt", format=ox.RdfFormat.N_TRIPLES)
+    with open(folder / files.JSON_LD_DUMP.name, "wb") as out:
+        triples = ox.parse(path=folder / files.N_TRIPLES_DUMP.name, format=ox.RdfFormat.N_TRIPLES)
         jsonld.write_document(triples, out, iris)

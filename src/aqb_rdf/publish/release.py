@@ -4,44 +4,102 @@ A build output folder ``DIR`` looks like this::
 
     DIR/.aqb-build                 marker: only such a folder is ever written into
     DIR/releases/<id>/aqb.ttl …    one folder per release; <id> is a hash of its content
+    DIR/releases/<id>/release.json the base IRI the release was built with (see below)
     DIR/current -> releases/<id>   the published release, replaced by one atomic rename
     DIR/aqb.ttl -> current/aqb.ttl and the other dumps, catalog.ttl, void.ttl: stable paths
 
 A new release is filled in a staging folder and only then becomes ``current``, so a reader never
 sees a half-written release; the release ``current`` pointed to before stays until the next
 build, so a server still reading it can finish and switch over.
+
+Every IRI of a release is minted under the base it was built with, and the server maps that
+base to its root, so a release records it (:data:`RECORD`, written by the build) and the
+commands that read a release (``summary``, ``query``, ``serve``, ``push``) take it from there
+(:func:`recorded_base`). A release from before releases recorded their base has the default.
 """
 
 from __future__ import annotations
 
-import hashlib
+import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from aqb_rdf.errors import AqbError
-from aqb_rdf.publish.dumps import DUMPS
-from aqb_rdf.publish.metadata import DESCRIPTIONS
+from aqb_rdf.publish.digests import combined_digest, file_sha256
+from aqb_rdf.rdf.files import PUBLISHED_FILES
+from aqb_rdf.rdf.iris import DEFAULT_BASE, check_base
 
 MARKER = ".aqb-build"
 RELEASES = "releases"
 CURRENT = "current"
-LINKED = (*DUMPS, *DESCRIPTIONS)
+LINKED = tuple(file.name for file in PUBLISHED_FILES)
 """The files of a release that ``DIR`` links to: the dumps, ``catalog.ttl`` and ``void.ttl``."""
+RECORD = "release.json"
+"""The file in a release folder that records its base IRI: ``{"base": "https://…/"}``."""
 
 
-def release_id(folder: Path) -> str:
-    """A hash of the release's content: the same input gives the same id."""
-    digest = hashlib.sha256()
-    for name in LINKED:
-        path = folder / name
-        if path.exists():
-            with open(path, "rb") as file:
-                while block := file.read(1 << 20):
-                    digest.update(block)
-    return digest.hexdigest()[:16]
+def release_id(folder: Path, known: Mapping[str, str] | None = None) -> str:
+    """A hash of the release's content: the same input gives the same id.
+
+    Args:
+        folder: the release folder.
+        known: SHA-256s already computed, by file name (those the catalogue states); the
+            other files of :data:`LINKED` and the :data:`RECORD` in ``folder`` are hashed here.
+    """
+    known = known or {}
+    return combined_digest(
+        (name, known.get(name) or file_sha256(folder / name))
+        for name in (*LINKED, RECORD)
+        if (folder / name).exists()
+    )
+
+
+def write_record(folder: Path, base: str) -> None:
+    """Record in the release ``folder`` that it was built with ``base`` (deterministic JSON)."""
+    text = json.dumps({"base": check_base(base)}, sort_keys=True, indent=2)
+    (folder / RECORD).write_text(text + "\n", encoding="utf-8")
+
+
+def recorded_base(data: Path) -> str:
+    """The base IRI the release in ``data`` was built with.
+
+    Args:
+        data: a build output folder (its ``current`` release is read) or a release folder.
+
+    Returns:
+        The recorded base; :data:`~aqb_rdf.rdf.iris.DEFAULT_BASE` for a release that records
+        none (built before releases recorded their base) or a folder that is no release.
+
+    Raises:
+        AqbError: the record is not JSON with a ``base`` that is a base IRI.
+    """
+    for folder in (data, current_release(data)):
+        if folder is None or not (folder / RECORD).is_file():
+            continue
+        path = folder / RECORD
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            return check_base(record["base"])
+        except (ValueError, KeyError, TypeError) as error:
+            raise AqbError(f"not a record of the release's base IRI: {error}", str(path)) from None
+    return DEFAULT_BASE
+
+
+def release_base(recorded: str, wanted: str | None) -> str:
+    """The base to read a release with: ``recorded``, if ``wanted`` is none or the same.
+
+    Raises:
+        AqbError: ``wanted`` differs from ``recorded`` (one line naming both).
+    """
+    if wanted is None or wanted == recorded:
+        return recorded
+    raise AqbError(
+        f"the release was built with base {recorded}, not {wanted} (--base or AQB_BASE);"
+        f" leave out --base and AQB_BASE, or build again with --base {wanted}"
+    )
 
 
 def current_release(out: Path) -> Path | None:
@@ -50,8 +108,11 @@ def current_release(out: Path) -> Path | None:
     return link.resolve() if link.is_symlink() else None
 
 
-def publish(out: Path, fill: Callable[[Path], None]) -> Path:
+def publish(out: Path, fill: Callable[[Path], Mapping[str, str] | None]) -> Path:
     """Fill a new release of ``out`` with ``fill`` and make it current; return its folder.
+
+    ``fill`` may return the SHA-256s it computed of files it wrote, by name, so that the
+    release id does not read those files again.
 
     A failure anywhere leaves ``out`` exactly as it was. ``out`` must be absent, empty, or an
     earlier build (it holds :data:`MARKER`): a build never writes into a folder it did not make.
@@ -63,9 +124,9 @@ def publish(out: Path, fill: Callable[[Path], None]) -> Path:
     releases.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".new-", dir=releases))
     try:
-        fill(staging)
+        known = fill(staging)
         os.chmod(staging, 0o755)
-        release = releases / release_id(staging)
+        release = releases / release_id(staging, known)
         if release.exists():  # the same content again: keep the published folder as it is
             shutil.rmtree(staging)
         else:

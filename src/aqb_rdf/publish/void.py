@@ -16,14 +16,11 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from aqb_rdf.rdf.files import DISTRIBUTIONS
 from aqb_rdf.rdf.iris import Iris
+from aqb_rdf.rdf.namespaces import DCTERMS, RDF_TYPE, VOID, XSD
 
-VOID = "http://rdfs.org/ns/void#"
-DCTERMS = "http://purl.org/dc/terms/"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
-
-RDF_DUMPS = ("aqb.ttl", "aqb.nt", "aqb.jsonld", "aqb.trig")
+RDF_DUMPS = tuple(file.name for file in DISTRIBUTIONS if file.is_rdf)
 """The downloads that are RDF (``aqb.csv`` and ``context.jsonld`` are not)."""
 VOCABULARY_PREFIXES = ("schema", "skos", "org", "cpov", "prov", "dcterms")
 """Prefixes of the reused vocabularies the description names besides ``aqb:``."""
@@ -62,11 +59,6 @@ class DatasetFacts:
     vocabularies: Sequence[str]
 
 
-def dataset_iri(base: str) -> str:
-    """The IRI of the dataset: ``{base}.well-known/void#dataset``."""
-    return f"{base}.well-known/void#dataset"
-
-
 def example_resources(iris: Iris, first_agreement: tuple[int, str] | None) -> list[str]:
     """The example resources: the ontology, a Maßnahmenart, and the first agreement (by year
     and district key) with its Gebietskörperschaft, if there is one."""
@@ -84,7 +76,8 @@ def vocabularies(prefixes: dict[str, str]) -> list[str]:
 
 def void_triples(facts: DatasetFacts) -> list[Triple]:
     """The VoID description as triples."""
-    dataset = NamedNode(dataset_iri(facts.base))
+    dataset = NamedNode(Iris(facts.base).dataset)
+    server = Iris(facts.server)  # where the endpoint and dumps are found
 
     def says(predicate: str, obj: NamedNode | Literal) -> Triple:
         return Triple(dataset, NamedNode(predicate), obj)
@@ -95,13 +88,11 @@ def void_triples(facts: DatasetFacts) -> list[Triple]:
         says(DCTERMS + "description", Literal(t, language=lang)) for lang, t in DESCRIPTION.items()
     ]
     triples += [
-        says(VOID + "sparqlEndpoint", NamedNode(f"{facts.server}sparql")),
+        says(VOID + "sparqlEndpoint", NamedNode(server.endpoint)),
         says(VOID + "uriSpace", Literal(facts.base)),
-        says(VOID + "triples", Literal(str(facts.triples), datatype=NamedNode(XSD_INTEGER))),
+        says(VOID + "triples", Literal(str(facts.triples), datatype=NamedNode(XSD + "integer"))),
     ]
-    triples += [
-        says(VOID + "dataDump", NamedNode(f"{facts.server}download/{name}")) for name in RDF_DUMPS
-    ]
+    triples += [says(VOID + "dataDump", NamedNode(server.download(name))) for name in RDF_DUMPS]
     triples += [says(VOID + "exampleResource", NamedNode(iri)) for iri in facts.examples]
     triples += [says(VOID + "vocabulary", NamedNode(iri)) for iri in facts.vocabularies]
     return triples

@@ -22,7 +22,6 @@ every request. They never appear in a URL, a message or a ``repr``.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
@@ -33,16 +32,21 @@ from pyoxigraph import Literal, RdfFormat, Triple, parse, serialize
 
 from aqb_rdf.errors import AqbError, PushError
 from aqb_rdf.push.sync import LocalGraph
+from aqb_rdf.rdf import formats, sparql_terms
+from aqb_rdf.rdf.namespaces import XSD
 from aqb_rdf.remote.sparql import check_http_url
 
 RETRYABLE = frozenset({429, 500, 502, 503, 504})
 MAX_WAIT = 30.0
 MAX_RETRY_AFTER = 60.0
-N_TRIPLES = "application/n-triples"
-SPARQL_UPDATE = "application/sparql-update; charset=utf-8"
+N_TRIPLES = formats.N_TRIPLES.media_type
+SPARQL_UPDATE = formats.SPARQL_UPDATE.content_type
 GRAPHS_PAGE = 1000
 """Graphs listed per query; below every store's cap on result rows."""
-CONSTRUCT_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+CONSTRUCT_ACCEPT = (
+    f"{formats.N_TRIPLES.media_type}, {formats.TURTLE.media_type};q=0.9,"
+    f" {formats.RDF_XML.media_type};q=0.5"
+)
 _TAGS = re.compile(r"<[^>]*>")
 
 
@@ -58,8 +62,17 @@ class Credentials:
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Credentials | None:
         """``AQB_PUSH_USER`` and ``AQB_PUSH_PASSWORD``, or ``AQB_PUSH_TOKEN``, or None."""
-        user, password = environ.get("AQB_PUSH_USER"), environ.get("AQB_PUSH_PASSWORD")
-        token = environ.get("AQB_PUSH_TOKEN")
+        return cls.from_values(
+            environ.get("AQB_PUSH_USER"), environ.get("AQB_PUSH_PASSWORD"),
+            environ.get("AQB_PUSH_TOKEN"),
+        )  # fmt: skip
+
+    @classmethod
+    def from_values(
+        cls, user: str | None, password: str | None, token: str | None
+    ) -> Credentials | None:
+        """A user and password, or a token (the values of ``AQB_PUSH_USER``,
+        ``AQB_PUSH_PASSWORD`` and ``AQB_PUSH_TOKEN``; None where unset), or None."""
         if token is not None and (user is not None or password is not None):
             raise AqbError("set AQB_PUSH_TOKEN or AQB_PUSH_USER and AQB_PUSH_PASSWORD, not both")
         if token is not None:
@@ -193,11 +206,11 @@ class HttpStore:
         while True:
             query = (
                 "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                f"FILTER(STRSTARTS(STR(?g), {json.dumps(namespace)})) }} GROUP BY ?g "
+                f"FILTER(STRSTARTS(STR(?g), {sparql_terms.string(namespace)})) }} GROUP BY ?g "
                 f"ORDER BY ?g LIMIT {GRAPHS_PAGE} OFFSET {len(sizes)}"
             )
             response = self._send("POST", self.endpoint, "list the graphs", data={"query": query},
-                                  headers={"Accept": "application/sparql-results+json"})  # fmt: skip
+                                  headers={"Accept": formats.RESULTS_JSON.media_type})  # fmt: skip
             try:
                 rows = response.json()["results"]["bindings"]
                 sizes.update((row["g"]["value"], int(row["n"]["value"])) for row in rows)
@@ -208,8 +221,8 @@ class HttpStore:
                 return sizes
 
     def graph_triples(self, iri: str) -> list[Triple]:
-        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
         what = f"read graph <{iri}>"
+        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_graph(iri, what)} {{ ?s ?p ?o }} }}"
         response = self._send("POST", self.endpoint, what, data={"query": query},
                               headers={"Accept": CONSTRUCT_ACCEPT})  # fmt: skip
         media_type = response.headers.get("content-type", N_TRIPLES).split(";")[0].strip()
@@ -231,21 +244,23 @@ class HttpStore:
             assert body is not None
             self._send("PUT", self.graph_store, f"write graph <{graph.iri}>", content=body,
                        params={"graph": graph.iri},
-                       headers={"Content-Type": "text/turtle; charset=utf-8"})  # fmt: skip
+                       headers={"Content-Type": formats.TURTLE.content_type})  # fmt: skip
             return
         # One request, so one transaction in the store: the graph is old or new, never half.
+        what = f"write graph <{graph.iri}>"
+        name = _graph(graph.iri, what).encode()
         body = serialize(_with_decimal_points(graph.triples), format=RdfFormat.N_TRIPLES)
         assert body is not None
         insert = (
             (
-                b"INSERT { GRAPH <%s> {\n%s} } WHERE {}"
+                b"INSERT { GRAPH %s {\n%s} } WHERE {}"
                 if graph.has_blank_nodes
-                else b"INSERT DATA { GRAPH <%s> {\n%s} }"
+                else b"INSERT DATA { GRAPH %s {\n%s} }"
             )  # fmt: skip
-            % (graph.iri.encode(), body)
+            % (name, body)
         )
-        update = b"DROP SILENT GRAPH <%s> ;\n%s" % (graph.iri.encode(), insert)
-        self._send("POST", self.update, f"write graph <{graph.iri}>", content=update,
+        update = b"DROP SILENT GRAPH %s ;\n%s" % (name, insert)
+        self._send("POST", self.update, what, content=update,
                    headers={"Content-Type": SPARQL_UPDATE})  # fmt: skip
 
     def delete_graph(self, iri: str) -> None:
@@ -253,7 +268,8 @@ class HttpStore:
         if self.graph_store:
             self._send("DELETE", self.graph_store, what, params={"graph": iri}, ok_statuses=(404,))
             return
-        self._send("POST", self.update, what, content=f"DROP SILENT GRAPH <{iri}>".encode(),
+        update = f"DROP SILENT GRAPH {_graph(iri, what)}".encode()
+        self._send("POST", self.update, what, content=update,
                    headers={"Content-Type": SPARQL_UPDATE})  # fmt: skip
 
     # -- one request, with retries ----------------------------------------------------------
@@ -298,7 +314,16 @@ class HttpStore:
             self.sleep(wait)
 
 
-_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+def _graph(iri: str, what: str) -> str:
+    """The graph name ``iri`` as SPARQL text; a name that is no IRI is refused, not sent
+    (the names of a store's graphs come from the store)."""
+    try:
+        return sparql_terms.iri(iri)
+    except ValueError as error:
+        raise PushError(f"{what}: not an IRI ({error})") from None
+
+
+_DECIMAL = XSD + "decimal"
 
 
 def _with_decimal_points(triples: Iterable[Triple]) -> Iterator[Triple]:

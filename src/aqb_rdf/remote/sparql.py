@@ -36,7 +36,6 @@ from SPARQLWrapper.SPARQLExceptions import (
 
 from aqb_rdf.errors import AqbError, first_line
 
-WIKIDATA_ENDPOINT = "https://query.wikidata.org/sparql"
 RETRIED_STATUSES = {429, 500, 502, 503, 504}
 
 Binding = dict[str, str]

@@ -88,6 +88,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Final
 
+from aqb_rdf.config import SERVE_QUERY_WORKERS, SERVE_TIMEOUT
 from aqb_rdf.errors import AqbError
 from aqb_rdf.sparql.store import build_store
 from aqb_rdf.sparql.worker import (
@@ -207,8 +208,8 @@ class QueryPool:
         self,
         store_path: Path,
         *,
-        workers: int = 2,
-        timeout: float = 10.0,
+        workers: int = SERVE_QUERY_WORKERS.default,
+        timeout: float = SERVE_TIMEOUT.default,
         max_result_bytes: int = 50_000_000,
         memory_limit: int = 1 << 30,
     ) -> None:
@@ -260,7 +261,8 @@ class QueryPool:
             self._started = True
         # glibc gives every thread its own malloc arena of reserved address space; under the
         # workers' RLIMIT_AS, RocksDB's threads then sometimes failed to start (SIGABRT in 3
-        # of 24 starts, measured; none of 48 with two arenas). Spawned workers inherit this.
+        # of 24 starts, measured; none of 48 with two arenas). Spawned workers inherit this: a
+        # write for the child processes, never a read (config.py reads the environment).
         os.environ.setdefault("MALLOC_ARENA_MAX", "2")
         try:
             for index in range(self.workers):

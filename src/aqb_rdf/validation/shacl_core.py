@@ -29,10 +29,9 @@ from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
-from aqb_rdf.rdf.namespaces import SH
+from aqb_rdf.rdf.namespaces import RDF, RDFS, SH, XSD
 from aqb_rdf.validation.report import ValidationReport, Violation
 
 Triple = tuple[Node, Node, Node]

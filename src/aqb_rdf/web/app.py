@@ -13,9 +13,6 @@ and the pages and Linked-Data answers of :mod:`aqb_rdf.web.routes` (``/``, ``/id
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Protocol
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -23,60 +20,17 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from aqb_rdf.publish.release import LINKED
+from aqb_rdf.rdf import formats
+from aqb_rdf.rdf.files import PUBLISHED_FILES
+from aqb_rdf.rdf.iris import DEFAULT_BASE
 from aqb_rdf.sparql import guard as sparql_guard
 from aqb_rdf.sparql import pool as query_pool
-from aqb_rdf.sparql.pool import QueryRequest, QueryResult
+from aqb_rdf.sparql.pool import QueryRequest
 from aqb_rdf.web import negotiation, protocol
 from aqb_rdf.web.routes import site_routes
+from aqb_rdf.web.state import QueryRunner, Release, ServeSettings
 
-DUMP_TYPES = {
-    "aqb.ttl": "text/turtle; charset=utf-8",
-    "aqb.nt": "application/n-triples; charset=utf-8",
-    "aqb.jsonld": "application/ld+json",
-    "aqb.trig": "application/trig; charset=utf-8",
-    "aqb.csv": "text/csv; charset=utf-8",
-    "context.jsonld": "application/ld+json",
-    "catalog.ttl": "text/turtle; charset=utf-8",
-    "void.ttl": "text/turtle; charset=utf-8",
-}
-
-
-@dataclass(frozen=True)
-class ServeSettings:
-    """What a running server needs to know beyond its release and pool."""
-
-    max_body_bytes: int = 1_048_576
-    max_query_length: int = 100_000
-    retry_after_seconds: int = 2
-    cache_seconds: int = 300
-    page_size: int = 100
-    """Things that link to a resource per Linked-Data page (:mod:`aqb_rdf.web.render.paging`)."""
-
-
-class Release:
-    """The published release a server answers from: its folder and id.
-
-    A server following a build output moves it to a newer release with :meth:`move_to`; one
-    attribute holds the folder, so a reader sees either the old release or the new one.
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self._folder = folder
-
-    @property
-    def folder(self) -> Path:
-        return self._folder
-
-    @property
-    def id(self) -> str:
-        return self._folder.name
-
-    @property
-    def etag(self) -> str:
-        return f'"{self.id}"'
-
-    def move_to(self, folder: Path) -> None:
-        self._folder = folder
+DUMP_TYPES = {file.name: file.format.content_type for file in PUBLISHED_FILES}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -123,17 +77,14 @@ async def _body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-class QueryRunner(Protocol):
-    """What answers queries: a :class:`~aqb_rdf.sparql.pool.QueryPool`, or a server's
-    publication that follows the build output to newer releases."""
-
-    async def run_async(self, request: QueryRequest) -> QueryResult: ...
-
-
 def build_app(
-    release: Release, pool: QueryRunner, settings: ServeSettings | None = None
+    release: Release,
+    pool: QueryRunner,
+    settings: ServeSettings | None = None,
+    base: str = DEFAULT_BASE,
 ) -> Starlette:
-    """The web application of ``release``, answering queries with ``pool``."""
+    """The web application of ``release``, answering queries with ``pool``; ``base`` is the
+    base IRI the release was built with, mapped to the server's root."""
     settings = settings or ServeSettings()
     endpoint_path = "/sparql"
 
@@ -210,12 +161,8 @@ def build_app(
         except negotiation.NotAcceptable as error:
             return _error(406, str(error))
         graph = protocol.service_description_graph(endpoint)
-        rdf_format = {
-            negotiation.TURTLE.media_type: "turtle",
-            negotiation.JSON_LD.media_type: "json-ld",
-            negotiation.N_TRIPLES.media_type: "nt",
-            negotiation.RDF_XML.media_type: "xml",
-        }[offer.media_type]
+        rdf_format = formats.RDF_BY_MEDIA_TYPE[offer.media_type].rdflib
+        assert rdf_format is not None  # rdflib writes every RDF offer
         body = graph.serialize(format=rdf_format, encoding="utf-8")
         headers = {**_common_headers(release, settings), "Vary": "Accept"}
         return Response(body, media_type=offer.media_type, headers=headers)
@@ -242,7 +189,7 @@ def build_app(
         routes=[
             Route(endpoint_path, sparql, methods=methods),
             Route("/download/{name}", download, methods=["GET", "HEAD"]),
-            # The pages and Linked-Data answers, `/` included (web/site.py lists them).
-            *site_routes(release, pool.run_async, settings),
+            # The pages and Linked-Data answers, `/` included (web/routes.py lists them).
+            *site_routes(release, pool.run_async, settings, base),
         ],
     )

@@ -50,15 +50,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from rdflib import BNode, Graph, Namespace, URIRef
-from rdflib.namespace import RDF
+from rdflib import BNode, Graph, URIRef
 
+from aqb_rdf.config import SERVE_MAX_BODY_BYTES, SERVE_MAX_QUERY_LENGTH
+from aqb_rdf.rdf import formats
+from aqb_rdf.rdf.namespaces import FORMATS, RDF, SD
 from aqb_rdf.web.negotiation import RDF_OFFERS, RESULT_OFFERS
 
-DEFAULT_MAX_QUERY_LENGTH = 100_000
+DEFAULT_MAX_QUERY_LENGTH = SERVE_MAX_QUERY_LENGTH.default
 """Characters a query may have."""
 
-DEFAULT_MAX_BODY_BYTES = 1_048_576
+DEFAULT_MAX_BODY_BYTES = SERVE_MAX_BODY_BYTES.default
 """Bytes a request body may have (1 MiB); also the characters of the URL's query string."""
 
 MAX_PARAMETERS = 1_000
@@ -66,12 +68,11 @@ MAX_PARAMETERS = 1_000
 
 ALLOWED_METHODS = ("GET", "POST")
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
-QUERY_MEDIA_TYPE = "application/sparql-query"
-UPDATE_MEDIA_TYPE = "application/sparql-update"
+QUERY_MEDIA_TYPE = formats.SPARQL_QUERY.media_type
+UPDATE_MEDIA_TYPE = formats.SPARQL_UPDATE.media_type
 
 READ_ONLY_MESSAGE = "this SPARQL endpoint is read-only: updates are refused"
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 # An absolute IRI as SPARQL's IRIREF allows it: a scheme, then no space, control character
 # or one of <>"{}|^`\ (https://www.w3.org/TR/sparql11-query/#rIRIREF).
@@ -309,7 +310,7 @@ def service_description_graph(
             raise ValueError(f"not an absolute IRI: {iri!r}")
     graph = Graph()
     graph.bind("sd", SD)
-    graph.bind("formats", Namespace("http://www.w3.org/ns/formats/"))
+    graph.bind("formats", FORMATS)
     service = BNode("service")
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, URIRef(endpoint_url)))

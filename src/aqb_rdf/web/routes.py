@@ -4,13 +4,13 @@
 path                           what                                          module
 =============================  ============================================  =====================
 ``/``                          the dataset at a glance                       :mod:`.landing`
-``/id/…``, ``/def/…``,         every IRI the build mints (base → server      :mod:`.linked_data`
+``/id/…``, ``/def/…``,         every IRI the build mints (base → server      :mod:`.views.resource`
 ``/graph/…``                   root), HTML or RDF by content negotiation
-``/.well-known/void``          the VoID description                          :mod:`.linked_data`
-``/catalog``                   the DCAT-AP.de catalogue (``catalog.ttl``)     :mod:`.linked_data`
-``/queries``                   the named queries                             :mod:`.query_pages`
-``/queries/{name}``            one named query: form and results table       :mod:`.query_pages`
-``/query``                     the SPARQL editor                             :mod:`.query_pages`
+``/.well-known/void``          the VoID description                          :mod:`.views.resource`
+``/catalog``                   the DCAT-AP.de catalogue (``catalog.ttl``)     :mod:`.views.resource`
+``/queries``                   the named queries                             :mod:`.views.queries`
+``/queries/{name}``            one named query: form and results table       :mod:`.views.queries`
+``/query``                     the SPARQL editor                             :mod:`.views.queries`
 ``/static/{name}``             CSS and JavaScript, by exact name             :mod:`.pages`
 =============================  ============================================  =====================
 """
@@ -32,7 +32,7 @@ from aqb_rdf.web.views.queries import editor, one_query, queries
 from aqb_rdf.web.views.resource import catalogue, resource, void
 
 if TYPE_CHECKING:
-    from aqb_rdf.web.app import Release, ServeSettings
+    from aqb_rdf.web.state import Release, ServeSettings
 
 Handler = Callable[[Site, Request], Awaitable[Response]]
 

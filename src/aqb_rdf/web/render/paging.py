@@ -25,9 +25,8 @@ from typing import Final
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from aqb_rdf.web.render.description import RDF_TYPE, XSD
+from aqb_rdf.rdf.namespaces import HYDRA, RDF_TYPE, XSD
 
-HYDRA: Final = "http://www.w3.org/ns/hydra/core#"
 DEFAULT_PAGE_SIZE: Final = 100
 MAX_PAGE: Final = 10**9
 _PAGE: Final = re.compile(r"[1-9][0-9]{0,9}")

@@ -3,7 +3,7 @@
 A :class:`Reader` reads one :class:`~.description.Description` in one language: labels,
 links (an IRI and its label; templates turn IRIs into local paths), values. :func:`kind`
 says which page a description gets; the dataset's own kinds have their builders in
-:mod:`.aqb_views`, the ontology in :mod:`.ontology_view`, and anything else, such as a
+:mod:`.kinds`, the ontology in :mod:`.ontology`, and anything else, such as a
 Fundstelle, a Rechtskreis or a budget, gets :func:`generic`: its properties, what links to it
 and the Fundstellen that support it. A named graph gets :func:`named_graph`.
 
@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
-from aqb_rdf.web.render.description import OWL, RDF_TYPE, RDFS, Description, Node, Term, sort_key
+from aqb_rdf.rdf.namespaces import OWL, RDF_TYPE, RDFS
+from aqb_rdf.web.render.description import Description, Node, Term, sort_key
 from aqb_rdf.web.render.paging import Paging
 from aqb_rdf.web.render.vocabulary import Vocabulary
 
@@ -137,7 +138,7 @@ class Reader:
 
 
 def kind(description: Description, aqb: str) -> str:
-    """Which page a description gets (the kinds are listed in :mod:`.aqb_views`).
+    """Which page a description gets (the kinds are listed in :mod:`.kinds`).
 
     Args:
         description: what the page is about.

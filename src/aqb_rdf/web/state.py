@@ -1,0 +1,43 @@
+"""What a running server shares with its handlers: the release it answers from, its settings
+and what runs its queries (pure data; no request, no response)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from aqb_rdf.config import ServeSettings as ServeSettings  # defined with every setting
+from aqb_rdf.sparql.pool import QueryRequest, QueryResult
+
+
+class Release:
+    """The published release a server answers from: its folder and id.
+
+    A server following a build output moves it to a newer release with :meth:`move_to`; one
+    attribute holds the folder, so a reader sees either the old release or the new one.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+
+    @property
+    def folder(self) -> Path:
+        return self._folder
+
+    @property
+    def id(self) -> str:
+        return self._folder.name
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.id}"'
+
+    def move_to(self, folder: Path) -> None:
+        self._folder = folder
+
+
+class QueryRunner(Protocol):
+    """What answers queries: a :class:`~aqb_rdf.sparql.pool.QueryPool`, or a server's
+    publication that follows the build output to newer releases."""
+
+    async def run_async(self, request: QueryRequest) -> QueryResult: ...
