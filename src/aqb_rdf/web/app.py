@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from aqb_rdf.publish.release import LINKED
 from aqb_rdf.rdf import formats
-from aqb_rdf.rdf.files import PUBLISHED_FILES
+from aqb_rdf.rdf.files import DOWNLOADS
 from aqb_rdf.rdf.iris import DEFAULT_BASE
 from aqb_rdf.sparql import guard as sparql_guard
 from aqb_rdf.sparql import pool as query_pool
@@ -30,7 +30,7 @@ from aqb_rdf.web import negotiation, protocol
 from aqb_rdf.web.routes import site_routes
 from aqb_rdf.web.state import QueryRunner, Release, ServeSettings
 
-DUMP_TYPES = {file.name: file.format.content_type for file in PUBLISHED_FILES}
+DUMP_TYPES = {file.name: file.format.content_type for file in DOWNLOADS}
 
 
 @functools.lru_cache(maxsize=4096)
