@@ -34,7 +34,7 @@ from SPARQLWrapper.SPARQLExceptions import (
     URITooLong,
 )
 
-from aqb_rdf.errors import AqbError, first_line
+from aqb_rdf.errors import AqbError, EndpointError, Signal, first_line
 
 RETRIED_STATUSES = {429, 500, 502, 503, 504}
 
@@ -48,10 +48,6 @@ def default_user_agent() -> str:
         f"aqb-rdf/{version('aqb-rdf')} (linked open data of the Hessian AQB; "
         f"https://aqb-rdf.example/) SPARQLWrapper/{version('SPARQLWrapper')}"
     )
-
-
-class EndpointError(AqbError):
-    """The endpoint could not answer: unreachable, too slow, refusing, or not SPARQL."""
 
 
 @dataclass(frozen=True)
@@ -68,10 +64,10 @@ class RetryPolicy:
     """The longest single wait; a longer ``Retry-After`` ends the attempts at once."""
 
 
-class _Retryable(Exception):
+class _Retryable(Signal):
     def __init__(self, problem: str, retry_after: float | None = None) -> None:
         super().__init__(problem)
-        self.problem = problem
+        self.reason = problem
         self.retry_after = retry_after
 
 
@@ -107,19 +103,19 @@ def select(
         except _Retryable as failure:
             tries = f"{attempt} attempt{'s' if attempt > 1 else ''}"
             if attempt == policy.attempts:
-                raise EndpointError(f"{failure.problem} ({tries}); try again later", endpoint)
+                raise EndpointError(f"{failure.reason} ({tries}); try again later", endpoint)
             wait = policy.backoff * 2 ** (attempt - 1)
             if failure.retry_after is not None:
                 if failure.retry_after > policy.max_wait:
                     raise EndpointError(
-                        f"{failure.problem}; it asks to wait {failure.retry_after:.0f} s "
+                        f"{failure.reason}; it asks to wait {failure.retry_after:.0f} s "
                         f"(Retry-After), longer than the {policy.max_wait:.0f} s allowed; "
                         "try again later",
                         endpoint,
                     ) from None
                 wait = failure.retry_after
             wait = min(wait, policy.max_wait)
-            on_retry(f"{endpoint}: {failure.problem}; retrying in {wait:.1f} s")
+            on_retry(f"{endpoint}: {failure.reason}; retrying in {wait:.1f} s")
             sleep(wait)
     raise AssertionError("unreachable: RetryPolicy.attempts must be at least 1")
 

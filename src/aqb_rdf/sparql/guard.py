@@ -39,13 +39,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
-from aqb_rdf.errors import QueryError
+from aqb_rdf.errors import QueryRefused, Signal
 
 __all__ = ["Limits", "QueryForm", "QueryInfo", "QueryRefused", "check_query"]
-
-
-class QueryRefused(QueryError):
-    """The query is refused before it runs; ``str()`` says what and why, on one line."""
 
 
 class QueryForm(StrEnum):
@@ -91,8 +87,12 @@ class _Token(NamedTuple):
     start: int
 
 
-class _Refusal(Exception):
-    """``args``: what is refused and why, and the position in the reading (or ``None``)."""
+class _Refusal(Signal):
+    """What is refused and why, and the position in the reading (or ``None``)."""
+
+    def __init__(self, message: str, position: int | None) -> None:
+        super().__init__(message)
+        self.position = position
 
 
 _BASE = (  # PN_CHARS_BASE as pyoxigraph has it: no characters above U+FFFF
@@ -137,7 +137,7 @@ def check_query(text: str, limits: Limits = Limits()) -> QueryInfo:
         try:
             forms.append(_check(reading, limits))
         except _Refusal as refusal:
-            message, at = refusal.args
+            message, at = refusal.message, refusal.position
             if at is not None:
                 line, column = reading.count("\n", 0, at) + 1, at - reading.rfind("\n", 0, at)
                 message += f" (line {line}, column {column}{note})"

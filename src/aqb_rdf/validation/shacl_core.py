@@ -32,6 +32,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
+from aqb_rdf.errors import Signal
 from aqb_rdf.rdf.namespaces import SH
 from aqb_rdf.validation.report import ValidationReport, Violation
 
@@ -80,7 +81,7 @@ _PARAMETERS = {
 }
 
 
-class Unsupported(Exception):
+class Unsupported(Signal):
     """The shapes use a SHACL feature this evaluator does not implement."""
 
 

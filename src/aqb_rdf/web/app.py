@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from aqb_rdf.errors import ProtocolError
 from aqb_rdf.publish.release import LINKED
 from aqb_rdf.sparql import guard as sparql_guard
 from aqb_rdf.sparql import pool as query_pool
@@ -72,13 +73,13 @@ async def _body(request: Request, limit: int) -> bytes:
     """The request body, refusing (413) more than ``limit`` bytes without reading them all."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise protocol.ProtocolError(413, f"request body larger than {limit} bytes", {})
+        raise ProtocolError(413, f"request body larger than {limit} bytes", {})
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise protocol.ProtocolError(413, f"request body larger than {limit} bytes", {})
+            raise ProtocolError(413, f"request body larger than {limit} bytes", {})
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -131,7 +132,7 @@ def build_app(
                 base_iri=str(request.url.replace(query="")),
             )
             result = await pool.run_async(job)
-        except protocol.ProtocolError as error:
+        except ProtocolError as error:
             return _error(error.status, error.message, error.headers)
         except sparql_guard.QueryRefused as error:
             return _error(400, str(error))

@@ -37,6 +37,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from aqb_rdf.errors import AqbError
+
 _TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 _MEDIA_RANGE = re.compile(rf"^({_TOKEN})/({_TOKEN})$")
 _QVALUE = re.compile(r"^(?:0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)$")
@@ -102,7 +104,7 @@ class MediaRange:
         return self.type == type_ and self.subtype in ("*", subtype)
 
 
-class NotAcceptable(Exception):
+class NotAcceptable(AqbError):
     """No offer is acceptable to the client (HTTP 406).
 
     Attributes:

@@ -31,6 +31,7 @@ from pyoxigraph import NamedNode, RdfFormat, Triple, parse, serialize
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from aqb_rdf.errors import PageError
 from aqb_rdf.publish.dcat import catalog_iri
 from aqb_rdf.publish.metadata import CATALOG
 from aqb_rdf.publish.void import (
@@ -49,7 +50,7 @@ from aqb_rdf.web.query_runner import describe, describe_graph, resource_links
 from aqb_rdf.web.render import kinds, parts
 from aqb_rdf.web.render.description import Description
 from aqb_rdf.web.render.ontology import ontology
-from aqb_rdf.web.render.paging import PageError, Paging, hydra_triples, parse_page
+from aqb_rdf.web.render.paging import Paging, hydra_triples, parse_page
 from aqb_rdf.web.statistics import budgets, statistics
 
 _SEGMENT = r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*"
