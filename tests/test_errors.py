@@ -10,6 +10,7 @@ import importlib
 import inspect
 import pickle
 import pkgutil
+import re
 import shutil
 from pathlib import Path
 
@@ -63,6 +64,26 @@ def test_the_docstring_draws_every_exception(cls: type[BaseException]) -> None:
     assert len(drawn) == 1, f"{cls.__qualname__} is not drawn once in errors.py's tree"
     if cls.__module__ != "aqb_rdf.errors":
         assert cls.__module__.removeprefix("aqb_rdf.") in drawn[0], "the tree names its module"
+
+
+def test_every_class_drawn_exists() -> None:
+    drawn = re.findall(r"── (\w+)", errors.__doc__ or "")
+    assert len(drawn) == len(set(drawn))
+    assert sorted(drawn) == sorted(cls.__qualname__ for cls in DEFINED if cls is not AqbError)
+
+
+def test_the_tree_draws_each_class_under_its_base() -> None:
+    parents: dict[int, str] = {}
+    drawn_base: dict[str, str] = {}
+    for line in (errors.__doc__ or "").splitlines():
+        if line.strip() == "AqbError":
+            parents = {line.index("A"): "AqbError"}
+        elif match := re.search(r"── (\w+)", line):
+            column = match.start(1)
+            drawn_base[match[1]] = parents[column - 4]
+            parents[column] = match[1]
+    bases = {cls.__qualname__: cls.__bases__[0].__qualname__ for cls in DEFINED}
+    assert drawn_base == {name: base for name, base in bases.items() if name != "AqbError"}
 
 
 def test_classes_outside_errors_py_are_internal_signals_or_need_local_types() -> None:

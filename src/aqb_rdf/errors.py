@@ -5,9 +5,9 @@ Each error says where (file, line) and what is wrong, on one line: ``str()`` giv
 (a class defined elsewhere names its module; the web answers are in :mod:`aqb_rdf.web.errors`)::
 
     AqbError
-    ├── ReadError            the file cannot be read as a document (empty, binary, undecodable)
-    ├── ParseError           a fact is missing or malformed (no budget, amount "1.45O.700 Euro")
-    ├── ResolveError         a name does not resolve (unknown Gebietskörperschaft, unknown ministry)
+    ├── ReadError            the file cannot be read as a document (empty, binary …)
+    ├── ParseError           a fact is missing or malformed (amount "1.45O.700 Euro")
+    ├── ResolveError         a name does not resolve (unknown Gebietskörperschaft)
     ├── DuplicateError       two documents for the same region and year
     ├── ValidationError      the graph violates the SHACL shapes
     ├── BuildFailed          the build found problems (one Problem each); nothing was written
@@ -26,9 +26,10 @@ Each error says where (file, line) and what is wrong, on one line: ``str()`` giv
     ├── PageError            a ``?page=`` that names no page
     ├── EndpointError        a remote SPARQL endpoint could not answer (``link``)
     ├── PushError            a store refused a push request or could not be reached
-    └── Signal               internal control flow, caught where it is raised; never shown
+    └── Signal               internal control flow, caught in its package; never shown
         ├── Unsupported      shapes beyond what shacl_core implements (validation.shacl_core)
-        ├── _Retryable       an attempt a retry may mend (remote.sparql)
+        ├── Retryable        an attempt another attempt may mend (remote.policy)
+        ├── GaveUp           the attempts are used up, or a wait is too long (remote.policy)
         ├── _Refusal         a refusal found while lexing a query (sparql.guard)
         ├── _CapReached      a query result passed its cap (sparql.worker)
         └── _HeadTooLong     a request head passed its limit (web.http_limits)
@@ -199,7 +200,7 @@ class PushError(AqbError):
 
 
 class Signal(AqbError):
-    """Internal control flow: raised and caught within one module, never shown to a user."""
+    """Internal control flow: raised and caught within one package, never shown to a user."""
 
     def __init__(self, message: str = "") -> None:
         super().__init__(message)

@@ -42,10 +42,18 @@ RETRY = (("Retry-After", "2"),)
 NOT_ACCEPTABLE = NotAcceptable(RESULT_OFFERS[:1])
 
 CASES = [
-    (ProtocolError(405, "use GET or POST", {"Allow": "GET, POST"}), 405, "use GET or POST",
-     (("Allow", "GET, POST"),)),
-    (ProtocolError(413, "request body larger than 10 bytes"), 413,
-     "request body larger than 10 bytes", ()),
+    (
+        ProtocolError(405, "use GET or POST", {"Allow": "GET, POST"}),
+        405,
+        "use GET or POST",
+        (("Allow", "GET, POST"),),
+    ),
+    (
+        ProtocolError(413, "request body larger than 10 bytes"),
+        413,
+        "request body larger than 10 bytes",
+        (),
+    ),
     (PageError("page must be a whole number"), 400, "page must be a whole number", ()),
     (PageError("no page 4: there are 3", last=3), 404, "no page 4: there are 3", ()),
     (QueryRefused("SERVICE: no"), 400, "SERVICE: no", ()),
@@ -60,19 +68,21 @@ CASES = [
     (WorkerCrashed("the worker died"), 500, "the worker died", ()),
     (QueryPoolError("pool closed"), 500, "pool closed", ()),
     (AqbError("anything else"), 500, "anything else", ()),
-]  # fmt: skip
+]
 
 
-@pytest.mark.parametrize(("error", "status", "message", "headers"), CASES,
-                         ids=[type(case[0]).__name__ for case in CASES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("error", "status", "message", "headers"), CASES, ids=[type(case[0]).__name__ for case in CASES]
+)
 def test_each_error_has_its_answer(
     error: AqbError, status: int, message: str, headers: tuple[tuple[str, str], ...]
 ) -> None:
     assert answer_for(error, retry_after=2) == ErrorAnswer(status, message, headers)
 
 
-@pytest.mark.parametrize(("error", "status", "message", "headers"), CASES,
-                         ids=[type(case[0]).__name__ for case in CASES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("error", "status", "message", "headers"), CASES, ids=[type(case[0]).__name__ for case in CASES]
+)
 def test_the_servers_own_query_failing_is_never_the_clients_fault(
     error: AqbError, status: int, message: str, headers: tuple[tuple[str, str], ...]
 ) -> None:

@@ -140,7 +140,7 @@ def answer_for(error: AqbError, *, retry_after: int, server_query: bool = False)
 
 
 def plain_response(answer: ErrorAnswer, **extra: str) -> PlainTextResponse:
-    """``answer`` as one line of plain text, open to every origin (CORS), ``extra`` headers added."""
+    """``answer`` as one line of plain text, open to every origin (CORS), with ``extra``."""
     return PlainTextResponse(
         answer.message + "\n",
         status_code=answer.status,
