@@ -7,6 +7,7 @@ pages all answer 503 with ``Retry-After`` from it.
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 import time
@@ -34,6 +35,7 @@ from aqb_rdf.errors import (
     UnsupportedFormat,
     WorkerCrashed,
 )
+from aqb_rdf.web import errors as web_errors
 from aqb_rdf.web.errors import RULES, ErrorAnswer, answer_for, plain_response, rule_for
 from aqb_rdf.web.negotiation import RESULT_OFFERS, NotAcceptable
 
@@ -108,6 +110,19 @@ def test_every_user_facing_error_class_has_its_own_rule() -> None:
     assert missing == []
     assert rule_for(WorkerCrashed("x")) is RULES[QueryPoolError]  # by its MRO
     assert NotAcceptable in RULES
+
+
+def test_the_table_in_the_docstring_is_the_rules() -> None:
+    rows = re.findall(r"^(\w[\w, ]*?)\s{2,}(own|\d{3})\s", web_errors.__doc__ or "", re.M)
+    drawn = {
+        name.strip(): (None if status == "own" else int(status))
+        for names, status in rows
+        for name in names.split(",")
+        if name.strip() != "any other"
+    }
+    assert drawn == {
+        cls.__name__: rule.status for cls, rule in RULES.items() if cls is not AqbError
+    }
 
 
 def test_a_plain_answer_is_one_line_open_to_every_origin() -> None:

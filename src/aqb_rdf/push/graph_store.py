@@ -198,7 +198,7 @@ class HttpStore:
         self.sleep = sleep
         self._client = httpx.Client(
             auth=_auth(credentials),
-            timeout=httpx.Timeout(timeout),
+            timeout=httpx.Timeout(self.policy.timeout),
             headers={"User-Agent": user_agent("httpx")},
         )
 
