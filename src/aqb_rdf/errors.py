@@ -26,6 +26,7 @@ Each error says where (file, line) and what is wrong, on one line: ``str()`` giv
     ├── PageError            a ``?page=`` that names no page
     ├── EndpointError        a remote SPARQL endpoint could not answer (``link``)
     ├── PushError            a store refused a push request or could not be reached
+    ├── SettingValueError    a setting's value is malformed (cli.options; a click exception)
     └── Signal               internal control flow, caught in its package; never shown
         ├── Unsupported      shapes beyond what shacl_core implements (validation.shacl_core)
         ├── Retryable        an attempt another attempt may mend (remote.policy)
