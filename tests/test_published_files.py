@@ -22,6 +22,8 @@ from aqb_rdf.rdf.namespaces import DCAT, DCTERMS, RDF, SPDX, VOID
 from aqb_rdf.sparql.store import DATASET_FILE
 from aqb_rdf.web.app import DUMP_TYPES
 
+NOT_DUMPS = (Role.DESCRIPTION, Role.RECORD)
+
 REPO = Path(__file__).resolve().parent.parent
 AGREEMENTS = REPO / "data" / "agreements"
 
@@ -37,19 +39,22 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_names_are_unique_and_every_view_comes_from_the_registry() -> None:
     names = [file.name for file in PUBLISHED_FILES]
     assert len(set(names)) == len(names)
-    assert release.LINKED == tuple(names)
-    assert dumps.DUMPS == tuple(f.name for f in PUBLISHED_FILES if f.role is not Role.DESCRIPTION)
+    assert release.LINKED == tuple(f.name for f in files.DOWNLOADS) == tuple(names[:-1])
+    assert release.RECORD == names[-1] == files.RELEASE_RECORD.name
+    assert dumps.DUMPS == tuple(f.name for f in PUBLISHED_FILES if f.role not in NOT_DUMPS)
     assert metadata.DESCRIPTIONS == (metadata.CATALOG, metadata.VOID) == ("catalog.ttl", "void.ttl")
     assert tuple(dcat.FORMATS) == tuple(f.name for f in files.DISTRIBUTIONS)
     assert void.RDF_DUMPS == ("aqb.ttl", "aqb.nt", "aqb.jsonld", "aqb.trig")
     assert DATASET_FILE == files.TRIG_DUMP.name
-    assert DUMP_TYPES == {f.name: f.format.content_type for f in PUBLISHED_FILES}
+    assert DUMP_TYPES == {f.name: f.format.content_type for f in files.DOWNLOADS}
     assert all(f.title_de and f.title_en and f.format.eu_file_type for f in files.DISTRIBUTIONS)
 
 
 def test_a_release_holds_exactly_the_registered_files(built: Path) -> None:
     assert {p.name for p in built.iterdir() if not p.name.startswith(".")} >= set(release.LINKED)
-    assert sorted(p.name for p in built.iterdir() if p.is_file()) == sorted(release.LINKED)
+    assert sorted(p.name for p in built.iterdir() if p.is_file()) == sorted(
+        f.name for f in PUBLISHED_FILES
+    )
 
 
 def test_the_catalogue_describes_each_distribution_as_registered(built: Path) -> None:
@@ -75,7 +80,9 @@ def test_void_lists_the_rdf_dumps(built: Path) -> None:
 
 
 def test_the_release_id_combines_the_catalogues_digests(built: Path) -> None:
-    every = [(name, digests.file_sha256(built / name)) for name in release.LINKED]
+    every = [
+        (name, digests.file_sha256(built / name)) for name in (*release.LINKED, release.RECORD)
+    ]
     assert built.name == release_id(built) == digests.combined_digest(every)
     catalogue = Graph().parse(built / metadata.CATALOG, format="turtle")
     version = catalogue.value(Iris(DEFAULT_BASE).dataset, DCAT.version)

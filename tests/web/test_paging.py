@@ -24,7 +24,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from aqb_rdf.build.pipeline import build
 from aqb_rdf.demo import corpus
-from aqb_rdf.web.render.paging import PageError, Paging, parse_page
+from aqb_rdf.errors import PageError
+from aqb_rdf.web.render.paging import Paging, parse_page
 from live_server import Server, chromium, require_browser, serving
 
 pytestmark = pytest.mark.slow  # builds a synthetic corpus, starts aqb-rdf serve and Chromium

@@ -22,13 +22,13 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from aqb_rdf.errors import ProtocolError
 from aqb_rdf.rdf.namespaces import SD
 from aqb_rdf.web.negotiation import RDF_OFFERS, RESULT_OFFERS
 from aqb_rdf.web.protocol import (
     DEFAULT_MAX_BODY_BYTES,
     MAX_PARAMETERS,
     READ_ONLY_MESSAGE,
-    ProtocolError,
     ProtocolRequest,
     parse_query_request,
     service_description,

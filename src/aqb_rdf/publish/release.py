@@ -29,15 +29,15 @@ from pathlib import Path
 
 from aqb_rdf.errors import AqbError
 from aqb_rdf.publish.digests import combined_digest, file_sha256
-from aqb_rdf.rdf.files import PUBLISHED_FILES
+from aqb_rdf.rdf.files import DOWNLOADS, RELEASE_RECORD
 from aqb_rdf.rdf.iris import DEFAULT_BASE, check_base
 
 MARKER = ".aqb-build"
 RELEASES = "releases"
 CURRENT = "current"
-LINKED = tuple(file.name for file in PUBLISHED_FILES)
+LINKED = tuple(file.name for file in DOWNLOADS)
 """The files of a release that ``DIR`` links to: the dumps, ``catalog.ttl`` and ``void.ttl``."""
-RECORD = "release.json"
+RECORD = RELEASE_RECORD.name
 """The file in a release folder that records its base IRI: ``{"base": "https://…/"}``."""
 
 

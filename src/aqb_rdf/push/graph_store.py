@@ -10,9 +10,10 @@ Reads go to the SPARQL query endpoint (`SPARQL 1.1 Protocol
   ``DROP SILENT GRAPH <IRI> ; INSERT DATA { GRAPH <IRI> { … } }`` (``INSERT … WHERE {}`` when
   the graph has blank nodes, which Virtuoso refuses in ``INSERT DATA``).
 
-Both are idempotent, so a request that failed is simply sent again: up to ``retries`` times
-after a network error, a 5xx or a 429, waiting ``backoff`` seconds doubled each time (at most
-30 s, or the ``Retry-After`` the store asks for, up to 60 s). Other answers fail at once.
+Both are idempotent, so a request that failed is simply sent again, by the retry loop of
+:mod:`aqb_rdf.remote.policy`: up to ``retries`` times after a network error, a 5xx or a 429,
+waiting ``backoff`` seconds doubled each time (at most 30 s, or the ``Retry-After`` the store
+asks for, up to 60 s). Other answers fail at once. Requests carry that module's User-Agent.
 
 Credentials come from the caller (the CLI reads ``AQB_PUSH_USER`` and ``AQB_PUSH_PASSWORD``, or
 ``AQB_PUSH_TOKEN``). A user and password go with the scheme the store asks for in its
@@ -34,11 +35,21 @@ from aqb_rdf.errors import AqbError, PushError
 from aqb_rdf.push.sync import LocalGraph
 from aqb_rdf.rdf import formats, sparql_terms
 from aqb_rdf.rdf.namespaces import XSD
-from aqb_rdf.remote.sparql import check_http_url
+from aqb_rdf.remote.policy import (
+    RETRIED_STATUSES,
+    GaveUp,
+    Retryable,
+    RetryPolicy,
+    check_http_url,
+    retry,
+    retry_after_seconds,
+    user_agent,
+)
 
-RETRYABLE = frozenset({429, 500, 502, 503, 504})
-MAX_WAIT = 30.0
+MAX_BACKOFF = 30.0
+"""The longest wait the doubling reaches, in seconds."""
 MAX_RETRY_AFTER = 60.0
+"""The longest ``Retry-After`` honoured; a store asking more is asked again after this."""
 N_TRIPLES = formats.N_TRIPLES.media_type
 SPARQL_UPDATE = formats.SPARQL_UPDATE.content_type
 GRAPHS_PAGE = 1000
@@ -180,13 +191,19 @@ class HttpStore:
         self.endpoint = check_http_url(endpoint, "--endpoint")
         self.graph_store = graph_store and check_http_url(graph_store, "--graph-store")
         self.update = check_http_url(update, "--update") if update else self.endpoint
-        self.retries = retries
-        self.backoff = backoff
+        self.policy = RetryPolicy(
+            attempts=retries + 1,
+            timeout=timeout,
+            backoff=backoff,
+            max_backoff=MAX_BACKOFF,
+            max_wait=MAX_RETRY_AFTER,
+            cap_retry_after=True,
+        )
         self.sleep = sleep
         self._client = httpx.Client(
             auth=_auth(credentials),
-            timeout=httpx.Timeout(timeout),
-            headers={"User-Agent": "aqb-rdf push"},
+            timeout=httpx.Timeout(self.policy.timeout),
+            headers={"User-Agent": user_agent("httpx")},
         )
 
     def close(self) -> None:
@@ -287,31 +304,29 @@ class HttpStore:
         ok_statuses: tuple[int, ...] = (),
     ) -> httpx.Response:
         """Send one request; retry it on network errors, 5xx and 429; raise PushError."""
-        attempt = 0
-        while True:
-            wait = min(MAX_WAIT, self.backoff * 2**attempt)
+
+        def attempt() -> httpx.Response:
             try:
                 response = self._client.request(
                     method, url, content=content, data=data, params=params, headers=headers
                 )
             except httpx.HTTPError as error:
-                problem = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-            else:
-                if response.is_success or response.status_code in ok_statuses:
-                    return response
-                problem = _reason(response)
-                if response.status_code in (401, 403):
-                    problem += " (check AQB_PUSH_USER and AQB_PUSH_PASSWORD, or AQB_PUSH_TOKEN)"
-                if response.status_code not in RETRYABLE:
-                    raise PushError(f"{url}: {what}: {problem}")
-                retry_after = response.headers.get("retry-after", "")
-                if retry_after.isdigit():
-                    wait = min(MAX_RETRY_AFTER, float(retry_after))
-            if attempt >= self.retries:
-                tries = f" (after {attempt + 1} attempts)" if attempt else ""
-                raise PushError(f"{url}: {what}: {problem}{tries}")
-            attempt += 1
-            self.sleep(wait)
+                name = type(error).__name__
+                raise Retryable(f"{name}: {error}" if str(error) else name) from None
+            if response.is_success or response.status_code in ok_statuses:
+                return response
+            problem = _reason(response)
+            if response.status_code in (401, 403):
+                problem += " (check AQB_PUSH_USER and AQB_PUSH_PASSWORD, or AQB_PUSH_TOKEN)"
+            if response.status_code not in RETRIED_STATUSES:
+                raise PushError(f"{url}: {what}: {problem}")
+            raise Retryable(problem, retry_after_seconds(response.headers.get("retry-after")))
+
+        try:
+            return retry(attempt, self.policy, sleep=self.sleep)
+        except GaveUp as gave_up:
+            tries = f" (after {gave_up.attempts} attempts)" if gave_up.attempts > 1 else ""
+            raise PushError(f"{url}: {what}: {gave_up.message}{tries}") from None
 
 
 def _graph(iri: str, what: str) -> str:

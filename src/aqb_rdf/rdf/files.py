@@ -26,6 +26,9 @@ class Role(StrEnum):
     """The JSON-LD ``@context`` of the JSON-LD dump, on its own for reuse; not data."""
     DESCRIPTION = "description"
     """The release's description of itself (DCAT-AP.de catalogue, VoID)."""
+    RECORD = "record"
+    """What the software records about a release (its base IRI); kept in the release folder,
+    not linked from the output folder nor offered for download."""
 
 
 @dataclass(frozen=True)
@@ -78,18 +81,22 @@ CSV_DUMP: Final = PublishedFile(
 JSON_LD_CONTEXT: Final = PublishedFile("context.jsonld", formats.JSON_LD, Role.CONTEXT)
 CATALOG: Final = PublishedFile("catalog.ttl", formats.TURTLE, Role.DESCRIPTION)
 VOID: Final = PublishedFile("void.ttl", formats.TURTLE, Role.DESCRIPTION)
+RELEASE_RECORD: Final = PublishedFile("release.json", formats.JSON, Role.RECORD)
+"""``{"base": "https://…/"}``: the base IRI the release was built with (:mod:`aqb_rdf.publish.release`)."""
 
 PUBLISHED_FILES: Final = (
     TURTLE_DUMP, N_TRIPLES_DUMP, JSON_LD_DUMP, TRIG_DUMP, CSV_DUMP, JSON_LD_CONTEXT,
-    CATALOG, VOID,
+    CATALOG, VOID, RELEASE_RECORD,
 )  # fmt: skip
-"""Every file of a release, in the order listings show them: the dumps, then the
-descriptions."""
+"""Every file of a release, in the order listings show them: the dumps, the descriptions,
+the record."""
 
 BY_NAME: Final[Mapping[str, PublishedFile]] = {file.name: file for file in PUBLISHED_FILES}
 
-DUMPS: Final = tuple(file for file in PUBLISHED_FILES if file.role is not Role.DESCRIPTION)
+DUMPS: Final = tuple(f for f in PUBLISHED_FILES if f.role in (Role.DISTRIBUTION, Role.CONTEXT))
 """What the dump writer writes: the data and the JSON-LD context."""
 DISTRIBUTIONS: Final = tuple(file for file in PUBLISHED_FILES if file.role is Role.DISTRIBUTION)
 """The distributions of the dataset, in the order the catalogue lists them."""
 DESCRIPTIONS: Final = tuple(file for file in PUBLISHED_FILES if file.role is Role.DESCRIPTION)
+DOWNLOADS: Final = tuple(file for file in PUBLISHED_FILES if file.role is not Role.RECORD)
+"""What the output folder links to and the server offers under ``/download/``."""

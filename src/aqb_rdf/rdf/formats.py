@@ -88,6 +88,7 @@ RESULTS_CSV: Final = Format("text/csv", "csv", results=QueryResultsFormat.CSV,
                             w3c="SPARQL_Results_CSV")  # fmt: skip
 RESULTS_TSV: Final = Format("text/tab-separated-values", "tsv", results=QueryResultsFormat.TSV,
                             w3c="SPARQL_Results_TSV")  # fmt: skip
+JSON: Final = Format("application/json", "json", text=False)
 SPARQL_QUERY: Final = Format("application/sparql-query", "rq")
 SPARQL_UPDATE: Final = Format("application/sparql-update", "ru")
 HTML: Final = Format("text/html", "html")

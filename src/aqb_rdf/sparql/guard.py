@@ -39,14 +39,10 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from aqb_rdf.errors import QueryError
+from aqb_rdf.errors import QueryRefused, Signal
 from aqb_rdf.sparql.lexer import IRI, Token, match_token, unescape
 
 __all__ = ["Limits", "QueryForm", "QueryInfo", "QueryRefused", "check_query"]
-
-
-class QueryRefused(QueryError):
-    """The query is refused before it runs; ``str()`` says what and why, on one line."""
 
 
 class QueryForm(StrEnum):
@@ -86,8 +82,12 @@ class QueryInfo:
     form: QueryForm
 
 
-class _Refusal(Exception):
-    """``args``: what is refused and why, and the position in the reading (or ``None``)."""
+class _Refusal(Signal):
+    """What is refused and why, and the position in the reading (or ``None``)."""
+
+    def __init__(self, message: str, position: int | None) -> None:
+        super().__init__(message)
+        self.position = position
 
 
 _FILTER = re.compile(r"(?:true|false)?filter", re.I)
@@ -113,7 +113,7 @@ def check_query(text: str, limits: Limits = Limits()) -> QueryInfo:
         try:
             forms.append(_check(reading, limits))
         except _Refusal as refusal:
-            message, at = refusal.args
+            message, at = refusal.message, refusal.position
             if at is not None:
                 line, column = reading.count("\n", 0, at) + 1, at - reading.rfind("\n", 0, at)
                 message += f" (line {line}, column {column}{note})"

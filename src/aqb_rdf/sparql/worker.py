@@ -29,7 +29,7 @@ from pyoxigraph import (
     Store,
 )
 
-from aqb_rdf.errors import first_line
+from aqb_rdf.errors import Signal, first_line
 from aqb_rdf.rdf import formats
 from aqb_rdf.sparql.lexer import tokenize
 from aqb_rdf.sparql.store import has_union_default_graph
@@ -168,7 +168,7 @@ def _limit_cpu(timeout: float) -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
-class _CapReached(Exception):
+class _CapReached(Signal):
     """Raised by :class:`_CappedWriter` once the result passes its cap."""
 
 

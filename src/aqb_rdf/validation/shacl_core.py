@@ -31,6 +31,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from aqb_rdf.errors import Signal
 from aqb_rdf.rdf.namespaces import RDF, RDFS, SH, XSD
 from aqb_rdf.validation.report import ValidationReport, Violation
 
@@ -79,7 +80,7 @@ _PARAMETERS = {
 }
 
 
-class Unsupported(Exception):
+class Unsupported(Signal):
     """The shapes use a SHACL feature this evaluator does not implement."""
 
 

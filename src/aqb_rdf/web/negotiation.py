@@ -37,6 +37,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from aqb_rdf.errors import AqbError
 from aqb_rdf.rdf import formats
 
 _TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
@@ -104,7 +105,7 @@ class MediaRange:
         return self.type == type_ and self.subtype in ("*", subtype)
 
 
-class NotAcceptable(Exception):
+class NotAcceptable(AqbError):
     """No offer is acceptable to the client (HTTP 406).
 
     Attributes:

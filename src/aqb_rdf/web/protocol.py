@@ -46,13 +46,14 @@ the first non-empty value counts.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from rdflib import BNode, Graph, URIRef
 
 from aqb_rdf.config import SERVE_MAX_BODY_BYTES, SERVE_MAX_QUERY_LENGTH
+from aqb_rdf.errors import ProtocolError
 from aqb_rdf.rdf import formats
 from aqb_rdf.rdf.namespaces import FORMATS, RDF, SD
 from aqb_rdf.web.negotiation import RDF_OFFERS, RESULT_OFFERS
@@ -78,25 +79,6 @@ READ_ONLY_MESSAGE = "this SPARQL endpoint is read-only: updates are refused"
 # or one of <>"{}|^`\ (https://www.w3.org/TR/sparql11-query/#rIRIREF).
 _ABSOLUTE_IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>"{}|^`\\]*$')
 _UTF8_NAMES = frozenset({"utf-8", "utf8"})
-
-
-class ProtocolError(Exception):
-    """A request the endpoint answers with an HTTP error.
-
-    Attributes:
-        status: The HTTP status code (400, 403, 405, 413, 414, 415).
-        message: What is wrong, one line, safe to show to the client.
-        headers: Response headers the status needs (``Allow`` for 405).
-    """
-
-    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers: dict[str, str] = dict(headers or {})
-
-    def __str__(self) -> str:
-        return f"{self.status}: {self.message}"
 
 
 @dataclass(frozen=True)
