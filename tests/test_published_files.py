@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from aqb_rdf.build.pipeline import build
 from aqb_rdf.publish import dcat, digests, dumps, metadata, release, void
 from aqb_rdf.publish.release import CURRENT, publish, release_id
 from aqb_rdf.rdf import files
@@ -24,16 +23,11 @@ from aqb_rdf.web.app import DUMP_TYPES
 
 NOT_DUMPS = (Role.DESCRIPTION, Role.RECORD)
 
-REPO = Path(__file__).resolve().parent.parent
-AGREEMENTS = REPO / "data" / "agreements"
-
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The current release folder of a build of ``data/agreements``."""
-    out = tmp_path_factory.mktemp("built") / "out"
-    build([AGREEMENTS], out, workers=1)
-    return (out / CURRENT).resolve()
+def built(built_default_dataset: Path) -> Path:
+    """The current release folder of the session's build of ``data/agreements`` (conftest.py)."""
+    return (built_default_dataset / CURRENT).resolve()
 
 
 def test_names_are_unique_and_every_view_comes_from_the_registry() -> None:
