@@ -72,6 +72,7 @@ def build(sources: tuple[Path, ...], out: Path, settings: Settings) -> None:
         workers=settings.build.workers,
         progress=_Progress(),
         engine=settings.build.shacl_engine,
+        notice=lambda line: click.echo(f"aqb-rdf: {line}", err=True),
     )
     elapsed = time.perf_counter() - started
     click.echo(

@@ -10,16 +10,20 @@ from __future__ import annotations
 import csv
 import functools
 import multiprocessing
+import os
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from aqb_rdf.errors import AqbError
+from aqb_rdf.errors import AqbError, first_line
 from aqb_rdf.publish import jsonld
+from aqb_rdf.publish.processes import die_with_parent
 from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.rdf.namespaces import STANDARD_PREFIXES
 
@@ -113,24 +117,65 @@ class DumpWriter:
     def finish(self) -> None:
         self.close()
         folder, prefixes = self.folder, _prefixes(self.iris)
-        jsonld_writer = multiprocessing.get_context("fork").Process(
-            target=_write_jsonld, args=(folder, self.iris), daemon=True
+        context = multiprocessing.get_context("fork")
+        problems, report = context.Pipe(duplex=False)
+        jsonld_writer = context.Process(
+            target=_write_jsonld, args=(folder, self.iris, os.getpid(), report), daemon=True
         )
         jsonld_writer.start()
+        report.close()
         try:
             triples = ox.parse(path=folder / "aqb.nt", format=ox.RdfFormat.N_TRIPLES)
-            ox.serialize(triples, folder / "aqb.ttl", ox.RdfFormat.TURTLE, prefixes=prefixes)
+            _serialize(triples, folder / "aqb.ttl", ox.RdfFormat.TURTLE, prefixes)
             quads = ox.parse(path=folder / self._NQUADS, format=ox.RdfFormat.N_QUADS)
-            ox.serialize(quads, folder / "aqb.trig", ox.RdfFormat.TRIG, prefixes=prefixes)
+            _serialize(quads, folder / "aqb.trig", ox.RdfFormat.TRIG, prefixes)
             (folder / "context.jsonld").write_bytes(jsonld.context_document(self.iris))
         finally:
             jsonld_writer.join()
             (folder / self._NQUADS).unlink(missing_ok=True)
+            problem = _received(problems)
         if jsonld_writer.exitcode != 0:
-            raise AqbError(f"writing the JSON-LD dump failed (exit code {jsonld_writer.exitcode})")
+            message, path = problem or (f"exit code {jsonld_writer.exitcode}", None)
+            raise AqbError(f"writing the JSON-LD dump failed: {message}", path)
 
 
-def _write_jsonld(folder: Path, iris: Iris) -> None:
-    with open(folder / "aqb.jsonld", "wb") as out:
-        triples = ox.parse(path=folder / "aqb.nt", format=ox.RdfFormat.N_TRIPLES)
-        jsonld.write_document(triples, out, iris)
+def _received(problems: Connection) -> tuple[str, str] | None:
+    """What the JSON-LD writer reported (message, path), or None; closes the connection."""
+    try:
+        return problems.recv() if problems.poll() else None
+    except EOFError:  # the writer closed its end without a word: it succeeded
+        return None
+    finally:
+        problems.close()
+
+
+def _serialize(
+    items: Iterable[ox.Triple] | Iterable[ox.Quad],
+    path: Path,
+    format: ox.RdfFormat,
+    prefixes: dict[str, str],
+) -> None:
+    """Serialise into ``path``; a failure to write is an OSError that names ``path``."""
+    try:
+        ox.serialize(items, path, format, prefixes=prefixes)
+    except OSError as error:
+        if error.filename is None:
+            raise OSError(error.errno, error.strerror or str(error), str(path)) from None
+        raise
+
+
+def _write_jsonld(folder: Path, iris: Iris, parent: int, report: Connection) -> None:
+    """Write ``aqb.jsonld`` (in a child process); a failure is sent to the parent in one line
+    (message, path) and ends the process with exit code 1, without a traceback."""
+    die_with_parent(parent)
+    path = folder / "aqb.jsonld"
+    try:
+        with open(path, "wb") as out:
+            triples = ox.parse(path=folder / "aqb.nt", format=ox.RdfFormat.N_TRIPLES)
+            jsonld.write_document(triples, out, iris)
+    except OSError as error:
+        report.send((error.strerror or first_line(error), error.filename or str(path)))
+        sys.exit(1)
+    except Exception as error:  # noqa: BLE001 - the parent reports it, in one line
+        report.send((f"{type(error).__name__}: {first_line(error)}", str(path)))
+        sys.exit(1)
