@@ -23,6 +23,7 @@ from rdflib.term import Node
 
 from aqb_rdf.errors import AqbError, first_line
 from aqb_rdf.publish import jsonld
+from aqb_rdf.publish.files import naming
 from aqb_rdf.publish.processes import die_with_parent
 from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.rdf.namespaces import STANDARD_PREFIXES
@@ -103,19 +104,45 @@ class DumpWriter:
         self._csv.writerow(CSV_COLUMNS)
 
     def add(self, part: Part, rows: Iterable[Sequence[str]] = ()) -> None:
-        self._nt.write(part.ntriples)
+        with naming(self.folder / "aqb.nt"):
+            self._nt.write(part.ntriples)
         # In N-Triples a line ends in " .\n" and a literal cannot hold a raw newline, so the
         # graph name goes in by a plain replacement.
-        self._nq.write(part.ntriples.replace(b" .\n", f" <{part.graph}> .\n".encode()))
-        self._csv.writerows(rows)
+        with naming(self.folder / self._NQUADS):
+            self._nq.write(part.ntriples.replace(b" .\n", f" <{part.graph}> .\n".encode()))
+        with naming(self.folder / "aqb.csv"):
+            self._csv.writerows(rows)
         self.triples += part.ntriples.count(b"\n")
 
     def close(self) -> None:
+        """Close the files of a build that failed: what cannot be flushed any more is lost
+        with the staging folder, and the build's own error is the one to report."""
         for file in (self._nt, self._nq, self._csv_file):
-            file.close()
+            try:
+                file.close()
+            except OSError:
+                file.close()  # the buffer is dropped now; a second close always succeeds
+
+    def _close_written(self) -> None:
+        """Close the files of a build that succeeded; a file that cannot be flushed is an
+        OSError naming it (the others are closed all the same)."""
+        problem: OSError | None = None
+        for file, name in (
+            (self._nt, "aqb.nt"),
+            (self._nq, self._NQUADS),
+            (self._csv_file, "aqb.csv"),
+        ):
+            try:
+                with naming(self.folder / name):
+                    file.close()
+            except OSError as error:
+                problem = problem or error
+        if problem is not None:
+            self.close()
+            raise problem
 
     def finish(self) -> None:
-        self.close()
+        self._close_written()
         folder, prefixes = self.folder, _prefixes(self.iris)
         context = multiprocessing.get_context("fork")
         problems, report = context.Pipe(duplex=False)
@@ -156,12 +183,8 @@ def _serialize(
     prefixes: dict[str, str],
 ) -> None:
     """Serialise into ``path``; a failure to write is an OSError that names ``path``."""
-    try:
+    with naming(path):
         ox.serialize(items, path, format, prefixes=prefixes)
-    except OSError as error:
-        if error.filename is None:
-            raise OSError(error.errno, error.strerror or str(error), str(path)) from None
-        raise
 
 
 def _write_jsonld(folder: Path, iris: Iris, parent: int, report: Connection) -> None:
@@ -170,7 +193,7 @@ def _write_jsonld(folder: Path, iris: Iris, parent: int, report: Connection) -> 
     die_with_parent(parent)
     path = folder / "aqb.jsonld"
     try:
-        with open(path, "wb") as out:
+        with naming(path), open(path, "wb") as out:
             triples = ox.parse(path=folder / "aqb.nt", format=ox.RdfFormat.N_TRIPLES)
             jsonld.write_document(triples, out, iris)
     except OSError as error:

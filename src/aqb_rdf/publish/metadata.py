@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from aqb_rdf.publish import dcat, void
+from aqb_rdf.publish.files import naming
 from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.rdf.namespaces import STANDARD_PREFIXES
 from aqb_rdf.source.model import Organisation
@@ -47,7 +48,7 @@ class BuiltData:
 def dump_file(path: Path) -> dcat.DumpFile:
     """The size and SHA-256 of the dump at ``path``."""
     digest = hashlib.sha256()
-    with open(path, "rb") as file:
+    with naming(path), open(path, "rb") as file:
         while block := file.read(1 << 20):
             digest.update(block)
     return dcat.DumpFile(path.name, path.stat().st_size, digest.hexdigest())
@@ -89,4 +90,5 @@ def write_descriptions(folder: Path, iris: Iris, data: BuiltData) -> None:
 
 
 def _write_turtle(path: Path, triples: list[ox.Triple], prefixes: dict[str, str]) -> None:
-    ox.serialize(triples, path, ox.RdfFormat.TURTLE, prefixes=prefixes)
+    with naming(path):
+        ox.serialize(triples, path, ox.RdfFormat.TURTLE, prefixes=prefixes)

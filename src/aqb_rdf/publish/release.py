@@ -2,8 +2,8 @@
 
 A build output folder ``DIR`` looks like this::
 
-    DIR/.aqb-build                 marker: only such a folder is ever written into
-    DIR/.aqb-build.lock            held (flock) by the build writing into DIR; holds its pid
+    DIR/.aqb-build                 marker: only such a folder is ever written into; the
+                                   build writing into DIR holds an flock on it
     DIR/releases/<id>/aqb.ttl …    one folder per release; <id> is a hash of its content
     DIR/current -> releases/<id>   the published release, replaced by one atomic rename
     DIR/aqb.ttl -> current/aqb.ttl and the other dumps, catalog.ttl, void.ttl: stable paths
@@ -35,7 +35,6 @@ from aqb_rdf.publish.dumps import DUMPS
 from aqb_rdf.publish.metadata import DESCRIPTIONS
 
 MARKER = ".aqb-build"
-LOCK = ".aqb-build.lock"
 RELEASES = "releases"
 CURRENT = "current"
 STAGING = ".new-"
@@ -131,27 +130,23 @@ def _unclaim(out: Path, fresh: str) -> None:
         shutil.rmtree(out, ignore_errors=True)
         return
     shutil.rmtree(out / RELEASES, ignore_errors=True)
-    for name in (LOCK, MARKER):
-        with contextlib.suppress(OSError):  # the build's own error is the one to report
-            (out / name).unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # the build's own error is the one to report
+        (out / MARKER).unlink(missing_ok=True)
 
 
 @contextmanager
 def _exclusive(out: Path) -> Iterator[None]:
-    """Hold the build lock of ``out``; refuse at once if another build holds it."""
-    fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    """Hold the build lock of ``out`` (an flock on its marker); refuse at once if another
+    build holds it. The marker is only read, so a read-only marker locks all the same."""
+    fd = os.open(out / MARKER, os.O_RDONLY)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
             raise AqbError(
-                f"another aqb-rdf build (pid {holder}) is writing into this folder; "
-                "wait until it has finished",
+                "another aqb-rdf build is writing into this folder; wait until it has finished",
                 str(out),
             ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
         yield
     finally:
         os.close(fd)
@@ -174,7 +169,10 @@ def _remove_unfinished(releases: Path, notice: Notice | None) -> None:
 def _publish_locked(out: Path, releases: Path, fill: Callable[[Path], None]) -> Path:
     releases.mkdir(exist_ok=True)
     previous = current_release(out)
-    staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=releases))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=releases))
+    except OSError as error:  # it names the folder it tried to make, which does not exist
+        raise OSError(error.errno, error.strerror, str(releases)) from None
     try:
         fill(staging)
         os.chmod(staging, 0o755)
@@ -197,7 +195,7 @@ def _publish_locked(out: Path, releases: Path, fill: Callable[[Path], None]) -> 
             shutil.rmtree(release, ignore_errors=True)
         raise
     _prune(releases, keep={release, previous})
-    expected = {MARKER, LOCK, RELEASES, CURRENT, *LINKED}
+    expected = {MARKER, RELEASES, CURRENT, *LINKED}
     for entry in out.iterdir():  # what an older build left: the folder is ours (MARKER)
         if entry.name not in expected:
             _remove(entry)
@@ -208,13 +206,19 @@ def _replace_link(path: Path, target: str) -> None:
     """Point ``path`` at ``target`` in one atomic step (a new link renamed over the old).
 
     Where an older build left a real file or folder instead of a link, it is removed first.
+    A failure names ``path`` (``symlink`` names the target, which is not what failed).
     """
+    if path.is_symlink() and os.readlink(path) == target:
+        return  # already so: nothing to write (a rebuild of the same data into a read-only DIR)
     temporary = path.with_name(f".{path.name}.link")
-    _remove(temporary)
-    temporary.symlink_to(target)
-    if path.exists() and not path.is_symlink():
-        _remove(path)
-    os.replace(temporary, path)
+    try:
+        _remove(temporary)
+        temporary.symlink_to(target)
+        if path.exists() and not path.is_symlink():
+            _remove(path)
+        os.replace(temporary, path)
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(path)) from None
 
 
 def _remove(path: Path) -> None:
