@@ -13,7 +13,7 @@ from aqb_rdf.cli.common import DEFAULT_OUT, _fail, reports_errors
 from aqb_rdf.cli.options import settings_options
 from aqb_rdf.config import Settings
 from aqb_rdf.publish.metadata import DESCRIPTIONS
-from aqb_rdf.sparql import named_queries, results, store
+from aqb_rdf.sparql import named_queries, results, sandboxed, store
 
 DEFAULT_SOURCES = (Path("data/agreements"),)
 
@@ -143,6 +143,10 @@ _data_option = click.option(
 def query(name: str, params: tuple[str, ...], format_name: str, data: Path) -> None:
     """Run a named query (from queries/) or an .rq FILE against a build.
 
+    The query runs as the server runs it: refused if it calls a SERVICE, is an update or
+    would stall the engine, and otherwise answered in an isolated worker process (no
+    network, limited memory, a time limit).
+
     \b
     Named queries:
       budget-per-region-year   [--param year=2025]
@@ -154,7 +158,7 @@ def query(name: str, params: tuple[str, ...], format_name: str, data: Path) -> N
       aqb-rdf query region --param key=06413 --format csv
     """
     named = store.find_query(name)
-    result = store.run_query(store.load_dataset(data), named, named_queries.parse_params(params))
+    result = sandboxed.run_sandboxed(data, named, named_queries.parse_params(params))
     click.echo(results.format_result(result, format_name), nl=False)
 
 
