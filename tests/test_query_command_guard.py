@@ -10,6 +10,7 @@ loopback counts the connections every spelling of the call makes: there must be 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from aqb_rdf.sparql.store import find_query, load_dataset, run_query
+from aqb_rdf.sparql.store import build_store, find_query, load_dataset, run_query
 
 REPO = Path(__file__).resolve().parent.parent
 AQB_RDF = Path(sys.executable).parent / "aqb-rdf"
@@ -159,3 +160,18 @@ def test_other_query_files_fail_in_one_line(
     assert result.returncode == 1, result.stderr
     [line] = result.stderr.splitlines()
     assert line.startswith(f"aqb-rdf: error: {query}: {problem}"), line
+
+
+def test_the_store_the_server_loaded_for_the_release_is_used(tmp_path: Path, built: Path) -> None:
+    """With ``releases/<id>/store`` there, the query reads it and loads nothing: here the
+    release's ``aqb.trig`` is no longer valid TriG, and the answer still comes."""
+    data = tmp_path / "dist"
+    shutil.copytree(built, data, symlinks=True)
+    release = (data / "current").resolve()
+    build_store(release / "aqb.trig", release / "store")
+    (release / "aqb.trig").write_text("not TriG\n", "utf-8")
+
+    result = aqb_rdf("query", "total-per-year", "--data", data, "--format", "csv")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1].startswith("2025,2,"), result.stdout
