@@ -26,8 +26,7 @@ from rdflib.term import Node
 from aqb_rdf.build.pipeline import build
 from aqb_rdf.publish import dcat
 from aqb_rdf.publish.dumps import DUMPS
-from aqb_rdf.publish.void import dataset_iri
-from aqb_rdf.rdf.iris import DEFAULT_BASE
+from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 
 REPO = Path(__file__).resolve().parent.parent
 SHAPES = REPO / "tests" / "dcat-ap-de"
@@ -136,10 +135,10 @@ def test_catalogue_states_the_classes_dcat_ap_gives_its_values(catalogue: Graph)
     assert list(report.subjects(RDF.type, SH.ValidationResult)) == [], text
 
 
-DATASET = URIRef(dataset_iri(DEFAULT_BASE))
-SERVICE = URIRef(dcat.service_iri(DEFAULT_BASE))
-CSV_DISTRIBUTION = URIRef(dcat.distribution_iri(DEFAULT_BASE, "aqb.csv"))
-TURTLE_DISTRIBUTION = URIRef(dcat.distribution_iri(DEFAULT_BASE, "aqb.ttl"))
+DATASET = URIRef(Iris(DEFAULT_BASE).dataset)
+SERVICE = URIRef(Iris(DEFAULT_BASE).data_service)
+CSV_DISTRIBUTION = URIRef(Iris(DEFAULT_BASE).distribution("aqb.csv"))
+TURTLE_DISTRIBUTION = URIRef(Iris(DEFAULT_BASE).distribution("aqb.ttl"))
 Change = tuple[tuple[Node, Node, Node | None], tuple[Node, Node, Node] | None]
 BROKEN: dict[str, tuple[Change, str]] = {
     # what is broken: ((pattern removed, triple added), the message the shapes must report)
@@ -198,7 +197,7 @@ def test_catalogue_under_another_base_conforms(
     assert conforms, text
     urls = {str(o) for o in graph.objects(None, DCAT.downloadURL)}
     assert urls == {f"{other}download/{name}" for name in dcat.FORMATS}
-    assert (URIRef(dataset_iri(other)), RDF.type, DCAT.Dataset) in graph
+    assert (URIRef(Iris(other).dataset), RDF.type, DCAT.Dataset) in graph
 
 
 # -- what the catalogue says -----------------------------------------------------------------
@@ -212,7 +211,7 @@ def test_every_dump_is_a_distribution_with_its_size_and_checksum(
     built: Path, catalogue: Graph
 ) -> None:
     assert set(dcat.FORMATS) == set(DUMPS) - {"context.jsonld"}
-    dataset = URIRef(dataset_iri(DEFAULT_BASE))
+    dataset = URIRef(Iris(DEFAULT_BASE).dataset)
     distributions = set(catalogue.objects(dataset, DCAT.distribution))
     assert len(distributions) == len(dcat.FORMATS)
     by_url = {str(catalogue.value(d, DCAT.downloadURL)): d for d in distributions}
@@ -230,7 +229,7 @@ def test_every_dump_is_a_distribution_with_its_size_and_checksum(
 
 
 def test_dataset_metadata(catalogue: Graph) -> None:
-    dataset = URIRef(dataset_iri(DEFAULT_BASE))
+    dataset = URIRef(Iris(DEFAULT_BASE).dataset)
     for text in (DCTERMS.title, DCTERMS.description):
         assert languages(catalogue, dataset, text) == {"de", "en"}
     assert catalogue.value(dataset, DCATDE.contributorID) == URIRef(
@@ -257,14 +256,14 @@ def test_dataset_metadata(catalogue: Graph) -> None:
 def test_the_sparql_endpoint_is_a_data_service(catalogue: Graph) -> None:
     [service] = catalogue.subjects(RDF.type, DCAT.DataService)
     assert catalogue.value(service, DCAT.endpointURL) == URIRef(DEFAULT_BASE + "sparql")
-    assert catalogue.value(service, DCAT.servesDataset) == URIRef(dataset_iri(DEFAULT_BASE))
+    assert catalogue.value(service, DCAT.servesDataset) == URIRef(Iris(DEFAULT_BASE).dataset)
     [catalog] = catalogue.subjects(RDF.type, DCAT.Catalog)
     assert catalogue.value(catalog, DCAT.service) == service
 
 
 def test_void_counts_the_triples_of_the_dumps(built: Path) -> None:
     graph = Graph().parse(built / "void.ttl", format="turtle")
-    dataset = URIRef(dataset_iri(DEFAULT_BASE))
+    dataset = URIRef(Iris(DEFAULT_BASE).dataset)
     lines = (built / "aqb.nt").read_bytes().count(b"\n")
     assert graph.value(dataset, VOID.triples) == Literal(lines, datatype=XSD.integer)
     assert graph.value(dataset, VOID.sparqlEndpoint) == URIRef(DEFAULT_BASE + "sparql")

@@ -98,9 +98,13 @@ class Setting(Generic[T]):
 
 # -- the table ---------------------------------------------------------------------------------
 
-BASE = Setting(
-    "base", str, DEFAULT_BASE, "Base IRI of everything the dataset mints.",
-    option="--base", envvar="AQB_BASE", commands=("build", "validate", "push"), check=check_base,
+BASE: Setting[str | None] = Setting(
+    "base", str, None,
+    "Base IRI of everything the dataset mints; serve and push refuse a release built with "
+    "another.",
+    option="--base", envvar="AQB_BASE", commands=("build", "validate", "serve", "push"),
+    check=check_base,
+    default_text=f"build, validate: {DEFAULT_BASE}; serve, push: the one the release records",
 )  # fmt: skip
 DEBUG = Setting(
     "debug", bool, False, "Any non-empty value: show the traceback of an internal error.",
@@ -293,7 +297,9 @@ class PushSettings:
 class Settings:
     """Every setting, grouped by command; :func:`settings_for` builds it for one command."""
 
-    base: str = BASE.default
+    base: str | None = BASE.default
+    """None when not given: ``build`` and ``validate`` then mint under
+    :data:`~aqb_rdf.rdf.iris.DEFAULT_BASE`, ``serve`` and ``push`` take the release's own."""
     debug: bool = DEBUG.default
     build: BuildSettings = field(default_factory=BuildSettings)
     serve: ServeSettings = field(default_factory=ServeSettings)

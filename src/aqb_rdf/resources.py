@@ -46,7 +46,7 @@ def rebase(graph: Graph, iris: Iris) -> Graph:
             return URIRef(iris.rebase(term))
         if isinstance(term, Literal) and DEFAULT_BASE in term:
             # Text that cites a namespace (vann:preferredNamespaceUri, definitions) moves too.
-            text = str(term).replace(DEFAULT_BASE, iris.base)
+            text = iris.rebase_text(str(term))
             return Literal(text, lang=term.language, datatype=term.datatype)
         return term
 

@@ -19,19 +19,27 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from aqb_rdf.mapping import graphs
 from aqb_rdf import resources
-from aqb_rdf.publish.metadata import BuiltData, write_descriptions
+from aqb_rdf.build.worker import ENGINES, Chunk, Context, Item, process_chunk, use_context
 from aqb_rdf.config import BUILD_SHACL_ENGINE
 from aqb_rdf.errors import AqbError, DuplicateError
+from aqb_rdf.mapping import graphs
 from aqb_rdf.publish.dumps import DumpWriter, Part, graph_to_ntriples
-from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
-from aqb_rdf.build.worker import ENGINES, Chunk, Context, Item, process_chunk, use_context
+from aqb_rdf.publish.metadata import BuiltData, write_descriptions
 from aqb_rdf.publish.processes import die_with_parent
-from aqb_rdf.publish.release import Notice, publish
+from aqb_rdf.publish.release import Notice, publish, write_record
+from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.validation.report import validate_graph
 
-__all__ = ["ENGINES", "BuildFailed", "BuildReport", "CheckReport", "build", "check", "find_documents"]
+__all__ = [
+    "ENGINES",
+    "BuildFailed",
+    "BuildReport",
+    "CheckReport",
+    "build",
+    "check",
+    "find_documents",
+]
 
 DOCUMENT_SUFFIXES = (".md", ".txt", ".pdf")
 CHUNK = 100
@@ -64,8 +72,11 @@ def find_documents(sources: Sequence[Path]) -> list[Path]:
     for source in sources:
         if source.is_dir():
             found.extend(
-                p for p in source.rglob("*")
-                if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES and not p.name.startswith(".")
+                p
+                for p in source.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in DOCUMENT_SUFFIXES
+                and not p.name.startswith(".")
             )
         elif source.is_file():
             found.append(source)
@@ -97,7 +108,9 @@ def _processed(
         initializer=die_with_parent,
         initargs=(os.getpid(),),
     ) as pool:
-        yield from _reported(pool.map(process_chunk, batches), batches, len(paths), progress, timings)
+        yield from _reported(
+            pool.map(process_chunk, batches), batches, len(paths), progress, timings
+        )
 
 
 def _reported(
@@ -180,7 +193,9 @@ def build(
         problems: list[str] = []
         seen: list[Item] = []
         try:
-            for chunk in _processed(paths, workers or os.cpu_count() or 1, progress, report.timings):
+            for chunk in _processed(
+                paths, workers or os.cpu_count() or 1, progress, report.timings
+            ):
                 problems.extend(chunk.problems)
                 started = time.perf_counter()
                 for item in chunk.items:
@@ -207,6 +222,7 @@ def build(
                 publisher=context.reference.organisation(PUBLISHER),
             )
             write_descriptions(folder, iris, built)
+            write_record(folder, iris.base)
             report.timings["write"] += time.perf_counter() - started
         finally:
             writer.close()

@@ -19,25 +19,25 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from aqb_rdf.source import codelists
-from aqb_rdf.mapping import graphs
 from aqb_rdf import resources
 from aqb_rdf.config import BUILD_SHACL_ENGINE
 from aqb_rdf.errors import AqbError
+from aqb_rdf.mapping import graphs
+from aqb_rdf.mapping.graphs import Triple
 from aqb_rdf.publish.dumps import Part, graph_to_ntriples
 from aqb_rdf.rdf.iris import Iris
-from aqb_rdf.mapping.graphs import Triple
+from aqb_rdf.source import codelists
 from aqb_rdf.source.model import Zielvereinbarung
 from aqb_rdf.source.parsing import parse_agreement
 from aqb_rdf.source.reading import read_document
 from aqb_rdf.source.reference import Reference
-from aqb_rdf.validation.shacl_core import CoreValidator, Index, Unsupported
 from aqb_rdf.validation.report import (
     ValidationReport,
     Violation,
     targeted_property_shapes,
     validate_graph,
 )
+from aqb_rdf.validation.shacl_core import CoreValidator, Index, Unsupported
 
 ENGINES = BUILD_SHACL_ENGINE.choices
 """SHACL engines: ``core`` (shacl_core, fast) or ``pyshacl`` (the reference)."""

@@ -13,6 +13,8 @@ from aqb_rdf.cli.common import DEFAULT_OUT, _fail, reports_errors
 from aqb_rdf.cli.options import settings_options
 from aqb_rdf.config import Settings
 from aqb_rdf.publish.metadata import DESCRIPTIONS
+from aqb_rdf.publish.release import recorded_base
+from aqb_rdf.rdf.iris import DEFAULT_BASE
 from aqb_rdf.sparql import named_queries, results, sandboxed, store
 
 DEFAULT_SOURCES = (Path("data/agreements"),)
@@ -67,7 +69,7 @@ def build(sources: tuple[Path, ...], out: Path, settings: Settings) -> None:
     report = pipeline.build(
         list(sources or DEFAULT_SOURCES),
         out,
-        base=settings.base,
+        base=settings.base or DEFAULT_BASE,
         reference_dir=settings.build.reference,
         workers=settings.build.workers,
         progress=_Progress(),
@@ -97,7 +99,7 @@ def validate(sources: tuple[Path, ...], settings: Settings) -> None:
     """
     report = pipeline.check(
         list(sources or DEFAULT_SOURCES),
-        base=settings.base,
+        base=settings.base or DEFAULT_BASE,
         reference_dir=settings.build.reference,
         workers=settings.build.workers,
         progress=_Progress(),
@@ -143,6 +145,7 @@ _data_option = click.option(
 def query(name: str, params: tuple[str, ...], format_name: str, data: Path) -> None:
     """Run a named query (from queries/) or an .rq FILE against a build.
 
+    A named query is rebased to the base IRI the build was made with; a FILE runs as it is.
     The query runs as the server runs it: refused if it calls a SERVICE, is an update or
     would stall the engine, and otherwise answered in an isolated worker process (no
     network, limited memory, a time limit).
@@ -157,7 +160,7 @@ def query(name: str, params: tuple[str, ...], format_name: str, data: Path) -> N
     Example:
       aqb-rdf query region --param key=06413 --format csv
     """
-    named = store.find_query(name)
+    named = store.find_query(name, recorded_base(data))
     result = sandboxed.run_sandboxed(data, named, named_queries.parse_params(params))
     click.echo(results.format_result(result, format_name), nl=False)
 
@@ -175,7 +178,7 @@ def summary(data: Path) -> None:
       aqb-rdf summary dist
     """
     dataset = store.load_dataset(data)
-    totals = store.run_query(dataset, store.find_query("total-per-year"), {})
+    totals = store.run_query(dataset, store.find_query("total-per-year", recorded_base(data)), {})
     click.echo(f"dataset in {data}/: {len(dataset)} quads")
     click.echo(results.format_table(totals), nl=False)
     paths = [*sorted(data.glob("aqb.*")), *(data / name for name in DESCRIPTIONS)]

@@ -66,8 +66,12 @@ def _click_type(setting: Setting[Any]) -> click.ParamType[Any]:
     return click.STRING
 
 
-def _checked(check: Callable[[str], str]) -> Callable[[click.Context, click.Parameter, str], str]:
-    def callback(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+def _checked(
+    check: Callable[[str], str],
+) -> Callable[[click.Context, click.Parameter, str | None], str | None]:
+    def callback(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+        if value is None:  # not given, and the setting has no default
+            return None
         try:
             return check(value)
         except ValueError as error:

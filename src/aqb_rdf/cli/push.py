@@ -11,7 +11,9 @@ import click
 from aqb_rdf.cli.common import DEFAULT_OUT, reports_errors
 from aqb_rdf.cli.options import settings_options
 from aqb_rdf.config import Settings
+from aqb_rdf.publish.release import recorded_base, release_base
 from aqb_rdf.push import sync as push_core
+from aqb_rdf.rdf.iris import Iris
 
 
 class _PushProgress:
@@ -59,7 +61,8 @@ def push(
 ) -> None:
     """Upload the release in DATA (default: dist) to a SPARQL 1.1 store.
 
-    One named graph per agreement plus BASE/graph/reference and BASE/graph/ontology. A graph
+    One named graph per agreement plus BASE/graph/reference and BASE/graph/ontology, BASE
+    being the base IRI the release was built with (another --base is refused). A graph
     is written only if the store's copy differs, in one request that replaces it (PUT with
     --graph-store, else DROP + INSERT in one SPARQL Update), so a failure midway leaves each
     graph old or new and pushing again converges. Prints one line per created, replaced,
@@ -78,13 +81,14 @@ def push(
     from aqb_rdf.push.graph_store import Credentials, HttpStore  # httpx loads only when pushing
 
     dump = push_core.dataset_dump(data)
+    namespace = Iris(release_base(recorded_base(dump.parent), settings.base))
     pushing = settings.push
     credentials = Credentials.from_values(pushing.user, pushing.password, pushing.token)
     progress = _PushProgress()
     with HttpStore(endpoint, graph_store=graph_store, update=update, credentials=credentials,
                    retries=pushing.retries, timeout=pushing.timeout) as target:  # fmt: skip
         try:
-            report = push_core.push_release(dump, target, f"{settings.base}graph/",
+            report = push_core.push_release(dump, target, namespace.graph_namespace,
                                             delete_stale=delete_stale, dry_run=dry_run,
                                             connections=pushing.connections,
                                             progress=progress)  # fmt: skip

@@ -9,6 +9,7 @@ import click
 from aqb_rdf.cli.common import DEFAULT_OUT, reports_errors
 from aqb_rdf.cli.options import settings_options
 from aqb_rdf.config import Settings
+from aqb_rdf.publish.release import recorded_base, release_base
 
 
 @click.command()
@@ -18,6 +19,10 @@ from aqb_rdf.config import Settings
 def serve(data: Path, settings: Settings) -> None:
     """Serve the build in DATA: SPARQL at /sparql, downloads at /download/<file>.
 
+    The base IRI the build was made with maps to the server's root (BASE/id/... is /id/...),
+    so the server serves that base only: another --base is refused, and a later build of
+    DATA with another base is not switched to (the server keeps the release it serves).
+
     \b
     Example:
       aqb-rdf build && aqb-rdf serve dist --port 8000
@@ -26,15 +31,18 @@ def serve(data: Path, settings: Settings) -> None:
     """
     # The web stack loads only when serving.
     from aqb_rdf.web.processes import serve_in_processes
+    from aqb_rdf.web.server import open_release
     from aqb_rdf.web.server import serve as run_server
 
     serving = settings.serve
     host, port = serving.host, serving.port
-    click.echo(f"serving {data}/ on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
+    served = release_base(recorded_base(open_release(data)), settings.base)
+    click.echo(f"serving {data}/ as {served} on http://{host}:{port}/ (SPARQL at /sparql)",
+               err=True)  # fmt: skip
     if serving.processes == 1:
         run_server(
             data, host, port, workers=serving.query_workers, timeout=serving.timeout,
-            settings=serving,
+            settings=serving, base=served,
         )  # fmt: skip
     else:
         serve_in_processes(
@@ -45,4 +53,5 @@ def serve(data: Path, settings: Settings) -> None:
             workers=serving.query_workers,
             timeout=serving.timeout,
             page_size=serving.page_size,
+            base=served,
         )

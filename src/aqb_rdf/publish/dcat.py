@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from aqb_rdf.publish.void import DESCRIPTION, RDF_TYPE, TITLE, dataset_iri
+from aqb_rdf.publish.void import DESCRIPTION, RDF_TYPE, TITLE
 from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.source.model import Organisation
 
@@ -130,21 +130,6 @@ class CatalogueFacts:
     version: str
 
 
-def catalog_iri(base: str) -> str:
-    """The IRI of the catalogue, ``{base}catalog``; the server answers it at ``/catalog``."""
-    return f"{base}catalog"
-
-
-def service_iri(base: str) -> str:
-    """The IRI of the SPARQL endpoint as a data service, ``{base}catalog#sparql``."""
-    return f"{catalog_iri(base)}#sparql"
-
-
-def distribution_iri(base: str, name: str) -> str:
-    """``{base}catalog#distribution-aqb-ttl`` for ``aqb.ttl``."""
-    return f"{catalog_iri(base)}#distribution-{name.replace('.', '-')}"
-
-
 def _iri(value: str) -> NamedNode:
     return NamedNode(value)
 
@@ -169,10 +154,10 @@ def _texts(subject: NamedNode, predicate: str, texts: dict[str, str]) -> list[Tr
 
 def catalogue_triples(facts: CatalogueFacts) -> list[Triple]:
     """The catalogue as triples, in a fixed order (catalogue, dataset, distributions, service)."""
-    base = facts.base
-    catalog, dataset = _iri(catalog_iri(base)), _iri(dataset_iri(base))
-    service = _iri(service_iri(base))
-    publisher = _iri(str(Iris(base).organisation(facts.publisher.slug)))
+    iris = Iris(facts.base)
+    catalog, dataset = _iri(iris.catalog), _iri(iris.dataset)
+    service = _iri(iris.data_service)
+    publisher = _iri(iris.organisation(facts.publisher.slug))
     dates: list[Statement] = []
     if facts.issued is not None:
         dates.append((DCTERMS + "issued", _date(facts.issued)))
@@ -195,7 +180,7 @@ def catalogue_triples(facts: CatalogueFacts) -> list[Triple]:
         [
             (DCTERMS + "publisher", publisher),
             (DCTERMS + "license", _iri(LICENSE)),
-            (FOAF + "homepage", _iri(base)),
+            (FOAF + "homepage", _iri(iris.homepage)),
             *((DCTERMS + "spatial", _iri(place)) for place in HESSEN),
             *((DCTERMS + "language", _iri(lang)) for lang in LANGUAGES),
             *dates,
@@ -205,8 +190,8 @@ def catalogue_triples(facts: CatalogueFacts) -> list[Triple]:
     )
     triples += _dataset(facts, dataset, publisher, service, dates)
     for dump in facts.dumps:
-        triples += _distribution(base, dump, attribution(facts.publisher))
-    triples += _service(base, service, dataset, publisher)
+        triples += _distribution(iris, dump, attribution(facts.publisher))
+    triples += _service(iris, service, dataset, publisher)
     triples += _agent(publisher, facts.publisher)
     triples += [Triple(_iri(place), _iri(RDF_TYPE), _iri(DCTERMS + "Location")) for place in HESSEN]
     return triples + _classes_of_values(triples)
@@ -244,7 +229,7 @@ def _dataset(
     service: NamedNode,
     dates: list[Statement],
 ) -> list[Triple]:
-    base = facts.base
+    iris = Iris(facts.base)
     triples = [Triple(dataset, _iri(RDF_TYPE), _iri(DCAT + "Dataset"))]
     triples += _texts(dataset, DCTERMS + "title", TITLE)
     triples += _texts(dataset, DCTERMS + "description", DESCRIPTION)
@@ -265,31 +250,29 @@ def _dataset(
         (DCTERMS + "accessRights", _iri(PUBLIC)),
         *dates,
         (DCAT + "version", Literal(facts.version)),
-        (DCAT + "landingPage", _iri(base)),
-        (DCTERMS + "conformsTo", _iri(f"{base}def/aqb")),
-        (RDFS + "seeAlso", _iri(f"{base}.well-known/void")),
+        (DCAT + "landingPage", _iri(iris.homepage)),
+        (DCTERMS + "conformsTo", _iri(iris.ontology)),
+        (RDFS + "seeAlso", _iri(iris.void_description)),
     ]
     if facts.years is not None:
         first, last = facts.years
-        coverage = _iri(f"{catalog_iri(base)}#temporal-coverage")
+        coverage = _iri(iris.temporal_coverage)
         statements.append((DCTERMS + "temporal", coverage))
         period = [
             Triple(coverage, _iri(RDF_TYPE), _iri(DCTERMS + "PeriodOfTime")),
             Triple(coverage, _iri(DCAT + "startDate"), _date(dt.date(first, 1, 1))),
             Triple(coverage, _iri(DCAT + "endDate"), _date(dt.date(last, 12, 31))),
         ]
-    statements += [
-        (DCAT + "distribution", _iri(distribution_iri(base, d.name))) for d in facts.dumps
-    ]
+    statements += [(DCAT + "distribution", _iri(iris.distribution(d.name))) for d in facts.dumps]
     triples += _says(dataset, statements)
     return triples + period
 
 
-def _distribution(base: str, dump: DumpFile, attribution: str) -> list[Triple]:
+def _distribution(iris: Iris, dump: DumpFile, attribution: str) -> list[Triple]:
     form = FORMATS[dump.name]
-    distribution = _iri(distribution_iri(base, dump.name))
-    checksum = _iri(f"{distribution.value}-sha256")
-    url = _iri(f"{base}download/{dump.name}")
+    distribution = _iri(iris.distribution(dump.name))
+    checksum = _iri(iris.checksum(dump.name))
+    url = _iri(iris.download(dump.name))
     triples = [Triple(distribution, _iri(RDF_TYPE), _iri(DCAT + "Distribution"))]
     triples += _texts(distribution, DCTERMS + "title", {"de": form.title_de, "en": form.title_en})
     triples += _says(
@@ -321,7 +304,7 @@ def attribution(publisher: Organisation) -> str:
 
 
 def _service(
-    base: str, service: NamedNode, dataset: NamedNode, publisher: NamedNode
+    iris: Iris, service: NamedNode, dataset: NamedNode, publisher: NamedNode
 ) -> list[Triple]:
     triples = [Triple(service, _iri(RDF_TYPE), _iri(DCAT + "DataService"))]
     triples += _texts(service, DCTERMS + "title", {
@@ -336,14 +319,14 @@ def _service(
     triples += _says(
         service,
         [
-            (DCAT + "endpointURL", _iri(f"{base}sparql")),
-            (DCAT + "endpointDescription", _iri(f"{base}sparql")),
+            (DCAT + "endpointURL", _iri(iris.endpoint)),
+            (DCAT + "endpointDescription", _iri(iris.endpoint)),
             (DCTERMS + "conformsTo", _iri(SPARQL_PROTOCOL)),
             (DCAT + "servesDataset", dataset),
             (DCTERMS + "publisher", publisher),
             (DCTERMS + "license", _iri(LICENSE)),
             (DCTERMS + "accessRights", _iri(PUBLIC)),
-            (DCAT + "landingPage", _iri(f"{base}query")),
+            (DCAT + "landingPage", _iri(iris.query_editor)),
         ],
     )
     return triples

@@ -5,6 +5,7 @@ A build output folder ``DIR`` looks like this::
     DIR/.aqb-build                 marker: only such a folder is ever written into; the
                                    build writing into DIR holds an flock on it
     DIR/releases/<id>/aqb.ttl …    one folder per release; <id> is a hash of its content
+    DIR/releases/<id>/release.json the base IRI the release was built with (see below)
     DIR/current -> releases/<id>   the published release, replaced by one atomic rename
     DIR/aqb.ttl -> current/aqb.ttl and the other dumps, catalog.ttl, void.ttl: stable paths
 
@@ -16,6 +17,11 @@ A build killed at any moment leaves ``DIR`` usable: the marker is the first thin
 a fresh ``DIR``, and the next build removes the staging folders of dead builds (and says so).
 Only one build writes into ``DIR`` at a time: a second one refuses while the first holds the
 lock (the kernel lets go of it when its holder dies, however it dies).
+
+Every IRI of a release is minted under the base it was built with, and the server maps that
+base to its root, so a release records it (:data:`RECORD`, written by the build) and the
+commands that read a release (``summary``, ``query``, ``serve``, ``push``) take it from there
+(:func:`recorded_base`). A release from before releases recorded their base has the default.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -33,6 +40,7 @@ from pathlib import Path
 from aqb_rdf.errors import AqbError
 from aqb_rdf.publish.dumps import DUMPS
 from aqb_rdf.publish.metadata import DESCRIPTIONS
+from aqb_rdf.rdf.iris import DEFAULT_BASE, check_base
 
 MARKER = ".aqb-build"
 RELEASES = "releases"
@@ -41,6 +49,8 @@ STAGING = ".new-"
 """The prefix of a release folder still being filled."""
 LINKED = (*DUMPS, *DESCRIPTIONS)
 """The files of a release that ``DIR`` links to: the dumps, ``catalog.ttl`` and ``void.ttl``."""
+RECORD = "release.json"
+"""The file in a release folder that records its base IRI: ``{"base": "https://…/"}``."""
 Notice = Callable[[str], None]
 """Told, in one line, what a build did besides building (e.g. what it cleaned up)."""
 
@@ -48,13 +58,58 @@ Notice = Callable[[str], None]
 def release_id(folder: Path) -> str:
     """A hash of the release's content: the same input gives the same id."""
     digest = hashlib.sha256()
-    for name in LINKED:
+    for name in (*LINKED, RECORD):
         path = folder / name
         if path.exists():
             with open(path, "rb") as file:
                 while block := file.read(1 << 20):
                     digest.update(block)
     return digest.hexdigest()[:16]
+
+
+def write_record(folder: Path, base: str) -> None:
+    """Record in the release ``folder`` that it was built with ``base`` (deterministic JSON)."""
+    text = json.dumps({"base": check_base(base)}, sort_keys=True, indent=2)
+    (folder / RECORD).write_text(text + "\n", encoding="utf-8")
+
+
+def recorded_base(data: Path) -> str:
+    """The base IRI the release in ``data`` was built with.
+
+    Args:
+        data: a build output folder (its ``current`` release is read) or a release folder.
+
+    Returns:
+        The recorded base; :data:`~aqb_rdf.rdf.iris.DEFAULT_BASE` for a release that records
+        none (built before releases recorded their base) or a folder that is no release.
+
+    Raises:
+        AqbError: the record is not JSON with a ``base`` that is a base IRI.
+    """
+    for folder in (data, current_release(data)):
+        if folder is None or not (folder / RECORD).is_file():
+            continue
+        path = folder / RECORD
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            return check_base(record["base"])
+        except (ValueError, KeyError, TypeError) as error:
+            raise AqbError(f"not a record of the release's base IRI: {error}", str(path)) from None
+    return DEFAULT_BASE
+
+
+def release_base(recorded: str, wanted: str | None) -> str:
+    """The base to read a release with: ``recorded``, if ``wanted`` is none or the same.
+
+    Raises:
+        AqbError: ``wanted`` differs from ``recorded`` (one line naming both).
+    """
+    if wanted is None or wanted == recorded:
+        return recorded
+    raise AqbError(
+        f"the release was built with base {recorded}, not {wanted} (--base or AQB_BASE);"
+        f" leave out --base and AQB_BASE, or build again with --base {wanted}"
+    )
 
 
 def current_release(out: Path) -> Path | None:

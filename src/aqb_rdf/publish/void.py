@@ -62,11 +62,6 @@ class DatasetFacts:
     vocabularies: Sequence[str]
 
 
-def dataset_iri(base: str) -> str:
-    """The IRI of the dataset: ``{base}.well-known/void#dataset``."""
-    return f"{base}.well-known/void#dataset"
-
-
 def example_resources(iris: Iris, first_agreement: tuple[int, str] | None) -> list[str]:
     """The example resources: the ontology, a Maßnahmenart, and the first agreement (by year
     and district key) with its Gebietskörperschaft, if there is one."""
@@ -84,7 +79,8 @@ def vocabularies(prefixes: dict[str, str]) -> list[str]:
 
 def void_triples(facts: DatasetFacts) -> list[Triple]:
     """The VoID description as triples."""
-    dataset = NamedNode(dataset_iri(facts.base))
+    dataset = NamedNode(Iris(facts.base).dataset)
+    server = Iris(facts.server)  # where the endpoint and dumps are found
 
     def says(predicate: str, obj: NamedNode | Literal) -> Triple:
         return Triple(dataset, NamedNode(predicate), obj)
@@ -95,13 +91,11 @@ def void_triples(facts: DatasetFacts) -> list[Triple]:
         says(DCTERMS + "description", Literal(t, language=lang)) for lang, t in DESCRIPTION.items()
     ]
     triples += [
-        says(VOID + "sparqlEndpoint", NamedNode(f"{facts.server}sparql")),
+        says(VOID + "sparqlEndpoint", NamedNode(server.endpoint)),
         says(VOID + "uriSpace", Literal(facts.base)),
         says(VOID + "triples", Literal(str(facts.triples), datatype=NamedNode(XSD_INTEGER))),
     ]
-    triples += [
-        says(VOID + "dataDump", NamedNode(f"{facts.server}download/{name}")) for name in RDF_DUMPS
-    ]
+    triples += [says(VOID + "dataDump", NamedNode(server.download(name))) for name in RDF_DUMPS]
     triples += [says(VOID + "exampleResource", NamedNode(iri)) for iri in facts.examples]
     triples += [says(VOID + "vocabulary", NamedNode(iri)) for iri in facts.vocabularies]
     return triples

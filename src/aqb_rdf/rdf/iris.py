@@ -3,6 +3,15 @@
 Things live under ``{base}id/``, terms under ``{base}def/``, named graphs under ``{base}graph/``.
 Every IRI is built from stable facts (year, district key, document order, slugs from the
 reference tables), so the same input always yields the same IRIs.
+
+The release describes itself under the base too: the DCAT catalogue ``{base}catalog`` (its
+dataset service and distributions as fragments), the VoID dataset
+``{base}.well-known/void#dataset``, the SPARQL endpoint ``{base}sparql``, the editor
+``{base}query`` and the downloads ``{base}download/{file}``. The server maps the base to its
+root, so each of these is also where the server answers.
+
+The ontology, shapes and named queries are written under :data:`DEFAULT_BASE`;
+:meth:`Iris.rebase` and :meth:`Iris.rebase_text` move them to another base.
 """
 
 from __future__ import annotations
@@ -43,6 +52,63 @@ class Iris:
         self.rechtskreis_scheme = URIRef(f"{base}def/rechtskreis")
         self.reference_graph = URIRef(f"{base}graph/reference")
         self.ontology_graph = URIRef(f"{base}graph/ontology")
+
+    @property
+    def graph_namespace(self) -> str:
+        """``{base}graph/``: every named graph of the release is under it."""
+        return f"{self.base}graph/"
+
+    @property
+    def homepage(self) -> URIRef:
+        """The landing page of the dataset: the base itself (the server's root)."""
+        return URIRef(self.base)
+
+    @property
+    def catalog(self) -> URIRef:
+        """The DCAT catalogue, ``{base}catalog``; the server answers it at ``/catalog``."""
+        return URIRef(f"{self.base}catalog")
+
+    @property
+    def dataset(self) -> URIRef:
+        """The dataset, ``{base}.well-known/void#dataset``, as VoID and DCAT describe it."""
+        return URIRef(f"{self.void_description}#dataset")
+
+    @property
+    def void_description(self) -> URIRef:
+        """The VoID description, ``{base}.well-known/void``."""
+        return URIRef(f"{self.base}.well-known/void")
+
+    @property
+    def data_service(self) -> URIRef:
+        """The SPARQL endpoint as a DCAT data service, ``{base}catalog#sparql``."""
+        return URIRef(f"{self.catalog}#sparql")
+
+    @property
+    def temporal_coverage(self) -> URIRef:
+        """The period the agreements cover, ``{base}catalog#temporal-coverage``."""
+        return URIRef(f"{self.catalog}#temporal-coverage")
+
+    def distribution(self, name: str) -> URIRef:
+        """``{base}catalog#distribution-aqb-ttl`` for the dump ``aqb.ttl``."""
+        return URIRef(f"{self.catalog}#distribution-{name.replace('.', '-')}")
+
+    def checksum(self, name: str) -> URIRef:
+        """The SHA-256 checksum of the dump ``name``: its distribution's IRI + ``-sha256``."""
+        return URIRef(f"{self.distribution(name)}-sha256")
+
+    def download(self, name: str) -> URIRef:
+        """Where the file ``name`` of the release is downloaded: ``{base}download/{name}``."""
+        return URIRef(f"{self.base}download/{name}")
+
+    @property
+    def endpoint(self) -> URIRef:
+        """The SPARQL endpoint, ``{base}sparql``."""
+        return URIRef(f"{self.base}sparql")
+
+    @property
+    def query_editor(self) -> URIRef:
+        """The SPARQL editor for people, ``{base}query``."""
+        return URIRef(f"{self.base}query")
 
     @property
     def prefixes(self) -> dict[str, str]:
@@ -101,3 +167,10 @@ class Iris:
         if iri.startswith(DEFAULT_BASE):
             return self.base + iri[len(DEFAULT_BASE) :]
         return iri
+
+    def rebase_text(self, text: str) -> str:
+        """Text written under :data:`DEFAULT_BASE` (a named query, a definition that cites a
+        namespace) with every occurrence of that base replaced by this one."""
+        if self.base == DEFAULT_BASE:
+            return text
+        return text.replace(DEFAULT_BASE, self.base)

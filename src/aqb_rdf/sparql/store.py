@@ -7,7 +7,9 @@ Queries run with the union of all graphs as their default graph, so a query neve
 ``aqb:Landkreis`` and ``aqb:KreisfreieStadt`` (or ``aqb:kreisschluessel``), not the superclass.
 
 Named queries are the ``*.rq`` files of the package ``aqb_rdf.queries`` (the repository's
-``queries/`` directory); :func:`find_query` also reads any ``.rq`` file given by path.
+``queries/`` directory), written under the default base IRI; :func:`find_query` rebases them
+to the base of the release they are run on, and also reads any ``.rq`` file given by path
+(as it is).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 from pyoxigraph import DefaultGraph, Quad, QuerySolutions, RdfFormat, Store, parse
 
 from aqb_rdf.errors import AqbError, QueryError, first_line
+from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.sparql.named_queries import NamedQuery, bind, parse_named_query
 from aqb_rdf.sparql.results import SelectResult
 
@@ -119,11 +122,12 @@ def available_queries() -> tuple[str, ...]:
     )
 
 
-def find_query(name_or_path: str) -> NamedQuery:
+def find_query(name_or_path: str, base: str = DEFAULT_BASE) -> NamedQuery:
     """Load a named query by name (``total-per-year``) or from a file (``my/query.rq``).
 
     An argument with a ``/`` or a file suffix (``.rq``) is a path; anything else is the name
-    of a packaged query.
+    of a packaged query. A packaged query is rebased to ``base``, the base IRI of the release
+    it is for (:meth:`~aqb_rdf.rdf.iris.Iris.rebase_text`); a file is read as it is.
 
     Raises:
         QueryError: no such query (the message lists the available names), the file cannot be
@@ -137,7 +141,8 @@ def find_query(name_or_path: str) -> NamedQuery:
     if _QUERY_NAME.fullmatch(name) is None or not resource.is_file():
         names = ", ".join(available_queries()) or "none"
         raise QueryError(f"unknown query {name!r}; available: {names}")
-    return parse_named_query(name, resource.read_text(encoding="utf-8"), f"queries/{name}.rq")
+    text = Iris(base).rebase_text(resource.read_text(encoding="utf-8"))
+    return parse_named_query(name, text, f"queries/{name}.rq")
 
 
 def _read_query_file(path: Path) -> NamedQuery:

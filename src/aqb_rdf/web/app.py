@@ -20,6 +20,7 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from aqb_rdf.publish.release import LINKED
+from aqb_rdf.rdf.iris import DEFAULT_BASE
 from aqb_rdf.sparql import guard as sparql_guard
 from aqb_rdf.sparql import pool as query_pool
 from aqb_rdf.sparql.pool import QueryRequest
@@ -84,9 +85,13 @@ async def _body(request: Request, limit: int) -> bytes:
 
 
 def build_app(
-    release: Release, pool: QueryRunner, settings: ServeSettings | None = None
+    release: Release,
+    pool: QueryRunner,
+    settings: ServeSettings | None = None,
+    base: str = DEFAULT_BASE,
 ) -> Starlette:
-    """The web application of ``release``, answering queries with ``pool``."""
+    """The web application of ``release``, answering queries with ``pool``; ``base`` is the
+    base IRI the release was built with, mapped to the server's root."""
     settings = settings or ServeSettings()
     endpoint_path = "/sparql"
 
@@ -196,6 +201,6 @@ def build_app(
             Route(endpoint_path, sparql, methods=methods),
             Route("/download/{name}", download, methods=["GET", "HEAD"]),
             # The pages and Linked-Data answers, `/` included (web/routes.py lists them).
-            *site_routes(release, pool.run_async, settings),
+            *site_routes(release, pool.run_async, settings, base),
         ],
     )

@@ -83,7 +83,7 @@ class Site:
         """Labels of the release's classes and properties (one query per release)."""
 
         async def load() -> Vocabulary:
-            result = await select(self.run, "vocabulary-labels")
+            result = await select(self.run, "vocabulary-labels", base=self.iris.base)
             rows = [
                 (term.value, label.value, label.language)
                 for term, label in result.rows

@@ -54,14 +54,20 @@ def serve_in_processes(
     workers: int,
     timeout: float,
     page_size: int = ServeSettings.page_size,
+    base: str | None = None,
 ) -> None:
-    """Serve ``out`` from ``processes`` processes sharing one socket, until stopped."""
+    """Serve ``out`` from ``processes`` processes sharing one socket, until stopped.
+
+    ``base`` is the base IRI to serve (default: the one the release records); each process
+    refuses a release built with another.
+    """
     ensure_store(open_release(out))  # once, before the processes open it
     sock = listen(host, port)
     per_process = max(1, -(-workers // processes))  # workers divided, rounded up
     command = [
         sys.executable, "-m", "aqb_rdf.web.processes", str(sock.fileno()), str(out),
         "--workers", str(per_process), "--timeout", str(timeout), "--page-size", str(page_size),
+        *(("--base", base) if base is not None else ()),
     ]  # fmt: skip
     stopping = False
 
@@ -114,13 +120,14 @@ def _main() -> None:
     parser.add_argument("--workers", type=int, required=True)
     parser.add_argument("--timeout", type=float, required=True)
     parser.add_argument("--page-size", type=int, required=True)
+    parser.add_argument("--base")
     args = parser.parse_args()
     sock = socket.socket(fileno=args.fd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     try:
         settings = ServeSettings(page_size=args.page_size)
         serve(args.out, "", 0, workers=args.workers, timeout=args.timeout, settings=settings,
-              sock=sock)  # fmt: skip
+              sock=sock, base=args.base)  # fmt: skip
     except AqbError as error:
         print(f"aqb-rdf: {error}", file=sys.stderr)
         sys.exit(1)

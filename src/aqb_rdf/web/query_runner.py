@@ -5,6 +5,9 @@ Pages never write SPARQL: they name a query, and parameters are bound by
 The pool answers in a worker process; a ``SELECT`` comes back as SPARQL JSON and is read into a
 :class:`~aqb_rdf.sparql.results.SelectResult`, a ``CONSTRUCT`` as N-Triples read into triples.
 
+The queries are written under the default base IRI; each function here takes the ``base`` of
+the release served and runs the query rebased to it (:func:`~aqb_rdf.sparql.store.find_query`).
+
 A release never changes, so answers that every visitor asks for (the landing page's figures,
 the vocabulary's labels) are kept per release in a :class:`ReleaseMemo`.
 """
@@ -26,6 +29,7 @@ from pyoxigraph import (
     parse_query_results,
 )
 
+from aqb_rdf.rdf.iris import DEFAULT_BASE
 from aqb_rdf.sparql.named_queries import NamedQuery, bind, bind_subjects
 from aqb_rdf.sparql.pool import QueryRequest, QueryResult
 from aqb_rdf.sparql.results import SelectResult
@@ -42,9 +46,9 @@ T = TypeVar("T")
 
 
 @lru_cache(maxsize=64)
-def named_query(name: str) -> NamedQuery:
-    """The packaged query ``queries/{name}.rq`` (read once)."""
-    return find_query(name)
+def named_query(name: str, base: str = DEFAULT_BASE) -> NamedQuery:
+    """The packaged query ``queries/{name}.rq`` rebased to ``base`` (read once per base)."""
+    return find_query(name, base)
 
 
 async def select_sparql(run: Runner, sparql: str) -> SelectResult:
@@ -64,18 +68,23 @@ async def construct_sparql(run: Runner, sparql: str) -> list[Triple]:
     return [quad.triple for quad in parse(result.body, RdfFormat.N_TRIPLES)]
 
 
-async def select(run: Runner, name: str, params: Mapping[str, str] | None = None) -> SelectResult:
-    """Run the named ``SELECT`` query ``name`` with ``params`` bound.
+async def select(
+    run: Runner, name: str, params: Mapping[str, str] | None = None, base: str = DEFAULT_BASE
+) -> SelectResult:
+    """Run the named ``SELECT`` query ``name``, rebased to ``base``, with ``params`` bound.
 
     Raises:
         QueryError: a parameter is unknown, missing or malformed.
         QueryPoolError: the pool could not answer (busy, timeout …).
     """
-    return await select_sparql(run, bind(named_query(name), params or {}))
+    return await select_sparql(run, bind(named_query(name, base), params or {}))
 
 
 async def describe(
-    run: Runner, iri: str, subjects: Sequence[NamedNode] | None = None
+    run: Runner,
+    iri: str,
+    subjects: Sequence[NamedNode] | None = None,
+    base: str = DEFAULT_BASE,
 ) -> Description:
     """The description of ``iri`` (``describe-resource.rq``); empty if the IRI is unknown.
 
@@ -84,16 +93,17 @@ async def describe(
         iri: the resource.
         subjects: of the things that link to ``iri``, the ones to describe (one page);
             ``None``: all of them.
+        base: the base IRI of the release.
     """
-    sparql = bind(named_query("describe-resource"), {"resource": iri})
+    sparql = bind(named_query("describe-resource", base), {"resource": iri})
     if subjects is not None:
         sparql = bind_subjects(sparql, subjects)
     return Description(iri, await construct_sparql(run, sparql))
 
 
-async def resource_links(run: Runner, iri: str) -> Links:
+async def resource_links(run: Runner, iri: str, base: str = DEFAULT_BASE) -> Links:
     """Every IRI that links to ``iri``, in page order, with counts (``resource-links.rq``)."""
-    result = await select(run, "resource-links", {"resource": iri})
+    result = await select(run, "resource-links", {"resource": iri}, base)
     members: list[NamedNode] = []
     counts: list[LinkCount] = []
     for member, link, type_, count in result.rows:
@@ -107,9 +117,9 @@ async def resource_links(run: Runner, iri: str) -> Links:
     return Links(tuple(members), tuple(counts))
 
 
-async def describe_graph(run: Runner, iri: str) -> Description:
+async def describe_graph(run: Runner, iri: str, base: str = DEFAULT_BASE) -> Description:
     """The triples of the named graph ``iri`` (``describe-graph.rq``)."""
-    sparql = bind(named_query("describe-graph"), {"graph": iri})
+    sparql = bind(named_query("describe-graph", base), {"graph": iri})
     return Description(iri, await construct_sparql(run, sparql))
 
 

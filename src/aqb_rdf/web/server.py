@@ -6,6 +6,10 @@ half-loaded store. :class:`Publication` watches ``DIR/current``: when a build pu
 release, it loads that release's store and starts its query workers beside the running ones,
 then switches over in one step; queries already running finish on the old release, whose
 workers stop a little later. A reader therefore never sees a half-written release.
+
+The server maps the base IRI the release was built with (its record,
+:func:`~aqb_rdf.publish.release.recorded_base`) to its root, so it serves one base: a new
+release built with another base is not switched to; one line on stderr says so.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from pathlib import Path
 import uvicorn
 
 from aqb_rdf.errors import AqbError
-from aqb_rdf.publish.release import current_release
+from aqb_rdf.publish.release import current_release, recorded_base, release_base
 from aqb_rdf.sparql.pool import QueryPool, QueryRequest, QueryResult
 from aqb_rdf.sparql.store import build_store
 from aqb_rdf.web.answers import AnswerCache
@@ -55,14 +59,34 @@ def ensure_store(folder: Path) -> Path:
 
 
 class Publication:
-    """The release being served and the pool answering its queries, following ``out``."""
+    """The release being served and the pool answering its queries, following ``out``.
 
-    def __init__(self, out: Path, *, workers: int, timeout: float, poll: float = 1.0) -> None:
+    Args:
+        out: the build output folder.
+        workers: query worker processes.
+        timeout: seconds a query may run.
+        poll: seconds between looks at ``out/current``.
+        base: the base IRI to serve; default: the one the release records. AqbError if the
+            release was built with another.
+    """
+
+    def __init__(
+        self,
+        out: Path,
+        *,
+        workers: int,
+        timeout: float,
+        poll: float = 1.0,
+        base: str | None = None,
+    ) -> None:
         self.out = out
         self.workers = workers
         self.timeout = timeout
         self.poll = poll
         folder = open_release(out)
+        self.base = release_base(recorded_base(folder), base)
+        self._passed_over: Path | None = None
+        """The newest release not switched to (another base), so it is reported once."""
         self.release = Release(folder)
         self.answers = AnswerCache()
         self._pool = self._start_pool(folder)
@@ -89,7 +113,9 @@ class Publication:
     def _watch(self) -> None:
         while not self._stop.wait(self.poll):
             folder = current_release(self.out)
-            if folder is None or folder == self.release.folder or not folder.is_dir():
+            if folder is None or folder in (self.release.folder, self._passed_over):
+                continue
+            if not folder.is_dir() or not self._same_base(folder):
                 continue
             try:
                 pool = self._start_pool(folder)
@@ -102,6 +128,22 @@ class Publication:
             self.answers.drop_release(retired)
             # Queries that started on the old release may run up to the time limit.
             threading.Timer(self.timeout + 2, old.close).start()
+
+    def _same_base(self, folder: Path) -> bool:
+        """Whether the release ``folder`` was built with the base served; one line if not."""
+        try:
+            other = recorded_base(folder)
+        except AqbError as error:
+            other = f"an unreadable base ({error})"
+        if other == self.base:
+            return True
+        self._passed_over = folder
+        print(
+            f"aqb-rdf: not switching to release {folder.name}: it was built with base {other},"
+            f" this server serves {self.base}; restart the server to serve it",
+            file=sys.stderr,
+        )
+        return False
 
     def close(self) -> None:
         self._stop.set()
@@ -119,13 +161,17 @@ def serve(
     timeout: float = ServeSettings.timeout,
     settings: ServeSettings | None = None,
     sock: socket.socket | None = None,
+    base: str | None = None,
 ) -> None:
     """Serve the release ``out`` publishes on ``host``:``port`` (or on the listening socket
-    ``sock``, shared with other server processes) until interrupted."""
-    publication = Publication(out, workers=workers, timeout=timeout)
+    ``sock``, shared with other server processes) until interrupted.
+
+    ``base`` is the base IRI to serve (default: the one the release records; AqbError if the
+    release was built with another)."""
+    publication = Publication(out, workers=workers, timeout=timeout, base=base)
     try:
         publication.start()
-        app = build_app(publication.release, publication, settings)
+        app = build_app(publication.release, publication, settings, base=publication.base)
         config = uvicorn.Config(
             app,
             host=host,

@@ -62,7 +62,7 @@ async def statistics(site: Site) -> Statistics:
     """The counts of ``dataset-statistics.rq``."""
 
     async def load() -> Statistics:
-        rows = (await select(site.run, "dataset-statistics")).records()
+        rows = (await select(site.run, "dataset-statistics", base=site.iris.base)).records()
         row = rows[0] if rows else {}
         return Statistics(
             triples=int(_number(row.get("triples"))),
@@ -80,7 +80,7 @@ async def budgets(site: Site) -> tuple[Budget, ...]:
     """Every agreement's budget, by year and key (``budget-per-region-year.rq``)."""
 
     async def load() -> tuple[Budget, ...]:
-        rows = (await select(site.run, "budget-per-region-year")).records()
+        rows = (await select(site.run, "budget-per-region-year", base=site.iris.base)).records()
         return tuple(
             Budget(
                 year=term_text(row["year"]),
@@ -102,7 +102,7 @@ async def totals(site: Site) -> tuple[YearTotal, ...]:
     """The total per year (``total-per-year.rq``)."""
 
     async def load() -> tuple[YearTotal, ...]:
-        rows = (await select(site.run, "total-per-year")).records()
+        rows = (await select(site.run, "total-per-year", base=site.iris.base)).records()
         return tuple(
             YearTotal(
                 year=term_text(row["year"]),

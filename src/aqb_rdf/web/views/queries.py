@@ -42,9 +42,9 @@ class Outcome:
     status: int = 200
 
 
-def named_queries() -> list[NamedQuery]:
-    """The packaged named queries, by name."""
-    return [named_query(name) for name in available_queries()]
+def named_queries(site: Site) -> list[NamedQuery]:
+    """The packaged named queries, by name, rebased to the site's base IRI."""
+    return [named_query(name, site.iris.base) for name in available_queries()]
 
 
 def query_form(query: NamedQuery) -> str:
@@ -78,7 +78,7 @@ async def run_named(site: Site, query: NamedQuery, params: dict[str, str]) -> Ou
 async def queries(site: Site, request: Request) -> Response:
     """``/queries``: every named query."""
     page = Page(site, request)
-    listed = [(query, query_form(query)) for query in named_queries()]
+    listed = [(query, query_form(query)) for query in named_queries(site)]
     return page.render("queries.html", headers={"Vary": "Accept-Language"}, queries=listed)
 
 
@@ -88,7 +88,7 @@ async def one_query(site: Site, request: Request) -> Response:
     name = request.path_params["name"]
     if name not in available_queries():
         return page.error(404, page.t("not_found"), page.t("not_found_text"))
-    query = named_query(name)
+    query = named_query(name, site.iris.base)
     submitted = "run" in request.query_params
     values = {
         parameter.name: request.query_params.get(parameter.name, "")
@@ -131,7 +131,9 @@ async def one_query(site: Site, request: Request) -> Response:
 async def editor(site: Site, request: Request) -> Response:
     """``/query``: type SPARQL, or load a named query as an example, and see the table."""
     page = Page(site, request)
-    examples = {query.name: {"title": query.title, "text": query.text} for query in named_queries()}
+    examples = {
+        query.name: {"title": query.title, "text": query.text} for query in named_queries(site)
+    }
     text = request.query_params.get("query", "")
     chosen = request.query_params.get("name", "")
     if not text and chosen in examples:

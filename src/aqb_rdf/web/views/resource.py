@@ -31,15 +31,8 @@ from pyoxigraph import NamedNode, RdfFormat, Triple, parse, serialize
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from aqb_rdf.publish.dcat import catalog_iri
 from aqb_rdf.publish.metadata import CATALOG
-from aqb_rdf.publish.void import (
-    DatasetFacts,
-    dataset_iri,
-    example_resources,
-    vocabularies,
-    void_triples,
-)
+from aqb_rdf.publish.void import DatasetFacts, example_resources, vocabularies, void_triples
 from aqb_rdf.sparql import pool
 from aqb_rdf.web import negotiation
 from aqb_rdf.web.answers import KeptResponse
@@ -229,19 +222,20 @@ async def resource(site: Site, request: Request) -> Response:
 async def _describe_and_respond(
     site: Site, request: Request, page: Page, offer: Offer, iri: str, number: int
 ) -> Response:
-    if iri.startswith(site.iris.base + "graph/"):
+    if iri.startswith(site.iris.graph_namespace):
         return await _whole(site, request, page, offer, iri, number)
     if iri == str(site.iris.ontology):
         # Its page documents every term, each linking to it (rdfs:isDefinedBy): as many as
         # the vocabulary has, however large the data; never paged.
         return await _whole(site, request, page, offer, iri, number)
     try:
-        links = await resource_links(site.run, iri)
+        links = await resource_links(site.run, iri, site.iris.base)
         paging = Paging(iri, number, site.settings.page_size, links.total, links.counts)
         paging.check()
         members = paging.window(links.members) if paging.paged else ()
         # Everything on one page: the query as it stands, blank nodes that link here included.
-        description = await describe(site.run, iri, members if paging.paged else None)
+        subjects = members if paging.paged else None
+        description = await describe(site.run, iri, subjects, site.iris.base)
     except PageError as error:
         return _no_page(page, offer, error)
     except pool.QueryPoolError as error:
@@ -256,9 +250,12 @@ async def _whole(
     site: Site, request: Request, page: Page, offer: Offer, iri: str, number: int
 ) -> Response:
     """A named graph (its triples) or the ontology, on one page."""
-    is_graph = iri.startswith(site.iris.base + "graph/")
+    is_graph = iri.startswith(site.iris.graph_namespace)
     try:
-        description = await (describe_graph if is_graph else describe)(site.run, iri)
+        if is_graph:
+            description = await describe_graph(site.run, iri, site.iris.base)
+        else:
+            description = await describe(site.run, iri, base=site.iris.base)
     except pool.QueryPoolError as error:
         return _failure(site, page, offer, error)
     if not (len(description) if is_graph else description.found):
@@ -288,7 +285,7 @@ async def void(site: Site, request: Request) -> Response:
         examples=example_resources(site.iris, first),
         vocabularies=vocabularies(site.prefixes),
     )
-    description = Description(dataset_iri(site.iris.base), void_triples(facts))
+    description = Description(str(site.iris.dataset), void_triples(facts))
     return await respond(site, request, description, offer, "resource")
 
 
@@ -305,7 +302,7 @@ async def catalogue(site: Site, request: Request) -> Response:
         return tuple(q.triple for q in parse(path=path, format=RdfFormat.TURTLE))
 
     if not path.is_file():  # a release built before the catalogue existed
-        return _not_found(page, offer, catalog_iri(site.iris.base))
+        return _not_found(page, offer, str(site.iris.catalog))
     triples = await site.memo.get(site.release.id, "catalogue", load)
-    description = Description(catalog_iri(site.iris.base), triples)
+    description = Description(str(site.iris.catalog), triples)
     return await respond(site, request, description, offer, "resource")
