@@ -156,7 +156,8 @@ class DumpWriter:
             _serialize(triples, folder / "aqb.ttl", ox.RdfFormat.TURTLE, prefixes)
             quads = ox.parse(path=folder / self._NQUADS, format=ox.RdfFormat.N_QUADS)
             _serialize(quads, folder / "aqb.trig", ox.RdfFormat.TRIG, prefixes)
-            (folder / "context.jsonld").write_bytes(jsonld.context_document(self.iris))
+            with naming(folder / "context.jsonld"):
+                (folder / "context.jsonld").write_bytes(jsonld.context_document(self.iris))
         finally:
             jsonld_writer.join()
             (folder / self._NQUADS).unlink(missing_ok=True)

@@ -39,6 +39,7 @@ from pathlib import Path
 
 from aqb_rdf.errors import AqbError
 from aqb_rdf.publish.dumps import DUMPS
+from aqb_rdf.publish.files import naming
 from aqb_rdf.publish.metadata import DESCRIPTIONS
 from aqb_rdf.rdf.iris import DEFAULT_BASE, check_base
 
@@ -70,7 +71,8 @@ def release_id(folder: Path) -> str:
 def write_record(folder: Path, base: str) -> None:
     """Record in the release ``folder`` that it was built with ``base`` (deterministic JSON)."""
     text = json.dumps({"base": check_base(base)}, sort_keys=True, indent=2)
-    (folder / RECORD).write_text(text + "\n", encoding="utf-8")
+    with naming(folder / RECORD):
+        (folder / RECORD).write_text(text + "\n", encoding="utf-8")
 
 
 def recorded_base(data: Path) -> str:
@@ -166,7 +168,8 @@ def _claim(out: Path, notice: Notice | None) -> str:
     fresh = "" if (out / MARKER).exists() else "empty" if out.exists() else "created"
     out.mkdir(parents=True, exist_ok=True)
     if fresh:
-        (out / MARKER).write_text("written by aqb-rdf build\n", encoding="utf-8")
+        with naming(out / MARKER):
+            (out / MARKER).write_text("written by aqb-rdf build\n", encoding="utf-8")
     return fresh
 
 
