@@ -300,8 +300,10 @@ def test_failed_build_leaves_earlier_build_untouched(
     with pytest.raises(BuildFailed) as failure:
         build([sources_with_malformed_amount], out, workers=1)
     [problem] = failure.value.problems
-    assert problem.startswith(f"{sources_with_malformed_amount}/2025/malformed-amount.txt:55: ")
-    assert "malformed amount" in problem
+    document = f"{sources_with_malformed_amount}/2025/malformed-amount.txt"
+    assert (problem.path, problem.line) == (document, 55)
+    assert "malformed amount" in problem.message
+    assert str(problem).startswith(f"{document}:55: ")
     assert snapshot(out) == before
     assert leftovers(tmp_path) == []
 

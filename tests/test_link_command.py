@@ -28,10 +28,11 @@ from rdflib import URIRef
 import stores
 from aqb_rdf import resources
 from aqb_rdf.cli import cli
+from aqb_rdf.errors import EndpointError
 from aqb_rdf.mapping import graphs
 from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.rdf.namespaces import SCHEMA
-from aqb_rdf.remote.sparql import EndpointError, RetryPolicy, select
+from aqb_rdf.remote.sparql import RetryPolicy, select
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "linking" / "wikidata.ttl"

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aqb_rdf.source.german import MONTHS, canonical_decimal, parse_amount, parse_german_date
+from aqb_rdf.rdf.terms import canonical_decimal
+from aqb_rdf.source.german import MONTHS, parse_amount, parse_german_date
 
 euros = st.integers(min_value=0, max_value=10**12)
 cents = st.integers(min_value=0, max_value=99)

@@ -26,7 +26,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from servers import Server, chromium, require_browser, serving  # type: ignore[import-not-found]
 
 from aqb_rdf.build.pipeline import build
-from aqb_rdf.web.render.paging import PageError, Paging, parse_page
+from aqb_rdf.errors import PageError
+from aqb_rdf.web.render.paging import Paging, parse_page
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "benchmarks"))

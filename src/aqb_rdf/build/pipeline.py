@@ -4,7 +4,7 @@
 each chunk's agreements into a staging folder as it arrives — in the sorted order of the
 documents' paths, so the output is deterministic — and swaps the folder in only if no
 document had a problem; ``check`` does the same work and writes nothing. Every problem of
-every document is reported, one line each.
+every document is reported as a :class:`~aqb_rdf.errors.Problem`, one line each.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from rdflib import Graph
 from aqb_rdf import resources
 from aqb_rdf.build.worker import ENGINES, Chunk, Context, Item, process_chunk, use_context
 from aqb_rdf.config import BUILD_SHACL_ENGINE
-from aqb_rdf.errors import AqbError, DuplicateError
+from aqb_rdf.errors import AqbError, BuildFailed, DuplicateError, Problem
 from aqb_rdf.mapping import graphs
 from aqb_rdf.publish.dumps import DumpWriter, Part, graph_to_ntriples
 from aqb_rdf.publish.metadata import BuiltData, write_descriptions
@@ -47,14 +47,6 @@ PUBLISHER = "hmsi"
 """The organisation the catalogue names as the dataset's publisher (a slug of the reference
 table): the ministry whose agreements these are."""
 Progress = Callable[[str, int, int], None]
-
-
-class BuildFailed(AqbError):
-    """The build found problems; ``problems`` has one line each (``file:line: problem``)."""
-
-    def __init__(self, problems: Sequence[str]) -> None:
-        super().__init__(f"{len(problems)} problem(s); nothing was written")
-        self.problems = list(problems)
 
 
 @dataclass
@@ -135,11 +127,12 @@ class CheckReport:
     """What ``check`` found: conforming documents (path, label, triples) and problems."""
 
     conforming: list[tuple[str, str, int]]
-    problems: list[str]
+    problems: list[Problem]
 
     @property
     def failing(self) -> set[str]:
-        return {p.split(":", 1)[0] for p in self.problems}
+        """The paths of the documents with a problem (``""`` for problems of no document)."""
+        return {p.path for p in self.problems}
 
 
 def check(
@@ -154,13 +147,13 @@ def check(
     """Read, parse, map and validate ``sources`` without writing anything."""
     paths = find_documents(sources)
     use_context(Context(Iris(base), resources.reference(reference_dir), engine))
-    problems: list[str] = []
+    problems: list[Problem] = []
     items: list[Item] = []
     for chunk in _processed(paths, workers or os.cpu_count() or 1, progress, {}):
         problems.extend(chunk.problems)
         items.extend(item.without_data() for item in chunk.items)  # nothing is written
     problems.extend(_duplicates(items))
-    duplicates = {p.split(":", 1)[0] for p in problems}
+    duplicates = {p.path for p in problems}
     conforming = [(i.path, i.label, i.triples) for i in items if i.path not in duplicates]
     return CheckReport(sorted(conforming), problems)
 
@@ -188,9 +181,9 @@ def build(
     use_context(context)
     report = BuildReport(timings={"parse": 0.0, "map": 0.0, "validate": 0.0, "write": 0.0})
 
-    def fill(folder: Path) -> None:
+    def fill(folder: Path) -> dict[str, str]:
         writer = DumpWriter(folder, iris)
-        problems: list[str] = []
+        problems: list[Problem] = []
         seen: list[Item] = []
         try:
             for chunk in _processed(
@@ -221,32 +214,31 @@ def build(
                 signed=[date for item in seen for date in item.signed],
                 publisher=context.reference.organisation(PUBLISHER),
             )
-            write_descriptions(folder, iris, built)
+            digests = write_descriptions(folder, iris, built)
             write_record(folder, iris.base)
             report.timings["write"] += time.perf_counter() - started
         finally:
             writer.close()
+        return digests
 
     publish(out, fill, notice)
     return report
 
 
-def _duplicates(items: list[Item]) -> Iterator[str]:
+def _duplicates(items: list[Item]) -> Iterator[Problem]:
     seen: dict[tuple[int, str], Item] = {}
     for item in sorted(items, key=lambda i: i.path):
         first = seen.setdefault((item.year, item.key), item)
         if first is not item:
-            yield str(
-                DuplicateError(
-                    f"a second agreement for district key {item.key} and year {item.year} "
-                    f"(the first is {first.path})",
-                    item.path,
-                    item.region_line,
-                )
-            )
+            yield DuplicateError(
+                f"a second agreement for district key {item.key} and year {item.year} "
+                f"(the first is {first.path})",
+                item.path,
+                item.region_line,
+            ).problem
 
 
-def _shared_parts(items: list[Item], context: Context) -> tuple[list[Part], list[str]]:
+def _shared_parts(items: list[Item], context: Context) -> tuple[list[Part], list[Problem]]:
     """The ontology and reference graphs, validated once per build."""
     iris = context.iris
     slugs = sorted({slug for item in items for slug in item.bezugsrahmen})
@@ -257,7 +249,9 @@ def _shared_parts(items: list[Item], context: Context) -> tuple[list[Part], list
     for graph in (context.ontology, reference):
         data.addN((s, p, o, data) for s, p, o in graph)
     report = validate_graph(data, context.shapes)
-    problems = [f"reference data: SHACL: {v.describe()}" for v in report.violations]
+    problems = [
+        Problem("reference data", None, f"SHACL: {v.describe()}") for v in report.violations
+    ]
     parts = [
         Part(str(iris.ontology_graph), graph_to_ntriples(context.ontology)),
         Part(str(iris.reference_graph), graph_to_ntriples(reference)),

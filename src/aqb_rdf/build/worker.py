@@ -3,7 +3,7 @@
 A worker reads, parses and maps each document of its chunk, validates the chunk's graphs in
 one go together with the reference data and ontology they point to (so the cost grows
 linearly with the corpus), and returns per agreement its N-Triples and CSV rows, or per
-document its problems, each ``file:line: problem``. The :class:`Context` — reference data,
+document its problems, each a :class:`~aqb_rdf.errors.Problem` (``file:line: problem``). The :class:`Context` — reference data,
 ontology, shapes — is built once per build, before the workers are forked.
 """
 
@@ -21,7 +21,7 @@ from rdflib import Graph, URIRef
 
 from aqb_rdf import resources
 from aqb_rdf.config import BUILD_SHACL_ENGINE
-from aqb_rdf.errors import AqbError
+from aqb_rdf.errors import AqbError, Problem
 from aqb_rdf.mapping import graphs
 from aqb_rdf.mapping.graphs import Triple
 from aqb_rdf.publish.dumps import Part, graph_to_ntriples
@@ -65,7 +65,7 @@ class Item:
 @dataclass
 class Chunk:
     items: list[Item] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -121,7 +121,7 @@ def process_chunk(paths: Sequence[str]) -> Chunk:
         try:
             agreement = parse_agreement(read_document(Path(path)), ctx.reference)
         except AqbError as error:
-            chunk.problems.append(str(error))
+            chunk.problems.append(error.problem)
             continue
         finally:
             chunk.timings["parse"] += time.perf_counter() - started
@@ -158,8 +158,7 @@ def _validate(
     for violation in report.violations:
         path, line = _locate(violation, parsed, data, ctx.iris)
         failing.add(path)
-        where = f"{path}:{line}: " if path else ""
-        chunk.problems.append(f"{where}SHACL: {violation.describe()}")
+        chunk.problems.append(Problem(path, line, f"SHACL: {violation.describe()}"))
     started = time.perf_counter()
     for agreement, triples in parsed:
         if agreement.source.path not in failing:
@@ -168,7 +167,10 @@ def _validate(
 
 
 def _locate(
-    violation: Violation, parsed: list[tuple[Zielvereinbarung, list[Triple]]], graph: Graph, iris: Iris
+    violation: Violation,
+    parsed: list[tuple[Zielvereinbarung, list[Triple]]],
+    graph: Graph,
+    iris: Iris,
 ) -> tuple[str, int]:
     """The file and line a violation concerns, the line taken from the nearest Fundstelle."""
     aqb = iris.aqb

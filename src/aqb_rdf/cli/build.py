@@ -12,8 +12,8 @@ from aqb_rdf.build import pipeline
 from aqb_rdf.cli.common import DEFAULT_OUT, _fail, reports_errors
 from aqb_rdf.cli.options import settings_options
 from aqb_rdf.config import Settings
-from aqb_rdf.publish.metadata import DESCRIPTIONS
 from aqb_rdf.publish.release import recorded_base
+from aqb_rdf.rdf.files import DESCRIPTIONS, DISTRIBUTIONS
 from aqb_rdf.rdf.iris import DEFAULT_BASE
 from aqb_rdf.sparql import named_queries, results, sandboxed, store
 
@@ -181,6 +181,7 @@ def summary(data: Path) -> None:
     totals = store.run_query(dataset, store.find_query("total-per-year", recorded_base(data)), {})
     click.echo(f"dataset in {data}/: {len(dataset)} quads")
     click.echo(results.format_table(totals), nl=False)
-    paths = [*sorted(data.glob("aqb.*")), *(data / name for name in DESCRIPTIONS)]
+    names = [*sorted(file.name for file in DISTRIBUTIONS), *(file.name for file in DESCRIPTIONS)]
+    paths = [data / name for name in names]
     files = ", ".join(f"{p.name} ({p.stat().st_size:,} bytes)" for p in paths if p.exists())
     click.echo(f"downloads: {files}")

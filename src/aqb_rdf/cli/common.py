@@ -16,16 +16,15 @@ from typing import Any, TypeVar, cast
 import click
 
 from aqb_rdf import config
-from aqb_rdf.build import pipeline
-from aqb_rdf.errors import AqbError
+from aqb_rdf.errors import AqbError, BuildFailed, Problem
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_OUT = Path("dist")
 
 
-def _fail(lines: Sequence[str], summary: str | None = None) -> None:
-    for line in lines:
-        click.echo(f"aqb-rdf: error: {line}", err=True)
+def _fail(problems: Sequence[Problem], summary: str | None = None) -> None:
+    for problem in problems:
+        click.echo(f"aqb-rdf: error: {problem}", err=True)
     if summary:
         click.echo(f"aqb-rdf: {summary}", err=True)
     sys.exit(1)
@@ -38,21 +37,22 @@ def reports_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except pipeline.BuildFailed as failure:
+        except BuildFailed as failure:
             _fail(failure.problems, str(failure))
         except AqbError as error:
-            _fail([str(error)])
+            _fail([error.problem])
         except OSError as error:
-            name = f"{error.filename}: " if error.filename else ""
-            _fail([f"{name}{error.strerror or error}"])
+            path = str(error.filename) if error.filename else ""
+            _fail([Problem(path, None, str(error.strerror or error))])
         except KeyboardInterrupt:
             click.echo("aqb-rdf: interrupted; nothing was written", err=True)
             sys.exit(130)
         except Exception as error:  # the last line of defence, see module doc
             if config.debug_enabled():
                 raise
-            _fail(
-                [f"internal error ({type(error).__name__}: {error}); set AQB_DEBUG=1 and report it"]
+            message = (
+                f"internal error ({type(error).__name__}: {error}); set AQB_DEBUG=1 and report it"
             )
+            _fail([Problem("", None, message)])
 
     return cast(F, wrapper)  # functools.wraps keeps the signature, which mypy cannot see

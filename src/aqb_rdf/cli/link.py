@@ -9,7 +9,7 @@ import click
 from aqb_rdf.cli.common import reports_errors
 from aqb_rdf.cli.options import settings_options
 from aqb_rdf.config import Settings
-from aqb_rdf.remote import sparql
+from aqb_rdf.remote import policy, sparql
 from aqb_rdf.source.reference import ORGANISATIONS_FILE, REGIONS_FILE
 
 
@@ -50,16 +50,18 @@ def link(write: bool, replace: bool, format_name: str, settings: Settings) -> No
 
     endpoint, reference_dir = settings.link.endpoint, settings.link.reference
     user_agent = settings.link.user_agent or sparql.default_user_agent()
-    sparql.check_http_url(endpoint, "--endpoint")
+    policy.check_http_url(endpoint, "--endpoint")
     reference = resources.reference(reference_dir)
-    policy = sparql.RetryPolicy(attempts=settings.link.retries + 1, timeout=settings.link.timeout)
+    retries_policy = policy.RetryPolicy(
+        attempts=settings.link.retries + 1, timeout=settings.link.timeout
+    )
 
     def select(query: str) -> list[sparql.Binding]:
         return sparql.select(
             endpoint,
             query,
             user_agent=user_agent,
-            policy=policy,
+            policy=retries_policy,
             on_retry=lambda message: click.echo(f"aqb-rdf: {message}", err=True),
         )
 

@@ -19,12 +19,14 @@ import click
 from click.core import ParameterSource
 
 from aqb_rdf.config import SETTINGS, Setting, commands_of, settings_for
+from aqb_rdf.errors import AqbError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class SettingValueError(click.ClickException):
-    """A setting's value is malformed: one line on stderr, exit status 1."""
+# Both bases keep the same one-line message; click declares it Final, AqbError does not.
+class SettingValueError(AqbError, click.ClickException):  # type: ignore[misc]
+    """A setting's value is malformed: one line on stderr, exit status 1 (click shows it)."""
 
     exit_code = 1
 

@@ -28,13 +28,12 @@ from dataclasses import dataclass
 from enum import Enum
 
 from aqb_rdf.rdf import external as links
+from aqb_rdf.rdf.namespaces import RDFS, WDT
+from aqb_rdf.rdf.sparql_terms import prefix_declarations, string
 from aqb_rdf.remote.sparql import Binding
 from aqb_rdf.source.reference import Reference
 
-_PREFIXES = """\
-PREFIX wdt: <http://www.wikidata.org/prop/direct/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
+_PREFIXES = prefix_declarations({"wdt": WDT, "rdfs": RDFS})
 # P440: German district key; P605: NUTS code. Only best-rank statements (wdt:) count.
 _REGIONS_QUERY = """\
 SELECT ?item ?key ?nuts ?label WHERE {{
@@ -116,20 +115,14 @@ def subjects(reference: Reference, regions_table: str, organisations_table: str)
     return found
 
 
-def _string(text: str) -> str:
-    """A SPARQL string literal (ECHAR escapes, SPARQL 1.1 § 19.7)."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + escaped.replace("\n", "\\n").replace("\r", "\\r") + '"'
-
-
 def regions_query(keys: Iterable[str]) -> str:
     """The items whose German district key (P440) is one of ``keys``."""
-    return _PREFIXES + _REGIONS_QUERY.format(values=" ".join(_string(k) for k in sorted(keys)))
+    return _PREFIXES + _REGIONS_QUERY.format(values=" ".join(string(k) for k in sorted(keys)))
 
 
 def organisations_query(names: Iterable[str]) -> str:
     """The items with a German label equal to one of ``names``."""
-    values = " ".join(_string(n) + "@de" for n in sorted(set(names)))
+    values = " ".join(string(n, language="de") for n in sorted(set(names)))
     return _PREFIXES + _ORGANISATIONS_QUERY.format(values=values)
 
 

@@ -12,13 +12,12 @@ import datetime as dt
 import functools
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from aqb_rdf.rdf import external
 from aqb_rdf.rdf.iris import Iris
-from aqb_rdf.rdf.namespaces import SCHEMA
+from aqb_rdf.rdf.namespaces import DCTERMS, RDF, RDFS, SCHEMA, SKOS, XSD
+from aqb_rdf.rdf.terms import canonical_decimal
 from aqb_rdf.source import codelists
-from aqb_rdf.source.german import canonical_decimal
 from aqb_rdf.source.model import Gebietskoerperschaft, Kreistyp, Span, Zielvereinbarung
 from aqb_rdf.source.reference import Reference
 

@@ -16,33 +16,34 @@ same input gives the same catalogue.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from aqb_rdf.publish.void import DESCRIPTION, RDF_TYPE, TITLE
+from aqb_rdf.publish.void import DESCRIPTION, TITLE
+from aqb_rdf.rdf.files import DISTRIBUTIONS, PublishedFile
 from aqb_rdf.rdf.iris import Iris
+from aqb_rdf.rdf.namespaces import (
+    DCAT,
+    DCATDE,
+    DCTERMS,
+    EU_AUTHORITY,
+    FOAF,
+    RDF_TYPE,
+    RDFS,
+    SKOS,
+    SPDX,
+    VOCABULARIES,
+    XSD,
+)
 from aqb_rdf.source.model import Organisation
 
-DCAT = "http://www.w3.org/ns/dcat#"
-DCTERMS = "http://purl.org/dc/terms/"
-DCATDE = "http://dcat-ap.de/def/dcatde/"
-FOAF = "http://xmlns.com/foaf/0.1/"
-SPDX = "http://spdx.org/rdf/terms#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-EU = "http://publications.europa.eu/resource/authority/"
-IANA = "https://www.iana.org/assignments/media-types/"
+EU = EU_AUTHORITY
 
 PREFIXES = {
-    "dcat": DCAT,
-    "dcterms": DCTERMS,
-    "dcatde": DCATDE,
-    "foaf": FOAF,
-    "spdx": SPDX,
-    "rdfs": RDFS,
-    "xsd": XSD,
+    prefix: str(VOCABULARIES[prefix])
+    for prefix in ("dcat", "dcterms", "dcatde", "foaf", "spdx", "rdfs", "xsd")
 }
 """The prefixes ``catalog.ttl`` is written with."""
 
@@ -70,31 +71,10 @@ KEYWORDS = {
 }
 
 
-@dataclass(frozen=True)
-class Format:
-    """How a dump is written: EU file type, IANA media type, and titles in German and English."""
-
-    file_type: str
-    media_type: str
-    title_de: str
-    title_en: str
-
-
-FORMATS = {
-    "aqb.ttl": Format("RDF_TURTLE", "text/turtle", "Gesamter Datensatz als Turtle",
-                      "Whole dataset as Turtle"),
-    "aqb.nt": Format("RDF_N_TRIPLES", "application/n-triples", "Gesamter Datensatz als N-Triples",
-                     "Whole dataset as N-Triples"),
-    "aqb.jsonld": Format("JSON_LD", "application/ld+json", "Gesamter Datensatz als JSON-LD",
-                         "Whole dataset as JSON-LD"),
-    "aqb.trig": Format("RDF_TRIG", "application/trig",
-                       "Gesamter Datensatz als TriG, ein benannter Graph je Zielvereinbarung",
-                       "Whole dataset as TriG, one named graph per agreement"),
-    "aqb.csv": Format("CSV", "text/csv", "Projekte als Tabelle (CSV), eine Zeile je Projekt",
-                      "Projects as a table (CSV), one row per project"),
-}  # fmt: skip
+FORMATS: Mapping[str, PublishedFile] = {file.name: file for file in DISTRIBUTIONS}
 """The dumps that are distributions of the dataset (``context.jsonld`` is the JSON-LD context,
-not data), in the order the catalogue lists them."""
+not data), in the order the catalogue lists them; titles and formats from
+:mod:`aqb_rdf.rdf.files`."""
 
 
 @dataclass(frozen=True)
@@ -202,7 +182,7 @@ VALUE_CLASSES: dict[str, str] = {
     FOAF + "homepage": FOAF + "Document",
     DCAT + "mediaType": DCTERMS + "MediaType",
     DCTERMS + "format": DCTERMS + "MediaTypeOrExtent",
-    DCAT + "theme": "http://www.w3.org/2004/02/skos/core#Concept",
+    DCAT + "theme": SKOS + "Concept",
     DCTERMS + "accessRights": DCTERMS + "RightsStatement",
     DCTERMS + "accrualPeriodicity": DCTERMS + "Frequency",
     DCTERMS + "conformsTo": DCTERMS + "Standard",
@@ -270,6 +250,8 @@ def _dataset(
 
 def _distribution(iris: Iris, dump: DumpFile, attribution: str) -> list[Triple]:
     form = FORMATS[dump.name]
+    file_type = form.format.eu_file_type_iri
+    assert file_type is not None  # every distribution has an EU file type
     distribution = _iri(iris.distribution(dump.name))
     checksum = _iri(iris.checksum(dump.name))
     url = _iri(iris.download(dump.name))
@@ -280,8 +262,8 @@ def _distribution(iris: Iris, dump: DumpFile, attribution: str) -> list[Triple]:
         [
             (DCAT + "accessURL", url),
             (DCAT + "downloadURL", url),
-            (DCTERMS + "format", _iri(f"{EU}file-type/{form.file_type}")),
-            (DCAT + "mediaType", _iri(IANA + form.media_type)),
+            (DCTERMS + "format", _iri(file_type)),
+            (DCAT + "mediaType", _iri(form.format.iana_iri)),
             (DCAT + "byteSize", Literal(str(dump.size), datatype=_iri(XSD + "nonNegativeInteger"))),
             (SPDX + "checksum", checksum),
             (DCTERMS + "license", _iri(LICENSE)),

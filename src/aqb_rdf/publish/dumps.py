@@ -23,12 +23,14 @@ from rdflib.term import Node
 
 from aqb_rdf.errors import AqbError, first_line
 from aqb_rdf.publish import jsonld
-from aqb_rdf.publish.files import naming
 from aqb_rdf.publish.processes import die_with_parent
+from aqb_rdf.publish.writing import naming
+from aqb_rdf.rdf import files
 from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.rdf.namespaces import STANDARD_PREFIXES
 
-DUMPS = ("aqb.ttl", "aqb.nt", "aqb.jsonld", "aqb.trig", "aqb.csv", "context.jsonld")
+DUMPS = tuple(file.name for file in files.DUMPS)
+"""The files :class:`DumpWriter` writes (see :mod:`aqb_rdf.rdf.files`)."""
 CSV_COLUMNS = (
     "jahr",
     "kreisschluessel",
@@ -97,20 +99,20 @@ class DumpWriter:
         self.folder = folder
         self.iris = iris
         self.triples = 0
-        self._nt = open(folder / "aqb.nt", "wb")  # noqa: SIM115 - closed in finish/close
+        self._nt = open(folder / files.N_TRIPLES_DUMP.name, "wb")  # noqa: SIM115 - closed in finish/close
         self._nq = open(folder / self._NQUADS, "wb")  # noqa: SIM115
-        self._csv_file = open(folder / "aqb.csv", "w", encoding="utf-8", newline="")  # noqa: SIM115
+        self._csv_file = open(folder / files.CSV_DUMP.name, "w", encoding="utf-8", newline="")  # noqa: SIM115
         self._csv = csv.writer(self._csv_file, lineterminator="\r\n")
         self._csv.writerow(CSV_COLUMNS)
 
     def add(self, part: Part, rows: Iterable[Sequence[str]] = ()) -> None:
-        with naming(self.folder / "aqb.nt"):
+        with naming(self.folder / files.N_TRIPLES_DUMP.name):
             self._nt.write(part.ntriples)
         # In N-Triples a line ends in " .\n" and a literal cannot hold a raw newline, so the
         # graph name goes in by a plain replacement.
         with naming(self.folder / self._NQUADS):
             self._nq.write(part.ntriples.replace(b" .\n", f" <{part.graph}> .\n".encode()))
-        with naming(self.folder / "aqb.csv"):
+        with naming(self.folder / files.CSV_DUMP.name):
             self._csv.writerows(rows)
         self.triples += part.ntriples.count(b"\n")
 
@@ -128,9 +130,9 @@ class DumpWriter:
         OSError naming it (the others are closed all the same)."""
         problem: OSError | None = None
         for file, name in (
-            (self._nt, "aqb.nt"),
+            (self._nt, files.N_TRIPLES_DUMP.name),
             (self._nq, self._NQUADS),
-            (self._csv_file, "aqb.csv"),
+            (self._csv_file, files.CSV_DUMP.name),
         ):
             try:
                 with naming(self.folder / name):
@@ -152,12 +154,15 @@ class DumpWriter:
         jsonld_writer.start()
         report.close()
         try:
-            triples = ox.parse(path=folder / "aqb.nt", format=ox.RdfFormat.N_TRIPLES)
-            _serialize(triples, folder / "aqb.ttl", ox.RdfFormat.TURTLE, prefixes)
+            triples = ox.parse(
+                path=folder / files.N_TRIPLES_DUMP.name, format=ox.RdfFormat.N_TRIPLES
+            )
+            _serialize(triples, folder / files.TURTLE_DUMP.name, ox.RdfFormat.TURTLE, prefixes)
             quads = ox.parse(path=folder / self._NQUADS, format=ox.RdfFormat.N_QUADS)
-            _serialize(quads, folder / "aqb.trig", ox.RdfFormat.TRIG, prefixes)
-            with naming(folder / "context.jsonld"):
-                (folder / "context.jsonld").write_bytes(jsonld.context_document(self.iris))
+            _serialize(quads, folder / files.TRIG_DUMP.name, ox.RdfFormat.TRIG, prefixes)
+            context_file = folder / files.JSON_LD_CONTEXT.name
+            with naming(context_file):
+                context_file.write_bytes(jsonld.context_document(self.iris))
         finally:
             jsonld_writer.join()
             (folder / self._NQUADS).unlink(missing_ok=True)
@@ -192,10 +197,12 @@ def _write_jsonld(folder: Path, iris: Iris, parent: int, report: Connection) -> 
     """Write ``aqb.jsonld`` (in a child process); a failure is sent to the parent in one line
     (message, path) and ends the process with exit code 1, without a traceback."""
     die_with_parent(parent)
-    path = folder / "aqb.jsonld"
+    path = folder / files.JSON_LD_DUMP.name
     try:
         with naming(path), open(path, "wb") as out:
-            triples = ox.parse(path=folder / "aqb.nt", format=ox.RdfFormat.N_TRIPLES)
+            triples = ox.parse(
+                path=folder / files.N_TRIPLES_DUMP.name, format=ox.RdfFormat.N_TRIPLES
+            )
             jsonld.write_document(triples, out, iris)
     except OSError as error:
         report.send((error.strerror or first_line(error), error.filename or str(path)))

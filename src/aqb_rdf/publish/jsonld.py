@@ -19,12 +19,7 @@ from typing import Any, BinaryIO
 import pyoxigraph as ox
 
 from aqb_rdf.rdf.iris import Iris
-from aqb_rdf.rdf.namespaces import STANDARD_PREFIXES
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-STRING = f"{XSD}string"
+from aqb_rdf.rdf.namespaces import RDF_TYPE, STANDARD_PREFIXES, XSD_STRING
 
 # Properties of the ontology: name → (IRI in aqb:, kind), kind is "@id", a datatype, or "@language".
 _AQB_TERMS: dict[str, str] = {
@@ -204,7 +199,7 @@ class _Compactor:
         if kind == "@language":
             languages = [v.language for v in values]
             return all(languages) and len(set(languages)) == len(languages)
-        wanted = kind or STRING
+        wanted = kind or XSD_STRING
         for v in values:
             if v.datatype.value != wanted:
                 return False
@@ -215,7 +210,7 @@ class _Compactor:
             return {"@id": self.node_id(term)}
         if term.language:
             return {"@value": term.value, "@language": term.language}
-        if term.datatype.value == STRING:
+        if term.datatype.value == XSD_STRING:
             return term.value
         return {"@value": term.value, "@type": self.curie(term.datatype.value)}
 

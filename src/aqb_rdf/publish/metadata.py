@@ -9,7 +9,6 @@ IRI, which the server maps to its root.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -18,14 +17,15 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from aqb_rdf.publish import dcat, void
-from aqb_rdf.publish.files import naming
+from aqb_rdf.publish.digests import combined_digest, file_sha256
+from aqb_rdf.publish.writing import naming
+from aqb_rdf.rdf import files, namespaces
 from aqb_rdf.rdf.iris import Iris
-from aqb_rdf.rdf.namespaces import STANDARD_PREFIXES
 from aqb_rdf.source.model import Organisation
 
-CATALOG = "catalog.ttl"
-VOID = "void.ttl"
-DESCRIPTIONS = (CATALOG, VOID)
+CATALOG = files.CATALOG.name
+VOID = files.VOID.name
+DESCRIPTIONS = tuple(file.name for file in files.DESCRIPTIONS)
 
 
 @dataclass(frozen=True)
@@ -47,26 +47,25 @@ class BuiltData:
 
 def dump_file(path: Path) -> dcat.DumpFile:
     """The size and SHA-256 of the dump at ``path``."""
-    digest = hashlib.sha256()
-    with naming(path), open(path, "rb") as file:
-        while block := file.read(1 << 20):
-            digest.update(block)
-    return dcat.DumpFile(path.name, path.stat().st_size, digest.hexdigest())
+    with naming(path):
+        return dcat.DumpFile(path.name, path.stat().st_size, file_sha256(path))
 
 
 def content_version(dumps: Iterable[dcat.DumpFile]) -> str:
     """A hash of the dumps' names and SHA-256s: the same data, the same version."""
-    digest = hashlib.sha256()
-    for dump in dumps:
-        digest.update(f"{dump.name} {dump.sha256}\n".encode())
-    return digest.hexdigest()[:16]
+    return combined_digest((dump.name, dump.sha256) for dump in dumps)
 
 
-def write_descriptions(folder: Path, iris: Iris, data: BuiltData) -> None:
-    """Write ``catalog.ttl`` and ``void.ttl`` into the release ``folder`` (dumps written)."""
+def write_descriptions(folder: Path, iris: Iris, data: BuiltData) -> dict[str, str]:
+    """Write ``catalog.ttl`` and ``void.ttl`` into the release ``folder`` (dumps written).
+
+    Returns:
+        The SHA-256 of each distribution by file name, as the catalogue states it: the
+        release id reuses them (:func:`aqb_rdf.publish.release.release_id`).
+    """
     # hashlib lets go of the GIL while it hashes: the dumps are read side by side.
     with ThreadPoolExecutor() as hashing:
-        dumps = list(hashing.map(dump_file, [folder / name for name in dcat.FORMATS]))
+        dumps = list(hashing.map(dump_file, [folder / file.name for file in files.DISTRIBUTIONS]))
     years = sorted({year for year, _ in data.agreements})
     facts = dcat.CatalogueFacts(
         base=iris.base,
@@ -78,7 +77,7 @@ def write_descriptions(folder: Path, iris: Iris, data: BuiltData) -> None:
         version=content_version(dumps),
     )
     _write_turtle(folder / CATALOG, dcat.catalogue_triples(facts), dcat.PREFIXES)
-    prefixes = {**{p: str(ns) for p, ns in STANDARD_PREFIXES.items()}, **iris.prefixes}
+    prefixes = {**{p: str(ns) for p, ns in namespaces.STANDARD_PREFIXES.items()}, **iris.prefixes}
     void_facts = void.DatasetFacts(
         base=iris.base,
         server=iris.base,
@@ -86,7 +85,10 @@ def write_descriptions(folder: Path, iris: Iris, data: BuiltData) -> None:
         examples=void.example_resources(iris, data.agreements[0] if data.agreements else None),
         vocabularies=void.vocabularies(prefixes),
     )
-    _write_turtle(folder / VOID, void.void_triples(void_facts), {**prefixes, "void": void.VOID})
+    _write_turtle(
+        folder / VOID, void.void_triples(void_facts), {**prefixes, "void": str(namespaces.VOID)}
+    )
+    return {dump.name: dump.sha256 for dump in dumps}
 
 
 def _write_turtle(path: Path, triples: list[ox.Triple], prefixes: dict[str, str]) -> None:

@@ -28,19 +28,18 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 from aqb_rdf.errors import AqbError
-from aqb_rdf.publish.dumps import DUMPS
-from aqb_rdf.publish.files import naming
-from aqb_rdf.publish.metadata import DESCRIPTIONS
+from aqb_rdf.publish.digests import combined_digest, file_sha256
+from aqb_rdf.publish.writing import naming
+from aqb_rdf.rdf.files import DOWNLOADS, RELEASE_RECORD
 from aqb_rdf.rdf.iris import DEFAULT_BASE, check_base
 
 MARKER = ".aqb-build"
@@ -48,24 +47,28 @@ RELEASES = "releases"
 CURRENT = "current"
 STAGING = ".new-"
 """The prefix of a release folder still being filled."""
-LINKED = (*DUMPS, *DESCRIPTIONS)
+LINKED = tuple(file.name for file in DOWNLOADS)
 """The files of a release that ``DIR`` links to: the dumps, ``catalog.ttl`` and ``void.ttl``."""
-RECORD = "release.json"
+RECORD = RELEASE_RECORD.name
 """The file in a release folder that records its base IRI: ``{"base": "https://…/"}``."""
 Notice = Callable[[str], None]
 """Told, in one line, what a build did besides building (e.g. what it cleaned up)."""
 
 
-def release_id(folder: Path) -> str:
-    """A hash of the release's content: the same input gives the same id."""
-    digest = hashlib.sha256()
-    for name in (*LINKED, RECORD):
-        path = folder / name
-        if path.exists():
-            with open(path, "rb") as file:
-                while block := file.read(1 << 20):
-                    digest.update(block)
-    return digest.hexdigest()[:16]
+def release_id(folder: Path, known: Mapping[str, str] | None = None) -> str:
+    """A hash of the release's content: the same input gives the same id.
+
+    Args:
+        folder: the release folder.
+        known: SHA-256s already computed, by file name (those the catalogue states); the
+            other files of :data:`LINKED` and the :data:`RECORD` in ``folder`` are hashed here.
+    """
+    known = known or {}
+    return combined_digest(
+        (name, known.get(name) or file_sha256(folder / name))
+        for name in (*LINKED, RECORD)
+        if (folder / name).exists()
+    )
 
 
 def write_record(folder: Path, base: str) -> None:
@@ -120,8 +123,13 @@ def current_release(out: Path) -> Path | None:
     return link.resolve() if link.is_symlink() else None
 
 
-def publish(out: Path, fill: Callable[[Path], None], notice: Notice | None = None) -> Path:
+def publish(
+    out: Path, fill: Callable[[Path], Mapping[str, str] | None], notice: Notice | None = None
+) -> Path:
     """Fill a new release of ``out`` with ``fill`` and make it current; return its folder.
+
+    ``fill`` may return the SHA-256s it computed of files it wrote, by name, so that the
+    release id does not read those files again.
 
     A failure anywhere leaves ``out`` as it was (a fresh ``out`` is removed again). ``out``
     must be absent, empty, or an earlier build (it holds :data:`MARKER`): a build never writes
@@ -224,7 +232,9 @@ def _remove_unfinished(releases: Path, notice: Notice | None) -> None:
         )
 
 
-def _publish_locked(out: Path, releases: Path, fill: Callable[[Path], None]) -> Path:
+def _publish_locked(
+    out: Path, releases: Path, fill: Callable[[Path], Mapping[str, str] | None]
+) -> Path:
     releases.mkdir(exist_ok=True)
     previous = current_release(out)
     try:
@@ -232,9 +242,9 @@ def _publish_locked(out: Path, releases: Path, fill: Callable[[Path], None]) -> 
     except OSError as error:  # it names the folder it tried to make, which does not exist
         raise OSError(error.errno, error.strerror, str(releases)) from None
     try:
-        fill(staging)
+        known = fill(staging)
         os.chmod(staging, 0o755)
-        release = releases / release_id(staging)
+        release = releases / release_id(staging, known)
         kept = release.exists()
         if kept:  # the same content again: keep the published folder as it is
             shutil.rmtree(staging)

@@ -16,14 +16,11 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from aqb_rdf.rdf.files import DISTRIBUTIONS
 from aqb_rdf.rdf.iris import Iris
+from aqb_rdf.rdf.namespaces import DCTERMS, RDF_TYPE, VOID, XSD
 
-VOID = "http://rdfs.org/ns/void#"
-DCTERMS = "http://purl.org/dc/terms/"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
-
-RDF_DUMPS = ("aqb.ttl", "aqb.nt", "aqb.jsonld", "aqb.trig")
+RDF_DUMPS = tuple(file.name for file in DISTRIBUTIONS if file.is_rdf)
 """The downloads that are RDF (``aqb.csv`` and ``context.jsonld`` are not)."""
 VOCABULARY_PREFIXES = ("schema", "skos", "org", "cpov", "prov", "dcterms")
 """Prefixes of the reused vocabularies the description names besides ``aqb:``."""
@@ -93,7 +90,7 @@ def void_triples(facts: DatasetFacts) -> list[Triple]:
     triples += [
         says(VOID + "sparqlEndpoint", NamedNode(server.endpoint)),
         says(VOID + "uriSpace", Literal(facts.base)),
-        says(VOID + "triples", Literal(str(facts.triples), datatype=NamedNode(XSD_INTEGER))),
+        says(VOID + "triples", Literal(str(facts.triples), datatype=NamedNode(XSD + "integer"))),
     ]
     triples += [says(VOID + "dataDump", NamedNode(server.download(name))) for name in RDF_DUMPS]
     triples += [says(VOID + "exampleResource", NamedNode(iri)) for iri in facts.examples]

@@ -10,9 +10,10 @@ Reads go to the SPARQL query endpoint (`SPARQL 1.1 Protocol
   ``DROP SILENT GRAPH <IRI> ; INSERT DATA { GRAPH <IRI> { … } }`` (``INSERT … WHERE {}`` when
   the graph has blank nodes, which Virtuoso refuses in ``INSERT DATA``).
 
-Both are idempotent, so a request that failed is simply sent again: up to ``retries`` times
-after a network error, a 5xx or a 429, waiting ``backoff`` seconds doubled each time (at most
-30 s, or the ``Retry-After`` the store asks for, up to 60 s). Other answers fail at once.
+Both are idempotent, so a request that failed is simply sent again, by the retry loop of
+:mod:`aqb_rdf.remote.policy`: up to ``retries`` times after a network error, a 5xx or a 429,
+waiting ``backoff`` seconds doubled each time (at most 30 s, or the ``Retry-After`` the store
+asks for, up to 60 s). Other answers fail at once. Requests carry that module's User-Agent.
 
 Credentials come from the caller (the CLI reads ``AQB_PUSH_USER`` and ``AQB_PUSH_PASSWORD``, or
 ``AQB_PUSH_TOKEN``). A user and password go with the scheme the store asks for in its
@@ -22,7 +23,6 @@ every request. They never appear in a URL, a message or a ``repr``.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
@@ -33,16 +33,31 @@ from pyoxigraph import Literal, RdfFormat, Triple, parse, serialize
 
 from aqb_rdf.errors import AqbError, PushError
 from aqb_rdf.push.sync import LocalGraph
-from aqb_rdf.remote.sparql import check_http_url
+from aqb_rdf.rdf import formats, sparql_terms
+from aqb_rdf.rdf.namespaces import XSD
+from aqb_rdf.remote.policy import (
+    RETRIED_STATUSES,
+    GaveUp,
+    Retryable,
+    RetryPolicy,
+    check_http_url,
+    retry,
+    retry_after_seconds,
+    user_agent,
+)
 
-RETRYABLE = frozenset({429, 500, 502, 503, 504})
-MAX_WAIT = 30.0
+MAX_BACKOFF = 30.0
+"""The longest wait the doubling reaches, in seconds."""
 MAX_RETRY_AFTER = 60.0
-N_TRIPLES = "application/n-triples"
-SPARQL_UPDATE = "application/sparql-update; charset=utf-8"
+"""The longest ``Retry-After`` honoured; a store asking more is asked again after this."""
+N_TRIPLES = formats.N_TRIPLES.media_type
+SPARQL_UPDATE = formats.SPARQL_UPDATE.content_type
 GRAPHS_PAGE = 1000
 """Graphs listed per query; below every store's cap on result rows."""
-CONSTRUCT_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+CONSTRUCT_ACCEPT = (
+    f"{formats.N_TRIPLES.media_type}, {formats.TURTLE.media_type};q=0.9,"
+    f" {formats.RDF_XML.media_type};q=0.5"
+)
 _TAGS = re.compile(r"<[^>]*>")
 
 
@@ -176,13 +191,19 @@ class HttpStore:
         self.endpoint = check_http_url(endpoint, "--endpoint")
         self.graph_store = graph_store and check_http_url(graph_store, "--graph-store")
         self.update = check_http_url(update, "--update") if update else self.endpoint
-        self.retries = retries
-        self.backoff = backoff
+        self.policy = RetryPolicy(
+            attempts=retries + 1,
+            timeout=timeout,
+            backoff=backoff,
+            max_backoff=MAX_BACKOFF,
+            max_wait=MAX_RETRY_AFTER,
+            cap_retry_after=True,
+        )
         self.sleep = sleep
         self._client = httpx.Client(
             auth=_auth(credentials),
-            timeout=httpx.Timeout(timeout),
-            headers={"User-Agent": "aqb-rdf push"},
+            timeout=httpx.Timeout(self.policy.timeout),
+            headers={"User-Agent": user_agent("httpx")},
         )
 
     def close(self) -> None:
@@ -202,11 +223,11 @@ class HttpStore:
         while True:
             query = (
                 "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                f"FILTER(STRSTARTS(STR(?g), {json.dumps(namespace)})) }} GROUP BY ?g "
+                f"FILTER(STRSTARTS(STR(?g), {sparql_terms.string(namespace)})) }} GROUP BY ?g "
                 f"ORDER BY ?g LIMIT {GRAPHS_PAGE} OFFSET {len(sizes)}"
             )
             response = self._send("POST", self.endpoint, "list the graphs", data={"query": query},
-                                  headers={"Accept": "application/sparql-results+json"})  # fmt: skip
+                                  headers={"Accept": formats.RESULTS_JSON.media_type})  # fmt: skip
             try:
                 rows = response.json()["results"]["bindings"]
                 sizes.update((row["g"]["value"], int(row["n"]["value"])) for row in rows)
@@ -217,8 +238,8 @@ class HttpStore:
                 return sizes
 
     def graph_triples(self, iri: str) -> list[Triple]:
-        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
         what = f"read graph <{iri}>"
+        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_graph(iri, what)} {{ ?s ?p ?o }} }}"
         response = self._send("POST", self.endpoint, what, data={"query": query},
                               headers={"Accept": CONSTRUCT_ACCEPT})  # fmt: skip
         media_type = response.headers.get("content-type", N_TRIPLES).split(";")[0].strip()
@@ -240,21 +261,23 @@ class HttpStore:
             assert body is not None
             self._send("PUT", self.graph_store, f"write graph <{graph.iri}>", content=body,
                        params={"graph": graph.iri},
-                       headers={"Content-Type": "text/turtle; charset=utf-8"})  # fmt: skip
+                       headers={"Content-Type": formats.TURTLE.content_type})  # fmt: skip
             return
         # One request, so one transaction in the store: the graph is old or new, never half.
+        what = f"write graph <{graph.iri}>"
+        name = _graph(graph.iri, what).encode()
         body = serialize(_with_decimal_points(graph.triples), format=RdfFormat.N_TRIPLES)
         assert body is not None
         insert = (
             (
-                b"INSERT { GRAPH <%s> {\n%s} } WHERE {}"
+                b"INSERT { GRAPH %s {\n%s} } WHERE {}"
                 if graph.has_blank_nodes
-                else b"INSERT DATA { GRAPH <%s> {\n%s} }"
+                else b"INSERT DATA { GRAPH %s {\n%s} }"
             )  # fmt: skip
-            % (graph.iri.encode(), body)
+            % (name, body)
         )
-        update = b"DROP SILENT GRAPH <%s> ;\n%s" % (graph.iri.encode(), insert)
-        self._send("POST", self.update, f"write graph <{graph.iri}>", content=update,
+        update = b"DROP SILENT GRAPH %s ;\n%s" % (name, insert)
+        self._send("POST", self.update, what, content=update,
                    headers={"Content-Type": SPARQL_UPDATE})  # fmt: skip
 
     def delete_graph(self, iri: str) -> None:
@@ -262,7 +285,8 @@ class HttpStore:
         if self.graph_store:
             self._send("DELETE", self.graph_store, what, params={"graph": iri}, ok_statuses=(404,))
             return
-        self._send("POST", self.update, what, content=f"DROP SILENT GRAPH <{iri}>".encode(),
+        update = f"DROP SILENT GRAPH {_graph(iri, what)}".encode()
+        self._send("POST", self.update, what, content=update,
                    headers={"Content-Type": SPARQL_UPDATE})  # fmt: skip
 
     # -- one request, with retries ----------------------------------------------------------
@@ -280,34 +304,41 @@ class HttpStore:
         ok_statuses: tuple[int, ...] = (),
     ) -> httpx.Response:
         """Send one request; retry it on network errors, 5xx and 429; raise PushError."""
-        attempt = 0
-        while True:
-            wait = min(MAX_WAIT, self.backoff * 2**attempt)
+
+        def attempt() -> httpx.Response:
             try:
                 response = self._client.request(
                     method, url, content=content, data=data, params=params, headers=headers
                 )
             except httpx.HTTPError as error:
-                problem = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-            else:
-                if response.is_success or response.status_code in ok_statuses:
-                    return response
-                problem = _reason(response)
-                if response.status_code in (401, 403):
-                    problem += " (check AQB_PUSH_USER and AQB_PUSH_PASSWORD, or AQB_PUSH_TOKEN)"
-                if response.status_code not in RETRYABLE:
-                    raise PushError(f"{url}: {what}: {problem}")
-                retry_after = response.headers.get("retry-after", "")
-                if retry_after.isdigit():
-                    wait = min(MAX_RETRY_AFTER, float(retry_after))
-            if attempt >= self.retries:
-                tries = f" (after {attempt + 1} attempts)" if attempt else ""
-                raise PushError(f"{url}: {what}: {problem}{tries}")
-            attempt += 1
-            self.sleep(wait)
+                name = type(error).__name__
+                raise Retryable(f"{name}: {error}" if str(error) else name) from None
+            if response.is_success or response.status_code in ok_statuses:
+                return response
+            problem = _reason(response)
+            if response.status_code in (401, 403):
+                problem += " (check AQB_PUSH_USER and AQB_PUSH_PASSWORD, or AQB_PUSH_TOKEN)"
+            if response.status_code not in RETRIED_STATUSES:
+                raise PushError(f"{url}: {what}: {problem}")
+            raise Retryable(problem, retry_after_seconds(response.headers.get("retry-after")))
+
+        try:
+            return retry(attempt, self.policy, sleep=self.sleep)
+        except GaveUp as gave_up:
+            tries = f" (after {gave_up.attempts} attempts)" if gave_up.attempts > 1 else ""
+            raise PushError(f"{url}: {what}: {gave_up.message}{tries}") from None
 
 
-_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+def _graph(iri: str, what: str) -> str:
+    """The graph name ``iri`` as SPARQL text; a name that is no IRI is refused, not sent
+    (the names of a store's graphs come from the store)."""
+    try:
+        return sparql_terms.iri(iri)
+    except ValueError as error:
+        raise PushError(f"{what}: not an IRI ({error})") from None
+
+
+_DECIMAL = XSD + "decimal"
 
 
 def _with_decimal_points(triples: Iterable[Triple]) -> Iterator[Triple]:

@@ -48,6 +48,8 @@ from pyoxigraph import (
 )
 
 from aqb_rdf.errors import AqbError, first_line
+from aqb_rdf.rdf.namespaces import XSD
+from aqb_rdf.rdf.terms import INTEGER_DATATYPES, canonical_decimal
 from aqb_rdf.sparql.store import DATASET_FILE
 
 
@@ -164,15 +166,6 @@ def read_graphs(dump: Path) -> Iterator[LocalGraph]:
         yield LocalGraph(current, tuple(triples))
 
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-INTEGER_TYPES = frozenset(
-    XSD + name
-    for name in ("integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
-                 "negativeInteger", "long", "int", "short", "byte", "unsignedLong",
-                 "unsignedInt", "unsignedShort", "unsignedByte")
-)  # fmt: skip
-
-
 def canonical_number(literal: Literal) -> Literal:
     """A numeric literal in the form stores give back: its value, not its spelling.
 
@@ -182,11 +175,11 @@ def canonical_number(literal: Literal) -> Literal:
     """
     datatype = literal.datatype.value
     try:
-        if datatype in INTEGER_TYPES:
+        if datatype in INTEGER_DATATYPES:
             return Literal(str(int(literal.value.strip())), datatype=NamedNode(XSD + "integer"))
         if datatype == XSD + "decimal":
             value = Decimal(literal.value.strip())
-            return Literal(format(value.normalize(), "f"), datatype=literal.datatype)
+            return Literal(canonical_decimal(value), datatype=literal.datatype)
     except (ValueError, InvalidOperation):
         pass  # an ill-typed literal stays as written
     return literal

@@ -21,17 +21,11 @@ import unicodedata
 
 from rdflib import Namespace, URIRef
 
-DEFAULT_BASE = "https://aqb-rdf.example/"
-"""The base the ontology, shapes and queries are written with; outputs are rebased from it."""
+from aqb_rdf.rdf.base import DEFAULT_BASE, check_base, rebase_text
+
+__all__ = ["DEFAULT_BASE", "Iris", "check_base", "slug"]
 
 _TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-
-
-def check_base(base: str) -> str:
-    """``base`` if it is an absolute http(s) IRI ending in ``/``; ValueError otherwise."""
-    if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+/", base):
-        raise ValueError(f"base IRI must be an absolute http(s) IRI ending in '/': {base!r}")
-    return base
 
 
 def slug(text: str) -> str:
@@ -171,6 +165,4 @@ class Iris:
     def rebase_text(self, text: str) -> str:
         """Text written under :data:`DEFAULT_BASE` (a named query, a definition that cites a
         namespace) with every occurrence of that base replaced by this one."""
-        if self.base == DEFAULT_BASE:
-            return text
-        return text.replace(DEFAULT_BASE, self.base)
+        return rebase_text(text, self.base)

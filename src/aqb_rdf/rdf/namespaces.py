@@ -1,27 +1,115 @@
-"""The vocabularies aqb-rdf uses, and the prefixes every output binds (pure)."""
+"""Every vocabulary aqb-rdf names, defined once, and the prefixes every output binds (pure).
+
+Each vocabulary is one :class:`Vocabulary`, a ``str`` that works like an
+:class:`rdflib.Namespace`, so the same definition serves rdflib and pyoxigraph:
+``XSD.integer`` and ``XSD["integer"]`` are rdflib :class:`~rdflib.URIRef` terms, while
+``XSD + "integer"`` is the plain string that ``pyoxigraph.NamedNode`` takes and that compares
+equal to a pyoxigraph term's ``.value``. (A ``URIRef`` never compares equal to a ``str``, which
+is why the pyoxigraph side concatenates.) rdflib is imported only when a term is asked for:
+the SPARQL worker processes use the strings and start without rdflib (it takes them from
+0.1 s to 1 s).
+
+No other module of ``src/`` writes one of these IRIs out; ``tests/test_namespaces.py``
+checks that.
+"""
 
 from __future__ import annotations
 
-from rdflib import Graph, Namespace
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Final
 
-ORG = Namespace("http://www.w3.org/ns/org#")
-CPOV = Namespace("http://data.europa.eu/m8g/")
-SCHEMA = Namespace("http://schema.org/")
-SH = Namespace("http://www.w3.org/ns/shacl#")
+if TYPE_CHECKING:
+    from rdflib import Graph, URIRef
 
-STANDARD_PREFIXES: dict[str, Namespace] = {
-    "rdf": Namespace(str(RDF)),
-    "rdfs": Namespace(str(RDFS)),
-    "owl": Namespace(str(OWL)),
-    "xsd": Namespace(str(XSD)),
-    "skos": Namespace(str(SKOS)),
-    "dcterms": Namespace(str(DCTERMS)),
-    "prov": Namespace(str(PROV)),
+
+class Vocabulary(str):
+    """A namespace IRI: ``+`` gives plain strings, ``.name`` and ``[name]`` rdflib terms."""
+
+    __slots__ = ()
+
+    def term(self, name: str) -> URIRef:
+        """The rdflib IRI of ``name`` in this vocabulary."""
+        from rdflib import URIRef  # here, not at the top: see the module docstring
+
+        return URIRef(str(self) + name)
+
+    def __getitem__(self, name: str) -> URIRef:  # type: ignore[override]  # as rdflib's
+        return self.term(name)
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):  # copy, pickle and the like ask for special methods
+            raise AttributeError(name)
+        return self.term(name)
+
+    def __repr__(self) -> str:
+        return f"Vocabulary({str(self)!r})"
+
+
+RDF: Final = Vocabulary("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS: Final = Vocabulary("http://www.w3.org/2000/01/rdf-schema#")
+OWL: Final = Vocabulary("http://www.w3.org/2002/07/owl#")
+XSD: Final = Vocabulary("http://www.w3.org/2001/XMLSchema#")
+SKOS: Final = Vocabulary("http://www.w3.org/2004/02/skos/core#")
+DCTERMS: Final = Vocabulary("http://purl.org/dc/terms/")
+PROV: Final = Vocabulary("http://www.w3.org/ns/prov#")
+ORG: Final = Vocabulary("http://www.w3.org/ns/org#")
+CPOV: Final = Vocabulary("http://data.europa.eu/m8g/")
+SCHEMA: Final = Vocabulary("http://schema.org/")
+SH: Final = Vocabulary("http://www.w3.org/ns/shacl#")
+VANN: Final = Vocabulary("http://purl.org/vocab/vann/")
+VOID: Final = Vocabulary("http://rdfs.org/ns/void#")
+DCAT: Final = Vocabulary("http://www.w3.org/ns/dcat#")
+DCATDE: Final = Vocabulary("http://dcat-ap.de/def/dcatde/")
+FOAF: Final = Vocabulary("http://xmlns.com/foaf/0.1/")
+SPDX: Final = Vocabulary("http://spdx.org/rdf/terms#")
+HYDRA: Final = Vocabulary("http://www.w3.org/ns/hydra/core#")
+SD: Final = Vocabulary("http://www.w3.org/ns/sparql-service-description#")
+FORMATS: Final = Vocabulary("http://www.w3.org/ns/formats/")
+"""The W3C's IRIs of RDF and result formats (``formats:Turtle``)."""
+EU_AUTHORITY: Final = Vocabulary("http://publications.europa.eu/resource/authority/")
+"""The EU Publications Office's authority tables (languages, themes, file types …)."""
+IANA_MEDIA_TYPES: Final = Vocabulary("https://www.iana.org/assignments/media-types/")
+"""IANA's media-type registry; ``IANA_MEDIA_TYPES + "text/turtle"`` names a media type."""
+WDT: Final = Vocabulary("http://www.wikidata.org/prop/direct/")
+"""Wikidata's best-rank statements (``wdt:P440``)."""
+
+RDF_TYPE: Final = RDF + "type"
+"""``rdf:type`` as a plain string, for pyoxigraph."""
+RDF_LANG_STRING: Final = RDF + "langString"
+XSD_STRING: Final = XSD + "string"
+
+VOCABULARIES: Final[Mapping[str, Vocabulary]] = {
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "prov": PROV,
     "org": ORG,
     "cpov": CPOV,
     "schema": SCHEMA,
+    "sh": SH,
+    "vann": VANN,
+    "void": VOID,
+    "dcat": DCAT,
+    "dcatde": DCATDE,
+    "foaf": FOAF,
+    "spdx": SPDX,
+    "hydra": HYDRA,
+    "sd": SD,
+    "formats": FORMATS,
+    "eu": EU_AUTHORITY,
+    "iana": IANA_MEDIA_TYPES,
+    "wdt": WDT,
 }
+"""Every vocabulary above by its usual prefix."""
+
+STANDARD_PREFIXES: Final[Mapping[str, Vocabulary]] = {
+    prefix: VOCABULARIES[prefix]
+    for prefix in ("rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "prov", "org", "cpov", "schema")
+}
+"""The prefixes every output binds, in this order."""
 
 
 def bind_prefixes(graph: Graph, own: dict[str, str]) -> Graph:

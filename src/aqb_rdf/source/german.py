@@ -54,16 +54,6 @@ def parse_amount(text: str) -> Decimal:
     return Decimal(f"{int(digits)}.{fraction.ljust(2, '0')}")
 
 
-def canonical_decimal(value: Decimal) -> str:
-    """The canonical lexical form of an ``xsd:decimal`` (XSD 1.1): ``Decimal('1011410.00')``
-    → ``1011410``, ``Decimal('12.50')`` → ``12.5``. Triple stores keep values, not spellings,
-    and answer in this form (Oxigraph does), so the dumps use it too."""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
 def parse_german_date(text: str) -> dt.date:
     """``6.8.2025``, ``06.08.2025``, ``6. 8. 2025``, ``6.8.25`` or ``6. August 2025``."""
     value = text.strip()

@@ -8,8 +8,9 @@ at some 2,200 nested ``{`` or 8,000 ``!`` in a row, the evaluator on chains of 6
 per level. :func:`check_query` refuses these, in one line that says what and why; the parser
 and the worker's time and memory limits (:mod:`.query_pool`) do the rest.
 
-A lexer for the `SPARQL grammar <https://www.w3.org/TR/sparql11-query/#grammar>`_ (and 1.2's
-``<<``, ``>>``), not a parser, it sees code exactly where the engine does:
+The tokens come from :mod:`.lexer` (the `SPARQL grammar
+<https://www.w3.org/TR/sparql11-query/#grammar>`_ and 1.2's ``<<``, ``>>``); the guard adds the
+context a lexer needs, not a parser, to see code exactly where the engine does:
 
 * **Two readings.** SPARQL replaces `\\u escapes everywhere
   <https://www.w3.org/TR/sparql11-query/#codepointEscape>`_ before parsing (``\\u0053ERVICE``
@@ -37,15 +38,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import NamedTuple
 
-from aqb_rdf.errors import QueryError
+from aqb_rdf.errors import QueryRefused, Signal
+from aqb_rdf.sparql.lexer import IRI, Token, match_token, unescape
 
 __all__ = ["Limits", "QueryForm", "QueryInfo", "QueryRefused", "check_query"]
-
-
-class QueryRefused(QueryError):
-    """The query is refused before it runs; ``str()`` says what and why, on one line."""
 
 
 class QueryForm(StrEnum):
@@ -85,35 +82,14 @@ class QueryInfo:
     form: QueryForm
 
 
-class _Token(NamedTuple):
-    kind: str  # iri, string, var, number, lang, name or punct
-    text: str
-    start: int
+class _Refusal(Signal):
+    """What is refused and why, and the position in the reading (or ``None``)."""
+
+    def __init__(self, message: str, position: int | None) -> None:
+        super().__init__(message)
+        self.position = position
 
 
-class _Refusal(Exception):
-    """``args``: what is refused and why, and the position in the reading (or ``None``)."""
-
-
-_BASE = (  # PN_CHARS_BASE as pyoxigraph has it: no characters above U+FFFF
-    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d"
-    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
-)
-_CHARS = _BASE + "_0-9\u00b7\u0300-\u036f\u203f\u2040"  # VARNAME; PN_CHARS adds "-"
-_PART = rf"[{_CHARS}\-:]|%[0-9A-Fa-f]{{2}}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_TOKEN = re.compile(
-    r"(?P<skip>(?:[ \t\r\n]+|#[^\r\n]*)+)"  # white space and comments
-    r"|(?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\""
-    r"|'(?:[^'\\\n\r]|\\.)*'|\"(?:[^\"\\\n\r]|\\.)*\")"
-    rf"|(?P<var>[?$][{_CHARS}]+)"
-    r"|(?P<number>[0-9]+\.[0-9]*[eE][+-]?[0-9]+|[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)"
-    r"|(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*(?:--[A-Za-z]+)?)"
-    rf"|(?P<name>[{_BASE}_:](?:{_PART}|\.++(?={_PART}))*)"  # a word or a prefixed name
-    r"|(?P<punct>\^\^|&&|\|\||!=|<=|>=|>>|.)",
-    re.S,
-)
-_IRI = re.compile(r"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>")
-_UCHAR = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U(?:000[0-9A-Fa-f]|0010)[0-9A-Fa-f]{4}")  # ≤ 10FFFF
 _FILTER = re.compile(r"(?:true|false)?filter", re.I)
 _SERVICE = re.compile(r"(?:(?<![a-z])|(?<=true)|(?<=false))service")
 _VALUES = re.compile(r"(?:(?<![a-z])|(?<=true)|(?<=false))values$")
@@ -132,12 +108,12 @@ def check_query(text: str, limits: Limits = Limits()) -> QueryInfo:
     if len(text) > limits.max_length:
         raise QueryRefused(f"{len(text):,} characters: at most {limits.max_length:,} are accepted")
     forms = []  # the engine's reading first, then SPARQL's if escapes make it another
-    for reading in dict.fromkeys([text, _UCHAR.sub(lambda u: chr(int(u.group()[2:], 16)), text)]):
+    for reading in dict.fromkeys([text, unescape(text)]):
         note = ", once \\u escapes are replaced" if reading != text else ""
         try:
             forms.append(_check(reading, limits))
         except _Refusal as refusal:
-            message, at = refusal.args
+            message, at = refusal.message, refusal.position
             if at is not None:
                 line, column = reading.count("\n", 0, at) + 1, at - reading.rfind("\n", 0, at)
                 message += f" (line {line}, column {column}{note})"
@@ -187,9 +163,9 @@ def _check(text: str, limits: Limits) -> QueryForm:
     return _query_form(tokens)
 
 
-def _lex(text: str, limits: Limits) -> list[_Token]:
+def _lex(text: str, limits: Limits) -> list[Token]:
     """Split ``text`` into tokens, without white space and comments; refuse deep nesting."""
-    tokens: list[_Token] = []
+    tokens: list[Token] = []
     stack: list[str] = []  # per open bracket: "{", "{select", "[", "expr" or "terms"
     reified = run = position = 0  # open << … >>, prefix operators in a row
     while position < len(text):
@@ -197,9 +173,7 @@ def _lex(text: str, limits: Limits) -> list[_Token]:
         if text[position] == "<":
             kind, word = _angle(text, position, tokens, stack[-1] if stack else "")
         else:
-            match = _TOKEN.match(text, position)
-            assert match is not None and match.lastgroup is not None  # punct takes any char
-            kind, word = match.lastgroup, match.group()
+            kind, word = match_token(text, position)
         start, position = position, position + len(word)
         if kind == "skip":
             continue
@@ -216,7 +190,7 @@ def _lex(text: str, limits: Limits) -> list[_Token]:
         reified += kind == "punct" and word == "<" and prev == ("punct", "<", start - 1)
         reified -= kind == "punct" and word == ">>" and reified > 0
         run = run + 1 if kind == "punct" and word in ("!", "^", "-", "+") else 0
-        tokens.append(_Token(kind, word, start))
+        tokens.append(Token(kind, word, start))
         if len(stack) + reified + run > limits.max_depth:
             raise _Refusal(f"nested more than {limits.max_depth} levels deep", start)
         if len(tokens) > limits.max_tokens:
@@ -224,19 +198,19 @@ def _lex(text: str, limits: Limits) -> list[_Token]:
     return tokens
 
 
-def _angle(text: str, position: int, tokens: list[_Token], top: str) -> tuple[str, str]:
+def _angle(text: str, position: int, tokens: list[Token], top: str) -> tuple[str, str]:
     """Read ``<`` as the engine does: an IRI, less-than, or half of ``<<``."""
     prev = tokens[-1] if tokens else None
     if top == "expr" and _is_operand(prev):
         return "punct", "<=" if text.startswith("<=", position) else "<"
-    if iri := _IRI.match(text, position):
+    if iri := IRI.match(text, position):
         return "iri", iri.group()
     if text.startswith("<", position + 1) or prev == ("punct", "<", position - 1):
         return "punct", "<"  # << of SPARQL 1.2
     raise _Refusal("unterminated or malformed IRI", position)
 
 
-def _paren_kind(top: str, tokens: list[_Token]) -> str:
+def _paren_kind(top: str, tokens: list[Token]) -> str:
     """What a ``(`` holds, from the innermost open bracket and the tokens before it."""
     prev, prev2 = tokens[-1] if tokens else None, tokens[-2] if len(tokens) > 1 else None
     if prev and prev[:2] == ("punct", "<") and prev2 == ("punct", "<", prev.start - 1):
@@ -254,26 +228,26 @@ def _paren_kind(top: str, tokens: list[_Token]) -> str:
     return "terms"
 
 
-def _is_operand(token: _Token | None) -> bool:
+def _is_operand(token: Token | None) -> bool:
     """Whether ``token`` may end an operand, so that a ``<`` after it is less-than."""
     if token is None or token.kind == "punct":
         return token is not None and token.text in (")", "]", ">>")
     return not _bare(token) or token.text.lower().endswith(("true", "false"))
 
 
-def _bare(token: _Token) -> bool:
+def _bare(token: Token) -> bool:
     """A name without prefix: a keyword, a function, ``a``, ``true`` or ``false``."""
     return token.kind == "name" and ":" not in token.text
 
 
-def _shape(token: _Token) -> str:
+def _shape(token: Token) -> str:
     """One letter per token: ``{ ( )``, ``v`` variable, ``t`` IRI or prefixed name, ``w`` word."""
     if token.kind in ("name", "var", "iri"):
         return "w" if _bare(token) else "v" if token.kind == "var" else "t"
     return token.text if token.text in ("{", "(", ")") else "."
 
 
-def _row_count(tokens: list[_Token], data: int) -> int:
+def _row_count(tokens: list[Token], data: int) -> int:
     """The rows of a data block (at least one): its ``(…)``, or its values for one variable."""
     parens = values = 0
     for prev, token in zip(tokens[data:], tokens[data + 1 :]):
@@ -284,7 +258,7 @@ def _row_count(tokens: list[_Token], data: int) -> int:
     return max(1, parens if tokens[data - 1].text == ")" else values)
 
 
-def _query_form(tokens: list[_Token]) -> QueryForm:
+def _query_form(tokens: list[Token]) -> QueryForm:
     """The first form keyword after the prologue (``BASE``, ``PREFIX``, ``VERSION``)."""
     for token in tokens:
         word = token.text.upper() if _bare(token) else ""

@@ -53,13 +53,14 @@ from dataclasses import dataclass
 from pyoxigraph import Literal, NamedNode
 
 from aqb_rdf.errors import QueryError, quote_input
+from aqb_rdf.rdf import sparql_terms
+from aqb_rdf.rdf.namespaces import XSD
+from aqb_rdf.sparql.lexer import tokenize
 
 VALUES_MARKER = "# {{values}}"
 """The comment line that :func:`bind` replaces with the ``VALUES`` blocks."""
 SUBJECTS_MARKER = "# {{subjects}}"
 """The comment lines that :func:`bind_subjects` replace with ``VALUES ?x { … }``."""
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 # --- parameter types ---------------------------------------------------------------------
@@ -205,7 +206,7 @@ def parse_named_query(name: str, text: str, source: str | None = None) -> NamedQ
                 number,
             )
 
-    body = "\n".join(lines[header_end:])
+    variables = {t.text[1:] for t in tokenize("\n".join(lines[header_end:])) if t.kind == "var"}
     title = _single_field(fields, "title", where)
     description = _single_field(fields, "description", where)
     parameters: list[Parameter] = []
@@ -217,7 +218,7 @@ def parse_named_query(name: str, text: str, source: str | None = None) -> NamedQ
         parameter = _parse_parameter(value, where, number)
         if any(p.name == parameter.name for p in parameters):
             raise QueryError(f"parameter '{parameter.name}' is declared twice", where, number)
-        if re.search(rf"[?$]{parameter.name}(?![A-Za-z0-9_])", body) is None:
+        if parameter.name not in variables:
             raise QueryError(
                 f"parameter '{parameter.name}' has no variable ?{parameter.name} in the query",
                 where,
@@ -317,8 +318,8 @@ def bind(query: NamedQuery, params: Mapping[str, str]) -> str:
                 f"parameter '{parameter.name}' must be {parameter.type.expected},"
                 f" not {quote_input(value)}"
             ) from None
-        # str() of a pyoxigraph term is its N-Triples form, escaped; never user text as such.
-        blocks.append(f"VALUES ?{parameter.name} {{ {term} }}")
+        # The term's SPARQL form, escaped (rdf.sparql_terms); never user text as such.
+        blocks.append(f"VALUES ?{parameter.name} {{ {sparql_terms.term(term)} }}")
     if not blocks:
         return query.text
     sparql, replaced = _replace_lines(query.text, VALUES_MARKER, " ".join(blocks))
@@ -337,8 +338,8 @@ def bind_subjects(sparql: str, subjects: Iterable[NamedNode]) -> str:
     Raises:
         ValueError: there is no subjects line.
     """
-    # str() of a NamedNode is its N-Triples form, with <, > and spaces impossible inside.
-    terms = " ".join(str(NamedNode(subject.value)) for subject in subjects)
+    # An IRI checked and written by rdf.sparql_terms: <, > and spaces are impossible inside.
+    terms = " ".join(sparql_terms.iri(subject.value) for subject in subjects)
     bound, replaced = _replace_lines(sparql, SUBJECTS_MARKER, f"VALUES ?x {{ {terms} }}")
     if not replaced:
         raise ValueError(f"the query has no '{SUBJECTS_MARKER}' line")

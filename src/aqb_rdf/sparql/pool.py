@@ -59,17 +59,8 @@ dataset it declares; otherwise the default graph is the union of all graphs (the
 one named graph per agreement). :func:`build_store` stores that union as the default graph, so
 queries read it directly; a store built without it gets the engine's union at query time.
 
-Errors::
-
-    AqbError
-    └── QueryPoolError          the pool could not answer a query
-        ├── QuerySyntaxError    the query is not valid SPARQL (the parser's message, one line)
-        ├── QueryFailed         the engine reported an error while evaluating it
-        ├── UnsupportedFormat   the result format does not fit the query form
-        ├── ResultTooLarge      the serialised result passed max_result_bytes
-        ├── QueryTimeout        no answer within the time limit; the worker was killed
-        ├── WorkerCrashed       the worker died while answering (segfault, abort, memory)
-        └── Overloaded          every worker is busy; try again later
+Errors: the :class:`~aqb_rdf.errors.QueryPoolError` branch of :mod:`aqb_rdf.errors`, whose
+classes this module re-exports.
 """
 
 from __future__ import annotations
@@ -89,7 +80,16 @@ from types import TracebackType
 from typing import Final
 
 from aqb_rdf.config import SERVE_QUERY_WORKERS, SERVE_TIMEOUT
-from aqb_rdf.errors import AqbError
+from aqb_rdf.errors import (
+    Overloaded,
+    QueryFailed,
+    QueryPoolError,
+    QuerySyntaxError,
+    QueryTimeout,
+    ResultTooLarge,
+    UnsupportedFormat,
+    WorkerCrashed,
+)
 from aqb_rdf.sparql.store import build_store
 from aqb_rdf.sparql.worker import (
     GRAPH_FORMATS,
@@ -127,51 +127,6 @@ _START_TIMEOUT: Final = 30.0
 _STILL_STARTING: Final = "it did not open the store in time"
 _STOP_GRACE: Final = 1.0
 """Seconds :meth:`QueryPool.close` gives idle workers to exit before it kills them."""
-
-# --- errors ------------------------------------------------------------------------------
-
-
-class QueryPoolError(AqbError):
-    """The pool could not answer a query; the subclass says why."""
-
-
-class QuerySyntaxError(QueryPoolError):
-    """The query is not valid SPARQL; the message is the parser's, on one line."""
-
-
-class QueryFailed(QueryPoolError):
-    """The engine reported an error while evaluating the query (e.g. an unreachable SERVICE)."""
-
-
-class UnsupportedFormat(QueryPoolError):
-    """The requested result format does not fit the query form.
-
-    Attributes:
-        result_kind: what the query returned: ``"solutions"`` (SELECT), ``"boolean"`` (ASK)
-            or ``"graph"`` (CONSTRUCT, DESCRIBE); pick a format from :data:`SOLUTIONS_FORMATS`
-            for the first two and from :data:`GRAPH_FORMATS` for the last.
-    """
-
-    def __init__(self, message: str, result_kind: str) -> None:
-        super().__init__(message)
-        self.result_kind = result_kind
-
-
-class ResultTooLarge(QueryPoolError):
-    """The serialised result passed the pool's ``max_result_bytes``."""
-
-
-class QueryTimeout(QueryPoolError):
-    """The worker did not answer within the time limit; it was killed and replaced."""
-
-
-class WorkerCrashed(QueryPoolError):
-    """The worker died while answering (segfault, abort, out of memory); it was replaced."""
-
-
-class Overloaded(QueryPoolError):
-    """Every worker is busy; the request was refused at once (answer 503 with Retry-After)."""
-
 
 # --- the pool ----------------------------------------------------------------------------
 

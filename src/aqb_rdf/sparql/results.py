@@ -21,21 +21,11 @@ from typing import Any, TypeAlias
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from aqb_rdf.errors import QueryError, quote_input
+from aqb_rdf.rdf.namespaces import XSD_STRING
+from aqb_rdf.rdf.terms import NUMERIC_DATATYPES
 
 Term: TypeAlias = NamedNode | BlankNode | Literal | Triple
 """An RDF term as a SPARQL result holds it."""
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_XSD_STRING = XSD + "string"
-_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-_NUMERIC_DATATYPES = frozenset(
-    XSD + name
-    for name in (
-        "integer", "decimal", "double", "float", "long", "int", "short", "byte",
-        "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger",
-        "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
-    )
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -165,7 +155,7 @@ def _json_term(term: Term) -> dict[str, Any]:
     literal: dict[str, Any] = {"type": "literal", "value": term.value}
     if term.language:
         literal["xml:lang"] = term.language
-    elif term.datatype.value != _XSD_STRING:
+    elif term.datatype.value != XSD_STRING:
         literal["datatype"] = term.datatype.value
     return literal
 
@@ -173,7 +163,7 @@ def _json_term(term: Term) -> dict[str, Any]:
 def _is_numeric_column(result: SelectResult, index: int) -> bool:
     bound = [row[index] for row in result.rows if row[index] is not None]
     return bool(bound) and all(
-        isinstance(term, Literal) and term.datatype.value in _NUMERIC_DATATYPES for term in bound
+        isinstance(term, Literal) and term.datatype.value in NUMERIC_DATATYPES for term in bound
     )
 
 

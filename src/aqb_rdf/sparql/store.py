@@ -23,11 +23,12 @@ from pathlib import Path
 from pyoxigraph import DefaultGraph, Quad, QuerySolutions, RdfFormat, Store, parse
 
 from aqb_rdf.errors import AqbError, QueryError, first_line
-from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
+from aqb_rdf.rdf.base import DEFAULT_BASE, rebase_text
+from aqb_rdf.rdf.files import TRIG_DUMP
 from aqb_rdf.sparql.named_queries import NamedQuery, bind, parse_named_query
 from aqb_rdf.sparql.results import SelectResult
 
-DATASET_FILE = "aqb.trig"
+DATASET_FILE = TRIG_DUMP.name
 """The dump :func:`load_dataset` reads from a build's output directory."""
 
 QUERIES_PACKAGE = "aqb_rdf.queries"
@@ -127,7 +128,7 @@ def find_query(name_or_path: str, base: str = DEFAULT_BASE) -> NamedQuery:
 
     An argument with a ``/`` or a file suffix (``.rq``) is a path; anything else is the name
     of a packaged query. A packaged query is rebased to ``base``, the base IRI of the release
-    it is for (:meth:`~aqb_rdf.rdf.iris.Iris.rebase_text`); a file is read as it is.
+    it is for (:func:`~aqb_rdf.rdf.base.rebase_text`); a file is read as it is.
 
     Raises:
         QueryError: no such query (the message lists the available names), the file cannot be
@@ -141,7 +142,7 @@ def find_query(name_or_path: str, base: str = DEFAULT_BASE) -> NamedQuery:
     if _QUERY_NAME.fullmatch(name) is None or not resource.is_file():
         names = ", ".join(available_queries()) or "none"
         raise QueryError(f"unknown query {name!r}; available: {names}")
-    text = Iris(base).rebase_text(resource.read_text(encoding="utf-8"))
+    text = rebase_text(resource.read_text(encoding="utf-8"), base)
     return parse_named_query(name, text, f"queries/{name}.rq")
 
 

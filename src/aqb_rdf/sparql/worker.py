@@ -29,22 +29,18 @@ from pyoxigraph import (
     Store,
 )
 
-from aqb_rdf.errors import first_line
+from aqb_rdf.errors import Signal, first_line
+from aqb_rdf.rdf import formats
+from aqb_rdf.sparql.lexer import tokenize
 from aqb_rdf.sparql.store import has_union_default_graph
 
 SOLUTIONS_FORMATS: Final[Mapping[str, QueryResultsFormat]] = {
-    "application/sparql-results+json": QueryResultsFormat.JSON,
-    "application/sparql-results+xml": QueryResultsFormat.XML,
-    "text/csv": QueryResultsFormat.CSV,
-    "text/tab-separated-values": QueryResultsFormat.TSV,
+    f.media_type: f.results for f in formats.RESULTS_FORMATS if f.results is not None
 }
 """Media types for the results of ``SELECT`` and ``ASK`` queries."""
 
 GRAPH_FORMATS: Final[Mapping[str, RdfFormat]] = {
-    "text/turtle": RdfFormat.TURTLE,
-    "application/ld+json": RdfFormat.JSON_LD,
-    "application/n-triples": RdfFormat.N_TRIPLES,
-    "application/rdf+xml": RdfFormat.RDF_XML,
+    f.media_type: f.rdf for f in formats.GRAPH_FORMATS if f.rdf is not None
 }
 """Media types for the results of ``CONSTRUCT`` and ``DESCRIBE`` queries."""
 
@@ -172,7 +168,7 @@ def _limit_cpu(timeout: float) -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
-class _CapReached(Exception):
+class _CapReached(Signal):
     """Raised by :class:`_CappedWriter` once the result passes its cap."""
 
 
@@ -241,13 +237,8 @@ def _query(
     return store.query(request.query, base_iri=request.base_iri, use_default_graph_as_union=union)
 
 
-# Strings, IRIs and comments, which may contain the word FROM without it being a keyword.
-_NOT_KEYWORDS = re.compile(
-    r"""'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\""""
-    r"""|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"|<[^<>"{}|^`\\\x00-\x20]*>|\#[^\n\r]*""",
-    re.DOTALL,
-)
-_FROM = re.compile(r"(?<![\w:?$@.\-])FROM(?![\w:\-])", re.IGNORECASE)
+_GLUED = re.compile(r"[\w:?$@.\-]")
+"""What may not stand right before ``FROM``: it would be part of another token."""
 
 
 def declares_dataset(query: str) -> bool:
@@ -255,6 +246,12 @@ def declares_dataset(query: str) -> bool:
 
     pyoxigraph's ``use_default_graph_as_union`` overrides the query's ``FROM`` clauses, so
     the union is only asked for when the query declares no dataset. Outside strings, IRIs
-    and comments, the keyword ``FROM`` occurs only in dataset clauses.
+    and comments (which :func:`~aqb_rdf.sparql.lexer.tokenize` sets apart), the keyword
+    ``FROM`` occurs only in dataset clauses.
     """
-    return _FROM.search(_NOT_KEYWORDS.sub(" ", query)) is not None
+    return any(
+        token.kind == "name"
+        and token.text.upper() == "FROM"
+        and not (token.start and _GLUED.fullmatch(query[token.start - 1]))
+        for token in tokenize(query)
+    )

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 
 import pyshacl
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from aqb_rdf.rdf.namespaces import SH
+from aqb_rdf.rdf.namespaces import RDF, SH
 
 
 @dataclass(frozen=True)

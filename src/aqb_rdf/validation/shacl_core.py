@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
-from aqb_rdf.rdf.namespaces import SH
+from aqb_rdf.errors import Signal
+from aqb_rdf.rdf.namespaces import RDF, RDFS, SH, XSD
 from aqb_rdf.validation.report import ValidationReport, Violation
 
 Triple = tuple[Node, Node, Node]
@@ -80,7 +80,7 @@ _PARAMETERS = {
 }
 
 
-class Unsupported(Exception):
+class Unsupported(Signal):
     """The shapes use a SHACL feature this evaluator does not implement."""
 
 

@@ -2,6 +2,6 @@
 
 ``server``, ``processes`` and ``http_limits`` run the HTTP server; ``app`` and ``routes`` wire
 the handlers of :mod:`aqb_rdf.web.views`, which build what they show with the pure
-:mod:`aqb_rdf.web.render`. May import: :mod:`aqb_rdf.sparql`, :mod:`aqb_rdf.publish`, the
+:mod:`aqb_rdf.web.render` and answer every error through the one table of ``errors``. May import: :mod:`aqb_rdf.sparql`, :mod:`aqb_rdf.publish`, the
 foundations; never the build.
 """

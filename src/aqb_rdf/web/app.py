@@ -2,7 +2,8 @@
 
 ``build_app(release, pool, settings)`` wires the routes; handlers read the request, call the
 pure core (``protocol``, ``negotiation``, ``sparql_guard``) and the query pool, and answer.
-Every error is an answer with a status and a one-line message, never a traceback.
+Every error is an answer with a status and a one-line message, never a traceback; the status
+and message come from the one table of :mod:`aqb_rdf.web.errors`.
 
 Routes: ``/sparql`` (SPARQL 1.1 Protocol, read-only), ``/download/{file}`` (the dumps and the
 release's ``catalog.ttl`` and ``void.ttl``),
@@ -16,28 +17,22 @@ import functools
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
+from aqb_rdf.errors import AqbError, ProtocolError
 from aqb_rdf.publish.release import LINKED
+from aqb_rdf.rdf import formats
+from aqb_rdf.rdf.files import DOWNLOADS
 from aqb_rdf.rdf.iris import DEFAULT_BASE
 from aqb_rdf.sparql import guard as sparql_guard
-from aqb_rdf.sparql import pool as query_pool
 from aqb_rdf.sparql.pool import QueryRequest
 from aqb_rdf.web import negotiation, protocol
+from aqb_rdf.web.errors import ErrorAnswer, answer_for, plain_response
 from aqb_rdf.web.routes import site_routes
 from aqb_rdf.web.state import QueryRunner, Release, ServeSettings
 
-DUMP_TYPES = {
-    "aqb.ttl": "text/turtle; charset=utf-8",
-    "aqb.nt": "application/n-triples; charset=utf-8",
-    "aqb.jsonld": "application/ld+json",
-    "aqb.trig": "application/trig; charset=utf-8",
-    "aqb.csv": "text/csv; charset=utf-8",
-    "context.jsonld": "application/ld+json",
-    "catalog.ttl": "text/turtle; charset=utf-8",
-    "void.ttl": "text/turtle; charset=utf-8",
-}
+DUMP_TYPES = {file.name: file.format.content_type for file in DOWNLOADS}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -61,25 +56,17 @@ def _common_headers(release: Release, settings: ServeSettings) -> dict[str, str]
     }
 
 
-def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    return PlainTextResponse(
-        message + "\n",
-        status_code=status,
-        headers={"Access-Control-Allow-Origin": "*", **(headers or {})},
-    )
-
-
 async def _body(request: Request, limit: int) -> bytes:
     """The request body, refusing (413) more than ``limit`` bytes without reading them all."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise protocol.ProtocolError(413, f"request body larger than {limit} bytes", {})
+        raise ProtocolError(413, f"request body larger than {limit} bytes", {})
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise protocol.ProtocolError(413, f"request body larger than {limit} bytes", {})
+            raise ProtocolError(413, f"request body larger than {limit} bytes", {})
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -136,24 +123,8 @@ def build_app(
                 base_iri=str(request.url.replace(query="")),
             )
             result = await pool.run_async(job)
-        except protocol.ProtocolError as error:
-            return _error(error.status, error.message, error.headers)
-        except sparql_guard.QueryRefused as error:
-            return _error(400, str(error))
-        except negotiation.NotAcceptable as error:
-            return _error(406, str(error))
-        except query_pool.QuerySyntaxError as error:
-            return _error(400, f"malformed query: {error}")
-        except (query_pool.Overloaded, query_pool.QueryTimeout) as error:
-            return _error(503, str(error), {"Retry-After": str(settings.retry_after_seconds)})
-        except query_pool.ResultTooLarge as error:
-            return _error(413, str(error))
-        except query_pool.UnsupportedFormat as error:
-            return _error(406, str(error))
-        except query_pool.QueryFailed as error:
-            return _error(400, f"query failed: {error}")
-        except query_pool.QueryPoolError as error:
-            return _error(500, str(error))
+        except AqbError as error:  # refused, not acceptable, malformed, busy … (web.errors)
+            return plain_response(answer_for(error, retry_after=settings.retry_after_seconds))
         headers = {**_common_headers(release, settings), "Vary": "Accept", "ETag": release.etag}
         return Response(result.body, media_type=result.media_type, headers=headers)
 
@@ -166,14 +137,10 @@ def build_app(
                 negotiation.TURTLE,
             )
         except negotiation.NotAcceptable as error:
-            return _error(406, str(error))
+            return plain_response(answer_for(error, retry_after=settings.retry_after_seconds))
         graph = protocol.service_description_graph(endpoint)
-        rdf_format = {
-            negotiation.TURTLE.media_type: "turtle",
-            negotiation.JSON_LD.media_type: "json-ld",
-            negotiation.N_TRIPLES.media_type: "nt",
-            negotiation.RDF_XML.media_type: "xml",
-        }[offer.media_type]
+        rdf_format = formats.RDF_BY_MEDIA_TYPE[offer.media_type].rdflib
+        assert rdf_format is not None  # rdflib writes every RDF offer
         body = graph.serialize(format=rdf_format, encoding="utf-8")
         headers = {**_common_headers(release, settings), "Vary": "Accept"}
         return Response(body, media_type=offer.media_type, headers=headers)
@@ -184,7 +151,8 @@ def build_app(
         # Only the published files, never a path into the folder; a release built before
         # catalog.ttl and void.ttl existed lacks them.
         if name not in LINKED or not path.is_file():
-            return _error(404, f"no download named {name!r}; available: {', '.join(LINKED)}")
+            message = f"no download named {name!r}; available: {', '.join(LINKED)}"
+            return plain_response(ErrorAnswer(404, message))
         headers = {**_common_headers(release, settings), "ETag": release.etag}
         if request.headers.get("if-none-match") == release.etag:
             return Response(status_code=304, headers=headers)
@@ -192,7 +160,8 @@ def build_app(
 
     async def internal_error(request: Request, error: Exception) -> Response:
         # The last line of defence: a one-line answer, the details in the server's log.
-        return _error(500, f"internal error ({type(error).__name__}); the server keeps running")
+        message = f"internal error ({type(error).__name__}); the server keeps running"
+        return plain_response(ErrorAnswer(500, message))
 
     methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
     return Starlette(

@@ -10,6 +10,8 @@ Without httptools, uvicorn's h11 parser gets the same bound (``h11_max_incomplet
 
 from __future__ import annotations
 
+from aqb_rdf.errors import Signal
+
 MAX_HEAD_BYTES = 64 * 1024
 """The longest request line plus headers a client may send."""
 
@@ -27,7 +29,7 @@ def _refusal() -> bytes:
     return _REFUSAL % (len(message), message)
 
 
-class _HeadTooLong(Exception):
+class _HeadTooLong(Signal):
     """Raised from a parser callback to stop parsing a head that is too long."""
 
 

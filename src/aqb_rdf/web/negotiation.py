@@ -37,6 +37,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from aqb_rdf.errors import AqbError
+from aqb_rdf.rdf import formats
+
 _TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 _MEDIA_RANGE = re.compile(rf"^({_TOKEN})/({_TOKEN})$")
 _QVALUE = re.compile(r"^(?:0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)$")
@@ -57,7 +60,7 @@ class Offer:
             short name.
         also_accepts: Further media types that select it in ``Accept`` (``application/json``
             for SPARQL JSON results).
-        format_iri: Its IRI in the W3C formats namespace (``http://www.w3.org/ns/formats/``),
+        format_iri: Its IRI in the W3C formats namespace (:attr:`aqb_rdf.rdf.formats.Format.w3c_iri`),
             for the service description; ``None`` for HTML.
     """
 
@@ -102,7 +105,7 @@ class MediaRange:
         return self.type == type_ and self.subtype in ("*", subtype)
 
 
-class NotAcceptable(Exception):
+class NotAcceptable(AqbError):
     """No offer is acceptable to the client (HTTP 406).
 
     Attributes:
@@ -116,38 +119,40 @@ class NotAcceptable(Exception):
         super().__init__(f"{message}; available: {listed}")
 
 
-_W3C_FORMATS = "http://www.w3.org/ns/formats/"
-
 RESULTS_JSON = Offer(
-    "application/sparql-results+json",
+    formats.RESULTS_JSON.media_type,
     ("json", "srj"),
     also_accepts=("application/json",),
-    format_iri=_W3C_FORMATS + "SPARQL_Results_JSON",
+    format_iri=formats.RESULTS_JSON.w3c_iri,
 )
 RESULTS_XML = Offer(
-    "application/sparql-results+xml", ("xml", "srx"), format_iri=_W3C_FORMATS + "SPARQL_Results_XML"
+    formats.RESULTS_XML.media_type, ("xml", "srx"), format_iri=formats.RESULTS_XML.w3c_iri
 )
-RESULTS_CSV = Offer("text/csv", ("csv",), format_iri=_W3C_FORMATS + "SPARQL_Results_CSV")
+RESULTS_CSV = Offer(
+    formats.RESULTS_CSV.media_type, ("csv",), format_iri=formats.RESULTS_CSV.w3c_iri
+)
 RESULTS_TSV = Offer(
-    "text/tab-separated-values", ("tsv",), format_iri=_W3C_FORMATS + "SPARQL_Results_TSV"
+    formats.RESULTS_TSV.media_type, ("tsv",), format_iri=formats.RESULTS_TSV.w3c_iri
 )
 # "n3": SPARQLWrapper sends format=n3 for its N3 return format, and Turtle is a subset of N3.
-TURTLE = Offer("text/turtle", ("ttl", "turtle", "n3"), format_iri=_W3C_FORMATS + "Turtle")
+TURTLE = Offer(
+    formats.TURTLE.media_type, ("ttl", "turtle", "n3"), format_iri=formats.TURTLE.w3c_iri
+)
 # "json" and application/json: a JSON-LD document is JSON; "rdf+xml" and "json-ld" are
 # SPARQLWrapper's format values.
 JSON_LD = Offer(
-    "application/ld+json",
+    formats.JSON_LD.media_type,
     ("jsonld", "json-ld", "json"),
     also_accepts=("application/json",),
-    format_iri=_W3C_FORMATS + "JSON-LD",
+    format_iri=formats.JSON_LD.w3c_iri,
 )
 N_TRIPLES = Offer(
-    "application/n-triples", ("nt", "ntriples"), format_iri=_W3C_FORMATS + "N-Triples"
+    formats.N_TRIPLES.media_type, ("nt", "ntriples"), format_iri=formats.N_TRIPLES.w3c_iri
 )
 RDF_XML = Offer(
-    "application/rdf+xml", ("rdf", "xml", "rdf+xml"), format_iri=_W3C_FORMATS + "RDF_XML"
+    formats.RDF_XML.media_type, ("rdf", "xml", "rdf+xml"), format_iri=formats.RDF_XML.w3c_iri
 )
-HTML = Offer("text/html", ("html",))
+HTML = Offer(formats.HTML.media_type, ("html",))
 
 RESULT_OFFERS: tuple[Offer, ...] = (RESULTS_JSON, RESULTS_XML, RESULTS_CSV, RESULTS_TSV)
 """SELECT and ASK results; default :data:`RESULTS_JSON`."""

@@ -24,6 +24,7 @@ from pyoxigraph import Literal, NamedNode
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
+from aqb_rdf.rdf import formats
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.web.answers import ResponseCache
 from aqb_rdf.web.negotiation import RDF_OFFERS
@@ -35,17 +36,15 @@ if TYPE_CHECKING:
     from aqb_rdf.web.state import Release, ServeSettings
 
 STATIC_FILES: Final[Mapping[str, str]] = {
-    "aqb.css": "text/css; charset=utf-8",
-    "query.js": "text/javascript; charset=utf-8",
+    "aqb.css": formats.CSS.content_type,
+    "query.js": formats.JAVASCRIPT.content_type,
 }
 """The files under ``/static/``: name → media type. Nothing else is ever served from there."""
 
 FORMAT_LABELS: Final[Mapping[str, str]] = {
-    "ttl": "Turtle",
-    "jsonld": "JSON-LD",
-    "nt": "N-Triples",
-    "rdf": "RDF/XML",
+    offer.name: formats.RDF_BY_MEDIA_TYPE[offer.media_type].label for offer in RDF_OFFERS
 }
+"""The names the pages give the RDF representations, by ``format`` value."""
 
 
 class Site:

@@ -46,14 +46,16 @@ the first non-empty value counts.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from rdflib import BNode, Graph, Namespace, URIRef
-from rdflib.namespace import RDF
+from rdflib import BNode, Graph, URIRef
 
 from aqb_rdf.config import SERVE_MAX_BODY_BYTES, SERVE_MAX_QUERY_LENGTH
+from aqb_rdf.errors import ProtocolError
+from aqb_rdf.rdf import formats
+from aqb_rdf.rdf.namespaces import FORMATS, RDF, SD
 from aqb_rdf.web.negotiation import RDF_OFFERS, RESULT_OFFERS
 
 DEFAULT_MAX_QUERY_LENGTH = SERVE_MAX_QUERY_LENGTH.default
@@ -67,36 +69,16 @@ MAX_PARAMETERS = 1_000
 
 ALLOWED_METHODS = ("GET", "POST")
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
-QUERY_MEDIA_TYPE = "application/sparql-query"
-UPDATE_MEDIA_TYPE = "application/sparql-update"
+QUERY_MEDIA_TYPE = formats.SPARQL_QUERY.media_type
+UPDATE_MEDIA_TYPE = formats.SPARQL_UPDATE.media_type
 
 READ_ONLY_MESSAGE = "this SPARQL endpoint is read-only: updates are refused"
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 # An absolute IRI as SPARQL's IRIREF allows it: a scheme, then no space, control character
 # or one of <>"{}|^`\ (https://www.w3.org/TR/sparql11-query/#rIRIREF).
 _ABSOLUTE_IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>"{}|^`\\]*$')
 _UTF8_NAMES = frozenset({"utf-8", "utf8"})
-
-
-class ProtocolError(Exception):
-    """A request the endpoint answers with an HTTP error.
-
-    Attributes:
-        status: The HTTP status code (400, 403, 405, 413, 414, 415).
-        message: What is wrong, one line, safe to show to the client.
-        headers: Response headers the status needs (``Allow`` for 405).
-    """
-
-    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers: dict[str, str] = dict(headers or {})
-
-    def __str__(self) -> str:
-        return f"{self.status}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -310,7 +292,7 @@ def service_description_graph(
             raise ValueError(f"not an absolute IRI: {iri!r}")
     graph = Graph()
     graph.bind("sd", SD)
-    graph.bind("formats", Namespace("http://www.w3.org/ns/formats/"))
+    graph.bind("formats", FORMATS)
     service = BNode("service")
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, URIRef(endpoint_url)))

@@ -29,6 +29,7 @@ from pyoxigraph import (
     parse_query_results,
 )
 
+from aqb_rdf.rdf import formats
 from aqb_rdf.rdf.iris import DEFAULT_BASE
 from aqb_rdf.sparql.named_queries import NamedQuery, bind, bind_subjects
 from aqb_rdf.sparql.pool import QueryRequest, QueryResult
@@ -40,8 +41,8 @@ from aqb_rdf.web.render.paging import LinkCount, Links
 Runner = Callable[[QueryRequest], Awaitable[QueryResult]]
 """What answers a query: ``QueryPool.run_async`` or the server's publication's."""
 
-_JSON: Final = "application/sparql-results+json"
-_N_TRIPLES: Final = "application/n-triples"
+_JSON: Final = formats.RESULTS_JSON.media_type
+_N_TRIPLES: Final = formats.N_TRIPLES.media_type
 T = TypeVar("T")
 
 

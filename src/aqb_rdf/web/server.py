@@ -26,7 +26,7 @@ import uvicorn
 from aqb_rdf.errors import AqbError
 from aqb_rdf.publish.release import current_release, recorded_base, release_base
 from aqb_rdf.sparql.pool import QueryPool, QueryRequest, QueryResult
-from aqb_rdf.sparql.store import build_store
+from aqb_rdf.sparql.store import DATASET_FILE, build_store
 from aqb_rdf.web.answers import AnswerCache
 from aqb_rdf.web.app import build_app
 from aqb_rdf.web.http_limits import protocol_options
@@ -50,7 +50,7 @@ def ensure_store(folder: Path) -> Path:
         return store
     staging = folder / f".{STORE}-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
-    build_store(folder / "aqb.trig", staging)
+    build_store(folder / DATASET_FILE, staging)
     try:
         os.replace(staging, store)
     except OSError:  # another server loaded it first: use theirs

@@ -17,19 +17,12 @@ from typing import TypeAlias
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
+from aqb_rdf.rdf.namespaces import DCTERMS, RDF, RDF_TYPE, RDFS, SCHEMA, SKOS
+
 Node: TypeAlias = NamedNode | BlankNode
 """A subject: an IRI or a blank node."""
 Term: TypeAlias = NamedNode | BlankNode | Literal | Triple
 """An object as pyoxigraph gives it (RDF-star triples never occur in this dataset)."""
-
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-SCHEMA = "http://schema.org/"
-DCTERMS = "http://purl.org/dc/terms/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = RDF + "type"
 
 LABEL_PROPERTIES = (
     RDFS + "label",

@@ -25,10 +25,11 @@ from decimal import Decimal
 from pyoxigraph import NamedNode
 
 from aqb_rdf.rdf import external as links
-from aqb_rdf.web.render.description import DCTERMS, SCHEMA, SKOS, Node
+from aqb_rdf.rdf.namespaces import DCTERMS, SCHEMA, SKOS
+from aqb_rdf.web.render.description import Node
 from aqb_rdf.web.render.parts import Link, Reader
 
-DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
+DCTERMS_SOURCE = DCTERMS + "source"
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 
 from pyoxigraph import BlankNode, NamedNode
 
-from aqb_rdf.web.render.description import DCTERMS, OWL, RDFS, SKOS, Node
+from aqb_rdf.rdf.namespaces import DCTERMS, OWL, RDFS, SKOS, VANN
+from aqb_rdf.web.render.description import Node
 from aqb_rdf.web.render.parts import Link, Reader
-
-VANN = "http://purl.org/vocab/vann/"
 
 
 @dataclass(frozen=True)

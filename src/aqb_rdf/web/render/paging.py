@@ -25,26 +25,12 @@ from typing import Final
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from aqb_rdf.web.render.description import RDF_TYPE, XSD
+from aqb_rdf.errors import PageError
+from aqb_rdf.rdf.namespaces import HYDRA, RDF_TYPE, XSD
 
-HYDRA: Final = "http://www.w3.org/ns/hydra/core#"
 DEFAULT_PAGE_SIZE: Final = 100
 MAX_PAGE: Final = 10**9
 _PAGE: Final = re.compile(r"[1-9][0-9]{0,9}")
-
-
-class PageError(ValueError):
-    """A ``page`` parameter that names no page: malformed (400) or past the last (404).
-
-    Args:
-        message: one line, in English.
-        last: the last page there is, when the page asked for is past it (404).
-    """
-
-    def __init__(self, message: str, last: int | None = None) -> None:
-        super().__init__(message)
-        self.last = last
-        self.status = 400 if last is None else 404
 
 
 def parse_page(value: str | None) -> int:

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
-from aqb_rdf.web.render.description import OWL, RDF_TYPE, RDFS, Description, Node, Term, sort_key
+from aqb_rdf.rdf.namespaces import OWL, RDF_TYPE, RDFS
+from aqb_rdf.web.render.description import Description, Node, Term, sort_key
 from aqb_rdf.web.render.paging import Paging
 from aqb_rdf.web.render.vocabulary import Vocabulary
 

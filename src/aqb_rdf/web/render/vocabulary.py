@@ -11,11 +11,17 @@ from collections.abc import Iterable, Mapping
 from typing import Final
 
 from aqb_rdf.rdf.iris import Iris
-from aqb_rdf.rdf.namespaces import STANDARD_PREFIXES
-from aqb_rdf.web.render.description import DCTERMS, OWL, RDF, RDFS, SCHEMA, SKOS
-
-VANN = "http://purl.org/vocab/vann/"
-VOID = "http://rdfs.org/ns/void#"
+from aqb_rdf.rdf.namespaces import (
+    DCTERMS,
+    OWL,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    STANDARD_PREFIXES,
+    VANN,
+    VOID,
+)
 
 EXTERNAL_LABELS: Final[Mapping[str, tuple[str, str]]] = {
     RDF + "type": ("Typ", "type"),
@@ -52,8 +58,8 @@ def prefixes(iris: Iris) -> dict[str, str]:
     """Prefix → namespace for CURIEs on pages and in Turtle: the standard ones and ours."""
     return {
         **{prefix: str(namespace) for prefix, namespace in STANDARD_PREFIXES.items()},
-        "vann": VANN,
-        "void": VOID,
+        "vann": str(VANN),
+        "void": str(VOID),
         **iris.prefixes,
     }
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from aqb_rdf.errors import QueryPoolError
 from aqb_rdf.publish.release import LINKED
-from aqb_rdf.sparql import pool
+from aqb_rdf.web.errors import answer_for
 from aqb_rdf.web.pages import Page, Site
 from aqb_rdf.web.render.chart import Bar, budget_chart
 from aqb_rdf.web.statistics import budgets, statistics, totals
@@ -35,10 +36,9 @@ async def landing(site: Site, request: Request) -> Response:
         counts = await statistics(site)
         rows = await budgets(site)
         per_year = await totals(site)
-    except pool.QueryPoolError as error:
-        busy = isinstance(error, pool.Overloaded | pool.QueryTimeout)
-        headers = {"Retry-After": str(site.settings.retry_after_seconds)}
-        return page.error(503 if busy else 500, page.t("unavailable"), str(error), headers)
+    except QueryPoolError as error:
+        answer = answer_for(error, retry_after=site.settings.retry_after_seconds, server_query=True)
+        return page.error(answer.status, page.t("unavailable"), answer.message, answer.header_map())
     bars = [Bar(row.region, row.region_iri, row.year, row.amount, row.agreement) for row in rows]
     chart = budget_chart(
         bars, page.lang, page.href, page.t("budgets_chart"), page.t("chart_caption")

@@ -20,11 +20,12 @@ from pyoxigraph import NamedNode
 from starlette.requests import Request
 from starlette.responses import Response
 
-from aqb_rdf.errors import QueryError
-from aqb_rdf.sparql import guard, pool
+from aqb_rdf.errors import QueryError, QueryPoolError
+from aqb_rdf.sparql import guard
 from aqb_rdf.sparql.named_queries import NamedQuery, bind
 from aqb_rdf.sparql.results import SelectResult, Term, term_text
 from aqb_rdf.sparql.store import available_queries
+from aqb_rdf.web.errors import answer_for
 from aqb_rdf.web.pages import Page, Site
 from aqb_rdf.web.query_runner import construct_sparql, named_query, select_sparql
 
@@ -40,6 +41,8 @@ class Outcome:
     result: SelectResult | None = None
     problem: str | None = None
     status: int = 200
+    headers: tuple[tuple[str, str], ...] = ()
+    """What the status needs (``Retry-After`` for 503)."""
 
 
 def named_queries(site: Site) -> list[NamedQuery]:
@@ -57,10 +60,12 @@ def query_form(query: NamedQuery) -> str:
 
 async def run_named(site: Site, query: NamedQuery, params: dict[str, str]) -> Outcome:
     """Bind ``params`` into ``query`` and run it; a table of rows (triples for CONSTRUCT)."""
+    retry_after = site.settings.retry_after_seconds
     try:
         sparql = bind(query, params)
-    except QueryError as error:
-        return Outcome(query.text, problem=str(error), status=400)
+    except QueryError as error:  # the client's values: its error (400)
+        answer = answer_for(error, retry_after=retry_after)
+        return Outcome(query.text, problem=answer.message, status=answer.status)
     try:
         if query_form(query) in ("CONSTRUCT", "DESCRIBE"):
             triples = await construct_sparql(site.run, sparql)
@@ -69,10 +74,9 @@ async def run_named(site: Site, query: NamedQuery, params: dict[str, str]) -> Ou
             )
             return Outcome(sparql, SelectResult(("subject", "predicate", "object"), rows))
         return Outcome(sparql, await select_sparql(site.run, sparql))
-    except (pool.Overloaded, pool.QueryTimeout) as error:
-        return Outcome(sparql, problem=str(error), status=503)
-    except pool.QueryPoolError as error:
-        return Outcome(sparql, problem=str(error), status=500)
+    except QueryPoolError as error:  # the query is the server's: 503 when busy, else 500
+        answer = answer_for(error, retry_after=retry_after, server_query=True)
+        return Outcome(sparql, problem=answer.message, status=answer.status, headers=answer.headers)
 
 
 async def queries(site: Site, request: Request) -> Response:
@@ -111,9 +115,7 @@ async def one_query(site: Site, request: Request) -> Response:
         ]
         for row in (outcome.result.rows[:MAX_ROWS] if outcome and outcome.result else ())
     ]
-    headers = {"Vary": "Accept-Language"}
-    if outcome is not None and outcome.status == 503:
-        headers["Retry-After"] = str(site.settings.retry_after_seconds)
+    headers = {"Vary": "Accept-Language", **dict(outcome.headers if outcome else ())}
     return page.render(
         "named_query.html",
         status=outcome.status if outcome else 200,

@@ -29,20 +29,22 @@ from typing import Final
 
 from pyoxigraph import NamedNode, RdfFormat, Triple, parse, serialize
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 
+from aqb_rdf.errors import AqbError, PageError, QueryPoolError
 from aqb_rdf.publish.metadata import CATALOG
 from aqb_rdf.publish.void import DatasetFacts, example_resources, vocabularies, void_triples
-from aqb_rdf.sparql import pool
+from aqb_rdf.rdf import formats
 from aqb_rdf.web import negotiation
 from aqb_rdf.web.answers import KeptResponse
+from aqb_rdf.web.errors import ErrorAnswer, answer_for, plain_response
 from aqb_rdf.web.negotiation import HTML, PAGE_OFFERS, TURTLE, Offer
 from aqb_rdf.web.pages import Page, Site
 from aqb_rdf.web.query_runner import describe, describe_graph, resource_links
 from aqb_rdf.web.render import kinds, parts
 from aqb_rdf.web.render.description import Description
 from aqb_rdf.web.render.ontology import ontology
-from aqb_rdf.web.render.paging import PageError, Paging, hydra_triples, parse_page
+from aqb_rdf.web.render.paging import Paging, hydra_triples, parse_page
 from aqb_rdf.web.statistics import budgets, statistics
 
 _SEGMENT = r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*"
@@ -51,10 +53,7 @@ _PATH: Final = re.compile(rf"(?:id|def|graph)(?:/{_SEGMENT})+")
 MAX_PATH: Final = 512
 
 RDF_FORMATS: Final[Mapping[str, RdfFormat]] = {
-    negotiation.TURTLE.media_type: RdfFormat.TURTLE,
-    negotiation.JSON_LD.media_type: RdfFormat.JSON_LD,
-    negotiation.N_TRIPLES.media_type: RdfFormat.N_TRIPLES,
-    negotiation.RDF_XML.media_type: RdfFormat.RDF_XML,
+    f.media_type: f.rdf for f in formats.GRAPH_FORMATS if f.rdf is not None
 }
 VARY: Final = "Accept, Accept-Language"
 
@@ -93,42 +92,43 @@ def _negotiate(request: Request) -> Offer:
     )
 
 
-def _plain(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
-    return PlainTextResponse(
-        message + "\n",
-        status_code=status,
-        headers={"Access-Control-Allow-Origin": "*", **(headers or {})},
+def _answer(site: Site, error: AqbError, *, server_query: bool = False) -> ErrorAnswer:
+    return answer_for(
+        error, retry_after=site.settings.retry_after_seconds, server_query=server_query
     )
 
 
-def _failure(site: Site, page: Page, offer: Offer | None, error: Exception) -> Response:
+def _not_acceptable(site: Site, error: negotiation.NotAcceptable) -> Response:
+    return plain_response(_answer(site, error), Vary=VARY)
+
+
+def _failure(site: Site, page: Page, offer: Offer | None, error: QueryPoolError) -> Response:
     """The answer when the pool cannot describe: 503 when busy or slow, else 500."""
-    busy = isinstance(error, pool.Overloaded | pool.QueryTimeout)
-    status = 503 if busy else 500
-    headers = {"Retry-After": str(site.settings.retry_after_seconds)} if busy else {}
+    answer = _answer(site, error, server_query=True)
     if offer is HTML:
-        title = page.t("unavailable") if busy else page.t("error")
-        text = page.t("unavailable_text") if busy else str(error)
-        return page.error(status, title, text, headers)
-    return _plain(status, str(error), headers)
+        title = page.t("unavailable") if answer.busy else page.t("error")
+        text = page.t("unavailable_text") if answer.busy else answer.message
+        return page.error(answer.status, title, text, answer.header_map())
+    return plain_response(answer)
 
 
 def _not_found(page: Page, offer: Offer | None, iri: str) -> Response:
     if offer is HTML:
         return page.error(404, page.t("not_found"), page.t("not_found_text"), {"Vary": VARY})
-    return _plain(404, f"no triples about <{iri}>", {"Vary": VARY})
+    return plain_response(ErrorAnswer(404, f"no triples about <{iri}>"), Vary=VARY)
 
 
 def _no_page(page: Page, offer: Offer, error: PageError) -> Response:
     """A ``?page=`` that names no page: 400 if malformed, 404 if past the last page."""
+    answer = _answer(page.site, error)
     if offer is HTML:
         text = (
             page.t("bad_page_text")
             if error.last is None
             else page.t("past_last_page_text", last=page.integer(error.last))
         )
-        return page.error(error.status, page.t("no_page"), text, {"Vary": VARY})
-    return _plain(error.status, str(error), {"Vary": VARY})
+        return page.error(answer.status, page.t("no_page"), text, {"Vary": VARY})
+    return plain_response(answer, Vary=VARY)
 
 
 def _etag(site: Site, page: Page, offer: Offer, number: int = 1) -> str:
@@ -193,7 +193,7 @@ async def resource(site: Site, request: Request) -> Response:
     try:
         offer = _negotiate(request)
     except negotiation.NotAcceptable as error:
-        return _plain(406, str(error), {"Vary": VARY})
+        return _not_acceptable(site, error)
     if iri is None:
         return _not_found(page, offer, request.url.path)
     try:
@@ -238,7 +238,7 @@ async def _describe_and_respond(
         description = await describe(site.run, iri, subjects, site.iris.base)
     except PageError as error:
         return _no_page(page, offer, error)
-    except pool.QueryPoolError as error:
+    except QueryPoolError as error:
         return _failure(site, page, offer, error)
     if not description.found:
         return _not_found(page, offer, iri)
@@ -256,7 +256,7 @@ async def _whole(
             description = await describe_graph(site.run, iri, site.iris.base)
         else:
             description = await describe(site.run, iri, base=site.iris.base)
-    except pool.QueryPoolError as error:
+    except QueryPoolError as error:
         return _failure(site, page, offer, error)
     if not (len(description) if is_graph else description.found):
         return _not_found(page, offer, iri)
@@ -274,8 +274,8 @@ async def void(site: Site, request: Request) -> Response:
         figures = await statistics(site)
         rows = await budgets(site)
     except negotiation.NotAcceptable as error:
-        return _plain(406, str(error), {"Vary": VARY})
-    except pool.QueryPoolError as error:
+        return _not_acceptable(site, error)
+    except QueryPoolError as error:
         return _failure(site, page, None, error)
     first = (int(rows[0].year), rows[0].key) if rows else None
     facts = DatasetFacts(
@@ -295,7 +295,7 @@ async def catalogue(site: Site, request: Request) -> Response:
     try:
         offer = _negotiate(request)
     except negotiation.NotAcceptable as error:
-        return _plain(406, str(error), {"Vary": VARY})
+        return _not_acceptable(site, error)
     path = site.release.folder / CATALOG
 
     async def load() -> tuple[Triple, ...]:

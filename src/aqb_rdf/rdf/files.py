@@ -1,0 +1,102 @@
+"""The files a release publishes, listed once (pure).
+
+Every part that names a published file takes it from :data:`PUBLISHED_FILES`: the dump
+writer and the catalogue writer (:mod:`aqb_rdf.publish`), the release folder and its links,
+the DCAT-AP.de distributions, the VoID ``dataDump`` list, the store loaded from the TriG dump,
+the server's ``/download/…`` and landing page, ``aqb-rdf summary`` and ``aqb-rdf push``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+from aqb_rdf.rdf import formats
+from aqb_rdf.rdf.formats import Format
+
+
+class Role(StrEnum):
+    """What a published file is for."""
+
+    DISTRIBUTION = "distribution"
+    """The dataset (or a table of it): a ``dcat:Distribution`` of the catalogue."""
+    CONTEXT = "context"
+    """The JSON-LD ``@context`` of the JSON-LD dump, on its own for reuse; not data."""
+    DESCRIPTION = "description"
+    """The release's description of itself (DCAT-AP.de catalogue, VoID)."""
+    RECORD = "record"
+    """What the software records about a release (its base IRI); kept in the release folder,
+    not linked from the output folder nor offered for download."""
+
+
+@dataclass(frozen=True)
+class PublishedFile:
+    """One file of a release.
+
+    Attributes:
+        name: its name in the release folder and under ``/download/``.
+        format: its format (media type, EU file type …).
+        role: what it is for.
+        title_de: its title in the catalogue, in German (distributions only).
+        title_en: the same in English.
+    """
+
+    name: str
+    format: Format
+    role: Role
+    title_de: str = ""
+    title_en: str = ""
+
+    @property
+    def is_rdf(self) -> bool:
+        """Whether the file is RDF data (a ``void:dataDump``)."""
+        return self.role is Role.DISTRIBUTION and self.format.rdf is not None
+
+
+TURTLE_DUMP: Final = PublishedFile(
+    "aqb.ttl", formats.TURTLE, Role.DISTRIBUTION,
+    "Gesamter Datensatz als Turtle", "Whole dataset as Turtle",
+)  # fmt: skip
+N_TRIPLES_DUMP: Final = PublishedFile(
+    "aqb.nt", formats.N_TRIPLES, Role.DISTRIBUTION,
+    "Gesamter Datensatz als N-Triples", "Whole dataset as N-Triples",
+)  # fmt: skip
+JSON_LD_DUMP: Final = PublishedFile(
+    "aqb.jsonld", formats.JSON_LD, Role.DISTRIBUTION,
+    "Gesamter Datensatz als JSON-LD", "Whole dataset as JSON-LD",
+)  # fmt: skip
+TRIG_DUMP: Final = PublishedFile(
+    "aqb.trig", formats.TRIG, Role.DISTRIBUTION,
+    "Gesamter Datensatz als TriG, ein benannter Graph je Zielvereinbarung",
+    "Whole dataset as TriG, one named graph per agreement",
+)  # fmt: skip
+"""The dump the SPARQL store is loaded from and ``aqb-rdf push`` reads."""
+CSV_DUMP: Final = PublishedFile(
+    "aqb.csv", formats.CSV, Role.DISTRIBUTION,
+    "Projekte als Tabelle (CSV), eine Zeile je Projekt",
+    "Projects as a table (CSV), one row per project",
+)  # fmt: skip
+JSON_LD_CONTEXT: Final = PublishedFile("context.jsonld", formats.JSON_LD, Role.CONTEXT)
+CATALOG: Final = PublishedFile("catalog.ttl", formats.TURTLE, Role.DESCRIPTION)
+VOID: Final = PublishedFile("void.ttl", formats.TURTLE, Role.DESCRIPTION)
+RELEASE_RECORD: Final = PublishedFile("release.json", formats.JSON, Role.RECORD)
+"""``{"base": "https://…/"}``: the base IRI the release was built with (:mod:`aqb_rdf.publish.release`)."""
+
+PUBLISHED_FILES: Final = (
+    TURTLE_DUMP, N_TRIPLES_DUMP, JSON_LD_DUMP, TRIG_DUMP, CSV_DUMP, JSON_LD_CONTEXT,
+    CATALOG, VOID, RELEASE_RECORD,
+)  # fmt: skip
+"""Every file of a release, in the order listings show them: the dumps, the descriptions,
+the record."""
+
+BY_NAME: Final[Mapping[str, PublishedFile]] = {file.name: file for file in PUBLISHED_FILES}
+
+DUMPS: Final = tuple(f for f in PUBLISHED_FILES if f.role in (Role.DISTRIBUTION, Role.CONTEXT))
+"""What the dump writer writes: the data and the JSON-LD context."""
+DISTRIBUTIONS: Final = tuple(file for file in PUBLISHED_FILES if file.role is Role.DISTRIBUTION)
+"""The distributions of the dataset, in the order the catalogue lists them."""
+DESCRIPTIONS: Final = tuple(file for file in PUBLISHED_FILES if file.role is Role.DESCRIPTION)
+DOWNLOADS: Final = tuple(file for file in PUBLISHED_FILES if file.role is not Role.RECORD)
+"""What the output folder links to and the server offers under ``/download/``."""
