@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from aqb_rdf.errors import AqbError, ParseError, ResolveError
-from aqb_rdf.source import codelists
+from aqb_rdf.source import codelists, listing
 from aqb_rdf.source.german import parse_amount, parse_german_date
 from aqb_rdf.source.layout import FlowText, Line, clean_lines, joins_hyphenated, line_span
 from aqb_rdf.source.model import (
@@ -47,13 +47,6 @@ _AMOUNT_ANCHOR = re.compile(r"in\s+Höhe\s+von(?:\s+insgesamt)?", re.IGNORECASE)
 _AMOUNT = re.compile(r"(?P<amount>[^\s€]+(?:[ \u00a0\u202f]\d{3})*)\s*(?:Euro|EUR|€)")
 _AMOUNT_BEFORE = re.compile(r"(?:EUR|€)\s*(?P<amount>[0-9][^\s]*)")
 _SECTION = re.compile(r"§\s*(\d+)\b")
-_LIST_ITEM = re.compile(r"^(?:Maßnahmenart\s+)?(?P<number>[1-9])\s*[.):]?\s+(?P<title>\S.*)$")
-_BULLET = re.compile(r"^[-*•–·▪◦‣○o]\s+(?P<title>\S.*)$")
-_LIST_END = re.compile(r"^(?:Die\s+Förderung|§)")
-_CONTINUES = re.compile(
-    r"(?:[-,/(&]|\b(?:und|oder|für|zur|zum|der|die|das|den|dem|des|mit|von|im|in|an|auf|bei"
-    r"|nach|sowie|bzw\.|aus|über|gegen))$"
-)
 _SGB = re.compile(
     r"\bSGB\s*(?P<books>[IVX]+\b(?:\s*(?:,|und|sowie|oder|bzw\.|/)\s*(?:SGB\s*)?[IVX]+\b)*)"
 )
@@ -193,67 +186,28 @@ class _Parser:
         return self.lines
 
     def _massnahmenbereiche(self) -> tuple[Massnahmenbereich, ...]:
-        items: list[tuple[Line, list[Line], list[list[Line]]]] = []
-        gap = False
-        for line in self._list_lines():
-            if line.blank:
-                gap = True
-                continue
-            item = _LIST_ITEM.match(line.text)
-            bullet = _BULLET.match(line.text)
-            if item and codelists.classify_massnahmenart(item.group("title")) is not None:
-                items.append((line, [line], []))
-            elif bullet and items:
-                items[-1][2].append([line])
-            elif (
-                items
-                and not gap
-                and not _LIST_END.match(line.text)
-                and self._continues(items[-1], line)
-            ):
-                parts = items[-1][2][-1] if items[-1][2] else items[-1][1]
-                parts.append(line)
-            elif items:
-                break
-            gap = False
+        items = listing.read_list(self._list_lines())
         if not items:
             raise self.fail("no Maßnahmenarten found (expected a numbered list in § 5)")
         result: list[Massnahmenbereich] = []
         seen: dict[object, int] = {}
-        for head, title_lines, projects in items:
-            title = _entry_title(_LIST_ITEM, title_lines)
+        for item in items:
+            head = item.head
+            title = _entry_title(head.marker, head.lines)
             art = codelists.classify_massnahmenart(title)
             assert art is not None
-            span = _entry_span(_LIST_ITEM, title_lines)
+            span = _entry_span(head.marker, head.lines)
             if art in seen:
                 raise self.fail(
                     f"Maßnahmenart {art.value} listed twice (also on line {seen[art]})", span
                 )
-            seen[art] = head.number
-            result.append(
-                Massnahmenbereich(
-                    art,
-                    title,
-                    span,
-                    tuple(
-                        Projekt(_entry_title(_BULLET, p), _entry_span(_BULLET, p)) for p in projects
-                    ),
-                )
+            seen[art] = head.lines[0].number
+            projects = tuple(
+                Projekt(_entry_title(p.marker, p.lines), _entry_span(p.marker, p.lines))
+                for p in item.projects
             )
+            result.append(Massnahmenbereich(art, title, span, projects))
         return tuple(result)
-
-    @staticmethod
-    def _continues(item: tuple[Line, list[Line], list[list[Line]]], line: Line) -> bool:
-        """Whether ``line`` continues the previous list entry (a wrapped title)."""
-        if _BULLET.match(line.text) or _LIST_ITEM.match(line.text):
-            return False
-        previous = (item[2][-1] if item[2] else item[1])[-1].text
-        # German titles end in a noun; one that ends in a lower-case word ("kreisfreien",
-        # "psychosozialen") or a connecting word ("und", "für") goes on in the next line.
-        last_word = previous.rsplit(" ", 1)[-1]
-        return (
-            line.text[0].islower() or last_word[:1].islower() or bool(_CONTINUES.search(previous))
-        )
 
     # -- running text: legal spheres, frameworks, granting authority --------------------------
 
