@@ -93,7 +93,6 @@ def _block(shapes: Sequence[_Shape], start: int) -> tuple[int, int | None]:
         return start + 1, None
     column = first.split
     both = 1
-    end = start + 1
     last_member = start
     for k in range(start + 1, len(shapes)):
         shape = shapes[k]
@@ -105,7 +104,6 @@ def _block(shapes: Sequence[_Shape], start: int) -> tuple[int, int | None]:
                 last_member = k
         else:
             break
-        end = k + 1
     if both < 2:
         return start + 1, None
     return last_member + 1, column

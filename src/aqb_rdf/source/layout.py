@@ -222,6 +222,23 @@ def joins_hyphenated(previous: str, following: str) -> bool | None:
     return following[0].islower()
 
 
+def join_lines(lines: Sequence[Line]) -> str:
+    """Lines of one entry as one string: hyphenation undone, otherwise joined by a space."""
+    text = ""
+    for line in lines:
+        if not text:
+            text = line.text
+            continue
+        join = joins_hyphenated(text, line.text)
+        if join is True:
+            text = text[:-1] + line.text
+        elif join is False:
+            text += line.text
+        else:
+            text += " " + line.text
+    return text
+
+
 class FlowText:
     """Cleaned lines joined into one text; ``span(start, end)`` maps a range back to the source.
 

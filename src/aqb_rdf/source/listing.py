@@ -142,7 +142,7 @@ def _continues(previous: Line, line: Line) -> bool:
     last_word = text.rsplit(" ", 1)[-1]
     return (
         line.text[0].islower()
-        or line.text[0] in "(„\"“"
+        or line.text[0] in '(„"“'
         or last_word[:1].islower()
         or bool(_CONTINUES.search(text))
     )
@@ -178,4 +178,3 @@ def _check_rest(lines: Sequence[Line], index: int) -> None:
 
 def _unplaced(line: Line, what: str) -> ParseError:
     return ParseError(f"line in § 5 is {what}: {line.text!r}", None, line.number)
-

@@ -133,6 +133,8 @@ class Unterzeichnung:
     organisation_slug: str | None
     """The ministry's slug, or None when the Gebietskörperschaft signed."""
     span: Span
+    on_behalf: tuple[str, ...] = ()
+    """The Vertretungsvermerk as written ("In Vertretung", "i. V.", "Für das Land Hessen")."""
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from decimal import Decimal
 
 from aqb_rdf.errors import AqbError, ParseError, ResolveError
 from aqb_rdf.source import codelists, listing
-from aqb_rdf.source.german import parse_amount, parse_german_date
-from aqb_rdf.source.layout import FlowText, Line, clean_lines, joins_hyphenated, line_span
+from aqb_rdf.source.german import parse_amount
+from aqb_rdf.source.layout import FlowText, Line, clean_lines, join_lines, line_span
 from aqb_rdf.source.model import (
     Gebietskoerperschaft,
     Located,
@@ -33,6 +33,7 @@ from aqb_rdf.source.model import (
     Zielvereinbarung,
 )
 from aqb_rdf.source.reference import Reference, resolve_organisation, resolve_region
+from aqb_rdf.source.signatures import read_signatures
 
 _TITLE = re.compile(r"Zielvereinbarung", re.IGNORECASE)
 _HEADER_END = re.compile(r"Präambel|§\s*1\b")
@@ -113,7 +114,7 @@ class _Parser:
             bezugsrahmen=tuple(self._bezugsrahmen()),
             granting_authority=granting,
             granting_form="Bescheid" if granting else None,
-            signatures=tuple(self._signatures(ministry.value)),
+            signatures=tuple(self._signatures(ministry.value, region.value)),
         )
 
     # -- title block -------------------------------------------------------------------------
@@ -259,61 +260,15 @@ class _Parser:
 
     # -- signatures ----------------------------------------------------------------------------
 
-    def _signatures(self, ministry: Organisation) -> Iterator[Unterzeichnung]:
-        starts = [i for i, line in enumerate(self.lines) if _SIGNATURE.match(line.text)]
-        for n, i in enumerate(starts):
-            end = starts[n + 1] if n + 1 < len(starts) else len(self.lines)
-            head = self.lines[i]
-            match = _SIGNATURE.match(head.text)
-            assert match is not None
-            block = [line for line in self.lines[i + 1 : end] if not line.blank]
-            printed = [line for line in block if not line.italic]
-            if _SECTION.match(" ".join(line.text for line in printed[:1])):
-                continue
-            try:
-                date = parse_german_date(match.group("date"))
-            except ValueError as error:
-                raise self.fail(
-                    f"malformed date {match.group('date')!r} ({error})", line_span([head])
-                ) from None
-            if not printed:
-                raise self.fail("signature without the signer's name", line_span([head]))
-            if len(printed) > 1 and _same_person(printed[0].text, printed[1].text):
-                printed = printed[1:]  # the handwritten name, as PDF text shows it
-            person, rest = printed[0], printed[1:]
-            split = next(
-                (
-                    k
-                    for k, line in enumerate(rest)
-                    if k > 0 and _ORGANISATION_START.match(line.text)
-                ),
-                min(1, len(rest)),
-            )
-            role = _joined(rest[:split])
-            organisation = _joined(rest[split:])
-            slug = ministry.slug if "ministerium" in organisation.lower() else None
-            yield Unterzeichnung(
-                place=match.group("place").strip(),
-                date=date,
-                person=person.text,
-                role=role,
-                organisation_text=organisation,
-                organisation_slug=slug,
-                span=line_span([head, *block]),
-            )
-
-
-def _same_person(first: str, second: str) -> bool:
-    """Whether two lines name the same person ("M. Wilhelm" / "Martin Wilhelm")."""
-    a, b = first.split(), second.split()
-    if not a or not b or a[-1] != b[-1] or len(a) != len(b):
-        return False
-    return all(x == y or (x.endswith(".") and y.startswith(x[:-1])) for x, y in zip(a, b))
+    def _signatures(
+        self, ministry: Organisation, region: Gebietskoerperschaft
+    ) -> Iterator[Unterzeichnung]:
+        return read_signatures(self.lines, ministry, region)
 
 
 def _entry_title(marker: re.Pattern[str], lines: Sequence[Line]) -> str:
     """The text of a list entry without its number or bullet."""
-    match = marker.match(_joined(lines))
+    match = marker.match(join_lines(lines))
     assert match is not None
     return match.group("title")
 
@@ -323,20 +278,3 @@ def _entry_span(marker: re.Pattern[str], lines: Sequence[Line]) -> Span:
     match = marker.match(lines[0].text)
     assert match is not None
     return line_span(lines, match.start("title"))
-
-
-def _joined(lines: Sequence[Line]) -> str:
-    """Lines of one entry as one string: hyphenation undone, otherwise joined by a space."""
-    text = ""
-    for line in lines:
-        if not text:
-            text = line.text
-            continue
-        join = joins_hyphenated(text, line.text)
-        if join is True:
-            text = text[:-1] + line.text
-        elif join is False:
-            text += line.text
-        else:
-            text += " " + line.text
-    return text
