@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from aqb_rdf.errors import AqbError, ParseError, ResolveError
-from aqb_rdf.source import codelists, listing
+from aqb_rdf.source import codelists, consistency, listing
 from aqb_rdf.source.german import parse_amount
 from aqb_rdf.source.layout import FlowText, Line, clean_lines, join_lines, line_span
 from aqb_rdf.source.model import (
@@ -53,7 +53,11 @@ _SGB = re.compile(
 )
 _ROMAN = re.compile(r"[IVX]+\b")
 _ASYLBLG = re.compile(r"\bAsylbLG\b|Asylbewerberleistungsgesetz")
-_GRANTING = re.compile(r"(?P<authority>Regierungspräsidiums?\s+[A-ZÄÖÜ][\wäöüß-]+)")
+_GRANTING = re.compile(
+    r"(?P<authority>(?:Regierungspräsidiums?|RP)\s+(?P<seat>[A-ZÄÖÜ][\wäöüß-]+))"
+)
+_SENTENCE_END = re.compile(r"\.(?=\s|$)")
+_BESCHEID = re.compile(r"bescheid", re.IGNORECASE)
 _SIGNATURE = re.compile(
     r"^(?P<place>[A-ZÄÖÜ][^\d,]{1,60}?),\s*(?:den|am)?\s*"
     r"(?P<date>\d{1,2}\.\s?\d{1,2}\.\s?(?:\d{4}|\d{2})|\d{1,2}\.\s*[A-Za-zÄÖÜäöü]+\s+\d{4})\s*$"
@@ -102,20 +106,25 @@ class _Parser:
         header = self.text[: header_end.start() if header_end else len(self.text)]
         year = self._year(header)
         ministry, region = self._parties(header, year.value)
+        budget, budget_at = self._budget()
+        massnahmenbereiche = self._massnahmenbereiche()
         granting = self._granting_authority()
-        return Zielvereinbarung(
+        agreement = Zielvereinbarung(
             source=self.document,
             year=year,
             ministry=ministry,
             region=region,
-            budget=self._budget(),
-            massnahmenbereiche=self._massnahmenbereiche(),
+            budget=budget,
+            massnahmenbereiche=massnahmenbereiche,
             rechtskreise=tuple(self._rechtskreise()),
             bezugsrahmen=tuple(self._bezugsrahmen()),
             granting_authority=granting,
             granting_form="Bescheid" if granting else None,
             signatures=tuple(self._signatures(ministry.value, region.value)),
         )
+        last_line = self.document.text.count("\n") + 1
+        consistency.check(agreement, self.flow, self.reference.regions, budget_at, last_line)
+        return agreement
 
     # -- title block -------------------------------------------------------------------------
 
@@ -158,7 +167,8 @@ class _Parser:
 
     # -- § 4: budget -------------------------------------------------------------------------
 
-    def _budget(self) -> Located[Decimal]:
+    def _budget(self) -> tuple[Located[Decimal], int]:
+        """The budget and its position in the flow text."""
         for anchor in _AMOUNT_ANCHOR.finditer(self.text):
             window = self.text[anchor.end() : anchor.end() + 80]
             match = _AMOUNT.search(window) or _AMOUNT_BEFORE.search(window)
@@ -169,7 +179,7 @@ class _Parser:
             span = self.flow.span(start, end)
             token = match.group("amount")
             try:
-                return Located(parse_amount(token), span)
+                return Located(parse_amount(token), span), start
             except ValueError as error:
                 raise self.fail(f"malformed amount {token!r} ({error})", span) from None
         near = _AMOUNT_ANCHOR.search(self.text) or re.search(r"Haushaltsmittel", self.text)
@@ -244,12 +254,14 @@ class _Parser:
                 yield Located(slug, span)
 
     def _granting_authority(self) -> Located[Organisation] | None:
+        """The Regierungspräsidium named in a sentence about the (Bewilligungs-)Bescheid."""
         for match in _GRANTING.finditer(self.text):
-            sentence_end = self.text.find(".", match.end())
-            sentence = self.text[match.start() : sentence_end if sentence_end != -1 else None]
-            if "Bescheid" not in sentence:
+            start = self.text.rfind(". ", 0, match.start()) + 1
+            end_match = _SENTENCE_END.search(self.text, match.end())
+            sentence = self.text[start : end_match.start() if end_match else None]
+            if not _BESCHEID.search(sentence):
                 continue
-            name = re.sub(r"\s+", " ", match.group("authority")).replace("präsidiums", "präsidium")
+            name = f"Regierungspräsidium {match.group('seat')}"
             span = self.located(match)
             try:
                 org = resolve_organisation(self.reference, name, "Regierungspraesidium")

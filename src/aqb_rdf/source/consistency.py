@@ -1,0 +1,155 @@
+"""Cross-checks of one parsed agreement: what contradicts itself is refused (pure).
+
+Each check raises :class:`~aqb_rdf.errors.ParseError` with the line of the offending text:
+
+* exactly one signature per party (the ministry and the Gebietskörperschaft);
+* every Gebietskörperschaft §§ 2, 4 and 5 name (type word and name, e.g. "dem Landkreis
+  Gießen", "des Main-Kinzig-Kreises") is the one of the title block;
+* the year the budget sentence names ("im Jahr 2025", "Qualifizierungsbudget 2025") is the
+  year of the title;
+* a granting authority is named.
+
+Every check is one pass over the text (the region names are one compiled pattern).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from aqb_rdf.errors import ParseError
+from aqb_rdf.source.layout import FlowText
+from aqb_rdf.source.model import Gebietskoerperschaft, Kreistyp, Zielvereinbarung
+from aqb_rdf.source.reference import normalise_name
+
+_CHECKED_SECTIONS = ("2", "4", "5")
+_SECTION_HEADING = re.compile(r"^§\s*(\d+)\s*$", re.MULTILINE)
+_CITY_WORD = (
+    r"(?:kreisfreie[n]?\s+Stadt|Universitätsstadt|Wissenschaftsstadt|Landeshauptstadt"
+    r"|documenta-Stadt|Stadt)"
+)
+_DISTRICT_WORD = r"(?:Landkreis(?:es)?|Kreis(?:es)?)"
+_SENTENCE_END = re.compile(r"\.(?=\s|$)")
+_BUDGET_YEAR = re.compile(
+    r"\b(?:im\s+Jahr(?:e)?|Qualifizierungsbudgets?|Budgets?)\s+(?P<year>(?:19|20)\d{2})\b"
+)
+
+
+def check(
+    agreement: Zielvereinbarung,
+    flow: FlowText,
+    regions: tuple[Gebietskoerperschaft, ...],
+    budget_at: int,
+    last_line: int,
+) -> None:
+    """Refuse ``agreement`` when its facts contradict each other or one is missing.
+
+    ``regions`` are all rows of the reference table, ``budget_at`` is the flow-text position
+    of the budget amount, ``last_line`` the document's last line (for what is missing).
+    """
+    _check_signatures(agreement, last_line)
+    _check_regions(agreement, flow, regions)
+    _check_budget_year(agreement, flow, budget_at)
+    if agreement.granting_authority is None:
+        bescheid = re.search(r"[Bb]escheid", flow.text)
+        line = flow.span(bescheid.start(), bescheid.end()).first_line if bescheid else last_line
+        raise ParseError(
+            "no granting authority: no Regierungspräsidium named with the Bescheid", None, line
+        )
+
+
+def _check_signatures(agreement: Zielvereinbarung, last_line: int) -> None:
+    parties = {
+        agreement.ministry.value.slug: agreement.ministry.value.current_name,
+        None: agreement.region.value.display_name,
+    }
+    seen: dict[str | None, int] = {}
+    for signature in agreement.signatures:
+        slug = signature.organisation_slug
+        if slug in seen:
+            raise ParseError(
+                f"two signatures for {parties[slug]} (the other on line {seen[slug]})",
+                None,
+                signature.span.first_line,
+            )
+        seen[slug] = signature.span.first_line
+    for slug, name in parties.items():
+        if slug not in seen:
+            line = agreement.signatures[-1].span.first_line if agreement.signatures else last_line
+            raise ParseError(f"no signature for {name}", None, line)
+
+
+@functools.lru_cache(maxsize=16)
+def _mentions(regions: tuple[Gebietskoerperschaft, ...]) -> re.Pattern[str]:
+    """One pattern for "type word + name" and "…kreis" names of every region."""
+    names: set[str] = set()
+    kreis_names: set[str] = set()
+    for region in regions:
+        for name in (region.name, region.name.split(" am ", 1)[0]):
+            (kreis_names if name.lower().endswith("kreis") else names).add(name)
+
+    def alternatives(values: set[str]) -> str:
+        ordered = sorted(values, key=len, reverse=True)
+        return "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in ordered)
+
+    return re.compile(
+        rf"(?<![\w-])(?:(?P<word>{_CITY_WORD}|{_DISTRICT_WORD})\s+(?P<name>{alternatives(names)})"
+        rf"|(?P<kreis>{alternatives(kreis_names)})(?:es)?)(?![\w-])"
+    )
+
+
+def _same_region(match: re.Match[str], region: Gebietskoerperschaft) -> bool:
+    if match.group("kreis"):
+        typ, name = Kreistyp.LANDKREIS, match.group("kreis")
+    else:
+        word = match.group("word").lower()
+        typ = Kreistyp.KREISFREIE_STADT if word.endswith("stadt") else Kreistyp.LANDKREIS
+        name = match.group("name")
+    wanted = normalise_name(region.name)
+    named = normalise_name(name)
+    return typ is region.typ and named in (wanted, wanted.split(" am ", 1)[0])
+
+
+def _sections(flow: FlowText) -> dict[str, tuple[int, int]]:
+    """Flow-text ranges of the sections, by number (the first heading of each number)."""
+    headings = list(_SECTION_HEADING.finditer(flow.text))
+    ranges: dict[str, tuple[int, int]] = {}
+    for n, heading in enumerate(headings):
+        end = headings[n + 1].start() if n + 1 < len(headings) else len(flow.text)
+        ranges.setdefault(heading.group(1), (heading.end(), end))
+    return ranges
+
+
+def _check_regions(
+    agreement: Zielvereinbarung, flow: FlowText, regions: tuple[Gebietskoerperschaft, ...]
+) -> None:
+    region = agreement.region.value
+    pattern = _mentions(regions)
+    sections = _sections(flow)
+    for number in _CHECKED_SECTIONS:
+        if number not in sections:
+            continue
+        start, end = sections[number]
+        for match in pattern.finditer(flow.text, start, end):
+            if not _same_region(match, region):
+                named = " ".join(match.group().split())
+                raise ParseError(
+                    f"§ {number} names {named}, but the title block names {region.display_name}",
+                    None,
+                    flow.span(match.start(), match.end()).first_line,
+                )
+
+
+def _check_budget_year(agreement: Zielvereinbarung, flow: FlowText, budget_at: int) -> None:
+    year = agreement.year.value
+    text = flow.text
+    start = max(text.rfind(". ", 0, budget_at), text.rfind(".\n", 0, budget_at)) + 1
+    end_match = _SENTENCE_END.search(text, budget_at)
+    end = end_match.end() if end_match else len(text)
+    for match in _BUDGET_YEAR.finditer(text, start, end):
+        if int(match.group("year")) != year:
+            raise ParseError(
+                f"the budget is for {match.group('year')}, but the title names {year}",
+                None,
+                flow.span(match.start("year"), match.end("year")).first_line,
+            )
