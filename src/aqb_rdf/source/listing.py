@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from aqb_rdf.errors import ParseError
 from aqb_rdf.source import codelists
-from aqb_rdf.source.layout import Line
+from aqb_rdf.source.layout import Line, join_lines
 
 ITEM = re.compile(
     r"^(?:Maßnahmenart\s+)?(?:Nr\.\s*)?(?P<number>[1-9])\s*(?:[.):]|\s[-–])?\s+(?P<title>\S.*)$"
@@ -76,9 +76,13 @@ class _Reader:
         self.items: list[Item] = []
         self.gap = False
         self.page_break = False
+        self.skip = 0
 
     def feed(self, line: Line, lines: Sequence[Line], index: int) -> bool:
         """Take one line; False when the list has ended before it."""
+        if self.skip:
+            self.skip -= 1
+            return True
         if line.furniture:
             self.page_break = True
             return True
@@ -93,6 +97,11 @@ class _Reader:
         if title is not None:
             marker = HEADING_ITEM if ITEM.match(line.text) is None else ITEM
             self.items.append(Item(Entry(marker, [line])))
+            return True
+        wrapped = _wrapped_art(lines, index)
+        if wrapped:
+            self.items.append(Item(Entry(ITEM, wrapped)))
+            self.skip = len(wrapped) - 1
             return True
         if not self.items:
             return True  # the sentence introducing the list
@@ -132,6 +141,22 @@ def _art_title(line: Line) -> str | None:
     return None
 
 
+def _wrapped_art(lines: Sequence[Line], index: int) -> list[Line]:
+    """The lines of a numbered Maßnahmenart whose title only classifies once its wrapped
+    lines are joined ("4. Weiterbildungs-" / "maßnahmen für …"); empty if there is none."""
+    if not ITEM.match(lines[index].text):
+        return []
+    taken = [lines[index]]
+    for line in lines[index + 1 : index + 4]:
+        if line.blank or not _continues(taken[-1], line):
+            break
+        taken.append(line)
+        match = ITEM.match(join_lines(taken))
+        if match and codelists.classify_massnahmenart(match.group("title")) is not None:
+            return taken
+    return []
+
+
 def _continues(previous: Line, line: Line) -> bool:
     """Whether ``line`` continues the entry whose last line is ``previous`` (wrapped title)."""
     if BULLET.match(line.text) or ITEM.match(line.text):
@@ -152,7 +177,8 @@ def _prose(lines: Sequence[Line], index: int) -> bool:
     """Whether a paragraph of running text (a sentence of several words) starts at ``index``."""
     words = 0
     for line in lines[index:]:
-        if line.blank or (line is not lines[index] and BULLET.match(line.text)):
+        entry = BULLET.match(line.text) or ITEM.match(line.text)
+        if line.blank or (line is not lines[index] and entry):
             return False
         words += line.text.count(" ") + 1
         if _SENTENCE_END.search(line.text):

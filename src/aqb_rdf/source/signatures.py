@@ -81,9 +81,11 @@ def read_signatures(
             capacities.append(printed.pop(0).text)
         if not printed:
             raise _fail("signature without the signer's name", head)
-        if len(printed) > 1 and _same_person(_name(printed[0].text)[1], printed[1].text):
-            printed = printed[1:]  # the handwritten name, as PDF text shows it
         inline, person = _name(printed[0].text)
+        if len(printed) > 1 and _same_person(person, _name(printed[1].text)[1]):
+            printed = printed[1:]  # the handwritten name, as PDF text shows it
+            more, person = _name(printed[0].text)
+            inline.extend(mark for mark in more if mark not in inline)
         capacities.extend(inline)
         rest = printed[1:]
         split = next(
