@@ -102,6 +102,14 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
     fundstelle("jahr", agreement.year.span, a, aqb.jahr)
     fundstelle("ministerium", agreement.ministry.span, a, aqb.ministerium)
     fundstelle("gebietskoerperschaft", agreement.region.span, a, aqb.gebietskoerperschaft)
+    if agreement.ministry_as_written is not None:
+        written = agreement.ministry_as_written
+        add((a, aqb.ministeriumLaut, _de(written.value)))
+        fundstelle("ministerium-laut", written.span, a, aqb.ministeriumLaut)
+    if agreement.region_as_written is not None:
+        written = agreement.region_as_written
+        add((a, aqb.gebietskoerperschaftLaut, _de(written.value)))
+        fundstelle("gebietskoerperschaft-laut", written.span, a, aqb.gebietskoerperschaftLaut)
 
     budget = iris.budget(a)
     add((a, aqb.budget, budget))
@@ -127,6 +135,7 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
         add((e, RDF.type, aqb.Massnahmenbereich))
         add((e, aqb.massnahmenart, concept))
         add((e, aqb.bezeichnung, _de(bereich.title)))
+        add((e, aqb.anzahlProjekte, _int(len(bereich.projects), XSD.nonNegativeInteger)))
         fundstelle(f"massnahmenart-{number}", bereich.span, e)
         for position, projekt in enumerate(bereich.projects, start=1):
             p = iris.projekt(a, number, position)
@@ -137,6 +146,9 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
             add((p, aqb.massnahmenart, concept))
             add((p, aqb.zielvereinbarung, a))
             fundstelle(f"projekt-{number}-{position}", projekt.span, p)
+
+    for art in agreement.absent_massnahmenarten:
+        add((a, aqb.nichtAufgefuehrt, iris.massnahmenart(art.value)))
 
     for rechtskreis in agreement.rechtskreise:
         code = codelists.rechtskreis_slug(rechtskreis.value)
@@ -175,6 +187,8 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
         add((s, aqb.organisation, signer))
         if signature.organisation_text:
             add((s, aqb.organisationLaut, _de(signature.organisation_text)))
+        for note in signature.on_behalf:
+            add((s, aqb.vertretungsvermerk, _de(note)))
         fundstelle(f"unterzeichnung-{position}", signature.span, s)
 
     return triples

@@ -44,6 +44,7 @@ _PARTIES = re.compile(
     r"(?:\s+zur\s+Umsetzung|\n\n|$)",
     re.DOTALL,
 )
+_ARTICLE = re.compile(r"^(?:der|dem|den|des|die|das)\s+")
 _AMOUNT_ANCHOR = re.compile(r"in\s+Höhe\s+von(?:\s+insgesamt)?", re.IGNORECASE)
 _AMOUNT = re.compile(r"(?P<amount>[^\s€]+(?:[ \u00a0\u202f]\d{3})*)\s*(?:Euro|EUR|€)")
 _AMOUNT_BEFORE = re.compile(r"(?:EUR|€)\s*(?P<amount>[0-9][^\s]*)")
@@ -105,7 +106,7 @@ class _Parser:
         header_end = _HEADER_END.search(self.text)
         header = self.text[: header_end.start() if header_end else len(self.text)]
         year = self._year(header)
-        ministry, region = self._parties(header, year.value)
+        ministry, region, written = self._parties(header, year.value)
         budget, budget_at = self._budget()
         massnahmenbereiche = self._massnahmenbereiche()
         granting = self._granting_authority()
@@ -121,6 +122,8 @@ class _Parser:
             granting_authority=granting,
             granting_form="Bescheid" if granting else None,
             signatures=tuple(self._signatures(ministry.value, region.value)),
+            ministry_as_written=written[0],
+            region_as_written=written[1],
         )
         last_line = self.document.text.count("\n") + 1
         consistency.check(agreement, self.flow, self.reference.regions, budget_at, last_line)
@@ -140,7 +143,10 @@ class _Parser:
 
     def _parties(
         self, header: str, year: int
-    ) -> tuple[Located[Organisation], Located[Gebietskoerperschaft]]:
+    ) -> tuple[
+        Located[Organisation], Located[Gebietskoerperschaft], tuple[Located[str], Located[str]]
+    ]:
+        """The two parties, and their names as written (without the article)."""
         match = _PARTIES.search(header)
         if not match:
             raise self.fail("no parties found (expected 'zwischen dem … und der/dem …')")
@@ -163,7 +169,11 @@ class _Parser:
             region = resolve_region(self.reference, names[region_group], year)
         except ResolveError as error:
             raise self.fail(error.message, region_span, ResolveError) from None
-        return Located(ministry, ministry_span), Located(region, region_span)
+        written = (
+            Located(_ARTICLE.sub("", names[ministry_group]), ministry_span),
+            Located(_ARTICLE.sub("", names[region_group]), region_span),
+        )
+        return Located(ministry, ministry_span), Located(region, region_span), written
 
     # -- § 4: budget -------------------------------------------------------------------------
 
