@@ -109,3 +109,32 @@ def test_every_contradiction_is_refused_with_its_line(case: str, name: str) -> N
     assert message.startswith(f"broken.txt:{broken.line}: "), message
     assert broken.message in message
     assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("name", "year", "refused"),
+    [
+        ("Hessischen Sozialministerium", 2013, False),
+        ("Hessischen Ministerium für Soziales und Integration", 2019, False),
+        ("Hessischen Ministerium für Soziales und Integration", 2025, True),
+        ("Hessischen Ministerium für Arbeit, Integration, Jugend und Soziales", 2019, True),
+    ],
+)
+def test_the_ministry_name_must_be_valid_when_it_is_used(
+    name: str, year: int, refused: bool
+) -> None:
+    text = fixture_text("bergstrasse-2025-txt/agreement.txt")
+    title = "dem Hessischen Ministerium für Arbeit, Integration, Jugend und Soziales\n"
+    text = text.replace(title, f"dem {name}\n", 1).replace("2025", str(year))
+    text = text.replace("2029", str(year + 4))
+    if refused:
+        with pytest.raises(ParseError) as raised:
+            parse_text(text, "named.txt")
+        assert str(raised.value).startswith("named.txt:9: the ministry was not called"), str(
+            raised.value
+        )
+        return
+    agreement = parse_text(text)
+    assert agreement.ministry.value.slug == "hmsi"
+    assert agreement.ministry_as_written is not None
+    assert agreement.ministry_as_written.value == name

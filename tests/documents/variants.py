@@ -397,6 +397,17 @@ def broken_variants(text: str, other_region: str) -> list[Broken]:
     line = other.count("\n", 0, jahr.end()) + 1
     broken.append(Broken("title-year-not-budget-year", other, message, line))
 
+    # The ministry's name of another period (the 2014 name in a 2025 agreement).
+    ministry = re.search(
+        r"dem\s+Hessischen\s+Ministerium\s+für\s+Arbeit,\s+Integration,\s+Jugend\s+und\s+Soziales",
+        base,
+    )
+    assert ministry is not None
+    renamed = base[: ministry.start()] + "dem Hessischen Sozialministerium" + base[ministry.end() :]
+    message = "the ministry was not called 'Hessischen Sozialministerium'"
+    line = base.count("\n", 0, ministry.start()) + 1
+    broken.append(Broken("ministry-name-outside-its-period", renamed, message, line))
+
     # No granting authority.
     without = _GRANTING.sub(
         "Die Förderung der aufgeführten Maßnahmen erfolgt auf Basis eines Bescheides.",

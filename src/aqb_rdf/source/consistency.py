@@ -7,13 +7,16 @@ Each check raises :class:`~aqb_rdf.errors.ParseError` with the line of the offen
   Gießen", "des Main-Kinzig-Kreises") is the one of the title block;
 * the year the budget sentence names ("im Jahr 2025", "Qualifizierungsbudget 2025") is the
   year of the title;
-* a granting authority is named.
+* a granting authority is named;
+* the ministry's name in the title block is the name it bore on the date of the ministry's
+  signature (``organisationen.csv`` gives each name's period).
 
 Every check is one pass over the text (the region names are one compiled pattern).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 
@@ -56,6 +59,33 @@ def check(
         raise ParseError(
             "no granting authority: no Regierungspräsidium named with the Bescheid", None, line
         )
+    _check_ministry_name(agreement)
+
+
+def _check_ministry_name(agreement: Zielvereinbarung) -> None:
+    written = agreement.ministry_as_written
+    if written is None:
+        return
+    ministry = agreement.ministry.value
+    signed = [s.date for s in agreement.signatures if s.organisation_slug == ministry.slug]
+    year = agreement.year.value
+    first, last = (signed[0], signed[0]) if signed else (dt.date(year, 1, 1), dt.date(year, 12, 31))
+    wanted = normalise_name(written.value)
+    periods = [
+        (start, end) for name, start, end in ministry.names if normalise_name(name) == wanted
+    ]
+    if not periods or any(
+        (start is None or start <= last) and (end is None or end >= first) for start, end in periods
+    ):
+        return
+    start, end = periods[0]
+    period = f"{start.isoformat() if start else '…'} to {end.isoformat() if end else '…'}"
+    when = f"on {first.isoformat()}" if signed else f"in {year}"
+    raise ParseError(
+        f"the ministry was not called {written.value!r} {when} (that name: {period})",
+        None,
+        written.span.first_line,
+    )
 
 
 def _check_signatures(agreement: Zielvereinbarung, last_line: int) -> None:
