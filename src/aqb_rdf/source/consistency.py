@@ -122,14 +122,19 @@ def _mentions(regions: tuple[Gebietskoerperschaft, ...]) -> re.Pattern[str]:
         ordered = sorted(values, key=len, reverse=True)
         return "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in ordered)
 
-    return re.compile(
-        rf"(?<![\w-])(?:(?P<word>{_CITY_WORD}|{_DISTRICT_WORD})\s+(?P<name>{alternatives(names)})"
-        rf"|(?P<kreis>{alternatives(kreis_names)})(?:es)?)(?![\w-])"
-    )
+    branches = []
+    if names:
+        words = f"{_CITY_WORD}|{_DISTRICT_WORD}"
+        branches.append(rf"(?P<word>{words})\s+(?P<name>{alternatives(names)})")
+    if kreis_names:
+        branches.append(rf"(?P<kreis>{alternatives(kreis_names)})(?:es)?")
+    if not branches:
+        return re.compile(r"(?!)")
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(branches)})(?![\w-])")
 
 
 def _same_region(match: re.Match[str], region: Gebietskoerperschaft) -> bool:
-    if match.group("kreis"):
+    if match.groupdict().get("kreis"):
         typ, name = Kreistyp.LANDKREIS, match.group("kreis")
     else:
         word = match.group("word").lower()
