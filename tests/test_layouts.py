@@ -77,7 +77,7 @@ def test_every_layout_variant_gives_the_facts_of_its_fixture(case: str, variant:
     ministry = [s for s in agreement.signatures if s.organisation_slug is not None]
     region = [s for s in agreement.signatures if s.organisation_slug is None]
     assert [s.on_behalf for s in ministry] == [variant.on_behalf]
-    assert [s.on_behalf for s in region] == [()]
+    assert [s.on_behalf for s in region] == [variant.region_on_behalf]
 
 
 @pytest.mark.parametrize("case", FIXTURES)

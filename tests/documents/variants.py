@@ -183,8 +183,12 @@ def _page_break(footer: str, header: str) -> Callable[[list[str]], list[str]]:
     return insert
 
 
-def _side_by_side(blocks: tuple[tuple[str, ...], ...]) -> list[str]:
+def _side_by_side(
+    blocks: tuple[tuple[str, ...], ...], notes: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+) -> list[str]:
+    """The two blocks next to each other, ``notes`` above each name, as PDF text shows them."""
     left, right = (_printed(b) for b in blocks[:2])
+    left[1:1], right[1:1] = notes
     width = max(len(line) for line in left) + 8
     rows = max(len(left), len(right))
     out = [""]
@@ -244,6 +248,8 @@ class Variant:
     expect: Expect = _same
     on_behalf: tuple[str, ...] = ()
     """The Vertretungsvermerk the ministry's signature must carry."""
+    region_on_behalf: tuple[str, ...] = ()
+    """The Vertretungsvermerk the region's signature must carry."""
 
 
 def _signature_fields(**changes: object) -> Expect:
@@ -316,6 +322,15 @@ VARIANTS: tuple[Variant, ...] = (
     ),
     Variant("bewilligungsbescheid", lambda s: render(s, between=_bewilligung)),
     Variant("two-column-signatures", lambda s: render(s, blocks=_side_by_side)),
+    Variant(
+        "two-column-signatures-with-notes",
+        lambda s: render(
+            s,
+            blocks=lambda b: _side_by_side(b, (("Für das Land Hessen", "i.V."), ("Im Auftrag",))),
+        ),
+        on_behalf=("Für das Land Hessen", "i.V."),
+        region_on_behalf=("Im Auftrag",),
+    ),
     Variant(
         "in-vertretung",
         lambda s: render(s, blocks=_with_capacity("In Vertretung")),

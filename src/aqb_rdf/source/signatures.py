@@ -41,6 +41,7 @@ _CAPACITY = re.compile(
 )
 _INLINE_CAPACITY = re.compile(r"^(?P<capacity>i\.\s?[VA]\.|gez\.)\s+(?=\S)")
 _FOR = re.compile(r"^Für\s")
+_GOES_ON = re.compile(r"^(?:de[rsmn]\s|[a-zäöü])")
 _MINISTER = re.compile(r"\bhessisch\s+minister(?:in)?\s+für\s+(?P<area>.+)$")
 _MINISTRY_ROLE = re.compile(r"^(?:Hessische[r]?\s+)?Staats(?:minister|sekretär)(?:in)?\b")
 _REGION_ROLE = re.compile(
@@ -78,7 +79,16 @@ def read_signatures(
             raise _fail(f"malformed date {match.group('date')!r} ({error})", head) from None
         capacities = [line.text for line in capacity_lines]
         while printed and _CAPACITY.match(printed[0].text):
-            capacities.append(printed.pop(0).text)
+            capacity = [printed.pop(0)]
+            # "Für den Kreisausschuss" / "des Landkreises Bergstraße": one note over two lines
+            while (
+                _FOR.match(capacity[0].text)
+                and printed
+                and _GOES_ON.match(printed[0].text)
+                and not _CAPACITY.match(printed[0].text)
+            ):
+                capacity.append(printed.pop(0))
+            capacities.append(join_lines(capacity))
         if not printed:
             raise _fail("signature without the signer's name", head)
         inline, person = _name(printed[0].text)
