@@ -13,9 +13,13 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
 
 from aqb_rdf import resources
 from aqb_rdf.errors import ParseError
+from aqb_rdf.mapping.graphs import agreement_to_graph
+from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.source.model import SourceDocument, Zielvereinbarung
 from aqb_rdf.source.parsing import parse_agreement
 from aqb_rdf.source.reading import read_document
@@ -138,3 +142,75 @@ def test_the_ministry_name_must_be_valid_when_it_is_used(
     assert agreement.ministry.value.slug == "hmsi"
     assert agreement.ministry_as_written is not None
     assert agreement.ministry_as_written.value == name
+
+
+BERGSTRASSE = "bergstrasse-2025-txt/agreement.txt"
+
+
+def test_a_hanging_indent_continues_the_bullet_above() -> None:
+    text = fixture_text(BERGSTRASSE).replace(
+        " - Sprachkursbegleitende Unterstützung Bensheim\n",
+        " - Sprachkursbegleitende Unterstützung\n   Bensheim\n",
+    )
+    projects = [p.title for p in parse_text(text).massnahmenbereiche[2].projects]
+    assert projects[1] == "Sprachkursbegleitende Unterstützung Bensheim"
+    assert "Bensheim" not in projects
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        # exactly under the title: a wrapped title or a project? Not guessed.
+        (" - Jobdatings\n", " - Jobdatings\n4. Weiterbildungsmaßnahmen\n   Jobbörse\n"),
+        # left of the bullet's text: neither its continuation nor a project
+        (" - Jobdatings\n", " - Jobdatings\n  Jobbörse\n"),
+    ],
+)
+def test_a_plain_line_whose_place_is_unclear_is_refused(edit: tuple[str, str]) -> None:
+    text = fixture_text(BERGSTRASSE).replace(*edit)
+    line = text.split("\n").index("   Jobbörse" if "4." in edit[1] else "  Jobbörse") + 1
+    with pytest.raises(ParseError) as raised:
+        parse_text(text, "unclear.txt")
+    assert str(raised.value).startswith(f"unclear.txt:{line}: line in § 5 is ")
+
+
+def test_listed_without_projects_and_not_listed_are_published_as_such() -> None:
+    text = fixture_text(BERGSTRASSE)
+    title_3 = "3. Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung\n"
+    start = text.index(title_3)
+    end = text.index("4. Weiterbildungsmaßnahmen")
+    text = text[:start] + text[end:]  # Maßnahmenart 3 with its projects: not listed at all
+    text = text.replace(
+        "2. Ausbildung und Ausbildungscoaching in anerkannten Ausbildungsberufen\n",
+        "2. Ausbildung und Ausbildungscoaching in anerkannten Ausbildungsberufen\n - entfällt\n",
+    )
+    agreement = parse_text(text)
+    assert [b.art.value for b in agreement.massnahmenbereiche] == [1, 2, 4]
+    assert agreement.massnahmenbereiche[1].projects == ()
+    assert [a.value for a in agreement.absent_massnahmenarten] == [3]
+    iris = Iris()
+    graph = agreement_to_graph(agreement, iris)
+    zv = iris.agreement(2025, "06431")
+    assert set(graph.objects(zv, iris.aqb.nichtAufgefuehrt)) == {URIRef(iris.massnahmenart(3))}
+    counts = {
+        int(str(graph.value(b, iris.aqb.massnahmenart)).rsplit("/", 1)[1]): graph.value(
+            b, iris.aqb.anzahlProjekte
+        )
+        for b in graph.objects(zv, iris.aqb.massnahmenbereich)
+    }
+    assert counts == {
+        n: Literal(c, datatype=XSD.nonNegativeInteger) for n, c in ((1, 2), (2, 0), (4, 1))
+    }
+
+
+def test_the_names_as_written_and_the_vertretungsvermerk_are_published() -> None:
+    (variant,) = [v for v in VARIANTS if v.name == "in-vertretung"]
+    agreement = parse_text(variants(fixture_text(BERGSTRASSE))[variant.name])
+    iris = Iris()
+    graph = agreement_to_graph(agreement, iris)
+    zv = iris.agreement(2025, "06431")
+    written = str(graph.value(zv, iris.aqb.ministeriumLaut))
+    assert written == "Hessischen Ministerium für Arbeit, Integration, Jugend und Soziales"
+    assert str(graph.value(zv, iris.aqb.gebietskoerperschaftLaut)) == "Landkreis Bergstraße"
+    notes = {str(o) for o in graph.objects(None, iris.aqb.vertretungsvermerk)}
+    assert notes == {"In Vertretung"}

@@ -118,7 +118,11 @@ class _Reader:
             return True
         if _CLOSING.match(line.text) or _prose(lines, index) or (gap and line.heading):
             return False
-        if line.indent > item.head.lines[0].indent:
+        placed = _by_indent(item, current, line)
+        if placed == "continuation":
+            current.lines.append(line)
+            return True
+        if placed == "project":
             self._project(item, Entry(PLAIN, [line]), line.text)
             return True
         raise _unplaced(line, "neither a Maßnahmenart, a project nor the continuation of one")
@@ -138,6 +142,33 @@ def _art_title(line: Line) -> str | None:
         return match.group("title")
     if line.heading and not match and codelists.classify_massnahmenart(line.text) is not None:
         return line.text
+    return None
+
+
+def _text_column(entry: Entry) -> int:
+    """Where the text of an entry starts in its source line (after number or bullet)."""
+    first = entry.lines[0]
+    match = entry.marker.match(first.text)
+    return first.indent + (match.start("title") if match else 0)
+
+
+def _by_indent(item: Item, current: Entry, line: Line) -> str | None:
+    """What a plain line is by its indentation: "project", "continuation" or None (unclear).
+
+    Aligned under the text of a bullet (hanging indent) it continues the bullet; under a
+    plain project, deeper continues it and level is the next project; under the Maßnahmenart,
+    deeper than its number but not at the column of its title is a project. Where both
+    readings fit (exactly under the title), the line is not placed.
+    """
+    if current is not item.head and current.marker is not PLAIN:
+        return "continuation" if line.indent >= _text_column(current) else None
+    if current is not item.head:
+        if line.indent > current.lines[0].indent:
+            return "continuation"
+        return "project" if line.indent == current.lines[0].indent else None
+    head = item.head.lines[0].indent
+    if line.indent > head and line.indent != _text_column(item.head):
+        return "project"
     return None
 
 
