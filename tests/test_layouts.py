@@ -214,3 +214,25 @@ def test_the_names_as_written_and_the_vertretungsvermerk_are_published() -> None
     assert str(graph.value(zv, iris.aqb.gebietskoerperschaftLaut)) == "Landkreis Bergstraße"
     notes = {str(o) for o in graph.objects(None, iris.aqb.vertretungsvermerk)}
     assert notes == {"In Vertretung"}
+
+
+def test_a_pdf_with_signature_blocks_side_by_side_gives_the_facts_of_the_stacked_one() -> None:
+    stacked = parse_agreement(
+        read_document(DOCUMENTS / "bergstrasse-2025-pdf/agreement.pdf"), REFERENCE
+    )
+    side_by_side = read_document(DOCUMENTS / "bergstrasse-2025-pdf-two-column/agreement.pdf")
+    assert facts(parse_agreement(side_by_side, REFERENCE)) == facts(stacked)
+
+
+def test_signature_blocks_merged_into_one_line_are_refused() -> None:
+    text = variants(fixture_text(BERGSTRASSE))["two-column-signatures"]
+    merged = re_collapse(text)
+    line = next(n for n, t in enumerate(merged.split("\n"), 1) if t.count(", den ") == 2)
+    with pytest.raises(ParseError) as raised:
+        parse_text(merged, "merged.txt")
+    assert str(raised.value).startswith(f"merged.txt:{line}: two signature blocks on one line")
+
+
+def re_collapse(text: str) -> str:
+    """Runs of spaces inside lines → one space, as plain PDF extraction gives them."""
+    return "\n".join(" ".join(line.split()) for line in text.split("\n"))

@@ -32,6 +32,8 @@ SIGNATURE = re.compile(
     r"(?P<date>\d{1,2}\.\s?\d{1,2}\.\s?(?:\d{4}|\d{2})|\d{1,2}\.\s*[A-Za-zÄÖÜäöü]+\s+\d{4})\s*$"
 )
 _SECTION = re.compile(r"§\s*\d+\b")
+_HEAD = r"[A-ZÄÖÜ][^\d,]{1,60},\s*(?:den|am)?\s*\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}"
+_TWO_HEADS = re.compile(rf"^{_HEAD}\s+{_HEAD}$")
 _ORGANISATION_START = re.compile(
     r"^(?:de[rsmn]\s|Hessische|Ministerium|Landkreis|Kreis\b|Stadt\b|Magistrat|Kreisausschuss)"
 )
@@ -56,6 +58,13 @@ def read_signatures(
     lines: Sequence[Line], ministry: Organisation, region: Gebietskoerperschaft
 ) -> Iterator[Unterzeichnung]:
     """Every signature block in ``lines``, with the party it was signed for."""
+    for line in lines:
+        if _TWO_HEADS.match(line.text):
+            raise _fail(
+                "two signature blocks on one line without a column gap: their lines cannot be "
+                "told apart (extract the text with its layout)",
+                line,
+            )
     starts = [i for i, line in enumerate(lines) if SIGNATURE.match(line.text)]
     carried: list[Line] = []
     for n, i in enumerate(starts):
