@@ -213,6 +213,18 @@ def _with_capacity(capacity: str, inline: bool = False) -> Callable[..., list[st
     return rewrite
 
 
+def _role_above_name(blocks: tuple[tuple[str, ...], ...]) -> list[str]:
+    """Each block's role line moved above the name ("Staatsministerin" / "Heike Hofmann")."""
+    moved = []
+    for block in blocks:
+        lines = _printed(block)
+        names = 2 if len(lines) > 2 and lines[1].split()[-1] == lines[2].split()[-1] else 1
+        role = lines.pop(1 + names)
+        lines.insert(1, role)
+        moved.append(tuple(lines))
+    return _stacked(tuple(moved))
+
+
 def _minister_title(blocks: tuple[tuple[str, ...], ...]) -> list[str]:
     first = _printed(blocks[0])
     return _stacked(((first[0], first[1], MINISTER_TITLE), *blocks[1:]))
@@ -346,6 +358,7 @@ VARIANTS: tuple[Variant, ...] = (
         lambda s: render(s, blocks=_with_capacity("Für das Land Hessen")),
         on_behalf=("Für das Land Hessen",),
     ),
+    Variant("role-above-name", lambda s: render(s, blocks=_role_above_name)),
     Variant(
         "minister-title",
         lambda s: render(s, blocks=_minister_title),

@@ -58,6 +58,24 @@ def _shape(raw: str) -> _Shape:
     return _Shape(None, False, len(text))
 
 
+def has_columns(text: str) -> bool:
+    """Whether ``text`` has any line with a run of three or more spaces inside it (the cheap
+    test that lets almost every document skip :func:`split_columns`)."""
+    at = text.find("   ")
+    while at != -1:
+        # a run of spaces after text (not indentation) that more text follows on its line
+        if at > 0 and text[at - 1] not in " \n":
+            end = at + 3
+            while end < len(text) and text[end] == " ":
+                end += 1
+            if end < len(text) and text[end] != "\n":
+                return True
+            at = text.find("   ", end)
+        else:
+            at = text.find("   ", at + 1)
+    return False
+
+
 def split_columns(raws: Sequence[str]) -> list[Fragment]:
     """The source lines as fragments, with each two-column block read column by column."""
     shapes = [_shape(raw) for raw in raws]

@@ -19,11 +19,15 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Iterator
 
 from aqb_rdf.errors import ParseError
 from aqb_rdf.source.layout import FlowText
 from aqb_rdf.source.model import Gebietskoerperschaft, Kreistyp, Zielvereinbarung
-from aqb_rdf.source.reference import normalise_name
+from aqb_rdf.source.reference import normalise_name as _normalise_name
+
+# Normalising runs a handful of substitutions; the same few names recur in every document.
+_normalised = functools.lru_cache(maxsize=8192)(_normalise_name)
 
 _CHECKED_SECTIONS = ("2", "4", "5")
 _SECTION_HEADING = re.compile(r"^§\s*(\d+)\s*$", re.MULTILINE)
@@ -70,10 +74,8 @@ def _check_ministry_name(agreement: Zielvereinbarung) -> None:
     signed = [s.date for s in agreement.signatures if s.organisation_slug == ministry.slug]
     year = agreement.year.value
     first, last = (signed[0], signed[0]) if signed else (dt.date(year, 1, 1), dt.date(year, 12, 31))
-    wanted = normalise_name(written.value)
-    periods = [
-        (start, end) for name, start, end in ministry.names if normalise_name(name) == wanted
-    ]
+    wanted = _normalised(written.value)
+    periods = [(start, end) for name, start, end in ministry.names if _normalised(name) == wanted]
     if not periods or any(
         (start is None or start <= last) and (end is None or end >= first) for start, end in periods
     ):
@@ -109,8 +111,22 @@ def _check_signatures(agreement: Zielvereinbarung, last_line: int) -> None:
             raise ParseError(f"no signature for {name}", None, line)
 
 
-@functools.lru_cache(maxsize=16)
+_PATTERNS: dict[int, tuple[tuple[Gebietskoerperschaft, ...], re.Pattern[str]]] = {}
+
+
 def _mentions(regions: tuple[Gebietskoerperschaft, ...]) -> re.Pattern[str]:
+    """The pattern of :func:`_compile_mentions`, compiled once per reference table (by
+    identity: hashing every region of the table for each document would cost more)."""
+    cached = _PATTERNS.get(id(regions))
+    if cached is None or cached[0] is not regions:
+        if len(_PATTERNS) > 16:
+            _PATTERNS.clear()
+        cached = (regions, _compile_mentions(regions))
+        _PATTERNS[id(regions)] = cached
+    return cached[1]
+
+
+def _compile_mentions(regions: tuple[Gebietskoerperschaft, ...]) -> re.Pattern[str]:
     """One pattern for "type word + name" and "…kreis" names of every region."""
     names: set[str] = set()
     kreis_names: set[str] = set()
@@ -133,15 +149,14 @@ def _mentions(regions: tuple[Gebietskoerperschaft, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{'|'.join(branches)})(?![\w-])")
 
 
-def _same_region(match: re.Match[str], region: Gebietskoerperschaft) -> bool:
+def _same_region(match: re.Match[str], region: Gebietskoerperschaft, wanted: str) -> bool:
     if match.groupdict().get("kreis"):
         typ, name = Kreistyp.LANDKREIS, match.group("kreis")
     else:
         word = match.group("word").lower()
         typ = Kreistyp.KREISFREIE_STADT if word.endswith("stadt") else Kreistyp.LANDKREIS
         name = match.group("name")
-    wanted = normalise_name(region.name)
-    named = normalise_name(name)
+    named = _normalised(name)
     return typ is region.typ and named in (wanted, wanted.split(" am ", 1)[0])
 
 
@@ -155,18 +170,40 @@ def _sections(flow: FlowText) -> dict[str, tuple[int, int]]:
     return ranges
 
 
+_TYPE_WORD = re.compile(r"[Kk]reis|[Ss]tadt")
+
+
+def _find_mentions(
+    pattern: re.Pattern[str], text: str, start: int, end: int
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, start, end)``, tried only at the words that hold "kreis" or
+    "stadt" (every mention does): the long alternation is slow to try at every position."""
+    after = start
+    for hit in _TYPE_WORD.finditer(text, start, end):
+        word = hit.start()
+        while word > start and (text[word - 1].isalnum() or text[word - 1] == "-"):
+            word -= 1
+        if word < after:
+            continue
+        match = pattern.match(text, word, end)
+        if match:
+            after = match.end()
+            yield match
+
+
 def _check_regions(
     agreement: Zielvereinbarung, flow: FlowText, regions: tuple[Gebietskoerperschaft, ...]
 ) -> None:
     region = agreement.region.value
     pattern = _mentions(regions)
+    wanted = _normalised(region.name)
     sections = _sections(flow)
     for number in _CHECKED_SECTIONS:
         if number not in sections:
             continue
         start, end = sections[number]
-        for match in pattern.finditer(flow.text, start, end):
-            if not _same_region(match, region):
+        for match in _find_mentions(pattern, flow.text, start, end):
+            if not _same_region(match, region, wanted):
                 named = " ".join(match.group().split())
                 raise ParseError(
                     f"§ {number} names {named}, but the title block names {region.display_name}",

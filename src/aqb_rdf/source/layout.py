@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aqb_rdf.source.columns import split_columns
+from aqb_rdf.source.columns import has_columns, split_columns
 from aqb_rdf.source.model import Span
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
@@ -83,10 +83,13 @@ def clean_lines(text: str) -> list[Line]:
     for raw in raws:
         starts.append(offset)
         offset += len(raw) + 1
-    lines = [
-        _clean(fragment.text, fragment.index + 1, starts[fragment.index] + fragment.start)
-        for fragment in split_columns(raws)
-    ]
+    if has_columns(text):
+        lines = [
+            _clean(fragment.text, fragment.index + 1, starts[fragment.index] + fragment.start)
+            for fragment in split_columns(raws)
+        ]
+    else:
+        lines = [_clean(raw, n, start) for n, (raw, start) in enumerate(zip(raws, starts), 1)]
     _mark_running_headers(lines, [raw.startswith("\f") for raw in raws])
     return lines
 

@@ -18,6 +18,8 @@ refused with its line: the party is never guessed.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import re
 from collections.abc import Iterator, Sequence
 
@@ -25,7 +27,10 @@ from aqb_rdf.errors import ParseError
 from aqb_rdf.source.german import parse_german_date
 from aqb_rdf.source.layout import Line, join_lines, line_span
 from aqb_rdf.source.model import Gebietskoerperschaft, Kreistyp, Organisation, Unterzeichnung
-from aqb_rdf.source.reference import normalise_name
+from aqb_rdf.source.reference import normalise_name as _normalise_name
+
+# Normalising runs a handful of substitutions; the same few names recur in every document.
+_normalised = functools.lru_cache(maxsize=8192)(_normalise_name)
 
 SIGNATURE = re.compile(
     r"^(?P<place>[A-ZÄÖÜ][^\d,]{1,60}?),\s*(?:den|am)?\s*"
@@ -44,11 +49,34 @@ _CAPACITY = re.compile(
 _INLINE_CAPACITY = re.compile(r"^(?P<capacity>i\.\s?[VA]\.|gez\.)\s+(?=\S)")
 _FOR = re.compile(r"^Für\s")
 _GOES_ON = re.compile(r"^(?:de[rsmn]\s|[a-zäöü])")
+_LAND_HESSEN = re.compile(r"\bland hessen\b")
 _MINISTER = re.compile(r"\bhessisch\s+minister(?:in)?\s+für\s+(?P<area>.+)$")
 _MINISTRY_ROLE = re.compile(r"^(?:Hessische[r]?\s+)?Staats(?:minister|sekretär)(?:in)?\b")
 _REGION_ROLE = re.compile(
     r"^(?:Erste[r]?\s+)?(?:Landrat|Landrätin|(?:Ober)?[Bb]ürgermeister(?:in)?"
     r"|Kreisbeigeordnete[r]?|Stadtr(?:at|ätin)|Beigeordnete[r]?|Dezernent(?:in)?)\b"
+)
+_NAME = re.compile(
+    r"^(?:(?:Dr|Prof|Dipl\.-[A-Za-zäöü]+)\.\s*)*(?:[A-ZÄÖÜ]\.\s*)*[A-ZÄÖÜ][\w'’.-]*"
+    r"(?:\s+(?:(?:von|van|vom|zu|zur|de|der|den)\s+)*[A-ZÄÖÜ][\w'’.-]*)+$"
+)
+_NOT_A_NAME = re.compile(
+    r"Ministeri|Minister(?:in)?\b|Landkreis|Kreis|Stadt|Magistrat|Hessisch|Land\b|Regierung"
+    r"|Landrat|Landrätin|[Bb]ürgermeister|Beigeordnete|Stadtr|Dezernent|Staats|Amt\b|Leiter"
+)
+
+
+def _looks_like_name(text: str) -> bool:
+    """A person's name: given and family name (titles, initials, "von" allowed), no role or
+    organisation word ("Erste Kreisbeigeordnete" and "Hessisches Ministerium" are not)."""
+    _, name = _name(text)
+    return bool(_NAME.match(name)) and not _NOT_A_NAME.search(name)
+
+
+# An organisation line above the name ("Der Kreisausschuss des …"); other lines there are roles.
+_ORGANISATION_ABOVE = re.compile(
+    r"^(?:(?:Der|Die|Das)\s+)?(?:Kreisausschuss|Magistrat|Hessische[s]?\s+Ministerium"
+    r"|Landkreis|Kreis|Stadt)\b"
 )
 _CITY_BEFORE = re.compile(r"(?:stadt)\s$")
 _DISTRICT_BEFORE = re.compile(r"(?:kreis|kreises|landkreis|landkreises)\s$")
@@ -98,8 +126,17 @@ def read_signatures(
             ):
                 capacity.append(printed.pop(0))
             capacities.append(join_lines(capacity))
-        if not printed:
-            raise _fail("signature without the signer's name", head)
+        role_above: list[Line] = []
+        organisation_above: list[Line] = []
+        named = next((k for k, line in enumerate(printed) if _looks_like_name(line.text)), None)
+        if named is None:
+            what = f": {printed[0].text!r}" if printed else ""
+            raise _fail(f"signature without the signer's name{what}", head)
+        for line in printed[:named]:  # "Der Landrat" / "Staatsministerin" above the name
+            (organisation_above if _ORGANISATION_ABOVE.match(line.text) else role_above).append(
+                line
+            )
+        printed = printed[named:]
         inline, person = _name(printed[0].text)
         if len(printed) > 1 and _same_person(person, _name(printed[1].text)[1]):
             printed = printed[1:]  # the handwritten name, as PDF text shows it
@@ -107,12 +144,20 @@ def read_signatures(
             inline.extend(mark for mark in more if mark not in inline)
         capacities.extend(inline)
         rest = printed[1:]
-        split = next(
-            (k for k, line in enumerate(rest) if k > 0 and _ORGANISATION_START.match(line.text)),
-            min(1, len(rest)),
+        split = (
+            0
+            if role_above
+            else next(
+                (
+                    k
+                    for k, line in enumerate(rest)
+                    if k > 0 and _ORGANISATION_START.match(line.text)
+                ),
+                min(1, len(rest)),
+            )
         )
-        role = join_lines(rest[:split])
-        organisation = join_lines(rest[split:])
+        role = join_lines([*role_above, *rest[:split]])
+        organisation = join_lines([*organisation_above, *rest[split:]])
         slug = _party(organisation, capacities, role, ministry, region, head)
         yield Unterzeichnung(
             place=match.group("place").strip(),
@@ -168,28 +213,31 @@ def _party(
 
 
 def _names_ministry(text: str, ministry: Organisation) -> bool:
-    name = normalise_name(text)
-    if ministry.short_name and re.search(rf"\b{re.escape(ministry.short_name.lower())}\b", name):
+    name = _normalised(text)
+    official, areas, short = _ministry_terms(ministry.names, ministry.short_name)
+    if (short is not None and short.search(name)) or _LAND_HESSEN.search(name):
         return True
-    if re.search(r"\bland hessen\b", name):
+    if any(wanted in name for wanted in official):
         return True
     minister = _MINISTER.search(name)
-    for official, _, _ in ministry.names:
-        wanted = normalise_name(official)
-        if wanted in name:
-            return True
-        area = wanted.split(" für ", 1)
-        if minister and len(area) == 2 and minister.group("area") == area[1]:
-            return True
-    return False
+    return minister is not None and minister.group("area") in areas
+
+
+@functools.lru_cache(maxsize=64)
+def _ministry_terms(
+    names: tuple[tuple[str, dt.date | None, dt.date | None], ...], short_name: str
+) -> tuple[tuple[str, ...], frozenset[str], re.Pattern[str] | None]:
+    """The ministry's names normalised, the parts after "für", and its abbreviation."""
+    official = tuple(_normalised(name) for name, _, _ in names)
+    areas = frozenset(n.split(" für ", 1)[1] for n in official if " für " in n)
+    short = re.compile(rf"\b{re.escape(short_name.lower())}\b") if short_name else None
+    return official, areas, short
 
 
 def _names_region(text: str, region: Gebietskoerperschaft) -> bool:
-    name = normalise_name(text)
-    wanted = normalise_name(region.name)
-    short = wanted.split(" am ", 1)[0]
-    for candidate in (wanted, short):
-        for match in re.finditer(rf"(?<![\w-]){re.escape(candidate)}(?:es)?(?![\w-])", name):
+    name = _normalised(text)
+    for pattern in _region_patterns(region.name):
+        for match in pattern.finditer(name):
             before = name[: match.start()]
             if region.typ is Kreistyp.LANDKREIS and _CITY_BEFORE.search(before):
                 continue
@@ -197,6 +245,16 @@ def _names_region(text: str, region: Gebietskoerperschaft) -> bool:
                 continue
             return True
     return False
+
+
+@functools.lru_cache(maxsize=1024)
+def _region_patterns(region_name: str) -> tuple[re.Pattern[str], ...]:
+    """The region's normalised name, and its part before " am ", as whole words."""
+    wanted = _normalised(region_name)
+    return tuple(
+        re.compile(rf"(?<![\w-]){re.escape(candidate)}(?:es)?(?![\w-])")
+        for candidate in dict.fromkeys((wanted, wanted.split(" am ", 1)[0]))
+    )
 
 
 def _same_person(first: str, second: str) -> bool:
