@@ -30,7 +30,7 @@ from aqb_rdf.source.reference import normalise_name as _normalise_name
 _normalised = functools.lru_cache(maxsize=8192)(_normalise_name)
 
 _CHECKED_SECTIONS = ("2", "4", "5")
-_SECTION_HEADING = re.compile(r"^§\s*(\d+)\s*$", re.MULTILINE)
+_SECTION_HEADING = re.compile(r"§[ \t]*(\d+)[ \t]*")
 _CITY_WORD = (
     r"(?:kreisfreie[n]?\s+Stadt|Universitätsstadt|Wissenschaftsstadt|Landeshauptstadt"
     r"|documenta-Stadt|Stadt)"
@@ -162,11 +162,21 @@ def _same_region(match: re.Match[str], region: Gebietskoerperschaft, wanted: str
 
 def _sections(flow: FlowText) -> dict[str, tuple[int, int]]:
     """Flow-text ranges of the sections, by number (the first heading of each number)."""
-    headings = list(_SECTION_HEADING.finditer(flow.text))
+    text = flow.text
+    headings: list[tuple[int, int, str]] = []
+    at = text.find("§")
+    while at != -1:
+        line_end = text.find("\n", at)
+        line_end = len(text) if line_end == -1 else line_end
+        if at == 0 or text[at - 1] == "\n":
+            heading = _SECTION_HEADING.fullmatch(text, at, line_end)
+            if heading:
+                headings.append((at, line_end, heading.group(1)))
+        at = text.find("§", at + 1)
     ranges: dict[str, tuple[int, int]] = {}
-    for n, heading in enumerate(headings):
-        end = headings[n + 1].start() if n + 1 < len(headings) else len(flow.text)
-        ranges.setdefault(heading.group(1), (heading.end(), end))
+    for n, (_, heading_end, number) in enumerate(headings):
+        end = headings[n + 1][0] if n + 1 < len(headings) else len(text)
+        ranges.setdefault(number, (heading_end, end))
     return ranges
 
 
@@ -180,9 +190,8 @@ def _find_mentions(
     "stadt" (every mention does): the long alternation is slow to try at every position."""
     after = start
     for hit in _TYPE_WORD.finditer(text, start, end):
-        word = hit.start()
-        while word > start and (text[word - 1].isalnum() or text[word - 1] == "-"):
-            word -= 1
+        at = hit.start()
+        word = max(text.rfind(" ", start, at), text.rfind("\n", start, at), start - 1) + 1
         if word < after:
             continue
         match = pattern.match(text, word, end)
