@@ -10,6 +10,7 @@ be refused with one ``file:line: problem`` line naming the right line.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -236,3 +237,21 @@ def test_signature_blocks_merged_into_one_line_are_refused() -> None:
 def re_collapse(text: str) -> str:
     """Runs of spaces inside lines → one space, as plain PDF extraction gives them."""
     return "\n".join(" ".join(line.split()) for line in text.split("\n"))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Die Förderung erfolgt durch Bescheid des RP Kassel.",
+        "Über die Förderung entscheidet das Regierungspräsidium Kassel per Bewilligungsbescheid.",
+        "Die Förderung erfolgt nach dem Bewilligungsbescheid des Regierungspräsidiums Kassel.",
+    ],
+)
+def test_the_granting_authority_is_read_before_or_after_the_bescheid(sentence: str) -> None:
+    text = fixture_text(BERGSTRASSE)
+    closing = re.search(r"Die Förderung der aufgeführten.*?Bescheides\.", text, re.DOTALL)
+    assert closing is not None
+    agreement = parse_text(text.replace(closing.group(), sentence))
+    assert agreement.granting_authority is not None
+    assert agreement.granting_authority.value.slug == "rp-kassel"
+    assert agreement.granting_form == "Bescheid"

@@ -57,8 +57,6 @@ class Item:
 
     head: Entry
     projects: list[Entry] = field(default_factory=list)
-    none_stated: bool = False
-    """The list says in words that there is no project ("keine", "entfällt")."""
 
 
 def read_list(lines: Sequence[Line]) -> list[Item]:
@@ -129,9 +127,8 @@ class _Reader:
 
     @staticmethod
     def _project(item: Item, entry: Entry, title: str) -> None:
-        if _NO_PROJECT.match(title):
-            item.none_stated = True
-        else:
+        """Add a project, unless the entry says in words that there is none ("keine")."""
+        if not _NO_PROJECT.match(title):
             item.projects.append(entry)
 
 

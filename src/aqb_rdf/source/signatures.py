@@ -6,6 +6,10 @@ or for whom the person signs ("In Vertretung", "i. V.", "Im Auftrag", "Für das 
 the name (a handwritten copy above it, as PDF text and Markdown italics show it, is skipped;
 "gez." and an inline "i. V." are not part of the name), the role, and the organisation.
 "Für …" lines standing just above the next block's "Ort, den Datum" belong to that block.
+The name is the first line that looks like a person's name (given and family name, titles
+and initials allowed, no role or organisation word); a role or organisation line above it
+("Der Landrat", "Staatsministerin") is read as role or organisation, and a block without
+such a line is refused rather than publishing a role as the person.
 
 The party signed for is decided from the organisation lines (and Vertretungsvermerk) of the
 block against the two parties of the agreement: the ministry under any name it had, in any
