@@ -255,3 +255,26 @@ def test_the_granting_authority_is_read_before_or_after_the_bescheid(sentence: s
     assert agreement.granting_authority is not None
     assert agreement.granting_authority.value.slug == "rp-kassel"
     assert agreement.granting_form == "Bescheid"
+
+
+@pytest.mark.parametrize(
+    ("town", "refused"),
+    [
+        ("der Universitätsstadt Gießen", False),  # a town in a Landkreis, not a region
+        ("der Stadt Hanau", False),  # kreisfrei only from 2026
+        ("der Wissenschaftsstadt Darmstadt", True),  # another region
+        ("dem Kreis Offenbach", True),
+    ],
+)
+def test_only_another_region_of_the_year_contradicts_the_title(town: str, refused: bool) -> None:
+    text = fixture_text(BERGSTRASSE)
+    anchor = "Im Jahr 2025 werden im Rahmen des AQB"
+    sentence = f"Dabei arbeitet der Landkreis Bergstraße mit {town} zusammen. "
+    text = text.replace(anchor, sentence + anchor, 1)
+    line = text.split("\n").index(next(t for t in text.split("\n") if sentence in t)) + 1
+    if not refused:
+        assert parse_text(text).region.value.key == "06431"
+        return
+    with pytest.raises(ParseError) as raised:
+        parse_text(text, "other.txt")
+    assert str(raised.value).startswith(f"other.txt:{line}: § 2 names ")

@@ -149,15 +149,37 @@ def _compile_mentions(regions: tuple[Gebietskoerperschaft, ...]) -> re.Pattern[s
     return re.compile(rf"(?<![\w-])(?:{'|'.join(branches)})(?![\w-])")
 
 
-def _same_region(match: re.Match[str], region: Gebietskoerperschaft, wanted: str) -> bool:
+def _named_region(match: re.Match[str]) -> tuple[Kreistyp, str]:
+    """The type and normalised name a mention gives."""
     if match.groupdict().get("kreis"):
-        typ, name = Kreistyp.LANDKREIS, match.group("kreis")
-    else:
-        word = match.group("word").lower()
-        typ = Kreistyp.KREISFREIE_STADT if word.endswith("stadt") else Kreistyp.LANDKREIS
-        name = match.group("name")
-    named = _normalised(name)
-    return typ is region.typ and named in (wanted, wanted.split(" am ", 1)[0])
+        return Kreistyp.LANDKREIS, _normalised(match.group("kreis"))
+    word = match.group("word").lower()
+    typ = Kreistyp.KREISFREIE_STADT if word.endswith("stadt") else Kreistyp.LANDKREIS
+    return typ, _normalised(match.group("name"))
+
+
+def _names_of(region: Gebietskoerperschaft) -> tuple[str, str]:
+    wanted = _normalised(region.name)
+    return wanted, wanted.split(" am ", 1)[0]
+
+
+def _other_region(
+    named: tuple[Kreistyp, str],
+    region: Gebietskoerperschaft,
+    regions: tuple[Gebietskoerperschaft, ...],
+    year: int,
+) -> Gebietskoerperschaft | None:
+    """The other Gebietskörperschaft of ``year`` a mention names, or None when it names the
+    agreement's own, or none of the table (a town inside a Landkreis, "Stadt Gießen")."""
+    typ, name = named
+    if typ is region.typ and name in _names_of(region):
+        return None
+    for other in regions:
+        starts = other.valid_from is None or other.valid_from.year <= year
+        ends = other.valid_until is None or other.valid_until.year >= year
+        if other.typ is typ and starts and ends and name in _names_of(other):
+            return other
+    return None
 
 
 def _sections(flow: FlowText) -> dict[str, tuple[int, int]]:
@@ -205,14 +227,14 @@ def _check_regions(
 ) -> None:
     region = agreement.region.value
     pattern = _mentions(regions)
-    wanted = _normalised(region.name)
     sections = _sections(flow)
     for number in _CHECKED_SECTIONS:
         if number not in sections:
             continue
         start, end = sections[number]
         for match in _find_mentions(pattern, flow.text, start, end):
-            if not _same_region(match, region, wanted):
+            other = _other_region(_named_region(match), region, regions, agreement.year.value)
+            if other is not None:
                 named = " ".join(match.group().split())
                 raise ParseError(
                     f"§ {number} names {named}, but the title block names {region.display_name}",
