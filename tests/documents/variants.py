@@ -282,6 +282,10 @@ VARIANTS: tuple[Variant, ...] = (
     Variant(
         "numbers-with-parenthesis", lambda s: render(s, item=lambda e: [f"{e.number}) {e.title}"])
     ),
+    Variant(
+        "roman-numbers",
+        lambda s: render(s, item=lambda e: [f"{'I II III IV'.split()[e.number - 1]}. {e.title}"]),
+    ),
     Variant("bold-numbers", lambda s: render(s, item=lambda e: [f"**{e.number}.** {e.title}"])),
     Variant("bold-paragraphs", lambda s: render(s, item=lambda e: ["", f"**{e.title}**", ""])),
     Variant("heading-items", lambda s: render(s, item=lambda e: ["", f"### {e.title}", ""])),

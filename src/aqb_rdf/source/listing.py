@@ -1,6 +1,6 @@
 """The list of § 5, line by line: Maßnahmenarten, their projects, and nothing left over.
 
-Maßnahmenarten are numbered ("1.", "1)", "1 –", "Maßnahmenart 1:", bold numbers, which the
+Maßnahmenarten are numbered ("1.", "1)", "1 –", "I.", "Maßnahmenart 1:", bold numbers, which the
 layout has already unwrapped) or stand as a heading or bold line of their own; projects are
 bullets (``-``, ``*``, ``•``, ``▪``, ``–`` …), letters ("a)", "aa)", "(b)", "c."),
 sub-numbers ("1.1") or plain lines indented deeper than their Maßnahmenart. A line that goes
@@ -22,7 +22,8 @@ from aqb_rdf.source import codelists
 from aqb_rdf.source.layout import Line, join_lines
 
 ITEM = re.compile(
-    r"^(?:Maßnahmenart\s+)?(?:Nr\.\s*)?(?P<number>[1-9])\s*(?:[.):]|\s[-–])?\s+(?P<title>\S.*)$"
+    r"^(?:Maßnahmenart\s+)?(?:Nr\.\s*)?(?:(?P<number>[1-9])\s*(?:[.):]|\s[-–])?"
+    r"|(?P<roman>I{1,3}|IV)[.)])\s+(?P<title>\S.*)$"
 )
 HEADING_ITEM = re.compile(r"^(?P<title>\S.*?)[:.]?$")
 BULLET = re.compile(
