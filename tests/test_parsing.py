@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -228,6 +229,9 @@ BERGSTRASSE_TEXT = (DOCUMENTS / "bergstrasse-2025-txt/agreement.txt").read_text(
 )
 def test_the_region_resolves_to_its_district_key(phrase: str, key: str) -> None:
     text = BERGSTRASSE_TEXT.replace("dem Landkreis Bergstraße\n", phrase + "\n", 1)
+    # The body and the signature name the same region (a document naming two is refused).
+    named = re.sub(r"^(?:der|dem)\s+", "", phrase)
+    text = re.sub(r"Landkreis(?:es)?\s+Bergstraße", named, text)
     assert parse_text(text).region.value.key == key
 
 

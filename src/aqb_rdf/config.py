@@ -162,6 +162,10 @@ SERVE_MAX_BODY_BYTES = Setting(
 SERVE_MAX_QUERY_LENGTH = Setting(
     "serve.max_query_length", int, 100_000, "Characters a SPARQL query may have.",
 )  # fmt: skip
+SERVE_MAX_GRAPH_PARAMETERS = Setting(
+    "serve.max_graph_parameters", int, 64,
+    "default-graph-uri plus named-graph-uri values a SPARQL request may have (400 beyond).",
+)  # fmt: skip
 SERVE_RETRY_AFTER_SECONDS = Setting(
     "serve.retry_after_seconds", int, 2,
     "The Retry-After of a 503 answer (every query worker busy, or a query too slow).",
@@ -223,7 +227,8 @@ SETTINGS: tuple[Setting[Any], ...] = (
     BASE, DEBUG,
     BUILD_REFERENCE, BUILD_WORKERS, BUILD_SHACL_ENGINE,
     SERVE_HOST, SERVE_PORT, SERVE_QUERY_WORKERS, SERVE_TIMEOUT, SERVE_PROCESSES, SERVE_PAGE_SIZE,
-    SERVE_MAX_BODY_BYTES, SERVE_MAX_QUERY_LENGTH, SERVE_RETRY_AFTER_SECONDS, SERVE_CACHE_SECONDS,
+    SERVE_MAX_BODY_BYTES, SERVE_MAX_QUERY_LENGTH, SERVE_MAX_GRAPH_PARAMETERS,
+    SERVE_RETRY_AFTER_SECONDS, SERVE_CACHE_SECONDS,
     LINK_ENDPOINT, LINK_REFERENCE, LINK_TIMEOUT, LINK_RETRIES, LINK_USER_AGENT,
     PUSH_RETRIES, PUSH_TIMEOUT, PUSH_CONNECTIONS, PUSH_USER, PUSH_PASSWORD, PUSH_TOKEN,
 )  # fmt: skip
@@ -266,6 +271,7 @@ class ServeSettings:
     """Things that link to a resource per Linked-Data page (:mod:`aqb_rdf.web.render.paging`)."""
     max_body_bytes: int = SERVE_MAX_BODY_BYTES.default
     max_query_length: int = SERVE_MAX_QUERY_LENGTH.default
+    max_graph_parameters: int = SERVE_MAX_GRAPH_PARAMETERS.default
     retry_after_seconds: int = SERVE_RETRY_AFTER_SECONDS.default
     cache_seconds: int = SERVE_CACHE_SECONDS.default
 

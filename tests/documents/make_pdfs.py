@@ -9,6 +9,8 @@ repository root::
 It writes
 
 - ``bergstrasse-2025-pdf/agreement.pdf`` from ``bergstrasse-2025-txt/agreement.txt``,
+- ``bergstrasse-2025-pdf-two-column/agreement.pdf``: the same with the two signature blocks
+  side by side,
 - ``offenbach-2025-pdf/agreement.pdf`` from ``offenbach-2025-md/agreement.md`` (markup removed),
 - ``offenbach-2025-pdftext/agreement.txt``: what ``aqb_rdf.source.reading.extract_pdf_text`` (pypdf)
   extracts from the Offenbach PDF,
@@ -73,7 +75,8 @@ class Agreement(FPDF):
         self.cell(0, 5, f"Seite {self.page_no()} von {{nb}}", align="C")
 
 
-def typeset(text: str, password: str | None = None) -> bytes:
+def typeset(text: str, password: str | None = None, two_columns: bool = False) -> bytes:
+    """The agreement as a PDF; ``two_columns`` puts the signature blocks side by side."""
     pdf = Agreement(format="A4")
     pdf.set_creation_date(CREATED)
     if password is not None:
@@ -104,6 +107,7 @@ def typeset(text: str, password: str | None = None) -> bytes:
         )
         pdf.ln(after)
 
+    signatures: list[list[str]] = []
     body: list[str] = []  # a paragraph may continue in the next block (an old page break)
     in_title, in_heading, in_signatures = True, False, False
     for block in blocks(text):
@@ -113,6 +117,11 @@ def typeset(text: str, password: str | None = None) -> bytes:
         if body and (in_signatures or len(block) > 1 or len(first) < 80):
             write(hyphenate(" ".join(body)), align="J")
             body = []
+        if in_signatures and two_columns:
+            if re.match(r".+, den \d", first):
+                signatures.append([])
+            signatures[-1].extend(line.strip() for line in block)
+            continue
         if in_signatures:
             for line in block:
                 write(line.strip(), after=0)
@@ -155,6 +164,15 @@ def typeset(text: str, password: str | None = None) -> bytes:
                 body = []
     if body:
         write(hyphenate(" ".join(body)), align="J")
+    if signatures:
+        pdf.set_font("DejaVu", "", 11)
+        top = pdf.get_y() + LINE
+        columns = [[lines[0], "", "", "", *lines[1:]] for lines in signatures]
+        for row in range(max(len(c) for c in columns)):  # row by row, as a table is written
+            for column, lines in enumerate(columns):
+                if row < len(lines) and lines[row]:
+                    pdf.set_xy(pdf.l_margin + column * pdf.epw / 2, top + row * LINE)
+                    pdf.cell(pdf.epw / 2, LINE, lines[row])
     return bytes(pdf.output())
 
 
@@ -172,6 +190,9 @@ def main() -> None:
     bergstrasse = (HERE / "bergstrasse-2025-txt" / "agreement.txt").read_text("utf-8")
     offenbach = unmark((HERE / "offenbach-2025-md" / "agreement.md").read_text("utf-8"))
     (HERE / "bergstrasse-2025-pdf" / "agreement.pdf").write_bytes(typeset(bergstrasse))
+    (HERE / "bergstrasse-2025-pdf-two-column" / "agreement.pdf").write_bytes(
+        typeset(bergstrasse, two_columns=True)
+    )
     (HERE / "bad" / "scanned.pdf").write_bytes(scanned())
     (HERE / "bad" / "encrypted.pdf").write_bytes(typeset(bergstrasse, password="geheim"))
     pdf = typeset(offenbach)

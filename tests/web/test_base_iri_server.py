@@ -119,9 +119,7 @@ def test_void_names_the_dataset_and_its_uri_space_under_the_base(served: Served)
     assert graph.value(dataset, URIRef(VOID + "uriSpace")) == Literal(served.base)
     examples = {str(o) for o in graph.objects(dataset, URIRef(VOID + "exampleResource"))}
     assert str(served.iris.region("06413")) in examples
-    assert graph.value(dataset, URIRef(VOID + "sparqlEndpoint")) == URIRef(
-        f"{served.server.base}/sparql"
-    )
+    assert graph.value(dataset, URIRef(VOID + "sparqlEndpoint")) == served.iris.endpoint
 
 
 def test_the_pages_show_the_data(served: Served) -> None:

@@ -139,7 +139,7 @@ def test_paged_answers_link_their_pages_in_a_header(site: Site) -> None:
     headers = site.get(MINISTRY + "?format=ttl&page=2")[1]
     found = re.findall(r'<([^>]*)>; rel="([a-z]+)"', headers["link"])
     links = {rel: target for target, rel in found}
-    base = site.server.base + MINISTRY
+    base = BASE + MINISTRY[1:]  # under the base IRI, never the request's host
     assert links == {
         "first": base + "?format=ttl&page=1",
         "prev": base + "?format=ttl&page=1",

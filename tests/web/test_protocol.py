@@ -391,6 +391,25 @@ def test_limits() -> None:
     assert refused("GET", many).status == 400
 
 
+def test_graph_parameters_are_capped() -> None:
+    def graphs(default: int, named: int) -> str:
+        return "&".join(
+            ["query=ASK%7B%7D"]
+            + [f"default-graph-uri=http%3A%2F%2Fg.example%2F{i}" for i in range(default)]
+            + [f"named-graph-uri=http%3A%2F%2Fg.example%2Fn{i}" for i in range(named)]
+        )
+
+    accepted = parse_query_request("GET", graphs(40, 24), None, b"")
+    assert len(accepted.default_graphs) + len(accepted.named_graphs) == 64
+    error = refused("GET", graphs(40, 25))
+    assert error.status == 400
+    assert "65 default-graph-uri and named-graph-uri values; at most 64" in error.message
+    form = graphs(900, 0).encode()
+    post = refused("POST", "", "application/x-www-form-urlencoded", form)
+    assert post.status == 400 and "at most 64" in post.message
+    assert refused("GET", graphs(3, 0), max_graph_parameters=2).status == 400
+
+
 def test_graph_parameters_must_be_absolute_iris() -> None:
     for bad in ["", "relative/path", "http://a.example/with space", "http://a.example/<x>"]:
         error = refused("GET", "query=ASK%7B%7D&named-graph-uri=" + quote(bad))

@@ -26,7 +26,8 @@ from aqb_rdf.errors import AqbError, BuildFailed, DuplicateError, Problem
 from aqb_rdf.mapping import graphs
 from aqb_rdf.publish.dumps import DumpWriter, Part, graph_to_ntriples
 from aqb_rdf.publish.metadata import BuiltData, write_descriptions
-from aqb_rdf.publish.release import publish, write_record
+from aqb_rdf.publish.processes import die_with_parent
+from aqb_rdf.publish.release import Notice, publish, write_record
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.validation.report import validate_graph
 
@@ -93,7 +94,12 @@ def _processed(
         results: Iterator[Chunk] = map(process_chunk, batches)
         yield from _reported(results, batches, len(paths), progress, timings)
         return
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         yield from _reported(
             pool.map(process_chunk, batches), batches, len(paths), progress, timings
         )
@@ -161,11 +167,13 @@ def build(
     workers: int | None = None,
     progress: Progress | None = None,
     engine: str = BUILD_SHACL_ENGINE.default,
+    notice: Notice | None = None,
 ) -> BuildReport:
     """Build the dataset of ``sources`` into ``out``; raise BuildFailed listing every problem.
 
     Agreements are written to the staging folder as they arrive (in the sorted order of their
     paths, so the output is deterministic); the folder replaces ``out`` only if nothing failed.
+    ``notice`` is told, one line each, what was cleaned up of interrupted builds in ``out``.
     """
     iris = Iris(base)
     paths = find_documents(sources)
@@ -213,7 +221,7 @@ def build(
             writer.close()
         return digests
 
-    publish(out, fill)
+    publish(out, fill, notice)
     return report
 
 

@@ -15,7 +15,7 @@ from aqb_rdf.config import Settings
 from aqb_rdf.publish.release import recorded_base
 from aqb_rdf.rdf.files import DESCRIPTIONS, DISTRIBUTIONS
 from aqb_rdf.rdf.iris import DEFAULT_BASE
-from aqb_rdf.sparql import named_queries, results, store
+from aqb_rdf.sparql import named_queries, results, sandboxed, store
 
 DEFAULT_SOURCES = (Path("data/agreements"),)
 
@@ -74,6 +74,7 @@ def build(sources: tuple[Path, ...], out: Path, settings: Settings) -> None:
         workers=settings.build.workers,
         progress=_Progress(),
         engine=settings.build.shacl_engine,
+        notice=lambda line: click.echo(f"aqb-rdf: {line}", err=True),
     )
     elapsed = time.perf_counter() - started
     click.echo(
@@ -145,6 +146,9 @@ def query(name: str, params: tuple[str, ...], format_name: str, data: Path) -> N
     """Run a named query (from queries/) or an .rq FILE against a build.
 
     A named query is rebased to the base IRI the build was made with; a FILE runs as it is.
+    The query runs as the server runs it: refused if it calls a SERVICE, is an update or
+    would stall the engine, and otherwise answered in an isolated worker process (no
+    network, limited memory, a time limit).
 
     \b
     Named queries:
@@ -157,7 +161,7 @@ def query(name: str, params: tuple[str, ...], format_name: str, data: Path) -> N
       aqb-rdf query region --param key=06413 --format csv
     """
     named = store.find_query(name, recorded_base(data))
-    result = store.run_query(store.load_dataset(data), named, named_queries.parse_params(params))
+    result = sandboxed.run_sandboxed(data, named, named_queries.parse_params(params))
     click.echo(results.format_result(result, format_name), nl=False)
 
 

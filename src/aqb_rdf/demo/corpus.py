@@ -492,14 +492,16 @@ def write_reference(out_dir: Path, regions: list[Region]) -> None:
 
 
 def generate_corpus(
-    out_dir: Path, regions: int = 400, years: int = 25, first_year: int = 2001, seed: int = 0
+    out_dir: Path, regions: int = 400, years: int = 25, first_year: int = 2014, seed: int = 0
 ) -> Path:
     """Write ``regions × years`` agreements and their reference tables under ``out_dir``.
 
     Args:
         out_dir: gets ``agreements/{year}/{slug}.{md|txt}`` and ``reference/*.csv``.
         regions: number of invented Gebietskörperschaften, one agreement each per year.
-        years: number of consecutive years from ``first_year``.
+        years: number of consecutive years from ``first_year``; the default 2014 is the first
+            year of the ministry's name "für Soziales und Integration" (18 January 2014), so
+            every agreement names the ministry as it was called when it was signed.
         seed: the same seed gives byte-identical files.
 
     Returns:

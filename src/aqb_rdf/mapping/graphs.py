@@ -101,6 +101,13 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
     fundstelle("jahr", agreement.year.span, a, aqb.jahr)
     fundstelle("ministerium", agreement.ministry.span, a, aqb.ministerium)
     fundstelle("gebietskoerperschaft", agreement.region.span, a, aqb.gebietskoerperschaft)
+    # The names as written stand exactly where the parties were read: the Fundstellen of
+    # aqb:ministerium and aqb:gebietskoerperschaft above are theirs too (no second copy, which
+    # would cost 16 triples per agreement).
+    if agreement.ministry_as_written is not None:
+        add((a, aqb.ministeriumLaut, _de(agreement.ministry_as_written.value)))
+    if agreement.region_as_written is not None:
+        add((a, aqb.gebietskoerperschaftLaut, _de(agreement.region_as_written.value)))
 
     budget = iris.budget(a)
     add((a, aqb.budget, budget))
@@ -126,6 +133,7 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
         add((e, RDF.type, aqb.Massnahmenbereich))
         add((e, aqb.massnahmenart, concept))
         add((e, aqb.bezeichnung, _de(bereich.title)))
+        add((e, aqb.anzahlProjekte, _int(len(bereich.projects), XSD.nonNegativeInteger)))
         fundstelle(f"massnahmenart-{number}", bereich.span, e)
         for position, projekt in enumerate(bereich.projects, start=1):
             p = iris.projekt(a, number, position)
@@ -136,6 +144,9 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
             add((p, aqb.massnahmenart, concept))
             add((p, aqb.zielvereinbarung, a))
             fundstelle(f"projekt-{number}-{position}", projekt.span, p)
+
+    for art in agreement.absent_massnahmenarten:
+        add((a, aqb.nichtAufgefuehrt, iris.massnahmenart(art.value)))
 
     for rechtskreis in agreement.rechtskreise:
         code = codelists.rechtskreis_slug(rechtskreis.value)
@@ -174,6 +185,8 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
         add((s, aqb.organisation, signer))
         if signature.organisation_text:
             add((s, aqb.organisationLaut, _de(signature.organisation_text)))
+        for note in signature.on_behalf:
+            add((s, aqb.vertretungsvermerk, _de(note)))
         fundstelle(f"unterzeichnung-{position}", signature.span, s)
 
     return triples

@@ -10,16 +10,21 @@ from __future__ import annotations
 import csv
 import functools
 import multiprocessing
+import os
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from aqb_rdf.errors import AqbError
+from aqb_rdf.errors import AqbError, first_line
 from aqb_rdf.publish import jsonld
+from aqb_rdf.publish.processes import die_with_parent
+from aqb_rdf.publish.writing import naming
 from aqb_rdf.rdf import files
 from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.rdf.namespaces import STANDARD_PREFIXES
@@ -101,42 +106,107 @@ class DumpWriter:
         self._csv.writerow(CSV_COLUMNS)
 
     def add(self, part: Part, rows: Iterable[Sequence[str]] = ()) -> None:
-        self._nt.write(part.ntriples)
+        with naming(self.folder / files.N_TRIPLES_DUMP.name):
+            self._nt.write(part.ntriples)
         # In N-Triples a line ends in " .\n" and a literal cannot hold a raw newline, so the
         # graph name goes in by a plain replacement.
-        self._nq.write(part.ntriples.replace(b" .\n", f" <{part.graph}> .\n".encode()))
-        self._csv.writerows(rows)
+        with naming(self.folder / self._NQUADS):
+            self._nq.write(part.ntriples.replace(b" .\n", f" <{part.graph}> .\n".encode()))
+        with naming(self.folder / files.CSV_DUMP.name):
+            self._csv.writerows(rows)
         self.triples += part.ntriples.count(b"\n")
 
     def close(self) -> None:
+        """Close the files of a build that failed: what cannot be flushed any more is lost
+        with the staging folder, and the build's own error is the one to report."""
         for file in (self._nt, self._nq, self._csv_file):
-            file.close()
+            try:
+                file.close()
+            except OSError:
+                file.close()  # the buffer is dropped now; a second close always succeeds
+
+    def _close_written(self) -> None:
+        """Close the files of a build that succeeded; a file that cannot be flushed is an
+        OSError naming it (the others are closed all the same)."""
+        problem: OSError | None = None
+        for file, name in (
+            (self._nt, files.N_TRIPLES_DUMP.name),
+            (self._nq, self._NQUADS),
+            (self._csv_file, files.CSV_DUMP.name),
+        ):
+            try:
+                with naming(self.folder / name):
+                    file.close()
+            except OSError as error:
+                problem = problem or error
+        if problem is not None:
+            self.close()
+            raise problem
 
     def finish(self) -> None:
-        self.close()
+        self._close_written()
         folder, prefixes = self.folder, _prefixes(self.iris)
-        jsonld_writer = multiprocessing.get_context("fork").Process(
-            target=_write_jsonld, args=(folder, self.iris), daemon=True
+        context = multiprocessing.get_context("fork")
+        problems, report = context.Pipe(duplex=False)
+        jsonld_writer = context.Process(
+            target=_write_jsonld, args=(folder, self.iris, os.getpid(), report), daemon=True
         )
         jsonld_writer.start()
+        report.close()
         try:
             triples = ox.parse(
                 path=folder / files.N_TRIPLES_DUMP.name, format=ox.RdfFormat.N_TRIPLES
             )
-            ox.serialize(
-                triples, folder / files.TURTLE_DUMP.name, ox.RdfFormat.TURTLE, prefixes=prefixes
-            )
+            _serialize(triples, folder / files.TURTLE_DUMP.name, ox.RdfFormat.TURTLE, prefixes)
             quads = ox.parse(path=folder / self._NQUADS, format=ox.RdfFormat.N_QUADS)
-            ox.serialize(quads, folder / files.TRIG_DUMP.name, ox.RdfFormat.TRIG, prefixes=prefixes)
-            (folder / files.JSON_LD_CONTEXT.name).write_bytes(jsonld.context_document(self.iris))
+            _serialize(quads, folder / files.TRIG_DUMP.name, ox.RdfFormat.TRIG, prefixes)
+            context_file = folder / files.JSON_LD_CONTEXT.name
+            with naming(context_file):
+                context_file.write_bytes(jsonld.context_document(self.iris))
         finally:
             jsonld_writer.join()
             (folder / self._NQUADS).unlink(missing_ok=True)
+            problem = _received(problems)
         if jsonld_writer.exitcode != 0:
-            raise AqbError(f"writing the JSON-LD dump failed (exit code {jsonld_writer.exitcode})")
+            message, path = problem or (f"exit code {jsonld_writer.exitcode}", None)
+            raise AqbError(f"writing the JSON-LD dump failed: {message}", path)
 
 
-def _write_jsonld(folder: Path, iris: Iris) -> None:
-    with open(folder / files.JSON_LD_DUMP.name, "wb") as out:
-        triples = ox.parse(path=folder / files.N_TRIPLES_DUMP.name, format=ox.RdfFormat.N_TRIPLES)
-        jsonld.write_document(triples, out, iris)
+def _received(problems: Connection) -> tuple[str, str] | None:
+    """What the JSON-LD writer reported (message, path), or None; closes the connection."""
+    try:
+        return problems.recv() if problems.poll() else None
+    except EOFError:  # the writer closed its end without a word: it succeeded
+        return None
+    finally:
+        problems.close()
+
+
+def _serialize(
+    items: Iterable[ox.Triple] | Iterable[ox.Quad],
+    path: Path,
+    format: ox.RdfFormat,
+    prefixes: dict[str, str],
+) -> None:
+    """Serialise into ``path``; a failure to write is an OSError that names ``path``."""
+    with naming(path):
+        ox.serialize(items, path, format, prefixes=prefixes)
+
+
+def _write_jsonld(folder: Path, iris: Iris, parent: int, report: Connection) -> None:
+    """Write ``aqb.jsonld`` (in a child process); a failure is sent to the parent in one line
+    (message, path) and ends the process with exit code 1, without a traceback."""
+    die_with_parent(parent)
+    path = folder / files.JSON_LD_DUMP.name
+    try:
+        with naming(path), open(path, "wb") as out:
+            triples = ox.parse(
+                path=folder / files.N_TRIPLES_DUMP.name, format=ox.RdfFormat.N_TRIPLES
+            )
+            jsonld.write_document(triples, out, iris)
+    except OSError as error:
+        report.send((error.strerror or first_line(error), error.filename or str(path)))
+        sys.exit(1)
+    except Exception as error:  # noqa: BLE001 - the parent reports it, in one line
+        report.send((f"{type(error).__name__}: {first_line(error)}", str(path)))
+        sys.exit(1)

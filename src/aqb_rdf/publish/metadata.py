@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from aqb_rdf.publish import dcat, void
 from aqb_rdf.publish.digests import combined_digest, file_sha256
+from aqb_rdf.publish.writing import naming
 from aqb_rdf.rdf import files, namespaces
 from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.source.model import Organisation
@@ -46,7 +47,8 @@ class BuiltData:
 
 def dump_file(path: Path) -> dcat.DumpFile:
     """The size and SHA-256 of the dump at ``path``."""
-    return dcat.DumpFile(path.name, path.stat().st_size, file_sha256(path))
+    with naming(path):
+        return dcat.DumpFile(path.name, path.stat().st_size, file_sha256(path))
 
 
 def content_version(dumps: Iterable[dcat.DumpFile]) -> str:
@@ -90,4 +92,5 @@ def write_descriptions(folder: Path, iris: Iris, data: BuiltData) -> dict[str, s
 
 
 def _write_turtle(path: Path, triples: list[ox.Triple], prefixes: dict[str, str]) -> None:
-    ox.serialize(triples, path, ox.RdfFormat.TURTLE, prefixes=prefixes)
+    with naming(path):
+        ox.serialize(triples, path, ox.RdfFormat.TURTLE, prefixes=prefixes)

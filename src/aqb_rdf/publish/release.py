@@ -2,15 +2,21 @@
 
 A build output folder ``DIR`` looks like this::
 
-    DIR/.aqb-build                 marker: only such a folder is ever written into
+    DIR/.aqb-build                 marker: only such a folder is ever written into; the
+                                   build writing into DIR holds an flock on it
     DIR/releases/<id>/aqb.ttl …    one folder per release; <id> is a hash of its content
     DIR/releases/<id>/release.json the base IRI the release was built with (see below)
     DIR/current -> releases/<id>   the published release, replaced by one atomic rename
     DIR/aqb.ttl -> current/aqb.ttl and the other dumps, catalog.ttl, void.ttl: stable paths
 
-A new release is filled in a staging folder and only then becomes ``current``, so a reader never
-sees a half-written release; the release ``current`` pointed to before stays until the next
-build, so a server still reading it can finish and switch over.
+A new release is filled in a staging folder (``releases/.new-*``) and only then becomes
+``current``, so a reader never sees a half-written release; the release ``current`` pointed to
+before stays until the next build, so a server still reading it can finish and switch over.
+
+A build killed at any moment leaves ``DIR`` usable: the marker is the first thing written into
+a fresh ``DIR``, and the next build removes the staging folders of dead builds (and says so).
+Only one build writes into ``DIR`` at a time: a second one refuses while the first holds the
+lock (the kernel lets go of it when its holder dies, however it dies).
 
 Every IRI of a release is minted under the base it was built with, and the server maps that
 base to its root, so a release records it (:data:`RECORD`, written by the build) and the
@@ -20,25 +26,33 @@ commands that read a release (``summary``, ``query``, ``serve``, ``push``) take 
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from aqb_rdf.errors import AqbError
 from aqb_rdf.publish.digests import combined_digest, file_sha256
+from aqb_rdf.publish.writing import naming
 from aqb_rdf.rdf.files import DOWNLOADS, RELEASE_RECORD
 from aqb_rdf.rdf.iris import DEFAULT_BASE, check_base
 
 MARKER = ".aqb-build"
 RELEASES = "releases"
 CURRENT = "current"
+STAGING = ".new-"
+"""The prefix of a release folder still being filled."""
 LINKED = tuple(file.name for file in DOWNLOADS)
 """The files of a release that ``DIR`` links to: the dumps, ``catalog.ttl`` and ``void.ttl``."""
 RECORD = RELEASE_RECORD.name
 """The file in a release folder that records its base IRI: ``{"base": "https://…/"}``."""
+Notice = Callable[[str], None]
+"""Told, in one line, what a build did besides building (e.g. what it cleaned up)."""
 
 
 def release_id(folder: Path, known: Mapping[str, str] | None = None) -> str:
@@ -60,7 +74,8 @@ def release_id(folder: Path, known: Mapping[str, str] | None = None) -> str:
 def write_record(folder: Path, base: str) -> None:
     """Record in the release ``folder`` that it was built with ``base`` (deterministic JSON)."""
     text = json.dumps({"base": check_base(base)}, sort_keys=True, indent=2)
-    (folder / RECORD).write_text(text + "\n", encoding="utf-8")
+    with naming(folder / RECORD):
+        (folder / RECORD).write_text(text + "\n", encoding="utf-8")
 
 
 def recorded_base(data: Path) -> str:
@@ -108,40 +123,145 @@ def current_release(out: Path) -> Path | None:
     return link.resolve() if link.is_symlink() else None
 
 
-def publish(out: Path, fill: Callable[[Path], Mapping[str, str] | None]) -> Path:
+def publish(
+    out: Path, fill: Callable[[Path], Mapping[str, str] | None], notice: Notice | None = None
+) -> Path:
     """Fill a new release of ``out`` with ``fill`` and make it current; return its folder.
 
     ``fill`` may return the SHA-256s it computed of files it wrote, by name, so that the
     release id does not read those files again.
 
-    A failure anywhere leaves ``out`` exactly as it was. ``out`` must be absent, empty, or an
-    earlier build (it holds :data:`MARKER`): a build never writes into a folder it did not make.
+    A failure anywhere leaves ``out`` as it was (a fresh ``out`` is removed again). ``out``
+    must be absent, empty, or an earlier build (it holds :data:`MARKER`): a build never writes
+    into a folder it did not make.
+
+    Args:
+        out: the build output folder.
+        fill: writes the release's files into the folder it is given.
+        notice: told what was cleaned up of interrupted builds, one line each.
+
+    Raises:
+        AqbError: ``out`` is not a build output, or another build is writing into it.
+        OSError: a file cannot be written (``filename`` names it).
     """
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
-        raise AqbError("exists and is not an aqb-rdf build output; choose another --out", str(out))
-    created = not out.exists()
+    fresh = _claim(out, notice)
     releases = out / RELEASES
-    releases.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".new-", dir=releases))
+    with _exclusive(out):  # a refusal undoes nothing: the folder is the other build's
+        try:
+            _remove_unfinished(releases, notice)
+            return _publish_locked(out, releases, fill)
+        except BaseException:
+            if fresh:
+                _unclaim(out, fresh)
+            raise
+
+
+def _claim(out: Path, notice: Notice | None) -> str:
+    """Check that ``out`` may be built into and write the marker first; how fresh it was.
+
+    Returns:
+        ``"created"`` (``out`` did not exist), ``"empty"`` (it was empty) or ``""`` (an
+        earlier build).
+    """
+    if out.exists() and not out.is_dir():
+        raise AqbError("exists and is not an aqb-rdf build output; choose another --out", str(out))
+    if out.is_dir() and not (out / MARKER).exists():
+        entries = list(out.iterdir())
+        if entries and not _interrupted_first_build(out, entries):
+            raise AqbError(
+                "exists and is not an aqb-rdf build output; choose another --out", str(out)
+            )
+        if entries and notice:
+            notice(f"{out}: adopted as a build output (an earlier build was interrupted)")
+    fresh = "" if (out / MARKER).exists() else "empty" if out.exists() else "created"
+    out.mkdir(parents=True, exist_ok=True)
+    if fresh:
+        with naming(out / MARKER):
+            (out / MARKER).write_text("written by aqb-rdf build\n", encoding="utf-8")
+    return fresh
+
+
+def _interrupted_first_build(out: Path, entries: list[Path]) -> bool:
+    """Whether ``out`` holds nothing but staging folders: a first build killed before it
+    wrote the marker (builds before the marker came first did that)."""
+    releases = out / RELEASES
+    if entries != [releases] or releases.is_symlink() or not releases.is_dir():
+        return False
+    return all(entry.name.startswith(STAGING) for entry in releases.iterdir())
+
+
+def _unclaim(out: Path, fresh: str) -> None:
+    """Undo :func:`_claim` after a failed first build: remove what it and the build wrote."""
+    if fresh == "created":
+        shutil.rmtree(out, ignore_errors=True)
+        return
+    shutil.rmtree(out / RELEASES, ignore_errors=True)
+    with contextlib.suppress(OSError):  # the build's own error is the one to report
+        (out / MARKER).unlink(missing_ok=True)
+
+
+@contextmanager
+def _exclusive(out: Path) -> Iterator[None]:
+    """Hold the build lock of ``out`` (an flock on its marker); refuse at once if another
+    build holds it. The marker is only read, so a read-only marker locks all the same."""
+    fd = os.open(out / MARKER, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise AqbError(
+                "another aqb-rdf build is writing into this folder; wait until it has finished",
+                str(out),
+            ) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def _remove_unfinished(releases: Path, notice: Notice | None) -> None:
+    """Remove the staging folders dead builds left in ``releases`` (the lock is held)."""
+    if not releases.is_dir():
+        return
+    unfinished = sorted(p for p in releases.iterdir() if p.name.startswith(STAGING))
+    for folder in unfinished:
+        _remove(folder)
+    if unfinished and notice:
+        names = ", ".join(str(p) for p in unfinished)
+        notice(
+            f"removed {len(unfinished)} unfinished release folder(s) of an interrupted build: {names}"
+        )
+
+
+def _publish_locked(
+    out: Path, releases: Path, fill: Callable[[Path], Mapping[str, str] | None]
+) -> Path:
+    releases.mkdir(exist_ok=True)
+    previous = current_release(out)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=releases))
+    except OSError as error:  # it names the folder it tried to make, which does not exist
+        raise OSError(error.errno, error.strerror, str(releases)) from None
     try:
         known = fill(staging)
         os.chmod(staging, 0o755)
         release = releases / release_id(staging, known)
-        if release.exists():  # the same content again: keep the published folder as it is
+        kept = release.exists()
+        if kept:  # the same content again: keep the published folder as it is
             shutil.rmtree(staging)
         else:
             os.replace(staging, release)
     except BaseException:
-        shutil.rmtree(out if created else staging, ignore_errors=True)
-        if not created and not any(releases.iterdir()):
-            releases.rmdir()
+        shutil.rmtree(staging, ignore_errors=True)
         raise
-    (out / MARKER).write_text("written by aqb-rdf build\n", encoding="utf-8")
-    previous = current_release(out)
-    _replace_link(out / CURRENT, f"{RELEASES}/{release.name}")
-    for name in LINKED:
-        if not (out / name).is_symlink():
-            _replace_link(out / name, f"{CURRENT}/{name}")
+    try:
+        _replace_link(out / CURRENT, f"{RELEASES}/{release.name}")
+        for name in LINKED:
+            if not (out / name).is_symlink():
+                _replace_link(out / name, f"{CURRENT}/{name}")
+    except BaseException:
+        if not kept and current_release(out) != release:  # never published: not left behind
+            shutil.rmtree(release, ignore_errors=True)
+        raise
     _prune(releases, keep={release, previous})
     expected = {MARKER, RELEASES, CURRENT, *LINKED}
     for entry in out.iterdir():  # what an older build left: the folder is ours (MARKER)
@@ -154,13 +274,19 @@ def _replace_link(path: Path, target: str) -> None:
     """Point ``path`` at ``target`` in one atomic step (a new link renamed over the old).
 
     Where an older build left a real file or folder instead of a link, it is removed first.
+    A failure names ``path`` (``symlink`` names the target, which is not what failed).
     """
+    if path.is_symlink() and os.readlink(path) == target:
+        return  # already so: nothing to write (a rebuild of the same data into a read-only DIR)
     temporary = path.with_name(f".{path.name}.link")
-    _remove(temporary)
-    temporary.symlink_to(target)
-    if path.exists() and not path.is_symlink():
-        _remove(path)
-    os.replace(temporary, path)
+    try:
+        _remove(temporary)
+        temporary.symlink_to(target)
+        if path.exists() and not path.is_symlink():
+            _remove(path)
+        os.replace(temporary, path)
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(path)) from None
 
 
 def _remove(path: Path) -> None:

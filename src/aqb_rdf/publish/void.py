@@ -4,8 +4,8 @@
 with its SPARQL endpoint, a ``void:dataDump`` per RDF download, the number of triples, example
 resources, the URI space (the base IRI) and the vocabularies used. The build writes it as
 ``void.ttl`` with the locations under the base IRI (the server maps the base to its root);
-the server answers ``/.well-known/void`` (VoID §7.2) from the same function with its own URL
-as the location of the endpoint and the dumps. The dataset and its resources always keep
+the server answers ``/.well-known/void`` (VoID §7.2) from the same function, with the same
+locations under the base (never the host a request names). The dataset and its resources always keep
 their IRIs under the base; the dataset's IRI is the one the DCAT catalogue describes too.
 """
 

@@ -1,9 +1,13 @@
 """Decoded source text → clean lines and one flowing text, both mapped back to the source.
 
 Agreements arrive as Markdown, plain text and text extracted from PDFs. This module removes
-what is layout, not content — Markdown markup (``#``, ``**``, ``*italic*``), page footers
-("Seite 2 von 3", "- 2 -"), soft hyphens, hyphenation at line ends — and keeps, for every
-character it keeps, its offset in the source, so every fact can point back to where it stands.
+what is layout, not content — Markdown markup (``#``, ``**``, ``*italic*``), page furniture
+(footers such as "Seite 2 von 3", "- 2 -" or a page number alone, and running headers such
+as the document title repeated at the top of a page), soft hyphens, hyphenation at line ends
+— reads two-column blocks column by column (:mod:`aqb_rdf.source.columns`), and keeps, for
+every character it keeps, its offset in the source, so every fact can point back to where it
+stands. What the markup said is kept as flags: a line was a heading or wholly bold, italic,
+indented by so many characters, page furniture.
 
 :class:`Line` is one source line, cleaned. :class:`FlowText` joins the lines into one text in
 which a paragraph wrapped over several lines (or pages) reads as it was written.
@@ -16,12 +20,19 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from aqb_rdf.source.columns import has_columns, split_columns
 from aqb_rdf.source.model import Span
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _QUOTE = re.compile(r"^\s*>\s?")
 _BOLD = re.compile(r"\*\*|__")
 _ITALIC_LINE = re.compile(r"^\s*([*_])(?![*_\s])(.+?)(?<![*_\s])\1\s*$")
+_BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)(?:(?!\*\*|__).)+(?:\*\*|__)[\s:.]*$")
+# A running header: the document's title repeated on a later page.
+_TITLE_HEADER = re.compile(r"^(?:AQB[- ]?)?Zielvereinbarung\b", re.IGNORECASE)
+_HEADER_MAX = 100
+"""Longer lines are text, never a running header."""
+_LIST_ENTRY = re.compile(r"^(?:[-*•–·▪◦‣○]|\(?[0-9a-z]{1,3}[.)])\s")
 _PAGE_FOOTER = re.compile(
     r"^\s*(?:(?:Seite|Page)\s+\d{1,3}(?:\s*(?:von|/|of)\s*\d{1,3})?|[-–]\s*\d{1,3}\s*[-–]"
     r"|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})\s*$",
@@ -45,6 +56,12 @@ class Line:
     text: str
     pieces: tuple[tuple[int, int], ...]
     italic: bool = False
+    indent: int = 0
+    """Leading spaces in the source (of its column, in a two-column block)."""
+    heading: bool = False
+    """A Markdown heading (``###``) or a line that is bold as a whole."""
+    furniture: bool = False
+    """A page footer or running header, removed (the text is empty)."""
 
     def offset(self, index: int) -> int:
         """Source offset of ``text[index]`` (``index == len(text)`` gives the end offset)."""
@@ -59,13 +76,75 @@ class Line:
 
 
 def clean_lines(text: str) -> list[Line]:
-    """Split decoded text into cleaned lines; page footers become blank lines."""
-    lines: list[Line] = []
+    """Split decoded text into cleaned lines; page furniture becomes blank furniture lines."""
+    raws = text.split("\n")
+    starts: list[int] = []
     offset = 0
-    for number, raw in enumerate(text.split("\n"), start=1):
-        lines.append(_clean(raw, number, offset))
+    for raw in raws:
+        starts.append(offset)
         offset += len(raw) + 1
+    if has_columns(text):
+        lines = [
+            _clean(fragment.text, fragment.index + 1, starts[fragment.index] + fragment.start)
+            for fragment in split_columns(raws)
+        ]
+    else:
+        lines = [_clean(raw, n, start) for n, (raw, start) in enumerate(zip(raws, starts), 1)]
+    _mark_running_headers(lines, [raw.startswith("\f") for raw in raws])
     return lines
+
+
+def _mark_running_headers(lines: list[Line], page_starts: Sequence[bool]) -> None:
+    """Blank, as furniture, the lines next to a page break that are running headers.
+
+    A page break is a footer line or a line starting with a form feed. The two nearest
+    non-blank lines on each side of a break are candidates; a candidate is a header when the
+    same text is a candidate at another break too (a header on several pages), or when it
+    repeats the title ("Zielvereinbarung …") after the title itself. List entries never are.
+    """
+    breaks = [
+        i
+        for i, line in enumerate(lines)
+        if line.furniture or (page_starts[line.number - 1] and line.text)
+    ]
+    if not breaks:
+        return
+    first_title = next((i for i, line in enumerate(lines) if _TITLE_HEADER.match(line.text)), -1)
+    sides: list[list[int]] = []
+    for i in breaks:
+        ahead = ([i] if lines[i].text else []) + _near(lines, i, 1)
+        sides.extend((_near(lines, i, -1), ahead[:2]))
+    positions = {k: lines[k].text for side in sides for k in side}
+    counts: dict[str, int] = {}
+    for text in positions.values():
+        counts[text] = counts.get(text, 0) + 1
+
+    def header(k: int) -> bool:
+        text = lines[k].text
+        if len(text) > _HEADER_MAX or _LIST_ENTRY.match(text):
+            return False
+        return counts[text] > 1 or (k != first_title and bool(_TITLE_HEADER.match(text)))
+
+    for side in sides:
+        for k in side:
+            if not header(k):
+                break
+            lines[k] = _furniture(lines[k])
+
+
+def _near(lines: Sequence[Line], i: int, step: int) -> list[int]:
+    """The two nearest non-blank lines from ``i`` (exclusive) in direction ``step``."""
+    found: list[int] = []
+    k = i + step
+    while 0 <= k < len(lines) and len(found) < 2:
+        if not lines[k].blank:
+            found.append(k)
+        k += step
+    return found
+
+
+def _furniture(line: Line) -> Line:
+    return Line(line.number, "", ((0, line.offset(0)),), furniture=True)
 
 
 _MARKUP = re.compile(r"[#>*_\u00ad\u200b\ufeff\r]")
@@ -75,12 +154,16 @@ def _clean(raw: str, number: int, offset: int) -> Line:
     if not _MARKUP.search(raw):  # the common case: nothing to remove inside the line
         spaced = raw.translate(_SPACES) if _ODD_SPACE.search(raw) else raw
         stripped = spaced.strip()
-        if not stripped or _PAGE_FOOTER.match(stripped):
+        if not stripped:
             return Line(number, "", ((0, offset),))
+        if _PAGE_FOOTER.match(stripped):
+            return Line(number, "", ((0, offset),), furniture=True)
         lead = len(spaced) - len(spaced.lstrip())
-        return Line(number, stripped, ((0, offset + lead),))
+        return Line(number, stripped, ((0, offset + lead),), indent=lead)
     # Keep runs of characters that are content; each run remembers its source offset.
     keep = [True] * len(raw)
+    heading = bool(_HEADING.match(raw) or _BOLD_LINE.match(raw))
+    indent = len(raw) - len(raw.lstrip(" "))
     for pattern in (_HEADING, _QUOTE):
         match = pattern.match(raw)
         if match:
@@ -108,11 +191,13 @@ def _clean(raw: str, number: int, offset: int) -> Line:
         previous_kept = keep[i]
     cleaned = "".join(chars).translate(_SPACES)
     stripped = cleaned.strip()
-    if not stripped or _PAGE_FOOTER.match(stripped):
+    if not stripped:
         return Line(number, "", ((0, offset),))
+    if _PAGE_FOOTER.match(stripped):
+        return Line(number, "", ((0, offset),), furniture=True)
     lead = len(cleaned) - len(cleaned.lstrip())
     line = Line(number, cleaned, tuple(pieces) or ((0, offset),), italic)
-    return Line(number, stripped, _shift(line, lead), italic)
+    return Line(number, stripped, _shift(line, lead), italic, indent, heading)
 
 
 def _shift(line: Line, lead: int) -> tuple[tuple[int, int], ...]:
@@ -140,6 +225,23 @@ def joins_hyphenated(previous: str, following: str) -> bool | None:
     return following[0].islower()
 
 
+def join_lines(lines: Sequence[Line]) -> str:
+    """Lines of one entry as one string: hyphenation undone, otherwise joined by a space."""
+    text = ""
+    for line in lines:
+        if not text:
+            text = line.text
+            continue
+        join = joins_hyphenated(text, line.text)
+        if join is True:
+            text = text[:-1] + line.text
+        elif join is False:
+            text += line.text
+        else:
+            text += " " + line.text
+    return text
+
+
 class FlowText:
     """Cleaned lines joined into one text; ``span(start, end)`` maps a range back to the source.
 
@@ -154,6 +256,8 @@ class FlowText:
         length = 0
         previous: Line | None = None
         for line in lines:
+            if line.furniture:  # a paragraph goes on across a page break
+                continue
             if line.blank:
                 if parts and not parts[-1].endswith("\n\n"):
                     parts.append("\n")

@@ -133,6 +133,8 @@ class Unterzeichnung:
     organisation_slug: str | None
     """The ministry's slug, or None when the Gebietskörperschaft signed."""
     span: Span
+    on_behalf: tuple[str, ...] = ()
+    """The Vertretungsvermerk as written ("In Vertretung", "i. V.", "Für das Land Hessen")."""
 
 
 @dataclass(frozen=True)
@@ -164,3 +166,14 @@ class Zielvereinbarung:
     granting_authority: Located[Organisation] | None
     granting_form: str | None
     signatures: tuple[Unterzeichnung, ...]
+    ministry_as_written: Located[str] | None = None
+    """The ministry's name as the title block writes it (inflected, without the article)."""
+    region_as_written: Located[str] | None = None
+    """The Gebietskörperschaft as the title block writes it (without the article)."""
+
+    @property
+    def absent_massnahmenarten(self) -> tuple[Massnahmenart, ...]:
+        """The Maßnahmenarten § 5 does not list at all (a listed one without projects is not
+        absent: it is listed with no project)."""
+        listed = {bereich.art for bereich in self.massnahmenbereiche}
+        return tuple(art for art in Massnahmenart if art not in listed)

@@ -18,9 +18,9 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from aqb_rdf.errors import AqbError, ParseError, ResolveError
-from aqb_rdf.source import codelists
-from aqb_rdf.source.german import parse_amount, parse_german_date
-from aqb_rdf.source.layout import FlowText, Line, clean_lines, joins_hyphenated, line_span
+from aqb_rdf.source import codelists, consistency, listing
+from aqb_rdf.source.german import parse_amount
+from aqb_rdf.source.layout import FlowText, Line, clean_lines, join_lines, line_span
 from aqb_rdf.source.model import (
     Gebietskoerperschaft,
     Located,
@@ -33,6 +33,7 @@ from aqb_rdf.source.model import (
     Zielvereinbarung,
 )
 from aqb_rdf.source.reference import Reference, resolve_organisation, resolve_region
+from aqb_rdf.source.signatures import read_signatures
 
 _TITLE = re.compile(r"Zielvereinbarung", re.IGNORECASE)
 _HEADER_END = re.compile(r"Präambel|§\s*1\b")
@@ -43,23 +44,21 @@ _PARTIES = re.compile(
     r"(?:\s+zur\s+Umsetzung|\n\n|$)",
     re.DOTALL,
 )
+_ARTICLE = re.compile(r"^(?:der|dem|den|des|die|das)\s+")
 _AMOUNT_ANCHOR = re.compile(r"in\s+Höhe\s+von(?:\s+insgesamt)?", re.IGNORECASE)
 _AMOUNT = re.compile(r"(?P<amount>[^\s€]+(?:[ \u00a0\u202f]\d{3})*)\s*(?:Euro|EUR|€)")
 _AMOUNT_BEFORE = re.compile(r"(?:EUR|€)\s*(?P<amount>[0-9][^\s]*)")
 _SECTION = re.compile(r"§\s*(\d+)\b")
-_LIST_ITEM = re.compile(r"^(?:Maßnahmenart\s+)?(?P<number>[1-9])\s*[.):]?\s+(?P<title>\S.*)$")
-_BULLET = re.compile(r"^[-*•–·▪◦‣○o]\s+(?P<title>\S.*)$")
-_LIST_END = re.compile(r"^(?:Die\s+Förderung|§)")
-_CONTINUES = re.compile(
-    r"(?:[-,/(&]|\b(?:und|oder|für|zur|zum|der|die|das|den|dem|des|mit|von|im|in|an|auf|bei"
-    r"|nach|sowie|bzw\.|aus|über|gegen))$"
-)
 _SGB = re.compile(
     r"\bSGB\s*(?P<books>[IVX]+\b(?:\s*(?:,|und|sowie|oder|bzw\.|/)\s*(?:SGB\s*)?[IVX]+\b)*)"
 )
 _ROMAN = re.compile(r"[IVX]+\b")
 _ASYLBLG = re.compile(r"\bAsylbLG\b|Asylbewerberleistungsgesetz")
-_GRANTING = re.compile(r"(?P<authority>Regierungspräsidiums?\s+[A-ZÄÖÜ][\wäöüß-]+)")
+_GRANTING = re.compile(
+    r"(?P<authority>(?:Regierungspräsidiums?|RP)\s+(?P<seat>[A-ZÄÖÜ][\wäöüß-]+))"
+)
+_SENTENCE_END = re.compile(r"\.(?=\s|$)")
+_BESCHEID = re.compile(r"bescheid", re.IGNORECASE)
 _SIGNATURE = re.compile(
     r"^(?P<place>[A-ZÄÖÜ][^\d,]{1,60}?),\s*(?:den|am)?\s*"
     r"(?P<date>\d{1,2}\.\s?\d{1,2}\.\s?(?:\d{4}|\d{2})|\d{1,2}\.\s*[A-Za-zÄÖÜäöü]+\s+\d{4})\s*$"
@@ -107,21 +106,28 @@ class _Parser:
         header_end = _HEADER_END.search(self.text)
         header = self.text[: header_end.start() if header_end else len(self.text)]
         year = self._year(header)
-        ministry, region = self._parties(header, year.value)
+        ministry, region, written = self._parties(header, year.value)
+        budget, budget_at = self._budget()
+        massnahmenbereiche = self._massnahmenbereiche()
         granting = self._granting_authority()
-        return Zielvereinbarung(
+        agreement = Zielvereinbarung(
             source=self.document,
             year=year,
             ministry=ministry,
             region=region,
-            budget=self._budget(),
-            massnahmenbereiche=self._massnahmenbereiche(),
+            budget=budget,
+            massnahmenbereiche=massnahmenbereiche,
             rechtskreise=tuple(self._rechtskreise()),
             bezugsrahmen=tuple(self._bezugsrahmen()),
             granting_authority=granting,
             granting_form="Bescheid" if granting else None,
-            signatures=tuple(self._signatures(ministry.value)),
+            signatures=tuple(self._signatures(ministry.value, region.value)),
+            ministry_as_written=written[0],
+            region_as_written=written[1],
         )
+        last_line = self.document.text.count("\n") + 1
+        consistency.check(agreement, self.flow, self.reference.regions, budget_at, last_line)
+        return agreement
 
     # -- title block -------------------------------------------------------------------------
 
@@ -137,7 +143,10 @@ class _Parser:
 
     def _parties(
         self, header: str, year: int
-    ) -> tuple[Located[Organisation], Located[Gebietskoerperschaft]]:
+    ) -> tuple[
+        Located[Organisation], Located[Gebietskoerperschaft], tuple[Located[str], Located[str]]
+    ]:
+        """The two parties, and their names as written (without the article)."""
         match = _PARTIES.search(header)
         if not match:
             raise self.fail("no parties found (expected 'zwischen dem … und der/dem …')")
@@ -160,11 +169,16 @@ class _Parser:
             region = resolve_region(self.reference, names[region_group], year)
         except ResolveError as error:
             raise self.fail(error.message, region_span, ResolveError) from None
-        return Located(ministry, ministry_span), Located(region, region_span)
+        written = (
+            Located(_ARTICLE.sub("", names[ministry_group]), ministry_span),
+            Located(_ARTICLE.sub("", names[region_group]), region_span),
+        )
+        return Located(ministry, ministry_span), Located(region, region_span), written
 
     # -- § 4: budget -------------------------------------------------------------------------
 
-    def _budget(self) -> Located[Decimal]:
+    def _budget(self) -> tuple[Located[Decimal], int]:
+        """The budget and its position in the flow text."""
         for anchor in _AMOUNT_ANCHOR.finditer(self.text):
             window = self.text[anchor.end() : anchor.end() + 80]
             match = _AMOUNT.search(window) or _AMOUNT_BEFORE.search(window)
@@ -175,7 +189,7 @@ class _Parser:
             span = self.flow.span(start, end)
             token = match.group("amount")
             try:
-                return Located(parse_amount(token), span)
+                return Located(parse_amount(token), span), start
             except ValueError as error:
                 raise self.fail(f"malformed amount {token!r} ({error})", span) from None
         near = _AMOUNT_ANCHOR.search(self.text) or re.search(r"Haushaltsmittel", self.text)
@@ -193,67 +207,28 @@ class _Parser:
         return self.lines
 
     def _massnahmenbereiche(self) -> tuple[Massnahmenbereich, ...]:
-        items: list[tuple[Line, list[Line], list[list[Line]]]] = []
-        gap = False
-        for line in self._list_lines():
-            if line.blank:
-                gap = True
-                continue
-            item = _LIST_ITEM.match(line.text)
-            bullet = _BULLET.match(line.text)
-            if item and codelists.classify_massnahmenart(item.group("title")) is not None:
-                items.append((line, [line], []))
-            elif bullet and items:
-                items[-1][2].append([line])
-            elif (
-                items
-                and not gap
-                and not _LIST_END.match(line.text)
-                and self._continues(items[-1], line)
-            ):
-                parts = items[-1][2][-1] if items[-1][2] else items[-1][1]
-                parts.append(line)
-            elif items:
-                break
-            gap = False
+        items = listing.read_list(self._list_lines())
         if not items:
             raise self.fail("no Maßnahmenarten found (expected a numbered list in § 5)")
         result: list[Massnahmenbereich] = []
         seen: dict[object, int] = {}
-        for head, title_lines, projects in items:
-            title = _entry_title(_LIST_ITEM, title_lines)
+        for item in items:
+            head = item.head
+            title = _entry_title(head.marker, head.lines)
             art = codelists.classify_massnahmenart(title)
             assert art is not None
-            span = _entry_span(_LIST_ITEM, title_lines)
+            span = _entry_span(head.marker, head.lines)
             if art in seen:
                 raise self.fail(
                     f"Maßnahmenart {art.value} listed twice (also on line {seen[art]})", span
                 )
-            seen[art] = head.number
-            result.append(
-                Massnahmenbereich(
-                    art,
-                    title,
-                    span,
-                    tuple(
-                        Projekt(_entry_title(_BULLET, p), _entry_span(_BULLET, p)) for p in projects
-                    ),
-                )
+            seen[art] = head.lines[0].number
+            projects = tuple(
+                Projekt(_entry_title(p.marker, p.lines), _entry_span(p.marker, p.lines))
+                for p in item.projects
             )
+            result.append(Massnahmenbereich(art, title, span, projects))
         return tuple(result)
-
-    @staticmethod
-    def _continues(item: tuple[Line, list[Line], list[list[Line]]], line: Line) -> bool:
-        """Whether ``line`` continues the previous list entry (a wrapped title)."""
-        if _BULLET.match(line.text) or _LIST_ITEM.match(line.text):
-            return False
-        previous = (item[2][-1] if item[2] else item[1])[-1].text
-        # German titles end in a noun; one that ends in a lower-case word ("kreisfreien",
-        # "psychosozialen") or a connecting word ("und", "für") goes on in the next line.
-        last_word = previous.rsplit(" ", 1)[-1]
-        return (
-            line.text[0].islower() or last_word[:1].islower() or bool(_CONTINUES.search(previous))
-        )
 
     # -- running text: legal spheres, frameworks, granting authority --------------------------
 
@@ -289,12 +264,14 @@ class _Parser:
                 yield Located(slug, span)
 
     def _granting_authority(self) -> Located[Organisation] | None:
+        """The Regierungspräsidium named in a sentence about the (Bewilligungs-)Bescheid."""
         for match in _GRANTING.finditer(self.text):
-            sentence_end = self.text.find(".", match.end())
-            sentence = self.text[match.start() : sentence_end if sentence_end != -1 else None]
-            if "Bescheid" not in sentence:
+            start = self.text.rfind(". ", 0, match.start()) + 1
+            end_match = _SENTENCE_END.search(self.text, match.end())
+            sentence = self.text[start : end_match.start() if end_match else None]
+            if not _BESCHEID.search(sentence):
                 continue
-            name = re.sub(r"\s+", " ", match.group("authority")).replace("präsidiums", "präsidium")
+            name = f"Regierungspräsidium {match.group('seat')}"
             span = self.located(match)
             try:
                 org = resolve_organisation(self.reference, name, "Regierungspraesidium")
@@ -305,61 +282,15 @@ class _Parser:
 
     # -- signatures ----------------------------------------------------------------------------
 
-    def _signatures(self, ministry: Organisation) -> Iterator[Unterzeichnung]:
-        starts = [i for i, line in enumerate(self.lines) if _SIGNATURE.match(line.text)]
-        for n, i in enumerate(starts):
-            end = starts[n + 1] if n + 1 < len(starts) else len(self.lines)
-            head = self.lines[i]
-            match = _SIGNATURE.match(head.text)
-            assert match is not None
-            block = [line for line in self.lines[i + 1 : end] if not line.blank]
-            printed = [line for line in block if not line.italic]
-            if _SECTION.match(" ".join(line.text for line in printed[:1])):
-                continue
-            try:
-                date = parse_german_date(match.group("date"))
-            except ValueError as error:
-                raise self.fail(
-                    f"malformed date {match.group('date')!r} ({error})", line_span([head])
-                ) from None
-            if not printed:
-                raise self.fail("signature without the signer's name", line_span([head]))
-            if len(printed) > 1 and _same_person(printed[0].text, printed[1].text):
-                printed = printed[1:]  # the handwritten name, as PDF text shows it
-            person, rest = printed[0], printed[1:]
-            split = next(
-                (
-                    k
-                    for k, line in enumerate(rest)
-                    if k > 0 and _ORGANISATION_START.match(line.text)
-                ),
-                min(1, len(rest)),
-            )
-            role = _joined(rest[:split])
-            organisation = _joined(rest[split:])
-            slug = ministry.slug if "ministerium" in organisation.lower() else None
-            yield Unterzeichnung(
-                place=match.group("place").strip(),
-                date=date,
-                person=person.text,
-                role=role,
-                organisation_text=organisation,
-                organisation_slug=slug,
-                span=line_span([head, *block]),
-            )
-
-
-def _same_person(first: str, second: str) -> bool:
-    """Whether two lines name the same person ("M. Wilhelm" / "Martin Wilhelm")."""
-    a, b = first.split(), second.split()
-    if not a or not b or a[-1] != b[-1] or len(a) != len(b):
-        return False
-    return all(x == y or (x.endswith(".") and y.startswith(x[:-1])) for x, y in zip(a, b))
+    def _signatures(
+        self, ministry: Organisation, region: Gebietskoerperschaft
+    ) -> Iterator[Unterzeichnung]:
+        return read_signatures(self.lines, ministry, region)
 
 
 def _entry_title(marker: re.Pattern[str], lines: Sequence[Line]) -> str:
     """The text of a list entry without its number or bullet."""
-    match = marker.match(_joined(lines))
+    match = marker.match(join_lines(lines))
     assert match is not None
     return match.group("title")
 
@@ -369,20 +300,3 @@ def _entry_span(marker: re.Pattern[str], lines: Sequence[Line]) -> Span:
     match = marker.match(lines[0].text)
     assert match is not None
     return line_span(lines, match.start("title"))
-
-
-def _joined(lines: Sequence[Line]) -> str:
-    """Lines of one entry as one string: hyphenation undone, otherwise joined by a space."""
-    text = ""
-    for line in lines:
-        if not text:
-            text = line.text
-            continue
-        join = joins_hyphenated(text, line.text)
-        if join is True:
-            text = text[:-1] + line.text
-        elif join is False:
-            text += line.text
-        else:
-            text += " " + line.text
-    return text

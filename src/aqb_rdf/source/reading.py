@@ -2,7 +2,10 @@
 
 Text files are decoded as UTF-8 (with or without BOM), UTF-16/UTF-32 when a BOM says so, and
 Windows-1252 only when the bytes are not UTF-8 and the result shows no sign of UTF-8 mojibake.
-PDF files are read with pypdf, one text line per PDF line, a blank line between pages.
+PDF files are read with pypdf, one text line per PDF line, a blank line between pages. A page
+on which plain extraction puts two signature heads ("Wiesbaden, den 2.8.2025 Heppenheim, den
+8.8.2025") on one line has its blocks side by side; that page is extracted with its layout
+kept, so the parser can read the blocks column by column.
 Line ends become LF and the text is NFC-normalised; nothing else changes, so every span the
 parser records refers to exactly this text.
 """
@@ -43,6 +46,11 @@ _MOJIBAKE = re.compile(
     "[ÃÂ][\u00a0-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
     "\u02c6\u02dc\u2013-\u2122]|â€"
 )
+
+
+# Two "Ort, den Datum" heads on one line: signature blocks side by side, merged by extraction.
+_HEAD = r"[A-ZÄÖÜ][^\d,\n]{1,60},\s*(?:den\s+)?\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}"
+_SIDE_BY_SIDE = re.compile(rf"^[ \t]*{_HEAD}[ \t]+{_HEAD}[ \t]*$", re.MULTILINE)
 
 
 def _normalise(text: str) -> str:
@@ -110,6 +118,12 @@ def extract_pdf_text(data: bytes) -> str:
             raise ReadError("encrypted PDF; save an unencrypted copy first")
     try:
         pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [
+            reader.pages[n].extract_text(extraction_mode="layout") or text
+            if _SIDE_BY_SIDE.search(text)
+            else text
+            for n, text in enumerate(pages)
+        ]
     except Exception:  # noqa: BLE001 - see the comment above
         raise ReadError("damaged PDF, cannot be read") from None
     pages = [_normalise(page).strip("\n") for page in pages]

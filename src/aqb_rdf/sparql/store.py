@@ -47,13 +47,7 @@ def load_dataset(out_dir: Path) -> Store:
     Raises:
         AqbError: the directory or the dump is missing, or the dump is not valid TriG.
     """
-    dump = out_dir / DATASET_FILE
-    if not out_dir.is_dir():
-        raise AqbError(f"no dataset at {out_dir}/: run `aqb-rdf build` first")
-    if not dump.is_file():
-        raise AqbError(
-            f"no dataset at {out_dir}/ ({DATASET_FILE} is missing): run `aqb-rdf build` first"
-        )
+    dump = dataset_file(out_dir)
     store = Store()
     try:
         store.bulk_load(path=dump, format=RdfFormat.TRIG)
@@ -62,6 +56,22 @@ def load_dataset(out_dir: Path) -> Store:
     except OSError as error:
         raise AqbError(f"cannot read the dataset: {error.strerror or error}", str(dump)) from None
     return store
+
+
+def dataset_file(out_dir: Path) -> Path:
+    """The dump ``out_dir/aqb.trig`` of a build.
+
+    Raises:
+        AqbError: the directory or the dump is missing.
+    """
+    dump = out_dir / DATASET_FILE
+    if not out_dir.is_dir():
+        raise AqbError(f"no dataset at {out_dir}/: run `aqb-rdf build` first")
+    if not dump.is_file():
+        raise AqbError(
+            f"no dataset at {out_dir}/ ({DATASET_FILE} is missing): run `aqb-rdf build` first"
+        )
+    return dump
 
 
 def run_select(store: Store, sparql: str, source: str | None = None) -> SelectResult:

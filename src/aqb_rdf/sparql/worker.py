@@ -69,7 +69,7 @@ class QueryRequest:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     base_iri: str | None = None
-    """What relative IRIs in the query resolve against (the protocol: the request's URL)."""
+    """What relative IRIs in the query resolve against (the server gives its endpoint IRI)."""
 
     def __post_init__(self) -> None:
         if self.result_format not in SOLUTIONS_FORMATS and self.result_format not in GRAPH_FORMATS:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
@@ -24,7 +24,7 @@ from aqb_rdf.errors import AqbError, ProtocolError
 from aqb_rdf.publish.release import LINKED
 from aqb_rdf.rdf import formats
 from aqb_rdf.rdf.files import DOWNLOADS
-from aqb_rdf.rdf.iris import DEFAULT_BASE
+from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.sparql import guard as sparql_guard
 from aqb_rdf.sparql.pool import QueryRequest
 from aqb_rdf.web import negotiation, protocol
@@ -57,17 +57,22 @@ def _common_headers(release: Release, settings: ServeSettings) -> dict[str, str]
 
 
 async def _body(request: Request, limit: int) -> bytes:
-    """The request body, refusing (413) more than ``limit`` bytes without reading them all."""
+    """The request body, refusing (413) more than ``limit`` bytes without reading them all;
+    a client that closes the connection before its body ends gets a 400 it never reads (not
+    a traceback in the log)."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise ProtocolError(413, f"request body larger than {limit} bytes", {})
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise ProtocolError(413, f"request body larger than {limit} bytes", {})
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise ProtocolError(413, f"request body larger than {limit} bytes", {})
+            chunks.append(chunk)
+    except ClientDisconnect:  # gone mid-body: an answer no one reads, and nothing to log
+        raise ProtocolError(400, "the client closed the connection mid-body") from None
     return b"".join(chunks)
 
 
@@ -81,6 +86,8 @@ def build_app(
     base IRI the release was built with, mapped to the server's root."""
     settings = settings or ServeSettings()
     endpoint_path = "/sparql"
+    # Every absolute URL the server writes is under the base, never the request's Host.
+    endpoint = str(Iris(base).endpoint)
 
     async def sparql(request: Request) -> Response:
         if request.method == "OPTIONS":
@@ -88,23 +95,26 @@ def build_app(
                 status_code=204,
                 headers={
                     "Access-Control-Allow-Origin": "*",
-                    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                    "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
                     "Access-Control-Allow-Headers": "Accept, Content-Type",
-                    "Allow": "GET, POST, OPTIONS",
+                    "Allow": "GET, HEAD, POST, OPTIONS",
                 },
             )
+        # HEAD is a GET without the body (uvicorn sends none): the same status and headers.
+        method = "GET" if request.method == "HEAD" else request.method
         try:
             body = await _body(request, settings.max_body_bytes)
             query_string = request.url.query
-            if protocol.wants_service_description(request.method, query_string):
-                return _service_description(request, str(request.url.replace(query="")))
+            if protocol.wants_service_description(method, query_string):
+                return _service_description(request)
             parsed = protocol.parse_query_request(
-                request.method,
+                method,
                 query_string,
                 request.headers.get("content-type"),
                 body,
                 max_query_length=settings.max_query_length,
                 max_body_bytes=settings.max_body_bytes,
+                max_graph_parameters=settings.max_graph_parameters,
             )
             info = checked_query(parsed.query)
             offers = (
@@ -120,7 +130,7 @@ def build_app(
                 offer.media_type,
                 parsed.default_graphs,
                 parsed.named_graphs,
-                base_iri=str(request.url.replace(query="")),
+                base_iri=endpoint,
             )
             result = await pool.run_async(job)
         except AqbError as error:  # refused, not acceptable, malformed, busy … (web.errors)
@@ -128,7 +138,7 @@ def build_app(
         headers = {**_common_headers(release, settings), "Vary": "Accept", "ETag": release.etag}
         return Response(result.body, media_type=result.media_type, headers=headers)
 
-    def _service_description(request: Request, endpoint: str) -> Response:
+    def _service_description(request: Request) -> Response:
         try:
             offer = negotiation.choose(
                 negotiation.RDF_OFFERS,
@@ -163,7 +173,7 @@ def build_app(
         message = f"internal error ({type(error).__name__}); the server keeps running"
         return plain_response(ErrorAnswer(500, message))
 
-    methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
+    methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
     return Starlette(
         exception_handlers={Exception: internal_error},
         routes=[

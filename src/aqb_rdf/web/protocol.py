@@ -23,6 +23,7 @@ a body or parameter that is not UTF-8                     400
 no ``query``, an empty one, or more than one (``query``   400
 twice, or in the URL and in the body)
 a graph parameter that is not an absolute IRI             400
+more than ``max_graph_parameters`` graph parameters       400
 a body over ``max_body_bytes``                            413
 a query over ``max_query_length`` characters              413
 a query string over ``max_body_bytes`` characters         414
@@ -52,7 +53,11 @@ from urllib.parse import parse_qsl
 
 from rdflib import BNode, Graph, URIRef
 
-from aqb_rdf.config import SERVE_MAX_BODY_BYTES, SERVE_MAX_QUERY_LENGTH
+from aqb_rdf.config import (
+    SERVE_MAX_BODY_BYTES,
+    SERVE_MAX_GRAPH_PARAMETERS,
+    SERVE_MAX_QUERY_LENGTH,
+)
 from aqb_rdf.errors import ProtocolError
 from aqb_rdf.rdf import formats
 from aqb_rdf.rdf.namespaces import FORMATS, RDF, SD
@@ -63,6 +68,9 @@ DEFAULT_MAX_QUERY_LENGTH = SERVE_MAX_QUERY_LENGTH.default
 
 DEFAULT_MAX_BODY_BYTES = SERVE_MAX_BODY_BYTES.default
 """Bytes a request body may have (1 MiB); also the characters of the URL's query string."""
+
+DEFAULT_MAX_GRAPH_PARAMETERS = SERVE_MAX_GRAPH_PARAMETERS.default
+"""``default-graph-uri`` plus ``named-graph-uri`` values a request may have."""
 
 MAX_PARAMETERS = 1_000
 """Parameters a query string or form body may have."""
@@ -159,6 +167,7 @@ def parse_query_request(
     *,
     max_query_length: int = DEFAULT_MAX_QUERY_LENGTH,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    max_graph_parameters: int = DEFAULT_MAX_GRAPH_PARAMETERS,
 ) -> ProtocolRequest:
     """Parse a SPARQL query request; the rules are in the module docstring.
 
@@ -170,6 +179,8 @@ def parse_query_request(
         body: The request body (ignored for GET).
         max_query_length: The longest query accepted, in characters.
         max_body_bytes: The largest body accepted, in bytes.
+        max_graph_parameters: The most ``default-graph-uri`` plus ``named-graph-uri`` values
+            accepted.
 
     Returns:
         The query, the dataset given by the protocol, and the ``format`` parameter.
@@ -210,6 +221,12 @@ def parse_query_request(
     if len(query) > max_query_length:
         raise ProtocolError(413, f"the query is longer than {max_query_length} characters")
 
+    graphs = sum(1 for key, _ in parameters if key in ("default-graph-uri", "named-graph-uri"))
+    if graphs > max_graph_parameters:
+        raise _bad_request(
+            f"{graphs} default-graph-uri and named-graph-uri values; at most "
+            f"{max_graph_parameters} are accepted"
+        )
     format_param = next((value for value in _values(parameters, "format") if value.strip()), None)
     return ProtocolRequest(
         query=query,

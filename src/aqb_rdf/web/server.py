@@ -43,9 +43,38 @@ def open_release(out: Path) -> Path:
     return folder
 
 
+def _alive(pid: int) -> bool:
+    """Whether a process ``pid`` runs (one of another user's counts as running)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_staging(folder: Path) -> list[Path]:
+    """Remove the staging folders ``.store-<pid>`` of loads whose process is gone (a server
+    killed while it loaded); a running load's folder stays. Returns those removed."""
+    removed = []
+    for staging in folder.glob(f".{STORE}-*"):
+        pid = staging.name.removeprefix(f".{STORE}-")
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        shutil.rmtree(staging, ignore_errors=True)
+        removed.append(staging)
+    return removed
+
+
 def ensure_store(folder: Path) -> Path:
-    """The release's persisted store, loading it from ``aqb.trig`` if it is not there yet."""
+    """The release's persisted store, loading it from ``aqb.trig`` if it is not there yet.
+
+    The load goes into ``.store-<pid>``, renamed to ``store`` when complete; the staging
+    folders of loads that were killed are removed first, so none is ever left behind.
+    """
     store = folder / STORE
+    remove_stale_staging(folder)
     if store.is_dir():
         return store
     staging = folder / f".{STORE}-{os.getpid()}"

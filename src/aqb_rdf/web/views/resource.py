@@ -16,7 +16,7 @@ lists and counts the linking IRIs first, and when they fill more than one page
 for and the RDF says so in Hydra terms. A malformed ``page`` is a 400, one past the last a 404.
 
 ``/.well-known/void`` describes the dataset in VoID (:mod:`aqb_rdf.publish.void`, the module the build
-writes ``void.ttl`` with), negotiated the same way; the endpoint and dumps are this server's URLs.
+writes ``void.ttl`` with), negotiated the same way; the endpoint and dumps are under the base IRI.
 ``/catalog`` answers the release's ``catalog.ttl`` (:mod:`aqb_rdf.publish.dcat`) as the build wrote it,
 locations under the base IRI, negotiated the same way.
 """
@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Final
+from urllib.parse import urlencode
 
 from pyoxigraph import NamedNode, RdfFormat, Triple, parse, serialize
 from starlette.requests import Request
@@ -155,7 +156,7 @@ async def respond(
     page = Page(site, request)
     headers = {"Vary": VARY, "ETag": _etag(site, page, offer, paging.number if paging else 1)}
     if paging is not None and paging.paged:
-        headers["Link"] = page_link_header(request, paging)
+        headers["Link"] = page_link_header(site, request, paging)
     if offer is not HTML:
         triples = description.ordered()
         if paging is not None:
@@ -174,13 +175,17 @@ async def respond(
     )
 
 
-def page_link_header(request: Request, paging: Paging) -> str:
+def page_link_header(site: Site, request: Request, paging: Paging) -> str:
     """The ``Link`` header (RFC 8288) of a paged answer: first, previous, next, last, each as
-    this request with another ``page`` (its ``format`` and ``lang`` kept)."""
+    this request's path under the base IRI (never the request's host) with another ``page``,
+    its ``format`` and ``lang`` kept."""
+    params = request.query_params
+    present = [(name, params[name]) for name in ("format", "lang") if name in params]
+    target = site.iris.base + request.url.path.removeprefix("/")
     targets = [("first", 1), ("prev", paging.previous), ("next", paging.next)]
     targets.append(("last", paging.last))
     return ", ".join(
-        f'<{request.url.include_query_params(page=number)}>; rel="{rel}"'
+        f'<{target}?{urlencode([*present, ("page", number)])}>; rel="{rel}"'
         for rel, number in targets
         if number is not None
     )
@@ -204,9 +209,9 @@ async def resource(site: Site, request: Request) -> Response:
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=site.headers(Vary=VARY, ETag=etag))
     # A release never changes: a finished answer is sent again as it is. The ETag names the
-    # release, the format, the language and the page; the URL (host and query included, as
-    # links on the page keep them) the rest.
-    release, key = site.release.id, (str(request.url), etag)
+    # release, the format, the language and the page; the path and query (links on the page
+    # keep the query) the rest. The host is not part of it: no answer depends on it.
+    release, key = site.release.id, (request.url.path, request.url.query, etag)
     kept = site.responses.get(release, key)
     if kept is not None:
         return Response(kept.body, headers=dict(kept.headers))
@@ -280,7 +285,7 @@ async def void(site: Site, request: Request) -> Response:
     first = (int(rows[0].year), rows[0].key) if rows else None
     facts = DatasetFacts(
         base=site.iris.base,
-        server=str(request.base_url),
+        server=site.iris.base,
         triples=figures.triples,
         examples=example_resources(site.iris, first),
         vocabularies=vocabularies(site.prefixes),

@@ -1,0 +1,96 @@
+"""One query on a build, run as the server runs it: the guard first, then a pool worker (I/O).
+
+``aqb-rdf query FILE`` runs text the user gave, which may come from anywhere; it gets the same
+protection as a query sent to ``/sparql``. :func:`~aqb_rdf.sparql.guard.check_query` refuses
+it before it runs if it calls a ``SERVICE`` (in any spelling the engine reads, ``\\u0053ERVICE``
+included), is an update or would crash or stall the engine; a query that passes runs in a
+:class:`~aqb_rdf.sparql.pool.QueryPool` worker: an empty network namespace where the kernel
+allows it, memory and CPU limits, and the pool's time limit.
+
+The worker reads a persistent store: the one the server loaded for the release
+(``releases/<id>/store``) if there is one, or else one loaded from ``aqb.trig`` into a
+temporary folder that is removed afterwards.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Final
+
+from pyoxigraph import QueryResultsFormat, QuerySolutions, parse_query_results
+
+from aqb_rdf.errors import QueryError
+from aqb_rdf.sparql.guard import QueryRefused, check_query
+from aqb_rdf.sparql.named_queries import NamedQuery, bind
+from aqb_rdf.sparql.pool import (
+    QueryPool,
+    QueryPoolError,
+    QueryRequest,
+    QuerySyntaxError,
+    UnsupportedFormat,
+)
+from aqb_rdf.sparql.results import SelectResult
+from aqb_rdf.sparql.store import build_store, dataset_file, has_union_default_graph
+
+__all__ = ["run_sandboxed"]
+
+_JSON: Final = "application/sparql-results+json"
+RELEASE_STORE: Final = "store"
+"""The folder beside a release's ``aqb.trig`` where the server keeps its store."""
+
+
+def run_sandboxed(data: Path, query: NamedQuery, params: Mapping[str, str]) -> SelectResult:
+    """Bind ``params`` into ``query``, check it, and run it in a query worker on ``data``.
+
+    Args:
+        data: a build output folder (``aqb-rdf build --out``).
+        query: a named query or a query file.
+        params: the query's parameters.
+
+    Returns:
+        The variables and rows of the ``SELECT`` query.
+
+    Raises:
+        QueryRefused: the guard refuses the query (``query refused: `` what and why).
+        QueryError: a parameter is wrong, the query is malformed or not a ``SELECT``, or it
+            failed (timed out, crashed its worker …).
+        AqbError: there is no dataset in ``data``.
+    """
+    source = query.source or f"{query.name}.rq"
+    sparql = bind(query, params)
+    try:
+        check_query(sparql)
+    except QueryRefused as refused:
+        raise QueryRefused(f"query refused: {refused.message}", source) from None
+    trig = dataset_file(data)
+    try:
+        with _store(trig) as store_dir, QueryPool(store_dir, workers=1) as pool:
+            answer = pool.run(QueryRequest(sparql, _JSON))
+    except QuerySyntaxError as error:
+        raise QueryError(f"malformed SPARQL: {error.message}", source) from None
+    except UnsupportedFormat:
+        raise QueryError("not a SELECT query", source) from None
+    except QueryPoolError as error:
+        raise QueryError(f"query failed: {error.message}", source) from None
+    solutions = parse_query_results(answer.body, QueryResultsFormat.JSON)
+    if not isinstance(solutions, QuerySolutions):  # an ASK query's boolean
+        raise QueryError("not a SELECT query", source)
+    variables = tuple(variable.value for variable in solutions.variables)
+    rows = tuple(tuple(row[index] for index in range(len(variables))) for row in solutions)
+    return SelectResult(variables, rows)
+
+
+@contextmanager
+def _store(trig: Path) -> Iterator[Path]:
+    """The release's store if the server loaded one, or a temporary one loaded from ``trig``."""
+    loaded = trig.resolve().parent / RELEASE_STORE
+    if has_union_default_graph(loaded):
+        yield loaded
+        return
+    with tempfile.TemporaryDirectory(prefix="aqb-query-") as scratch:
+        store_dir = Path(scratch) / RELEASE_STORE
+        build_store(trig, store_dir)
+        yield store_dir

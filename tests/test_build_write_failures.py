@@ -1,0 +1,207 @@
+"""Issue "Hold under hostile load and faults", item 9 (second half): failures while writing.
+
+Before the fix, a read-only ``--out`` printed a traceback of the JSON-LD writer (a child
+process) before the one-line error, named the wrong path, and left an unpublished release
+folder. Every failure while writing must be one line that names the path that could not be
+written, with no traceback from any process, and must leave nothing half-written behind.
+
+The tests run as root, for whom permission bits do not make a folder read-only. Two things
+reliably stop root from writing, and both are used: the immutable attribute (``chattr +i``:
+no entry can be added to or removed from such a folder, whoever asks) for a read-only
+folder, and a tiny tmpfs mounted on the test's folder for a full disk. Each is undone in a
+``finally``; without root, or without ``chattr`` or ``mount``, the tests fail with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from aqb_rdf.errors import AqbError
+from aqb_rdf.publish.dumps import DumpWriter, Part
+from aqb_rdf.publish.release import LINKED
+from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
+
+pytestmark = pytest.mark.slow  # runs the aqb-rdf command
+
+REPO = Path(__file__).resolve().parent.parent
+AQB_RDF = Path(sys.executable).parent / "aqb-rdf"
+CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith("AQB_")}
+ALL = Path("data/agreements")
+ONE = ALL / "2025" / "bergstrasse.txt"
+"""A build of one of the two agreements: another release than the build of both."""
+
+
+def build(source: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(AQB_RDF), "build", str(source), "--out", str(out), "--workers", "1"],
+        cwd=REPO,
+        env=CLEAN_ENV,
+        capture_output=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+
+
+def tool(*args: str) -> None:
+    """Run a system tool the tests need; fail with its message if it cannot do its job."""
+    result = subprocess.run(args, capture_output=True, encoding="utf-8", timeout=30, check=False)
+    if result.returncode != 0:
+        pytest.fail(f"{' '.join(args)} failed (these tests need root): {result.stderr.strip()}")
+
+
+@contextmanager
+def immutable(*folders: Path) -> Iterator[None]:
+    """Make ``folders`` immutable (``chattr +i``) for the block."""
+    tool("chattr", "+i", *map(str, folders))
+    try:
+        yield
+    finally:
+        tool("chattr", "-i", *map(str, folders))
+
+
+@contextmanager
+def tmpfs(mount_point: Path, size: int) -> Iterator[None]:
+    """A tmpfs of ``size`` bytes on ``mount_point`` for the block."""
+    mount_point.mkdir(parents=True, exist_ok=True)
+    tool("mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount_point))
+    try:
+        yield
+    finally:
+        tool("umount", str(mount_point))
+
+
+def assert_one_line_naming(result: subprocess.CompletedProcess[str], path: Path) -> str:
+    """Exit status 1 and one stderr line that names ``path`` (or a path inside it)."""
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"aqb-rdf: error: {path}"), line
+    assert result.stdout == ""
+    return line
+
+
+def assert_published(out: Path, release: str) -> None:
+    """``out`` publishes ``release`` completely and holds no staging folder."""
+    assert (out / "current").resolve() == out / "releases" / release
+    assert sorted(p.name for p in (out / "releases").iterdir()) == [release]
+    for name in LINKED:
+        assert (out / name).resolve().is_file(), name
+
+
+@pytest.fixture
+def published(tmp_path: Path) -> tuple[Path, str]:
+    """A first successful build of both agreements, and the id of its release."""
+    out = tmp_path / "dist"
+    result = build(ALL, out)
+    assert result.returncode == 0, result.stderr
+    return out, (out / "current").resolve().name
+
+
+def test_a_read_only_out_is_one_line_naming_it_and_keeps_its_release(
+    published: tuple[Path, str],
+) -> None:
+    out, release = published
+    with immutable(out):
+        result = build(ONE, out)
+    line = assert_one_line_naming(result, out)
+    assert line == f"aqb-rdf: error: {out / 'current'}: Operation not permitted"
+    assert_published(out, release)  # the new release was not left behind
+
+
+def test_a_read_only_out_still_takes_a_rebuild_of_the_same_data(
+    published: tuple[Path, str],
+) -> None:
+    out, release = published
+    with immutable(out):
+        result = build(ALL, out)
+    assert result.returncode == 0, result.stderr
+    assert_published(out, release)
+
+
+def test_a_read_only_releases_folder_is_one_line_naming_it(
+    published: tuple[Path, str],
+) -> None:
+    out, release = published
+    with immutable(out / "releases"):
+        result = build(ONE, out)
+    line = assert_one_line_naming(result, out)
+    assert line == f"aqb-rdf: error: {out / 'releases'}: Operation not permitted"
+    assert_published(out, release)
+
+
+def test_a_fresh_out_in_a_read_only_folder_is_one_line_naming_it(tmp_path: Path) -> None:
+    parent = tmp_path / "read-only"
+    parent.mkdir()
+    with immutable(parent):
+        result = build(ALL, parent / "dist")
+    line = assert_one_line_naming(result, parent / "dist")
+    assert line == f"aqb-rdf: error: {parent / 'dist'}: Operation not permitted"
+    assert list(parent.iterdir()) == []
+
+
+def test_a_full_disk_at_every_stage_is_one_line_and_leaves_nothing(tmp_path: Path) -> None:
+    """A fresh ``--out`` on tmpfs of growing sizes: the disk fills while the N-Triples, CSV,
+    Turtle, TriG, JSON-LD (the child process) or the descriptions are written."""
+    mount_point = tmp_path / "disk"
+    reported: list[str] = []
+    # Sizes measured for data/agreements: the N-Triples and N-Quads fill the small disks, the
+    # Turtle, TriG and JSON-LD (written side by side) the ones from 640 KiB; 1 MiB suffices.
+    for size in [kib * 1024 for kib in (8, 64, 320, 640, 704, 768, 832, 896, 960, 1088, 1280)]:
+        with tmpfs(mount_point, size):
+            out = mount_point / "dist"
+            result = build(ALL, out)
+            if result.returncode == 0:
+                assert_published(out, (out / "current").resolve().name)
+                break
+            line = assert_one_line_naming(result, out)
+            assert line.endswith("No space left on device"), line
+            assert list(mount_point.iterdir()) == [], f"left at {size} bytes"
+            reported.append(line)
+    else:
+        pytest.fail("even the largest disk was too small for the build")
+    files = {line.split(": ")[2].rsplit("/", 1)[1] for line in reported}
+    assert {"aqb.nt", "aqb.ttl"} <= files, reported
+
+
+def test_the_json_ld_writer_reports_a_failure_in_one_line(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The JSON-LD dump is written in a child process; where it cannot write (here the path
+    is taken by a folder), the build gets one line naming the file, and the child prints
+    nothing (no traceback)."""
+    writer = DumpWriter(tmp_path, Iris(DEFAULT_BASE))
+    writer.add(
+        Part("http://example.org/graph", b'<http://example.org/s> <http://example.org/p> "o" .\n')
+    )
+    (tmp_path / "aqb.jsonld").mkdir()
+    with pytest.raises(AqbError) as raised:
+        writer.finish()
+    assert str(raised.value) == (
+        f"{tmp_path / 'aqb.jsonld'}: writing the JSON-LD dump failed: Is a directory"
+    )
+    assert capfd.readouterr() == ("", "")
+    assert (tmp_path / "aqb.ttl").is_file()  # the parent's own dumps were written
+
+
+def test_a_full_disk_after_a_first_build_keeps_the_release(tmp_path: Path) -> None:
+    mount_point = tmp_path / "disk"
+    with tmpfs(mount_point, 1024 * 1024):
+        out = mount_point / "dist"
+        first = build(ALL, out)
+        assert first.returncode == 0, first.stderr
+        release = (out / "current").resolve().name
+        filler = mount_point / "filler"
+        free = os.statvfs(mount_point)
+        filler.write_bytes(b"\0" * (free.f_bavail * free.f_frsize - 64 * 1024))
+        result = build(ONE, out)
+        line = assert_one_line_naming(result, out)
+        assert line.endswith("No space left on device"), line
+        assert_published(out, release)

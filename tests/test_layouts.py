@@ -1,0 +1,280 @@
+"""Every supported layout gives exactly the facts of its fixture; contradictions are refused.
+
+The variants come from ``tests/documents/variants.py``, which rewrites each valid fixture
+(Markdown, plain text, text extracted from a PDF) into every layout class of README.md
+("Supported document layouts"). Each variant is parsed by the real parser against the real
+reference tables and compared with the parsed fixture, fact by fact; each broken variant must
+be refused with one ``file:line: problem`` line naming the right line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from aqb_rdf import resources
+from aqb_rdf.errors import ParseError
+from aqb_rdf.mapping.graphs import agreement_to_graph
+from aqb_rdf.rdf.iris import Iris
+from aqb_rdf.source.model import SourceDocument, Zielvereinbarung
+from aqb_rdf.source.parsing import parse_agreement
+from aqb_rdf.source.reading import read_document
+from documents.variants import VARIANTS, Variant, broken_variants, structure, variants
+
+DOCUMENTS = Path(__file__).parent / "documents"
+REFERENCE = resources.reference()
+FIXTURES = (
+    "bergstrasse-2025-txt/agreement.txt",
+    "offenbach-2025-md/agreement.md",
+    "offenbach-2025-pdftext/agreement.txt",
+)
+OTHER_REGION = "Landkreis Gießen"
+
+
+def parse_text(text: str, name: str = "variant.txt") -> Zielvereinbarung:
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return parse_agreement(SourceDocument(name, name, "text/plain", digest, text), REFERENCE)
+
+
+def facts(agreement: Zielvereinbarung) -> dict[str, object]:
+    """Every fact of the model except where it stands (spans) and the Vertretungsvermerk."""
+    authority = agreement.granting_authority
+    return {
+        "year": agreement.year.value,
+        "ministry": agreement.ministry.value.slug,
+        "key": agreement.region.value.key,
+        "budget": agreement.budget.value,
+        "massnahmenarten": [
+            (b.art.value, b.title, [p.title for p in b.projects])
+            for b in agreement.massnahmenbereiche
+        ],
+        "rechtskreise": [r.value for r in agreement.rechtskreise],
+        "bezugsrahmen": [b.value for b in agreement.bezugsrahmen],
+        "granting": (authority.value.slug if authority else None, agreement.granting_form),
+        "signatures": [
+            (s.place, s.date, s.person, s.role, s.organisation_text, s.organisation_slug)
+            for s in agreement.signatures
+        ],
+    }
+
+
+def fixture_text(case: str) -> str:
+    return read_document(DOCUMENTS / case).text
+
+
+CASES = [(case, variant) for case in FIXTURES for variant in VARIANTS]
+
+
+@pytest.mark.parametrize(
+    ("case", "variant"), CASES, ids=[f"{c.split('/')[0]}-{v.name}" for c, v in CASES]
+)
+def test_every_layout_variant_gives_the_facts_of_its_fixture(case: str, variant: Variant) -> None:
+    text = fixture_text(case)
+    expected = variant.expect(facts(parse_agreement(read_document(DOCUMENTS / case), REFERENCE)))
+    rewritten = variants(text)[variant.name]
+    agreement = parse_text(rewritten)
+    assert facts(agreement) == expected
+    ministry = [s for s in agreement.signatures if s.organisation_slug is not None]
+    region = [s for s in agreement.signatures if s.organisation_slug is None]
+    assert [s.on_behalf for s in ministry] == [variant.on_behalf]
+    assert [s.on_behalf for s in region] == [variant.region_on_behalf]
+
+
+@pytest.mark.parametrize("case", FIXTURES)
+def test_the_generator_reads_the_whole_list(case: str) -> None:
+    """The variants start from every entry of the fixture (or they would prove nothing)."""
+    agreement = parse_agreement(read_document(DOCUMENTS / case), REFERENCE)
+    entries = structure(fixture_text(case)).entries
+    assert [(e.number, e.title, list(e.projects)) for e in entries] == [
+        (b.art.value, b.title, [p.title for p in b.projects]) for b in agreement.massnahmenbereiche
+    ]
+    assert len(structure(fixture_text(case)).blocks) == 2
+
+
+BROKEN = [
+    (case, broken.name)
+    for case in FIXTURES
+    for broken in broken_variants(fixture_text(case), OTHER_REGION)
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "name"), BROKEN, ids=[f"{c.split('/')[0]}-{n}" for c, n in BROKEN]
+)
+def test_every_contradiction_is_refused_with_its_line(case: str, name: str) -> None:
+    (broken,) = [b for b in broken_variants(fixture_text(case), OTHER_REGION) if b.name == name]
+    with pytest.raises(ParseError) as raised:
+        parse_text(broken.text, "broken.txt")
+    message = str(raised.value)
+    assert message.startswith(f"broken.txt:{broken.line}: "), message
+    assert broken.message in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("name", "year", "refused"),
+    [
+        ("Hessischen Sozialministerium", 2013, False),
+        ("Hessischen Ministerium für Soziales und Integration", 2019, False),
+        ("Hessischen Ministerium für Soziales und Integration", 2025, True),
+        ("Hessischen Ministerium für Arbeit, Integration, Jugend und Soziales", 2019, True),
+    ],
+)
+def test_the_ministry_name_must_be_valid_when_it_is_used(
+    name: str, year: int, refused: bool
+) -> None:
+    text = fixture_text("bergstrasse-2025-txt/agreement.txt")
+    title = "dem Hessischen Ministerium für Arbeit, Integration, Jugend und Soziales\n"
+    text = text.replace(title, f"dem {name}\n", 1).replace("2025", str(year))
+    text = text.replace("2029", str(year + 4))
+    if refused:
+        with pytest.raises(ParseError) as raised:
+            parse_text(text, "named.txt")
+        assert str(raised.value).startswith("named.txt:9: the ministry was not called"), str(
+            raised.value
+        )
+        return
+    agreement = parse_text(text)
+    assert agreement.ministry.value.slug == "hmsi"
+    assert agreement.ministry_as_written is not None
+    assert agreement.ministry_as_written.value == name
+
+
+BERGSTRASSE = "bergstrasse-2025-txt/agreement.txt"
+
+
+def test_a_hanging_indent_continues_the_bullet_above() -> None:
+    text = fixture_text(BERGSTRASSE).replace(
+        " - Sprachkursbegleitende Unterstützung Bensheim\n",
+        " - Sprachkursbegleitende Unterstützung\n   Bensheim\n",
+    )
+    projects = [p.title for p in parse_text(text).massnahmenbereiche[2].projects]
+    assert projects[1] == "Sprachkursbegleitende Unterstützung Bensheim"
+    assert "Bensheim" not in projects
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        # exactly under the title: a wrapped title or a project? Not guessed.
+        (" - Jobdatings\n", " - Jobdatings\n4. Weiterbildungsmaßnahmen\n   Jobbörse\n"),
+        # left of the bullet's text: neither its continuation nor a project
+        (" - Jobdatings\n", " - Jobdatings\n  Jobbörse\n"),
+    ],
+)
+def test_a_plain_line_whose_place_is_unclear_is_refused(edit: tuple[str, str]) -> None:
+    text = fixture_text(BERGSTRASSE).replace(*edit)
+    line = text.split("\n").index("   Jobbörse" if "4." in edit[1] else "  Jobbörse") + 1
+    with pytest.raises(ParseError) as raised:
+        parse_text(text, "unclear.txt")
+    assert str(raised.value).startswith(f"unclear.txt:{line}: line in § 5 is ")
+
+
+def test_listed_without_projects_and_not_listed_are_published_as_such() -> None:
+    text = fixture_text(BERGSTRASSE)
+    title_3 = "3. Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung\n"
+    start = text.index(title_3)
+    end = text.index("4. Weiterbildungsmaßnahmen")
+    text = text[:start] + text[end:]  # Maßnahmenart 3 with its projects: not listed at all
+    text = text.replace(
+        "2. Ausbildung und Ausbildungscoaching in anerkannten Ausbildungsberufen\n",
+        "2. Ausbildung und Ausbildungscoaching in anerkannten Ausbildungsberufen\n - entfällt\n",
+    )
+    agreement = parse_text(text)
+    assert [b.art.value for b in agreement.massnahmenbereiche] == [1, 2, 4]
+    assert agreement.massnahmenbereiche[1].projects == ()
+    assert [a.value for a in agreement.absent_massnahmenarten] == [3]
+    iris = Iris()
+    graph = agreement_to_graph(agreement, iris)
+    zv = iris.agreement(2025, "06431")
+    assert set(graph.objects(zv, iris.aqb.nichtAufgefuehrt)) == {URIRef(iris.massnahmenart(3))}
+    counts = {
+        int(str(graph.value(b, iris.aqb.massnahmenart)).rsplit("/", 1)[1]): graph.value(
+            b, iris.aqb.anzahlProjekte
+        )
+        for b in graph.objects(zv, iris.aqb.massnahmenbereich)
+    }
+    assert counts == {
+        n: Literal(c, datatype=XSD.nonNegativeInteger) for n, c in ((1, 2), (2, 0), (4, 1))
+    }
+
+
+def test_the_names_as_written_and_the_vertretungsvermerk_are_published() -> None:
+    (variant,) = [v for v in VARIANTS if v.name == "in-vertretung"]
+    agreement = parse_text(variants(fixture_text(BERGSTRASSE))[variant.name])
+    iris = Iris()
+    graph = agreement_to_graph(agreement, iris)
+    zv = iris.agreement(2025, "06431")
+    written = str(graph.value(zv, iris.aqb.ministeriumLaut))
+    assert written == "Hessischen Ministerium für Arbeit, Integration, Jugend und Soziales"
+    assert str(graph.value(zv, iris.aqb.gebietskoerperschaftLaut)) == "Landkreis Bergstraße"
+    notes = {str(o) for o in graph.objects(None, iris.aqb.vertretungsvermerk)}
+    assert notes == {"In Vertretung"}
+
+
+def test_a_pdf_with_signature_blocks_side_by_side_gives_the_facts_of_the_stacked_one() -> None:
+    stacked = parse_agreement(
+        read_document(DOCUMENTS / "bergstrasse-2025-pdf/agreement.pdf"), REFERENCE
+    )
+    side_by_side = read_document(DOCUMENTS / "bergstrasse-2025-pdf-two-column/agreement.pdf")
+    assert facts(parse_agreement(side_by_side, REFERENCE)) == facts(stacked)
+
+
+def test_signature_blocks_merged_into_one_line_are_refused() -> None:
+    text = variants(fixture_text(BERGSTRASSE))["two-column-signatures"]
+    merged = re_collapse(text)
+    line = next(n for n, t in enumerate(merged.split("\n"), 1) if t.count(", den ") == 2)
+    with pytest.raises(ParseError) as raised:
+        parse_text(merged, "merged.txt")
+    assert str(raised.value).startswith(f"merged.txt:{line}: two signature blocks on one line")
+
+
+def re_collapse(text: str) -> str:
+    """Runs of spaces inside lines → one space, as plain PDF extraction gives them."""
+    return "\n".join(" ".join(line.split()) for line in text.split("\n"))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Die Förderung erfolgt durch Bescheid des RP Kassel.",
+        "Über die Förderung entscheidet das Regierungspräsidium Kassel per Bewilligungsbescheid.",
+        "Die Förderung erfolgt nach dem Bewilligungsbescheid des Regierungspräsidiums Kassel.",
+    ],
+)
+def test_the_granting_authority_is_read_before_or_after_the_bescheid(sentence: str) -> None:
+    text = fixture_text(BERGSTRASSE)
+    closing = re.search(r"Die Förderung der aufgeführten.*?Bescheides\.", text, re.DOTALL)
+    assert closing is not None
+    agreement = parse_text(text.replace(closing.group(), sentence))
+    assert agreement.granting_authority is not None
+    assert agreement.granting_authority.value.slug == "rp-kassel"
+    assert agreement.granting_form == "Bescheid"
+
+
+@pytest.mark.parametrize(
+    ("town", "refused"),
+    [
+        ("der Universitätsstadt Gießen", False),  # a town in a Landkreis, not a region
+        ("der Stadt Hanau", False),  # kreisfrei only from 2026
+        ("der Wissenschaftsstadt Darmstadt", True),  # another region
+        ("dem Kreis Offenbach", True),
+    ],
+)
+def test_only_another_region_of_the_year_contradicts_the_title(town: str, refused: bool) -> None:
+    text = fixture_text(BERGSTRASSE)
+    anchor = "Im Jahr 2025 werden im Rahmen des AQB"
+    sentence = f"Dabei arbeitet der Landkreis Bergstraße mit {town} zusammen. "
+    text = text.replace(anchor, sentence + anchor, 1)
+    line = text.split("\n").index(next(t for t in text.split("\n") if sentence in t)) + 1
+    if not refused:
+        assert parse_text(text).region.value.key == "06431"
+        return
+    with pytest.raises(ParseError) as raised:
+        parse_text(text, "other.txt")
+    assert str(raised.value).startswith(f"other.txt:{line}: § 2 names ")
