@@ -72,9 +72,12 @@ def test_malformed_link_columns_are_refused(old: str, new: str, message: str) ->
 
 
 def test_one_organisation_has_one_wikidata_item() -> None:
+    # Two of the ministry's rows (one per name) give it two different items.
     lines = ORGANISATIONS.splitlines()
-    lines[1] = lines[1].replace("HMSI,,", "HMSI,Q1,", 1)
-    lines[2] = lines[2].replace("HMSI,,", "HMSI,Q2,", 1)
+    rows = [i for i, line in enumerate(lines) if line.startswith("hmsi,") and ",HMSI,," in line]
+    assert len(rows) >= 2
+    for row, qid in zip(rows, ("Q1", "Q2"), strict=False):
+        lines[row] = lines[row].replace(",HMSI,,", f",HMSI,{qid},", 1)
     with pytest.raises(AqbError, match="hmsi has two Wikidata items: Q1 and Q2"):
         load_reference(REGIONS, "\n".join(lines) + "\n")
 

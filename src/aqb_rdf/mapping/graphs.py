@@ -133,7 +133,7 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
         add((e, RDF.type, aqb.Massnahmenbereich))
         add((e, aqb.massnahmenart, concept))
         add((e, aqb.bezeichnung, _de(bereich.title)))
-        add((e, aqb.anzahlProjekte, _int(len(bereich.projects), XSD.nonNegativeInteger)))
+        add((e, aqb.anzahlProjekte, _int(len(bereich.projects))))
         fundstelle(f"massnahmenart-{number}", bereich.span, e)
         for position, projekt in enumerate(bereich.projects, start=1):
             p = iris.projekt(a, number, position)

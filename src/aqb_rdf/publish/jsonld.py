@@ -31,7 +31,7 @@ _AQB_TERMS: dict[str, str] = {
     "gebietskoerperschaft": "@id",
     "gebietskoerperschaftLaut": "@language",
     "nichtAufgefuehrt": "@id",
-    "anzahlProjekte": "xsd:nonNegativeInteger",
+    "anzahlProjekte": "xsd:integer",
     "budget": "@id",
     "massnahmenbereich": "@id",
     "massnahmenart": "@id",
