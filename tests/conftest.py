@@ -24,6 +24,8 @@ Tests that start a process are marked ``slow`` (``make test-fast`` leaves them o
 from __future__ import annotations
 
 import shutil
+import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +33,7 @@ import pytest
 
 import stores
 from aqb_rdf.build.pipeline import build
+from canary import Canary
 from live_server import SERVER_TIMEOUT, Server, serving
 
 REPO = Path(__file__).resolve().parent.parent
@@ -93,3 +96,20 @@ def oxigraph_store(oxigraph_server: stores.Store) -> stores.Store:
     """The session's Oxigraph server, emptied before the test."""
     stores.drop_all(oxigraph_server)
     return oxigraph_server
+
+
+@pytest.fixture
+def canary() -> Iterator[Canary]:
+    """A loopback listener that counts connections, shown to count one before the test."""
+    listener = Canary()
+    try:
+        with socket.create_connection(("127.0.0.1", listener.port), timeout=5):
+            pass  # the canary counts a connection: otherwise zero in a test would prove nothing
+        deadline = time.monotonic() + 5
+        while listener.connections == 0:
+            assert time.monotonic() < deadline, "the canary does not count connections"
+            time.sleep(0.01)
+        listener.connections = 0
+        yield listener
+    finally:
+        listener.close()

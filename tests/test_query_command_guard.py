@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph
 import pytest
 
 from aqb_rdf.sparql.store import build_store, find_query, load_dataset, run_query
+from canary import Canary
 
 pytestmark = pytest.mark.slow  # runs the aqb-rdf command
 
@@ -50,49 +48,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = aqb_rdf("build", "data/agreements", "--out", out, "--workers", "1")
     assert result.returncode == 0, result.stderr
     return out
-
-
-class Canary:
-    """A listener on 127.0.0.1 that counts the connections it accepts."""
-
-    def __init__(self) -> None:
-        self.socket = socket.create_server(("127.0.0.1", 0))
-        self.socket.settimeout(0.1)
-        self.port: int = self.socket.getsockname()[1]
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.socket.accept()
-            except TimeoutError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.socket.close()
-
-
-@pytest.fixture
-def canary() -> Iterator[Canary]:
-    listener = Canary()
-    try:
-        with socket.create_connection(("127.0.0.1", listener.port), timeout=5):
-            pass  # the canary counts a connection: otherwise zero below would prove nothing
-        deadline = time.monotonic() + 5
-        while listener.connections == 0:
-            assert time.monotonic() < deadline, "the canary does not count connections"
-            time.sleep(0.01)
-        listener.connections = 0
-        yield listener
-    finally:
-        listener.close()
 
 
 SPELLINGS = {  # \u0053ERVICE is SERVICE to SPARQL (escapes are replaced before parsing)

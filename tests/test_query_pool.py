@@ -15,8 +15,6 @@ import io
 import json
 import multiprocessing
 import os
-import select
-import socket
 import subprocess
 import sys
 import threading
@@ -48,6 +46,7 @@ from aqb_rdf.sparql.pool import (
     build_store,
     declares_dataset,
 )
+from canary import Canary
 
 pytestmark = pytest.mark.slow  # starts query worker processes
 
@@ -510,38 +509,6 @@ def test_all_workers_busy_is_refused_at_once(single_worker_pool: QueryPool) -> N
         thread.join(pool.timeout + 2)
     assert [type(error) for error in outcome] == [QueryTimeout]
     assert_serves(pool)
-
-
-class Canary:
-    """A TCP listener on loopback that counts the connections it accepts."""
-
-    def __init__(self) -> None:
-        self.socket = socket.create_server(("127.0.0.1", 0))
-        self.port: int = self.socket.getsockname()[1]
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            readable, _, _ = select.select([self.socket], [], [], 0.05)
-            if readable:
-                connection, _ = self.socket.accept()
-                self.connections += 1
-                connection.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.socket.close()
-
-
-@pytest.fixture
-def canary() -> Iterator[Canary]:
-    listener = Canary()
-    yield listener
-    listener.close()
 
 
 CONTROL = """

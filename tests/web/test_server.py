@@ -14,7 +14,6 @@ import socket
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
 
 import pytest
 from rdflib import Graph
@@ -22,6 +21,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import ResultRow
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
+from canary import Canary
 from live_server import SERVER_TIMEOUT, Server
 
 pytestmark = pytest.mark.slow  # starts aqb-rdf serve
@@ -160,42 +160,6 @@ def test_downloads_and_etags(server: QueryServer) -> None:
     ):
         status, _, _ = server.request("GET", path)
         assert status == 404, path
-
-
-class Canary:
-    """A TCP listener on loopback that counts connections; it must count none."""
-
-    def __init__(self) -> None:
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))
-        self.socket.listen()
-        self.socket.settimeout(0.2)
-        self.port = int(self.socket.getsockname()[1])
-        self.connections = 0
-        self.running = True
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self) -> None:
-        while self.running:
-            try:
-                connection, _ = self.socket.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            connection.close()
-
-    def stop(self) -> None:
-        self.running = False
-        self.thread.join(timeout=2)
-        self.socket.close()
-
-
-@pytest.fixture
-def canary() -> Iterator[Canary]:
-    listener = Canary()
-    yield listener
-    listener.stop()
 
 
 @pytest.mark.parametrize(
