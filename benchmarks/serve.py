@@ -19,7 +19,7 @@ set of queries, each sent once before the measurement, then sent again and again
                    harder (``--rdflib-seconds``, ``--rdflib-requests``)
 
 and prints the targets of the serving issue with PASS/FAIL. Our server runs as shipped:
-``aqb-rdf serve`` with its query guard, isolated worker pool and time limit.
+``aqb-rdf serve`` with its default settings: sandboxed processes, query guard, time limit.
 
 The load generator is asyncio over raw HTTP/1.1 keep-alive connections (closed loop: each
 connection sends its next request when the previous answer is complete; a 503 or any other
@@ -94,10 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--peers", default=",".join(ALL_PEERS),
                         help=f"comma-separated, from {','.join(ALL_PEERS)} (all); '' for none")  # fmt: skip
     parser.add_argument("--kinds", default=",".join(KINDS), help="resource,lookup,aggregate")
-    parser.add_argument("--query-workers", type=int, default=4,
-                        help="our server's --query-workers (4: two per process)")  # fmt: skip
-    parser.add_argument("--processes", type=int, default=2,
-                        help="our server's --processes (2: both cores of the benchmark machine)")  # fmt: skip
+    parser.add_argument("--query-workers", type=int, default=None,
+                        help="our server's --query-workers (default: the server's own)")  # fmt: skip
+    parser.add_argument("--processes", type=int, default=None,
+                        help="our server's --processes (default: the server's own)")  # fmt: skip
     parser.add_argument("--timeout", type=float, default=10.0,
                         help="our server's --timeout (10, its default)")  # fmt: skip
     parser.add_argument("--quick", action="store_true",

@@ -158,14 +158,15 @@ ASK_PROBE = "?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
 
 
 def start_ours(
-    data: Dataset, workdir: Path, workers: int, timeout: float, processes: int
+    data: Dataset, workdir: Path, workers: int | None, timeout: float, processes: int | None
 ) -> Server:
     log = workdir / "logs" / "ours.log"
     server = Server("ours", free_port(), "/sparql", log=log)
     server.process = start_process(
         [BIN / "aqb-rdf", "serve", data.dist, "--host", HOST, "--port", str(server.port),
-         "--query-workers", str(workers), "--timeout", str(timeout),
-         "--processes", str(processes)],
+         "--timeout", str(timeout),
+         *(("--query-workers", str(workers)) if workers is not None else ()),
+         *(("--processes", str(processes)) if processes is not None else ())],
         log,
     )  # fmt: skip
     # The first start of a release loads its store from aqb.trig (about a minute at 1M triples).
@@ -176,7 +177,11 @@ def start_ours(
         raise
     from importlib.metadata import version
 
-    server.version = f"aqb-rdf {version('aqb-rdf')}, {workers} query workers, timeout {timeout:g} s"
+    shape = ", ".join(
+        [*([f"{processes} processes"] if processes else ["default processes"]),
+         *([f"{workers} query slots each"] if workers else [])]
+    )  # fmt: skip
+    server.version = f"aqb-rdf {version('aqb-rdf')}, {shape}, timeout {timeout:g} s"
     # Linked-Data route: use it for (a) when it exists, i.e. answers an agreement with Turtle
     # or with an error other than 404 (a 503 from a slow describe query is a result too).
     sample = data.agreements[0]
@@ -195,7 +200,7 @@ def start_ours(
 
 
 def start_ours_retrying(
-    data: Dataset, workdir: Path, workers: int, timeout: float, processes: int
+    data: Dataset, workdir: Path, workers: int | None, timeout: float, processes: int | None
 ) -> Server:
     """Start ours; a query worker that aborts while opening the store is retried (twice)."""
     for attempt in range(3):

@@ -32,7 +32,7 @@ SECTIONS = {
 }
 CHILD_PROCESS_WRITES = {
     ("sparql/pool.py", 'os.environ.setdefault("MALLOC_ARENA_MAX", "2")'),
-    ("sparql/worker.py", 'os.environ["RUST_BACKTRACE"] = "0"'),
+    ("sparql/sandbox.py", 'os.environ["RUST_BACKTRACE"] = "0"'),
 }
 """The two documented writes of variables for child processes; nothing else may touch them."""
 

@@ -8,7 +8,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 
 from aqb_rdf.rdf import formats
 from aqb_rdf.rdf.formats import Format
-from aqb_rdf.sparql.worker import GRAPH_FORMATS, SOLUTIONS_FORMATS
+from aqb_rdf.sparql.execution import GRAPH_FORMATS, SOLUTIONS_FORMATS
 from aqb_rdf.web import negotiation
 from aqb_rdf.web.views.resource import RDF_FORMATS
 

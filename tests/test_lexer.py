@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from aqb_rdf.errors import QueryError
+from aqb_rdf.sparql.execution import declares_dataset
 from aqb_rdf.sparql.lexer import Token, match_token, tokenize, unescape
 from aqb_rdf.sparql.named_queries import parse_named_query
-from aqb_rdf.sparql.worker import declares_dataset
 
 
 def kinds(text: str) -> list[tuple[str, str]]:

@@ -137,18 +137,38 @@ SERVE_PORT = Setting(
 )  # fmt: skip
 SERVE_QUERY_WORKERS = Setting(
     "serve.query_workers", int, 2,
-    "Worker processes answering SPARQL queries (queries beyond get 503).",
+    "Queries each server process runs at the same time; more wait in its queue.",
     option="--query-workers", envvar="AQB_SERVE_QUERY_WORKERS", minimum=1, maximum=64,
 )  # fmt: skip
 SERVE_TIMEOUT = Setting(
-    "serve.timeout", float, 10.0, "Seconds a query may run before its worker is stopped.",
+    "serve.timeout", float, 10.0,
+    "Seconds a query may run; past it the client gets 503 and the process is replaced.",
     option="--timeout", envvar="AQB_SERVE_TIMEOUT", minimum=0.1, maximum=3600,
 )  # fmt: skip
 SERVE_PROCESSES = Setting(
-    "serve.processes", int, 1,
-    "Server processes sharing the port (HTTP on that many cores); the query workers are "
-    "divided among them.",
+    "serve.processes", int, 2,
+    "Sandboxed server processes sharing the port, each answering requests whole.",
     option="--processes", envvar="AQB_SERVE_PROCESSES", minimum=1, maximum=64,
+)  # fmt: skip
+SERVE_SPARES = Setting(
+    "serve.spares", int, 1,
+    "Warm spare processes, ready to take over at once from one that ends.",
+    option="--spares", envvar="AQB_SERVE_SPARES", minimum=0, maximum=16,
+)  # fmt: skip
+SERVE_QUEUE_LENGTH = Setting(
+    "serve.queue_length", int, 64,
+    "Queries that may wait for a free slot in each process (503 beyond).",
+    option="--queue-length", envvar="AQB_SERVE_QUEUE_LENGTH", minimum=0, maximum=100_000,
+)  # fmt: skip
+SERVE_QUEUE_WAIT = Setting(
+    "serve.queue_wait", float, 5.0,
+    "Seconds a query may wait for a free slot (503 after).",
+    option="--queue-wait", envvar="AQB_SERVE_QUEUE_WAIT", minimum=0, maximum=3600,
+)  # fmt: skip
+SERVE_MEMORY_LIMIT = Setting(
+    "serve.memory_limit", int, 4 << 30,
+    "Bytes of address space each server process may use (RLIMIT_AS; 4 GiB).",
+    option="--memory-limit", envvar="AQB_SERVE_MEMORY_LIMIT", minimum=1 << 28,
 )  # fmt: skip
 SERVE_PAGE_SIZE = Setting(
     "serve.page_size", int, 100,
@@ -226,7 +246,8 @@ PUSH_TOKEN: Setting[str | None] = Setting(
 SETTINGS: tuple[Setting[Any], ...] = (
     BASE, DEBUG,
     BUILD_REFERENCE, BUILD_WORKERS, BUILD_SHACL_ENGINE,
-    SERVE_HOST, SERVE_PORT, SERVE_QUERY_WORKERS, SERVE_TIMEOUT, SERVE_PROCESSES, SERVE_PAGE_SIZE,
+    SERVE_HOST, SERVE_PORT, SERVE_QUERY_WORKERS, SERVE_TIMEOUT, SERVE_PROCESSES, SERVE_SPARES,
+    SERVE_QUEUE_LENGTH, SERVE_QUEUE_WAIT, SERVE_MEMORY_LIMIT, SERVE_PAGE_SIZE,
     SERVE_MAX_BODY_BYTES, SERVE_MAX_QUERY_LENGTH, SERVE_MAX_GRAPH_PARAMETERS,
     SERVE_RETRY_AFTER_SECONDS, SERVE_CACHE_SECONDS,
     LINK_ENDPOINT, LINK_REFERENCE, LINK_TIMEOUT, LINK_RETRIES, LINK_USER_AGENT,
@@ -267,6 +288,10 @@ class ServeSettings:
     query_workers: int = SERVE_QUERY_WORKERS.default
     timeout: float = SERVE_TIMEOUT.default
     processes: int = SERVE_PROCESSES.default
+    spares: int = SERVE_SPARES.default
+    queue_length: int = SERVE_QUEUE_LENGTH.default
+    queue_wait: float = SERVE_QUEUE_WAIT.default
+    memory_limit: int = SERVE_MEMORY_LIMIT.default
     page_size: int = SERVE_PAGE_SIZE.default
     """Things that link to a resource per Linked-Data page (:mod:`aqb_rdf.web.render.paging`)."""
     max_body_bytes: int = SERVE_MAX_BODY_BYTES.default

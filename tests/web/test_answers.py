@@ -3,7 +3,7 @@ used first."""
 
 from __future__ import annotations
 
-from aqb_rdf.sparql.pool import QueryRequest, QueryResult
+from aqb_rdf.sparql.execution import QueryRequest, QueryResult
 from aqb_rdf.web.answers import (
     DIGEST_BYTES,
     ENTRY_OVERHEAD,

@@ -1,8 +1,8 @@
 """web/errors.py: one table from errors to HTTP answers, used by the endpoint and the pages.
 
-The table is checked error by error; then a real ``aqb-rdf serve`` with one query worker, kept
-busy by a runaway query, shows that the endpoint, the Linked-Data answers and the named-query
-pages all answer 503 with ``Retry-After`` from it.
+The table is checked error by error; then a real ``aqb-rdf serve`` with one process of one
+query slot and no queue, kept busy by a runaway query, shows that the endpoint, the Linked-Data
+answers and the named-query pages all answer 503 with ``Retry-After`` from it.
 """
 
 from __future__ import annotations
@@ -150,7 +150,10 @@ def sparql_path(query: str) -> str:
 def one_worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     out = tmp_path_factory.mktemp("errors") / "dist"
     build([REPO / "data" / "agreements"], out, workers=1)
-    options = ("--query-workers", "1", "--timeout", str(TIMEOUT))
+    options = (
+        "--processes", "1", "--query-workers", "1", "--queue-length", "0",
+        "--timeout", str(TIMEOUT),
+    )  # fmt: skip
     try:
         with serving(out, *options) as running:
             yield running
@@ -162,7 +165,7 @@ def test_a_busy_server_answers_503_with_retry_after_everywhere(one_worker: Serve
     runaway = threading.Thread(target=lambda: one_worker.request("GET", sparql_path(RUNAWAY)))
     runaway.start()
     try:
-        time.sleep(0.5)  # the one worker is taken
+        time.sleep(0.5)  # the one query slot is taken
         answers = {
             "sparql": one_worker.request("GET", sparql_path("ASK { ?s ?p ?o }")),
             "rdf": one_worker.request(

@@ -46,7 +46,9 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture(scope="module")
 def server(out: Path) -> Iterator[Server]:
-    with serving(out, "--query-workers", "1", "--page-size", str(PAGE_SIZE)) as running:
+    # One process: every request meets the same caches, whose bounds the tests measure.
+    options = ("--processes", "1", "--query-workers", "1", "--page-size", str(PAGE_SIZE))
+    with serving(out, *options) as running:
         yield running
 
 

@@ -26,32 +26,16 @@ def serve(data: Path, settings: Settings) -> None:
     \b
     Example:
       aqb-rdf build && aqb-rdf serve dist --port 8000
-      aqb-rdf serve dist --processes 2 --query-workers 4   # both cores of a 2-core machine
+      aqb-rdf serve dist --processes 4 --query-workers 2   # 4 sandboxed processes
       curl 'http://127.0.0.1:8000/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D'
     """
     # The web stack loads only when serving.
-    from aqb_rdf.web.processes import serve_in_processes
     from aqb_rdf.web.server import open_release
-    from aqb_rdf.web.server import serve as run_server
+    from aqb_rdf.web.supervisor import serve as run_server
 
     serving = settings.serve
     host, port = serving.host, serving.port
     served = release_base(recorded_base(open_release(data)), settings.base)
     click.echo(f"serving {data}/ as {served} on http://{host}:{port}/ (SPARQL at /sparql)",
                err=True)  # fmt: skip
-    if serving.processes == 1:
-        run_server(
-            data, host, port, workers=serving.query_workers, timeout=serving.timeout,
-            settings=serving, base=served,
-        )  # fmt: skip
-    else:
-        serve_in_processes(
-            data,
-            host,
-            port,
-            processes=serving.processes,
-            workers=serving.query_workers,
-            timeout=serving.timeout,
-            page_size=serving.page_size,
-            base=served,
-        )
+    run_server(data, serving, base=served)

@@ -1,63 +1,26 @@
 """Run SPARQL queries on a read-only Oxigraph store in isolated worker processes (I/O).
 
-pyoxigraph 0.5.13 cannot cancel a query from Python, and some short queries take the whole
-process down: a string doubled with ``CONCAT`` forty times aborts it (out of memory), some
-2,500 nested braces overflow the parser's stack (segfault), nine levels of ``VALUES`` groups,
-each holding the next twice, keep the planner busy for minutes, and a ``SERVICE <url>`` clause
-makes the engine send HTTP requests to any address. A public endpoint therefore never runs a
-query in the server process.
-
-Isolation design
-================
+The command line's way to run a query someone gave it (:mod:`aqb_rdf.sparql.sandboxed`); the
+server runs queries in its own sandboxed processes instead (:mod:`aqb_rdf.sparql.engine`). Why
+a query needs a sandbox at all: :mod:`aqb_rdf.sparql.sandbox`.
 
 * :class:`QueryPool` starts ``workers`` processes with the ``spawn`` start method (never
-  ``fork``: the server has threads, and a forked child would inherit their locks). As with
+  ``fork``: the caller may have threads, and a forked child would inherit their locks). As with
   any ``spawn`` process, a script that starts a pool must guard its top level with
-  ``if __name__ == "__main__":`` (console scripts and pytest do). Each worker, before it opens
-  anything:
+  ``if __name__ == "__main__":`` (console scripts and pytest do). Each worker
+  (:mod:`aqb_rdf.sparql.worker`) ignores ``SIGINT``, enters the sandbox, opens the store once
+  with :meth:`pyoxigraph.Store.read_only` and answers requests from its end of a pipe, one at
+  a time. :attr:`QueryPool.network_isolated` says whether every worker is in an empty network
+  namespace.
 
-  1. ignores ``SIGINT`` (Ctrl-C reaches the whole process group; the parent shuts workers
-     down) and turns Rust backtraces off (a crash is reported by the signal that ended it);
-  2. moves into a new, empty network namespace (``unshare(CLONE_NEWNET)``, or
-     ``CLONE_NEWUSER | CLONE_NEWNET`` where unprivileged user namespaces are allowed). It then
-     has no interface but a loopback that is down, so no query can reach any address, not even
-     the host's own loopback. If both calls fail, the worker says so once and carries on;
-     :attr:`QueryPool.network_isolated` is then ``False`` and the static guard that refuses
-     ``SERVICE`` before a query reaches the pool is the only defence;
-  3. limits its address space (``RLIMIT_AS`` to ``memory_limit``), so a runaway
-     allocation fails inside the worker (a ``MemoryError`` or an abort) and not in the machine's
-     OOM killer, and turns core dumps off (``RLIMIT_CORE = 0``) so a flood of crashing queries
-     cannot fill the disk;
-  4. opens the store once with :meth:`pyoxigraph.Store.read_only` and answers requests from
-     its end of a pipe, one at a time. Before each query it sets ``RLIMIT_CPU`` to the CPU time
-     used so far plus twice the time limit plus 5 s: should the parent ever die without
-     killing it, a runaway query still ends (``SIGXCPU``); an idle worker exits when its
-     pipe closes.
+* :meth:`QueryPool.run` (and :meth:`QueryPool.run_async`, the same for an event loop)
+  takes an idle worker, sends the request and waits for the answer at most ``timeout`` seconds.
+  A worker that does not answer in time is killed with ``SIGKILL`` and replaced
+  (:class:`QueryTimeout`); a worker that dies (segfault, abort, ``MemoryError``) is replaced
+  too (:class:`WorkerCrashed`). The failing call waits for its replacement to be ready, within
+  one second past the time limit, so the pool is whole again when it returns.
 
-* :meth:`QueryPool.run` (and :meth:`QueryPool.run_async`, the same for an event loop: the
-  server waits on the worker's socket instead of holding a thread per query) takes an idle
-  worker, sends the request and waits for the answer at most ``timeout`` seconds. A worker that does not answer in time is killed with ``SIGKILL``
-  and replaced (:class:`QueryTimeout`); a worker that dies (segfault, abort, ``MemoryError``)
-  is replaced too (:class:`WorkerCrashed`). The failing call waits for its replacement to be
-  ready, within one second past the time limit, so the pool is whole again when it returns;
-  if the replacement is slower, the next call that takes the slot waits for it.
-
-* **Overload is refused, not queued.** When every worker is busy, :meth:`QueryPool.run` raises
-  :class:`Overloaded` at once. A queue in front of workers that may each be stuck for the
-  whole time limit would only make every waiting client time out later; refusing at once lets
-  the HTTP layer answer ``503`` with ``Retry-After`` immediately, and keeps the answer time of
-  every accepted query bounded by the time limit plus one second.
-
-* Results are serialised in the worker, into a writer that raises as soon as the body would
-  pass ``max_result_bytes`` (:class:`ResultTooLarge`), so a huge result never crosses the pipe.
-
-Dataset semantics (`SPARQL 1.1 Protocol §2.1.4
-<https://www.w3.org/TR/sparql11-protocol/#dataset>`_): when the request names graphs
-(``default-graph-uri`` / ``named-graph-uri``), the dataset is exactly those graphs and overrides
-``FROM`` / ``FROM NAMED`` in the query; otherwise a query with its own ``FROM`` clause gets the
-dataset it declares; otherwise the default graph is the union of all graphs (the build writes
-one named graph per agreement). :func:`build_store` stores that union as the default graph, so
-queries read it directly; a store built without it gets the engine's union at query time.
+* When every worker is busy, :meth:`QueryPool.run` raises :class:`Overloaded` at once.
 
 Errors: the :class:`~aqb_rdf.errors.QueryPoolError` branch of :mod:`aqb_rdf.errors`, whose
 classes this module re-exports.
@@ -90,15 +53,15 @@ from aqb_rdf.errors import (
     UnsupportedFormat,
     WorkerCrashed,
 )
-from aqb_rdf.sparql.store import build_store
-from aqb_rdf.sparql.worker import (
+from aqb_rdf.sparql.execution import (
     GRAPH_FORMATS,
     SOLUTIONS_FORMATS,
     QueryRequest,
     QueryResult,
     declares_dataset,
-    serve,
 )
+from aqb_rdf.sparql.store import build_store
+from aqb_rdf.sparql.worker import serve
 
 __all__ = [
     "GRAPH_FORMATS",

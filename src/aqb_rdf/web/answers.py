@@ -20,7 +20,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Final, Generic, Protocol, TypeVar
 
-from aqb_rdf.sparql.pool import QueryRequest, QueryResult
+from aqb_rdf.sparql.execution import QueryRequest, QueryResult
 
 
 class _HasBody(Protocol):

@@ -26,7 +26,7 @@ from aqb_rdf.rdf import formats
 from aqb_rdf.rdf.files import DOWNLOADS
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.sparql import guard as sparql_guard
-from aqb_rdf.sparql.pool import QueryRequest
+from aqb_rdf.sparql.execution import QueryRequest
 from aqb_rdf.web import negotiation, protocol
 from aqb_rdf.web.errors import ErrorAnswer, answer_for, plain_response
 from aqb_rdf.web.routes import site_routes

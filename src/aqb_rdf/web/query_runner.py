@@ -31,8 +31,8 @@ from pyoxigraph import (
 
 from aqb_rdf.rdf import formats
 from aqb_rdf.rdf.iris import DEFAULT_BASE
+from aqb_rdf.sparql.execution import QueryRequest, QueryResult
 from aqb_rdf.sparql.named_queries import NamedQuery, bind, bind_subjects
-from aqb_rdf.sparql.pool import QueryRequest, QueryResult
 from aqb_rdf.sparql.results import SelectResult
 from aqb_rdf.sparql.store import find_query
 from aqb_rdf.web.render.description import Description, sort_key

@@ -1,35 +1,34 @@
-"""``aqb-rdf serve``: serve the published release and follow the build output (I/O).
+"""The release a server process serves, following the build output (I/O).
 
 A release's store (``releases/<id>/store``) is loaded from its ``aqb.trig`` the first time the
 release is served, into a staging folder renamed into place, so a server never opens a
-half-loaded store. :class:`Publication` watches ``DIR/current``: when a build publishes a new
-release, it loads that release's store and starts its query workers beside the running ones,
-then switches over in one step; queries already running finish on the old release, whose
-workers stop a little later. A reader therefore never sees a half-written release.
+half-loaded store; the supervisor (:mod:`aqb_rdf.web.supervisor`) loads it, before any server
+process opens it. :class:`Publication`, in each server process, watches ``DIR/current``: once a
+build has published a new release and its store is there, it opens that store and switches
+over in one step; queries already running finish on the old release. A reader therefore never
+sees a half-written release.
 
 The server maps the base IRI the release was built with (its record,
 :func:`~aqb_rdf.publish.release.recorded_base`) to its root, so it serves one base: a new
-release built with another base is not switched to; one line on stderr says so.
+release built with another base is not switched to; the supervisor says so on stderr, once.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import socket
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
-
-import uvicorn
 
 from aqb_rdf.errors import AqbError
 from aqb_rdf.publish.release import current_release, recorded_base, release_base
-from aqb_rdf.sparql.pool import QueryPool, QueryRequest, QueryResult
+from aqb_rdf.sparql.deadlines import DeadlineBoard
+from aqb_rdf.sparql.engine import Engine, OpenStore
+from aqb_rdf.sparql.execution import QueryRequest, QueryResult
 from aqb_rdf.sparql.store import DATASET_FILE, build_store
 from aqb_rdf.web.answers import AnswerCache
-from aqb_rdf.web.app import build_app
-from aqb_rdf.web.http_limits import protocol_options
 from aqb_rdf.web.state import Release, ServeSettings
 
 STORE = "store"
@@ -88,12 +87,14 @@ def ensure_store(folder: Path) -> Path:
 
 
 class Publication:
-    """The release being served and the pool answering its queries, following ``out``.
+    """The release a server process serves and the engine answering its queries, following
+    ``out`` to newer releases.
 
     Args:
         out: the build output folder.
-        workers: query worker processes.
-        timeout: seconds a query may run.
+        settings: the query slots, time limit, queue and result bounds.
+        board: where the engine writes its deadlines for the supervisor (None: unwatched).
+        on_retire: called once, on the event loop, when the process should end.
         poll: seconds between looks at ``out/current``.
         base: the base IRI to serve; default: the one the release records. AqbError if the
             release was built with another.
@@ -102,15 +103,14 @@ class Publication:
     def __init__(
         self,
         out: Path,
+        settings: ServeSettings,
         *,
-        workers: int,
-        timeout: float,
+        board: DeadlineBoard | None = None,
+        on_retire: Callable[[str], None] = lambda reason: None,
         poll: float = 1.0,
         base: str | None = None,
     ) -> None:
         self.out = out
-        self.workers = workers
-        self.timeout = timeout
         self.poll = poll
         folder = open_release(out)
         self.base = release_base(recorded_base(folder), base)
@@ -118,21 +118,25 @@ class Publication:
         """The newest release not switched to (another base), so it is reported once."""
         self.release = Release(folder)
         self.answers = AnswerCache()
-        self._pool = self._start_pool(folder)
+        self.engine = Engine(
+            OpenStore.open(ensure_store(folder)),
+            slots=settings.query_workers,
+            timeout=settings.timeout,
+            queue_length=settings.queue_length,
+            queue_wait=settings.queue_wait,
+            board=board,
+            on_retire=on_retire,
+        )
         self._stop = threading.Event()
+        self._looking = threading.Lock()
         self._watcher = threading.Thread(target=self._watch, name="release-watcher", daemon=True)
 
-    def _start_pool(self, folder: Path) -> QueryPool:
-        pool = QueryPool(ensure_store(folder), workers=self.workers, timeout=self.timeout)
-        pool.start()
-        return pool
-
     async def run_async(self, request: QueryRequest) -> QueryResult:
-        """The answer kept for this release, or the pool's (then kept)."""
+        """The answer kept for this release, or the engine's (then kept)."""
         release = self.release.id
         answer = self.answers.get(release, request)
         if answer is None:
-            answer = await self._pool.run_async(request)
+            answer = await self.engine.run_async(request)
             self.answers.put(release, request, answer)
         return answer
 
@@ -141,74 +145,41 @@ class Publication:
 
     def _watch(self) -> None:
         while not self._stop.wait(self.poll):
+            self.look()
+
+    def look(self) -> None:
+        """Switch to the release ``out`` publishes now, if it is new, of the base served, and
+        its store is loaded (the supervisor loads it, then tells every process to look)."""
+        with self._looking:
             folder = current_release(self.out)
             if folder is None or folder in (self.release.folder, self._passed_over):
-                continue
-            if not folder.is_dir() or not self._same_base(folder):
-                continue
+                return
+            if not (folder / STORE).is_dir() or not self._same_base(folder):
+                return
             try:
-                pool = self._start_pool(folder)
-            except Exception as error:  # noqa: BLE001 - keep serving the old release
+                store = OpenStore.open(folder / STORE)
+            except AqbError as error:  # keep serving the old release
                 print(f"aqb-rdf: cannot switch to release {folder.name}: {error}", file=sys.stderr)
-                continue
-            old, self._pool = self._pool, pool
+                self._passed_over = folder
+                return
             retired = self.release.id
+            self.engine.switch(store)
             self.release.move_to(folder)
             self.answers.drop_release(retired)
-            # Queries that started on the old release may run up to the time limit.
-            threading.Timer(self.timeout + 2, old.close).start()
 
     def _same_base(self, folder: Path) -> bool:
-        """Whether the release ``folder`` was built with the base served; one line if not."""
+        """Whether the release ``folder`` was built with the base served (the supervisor says
+        so once when it is not)."""
         try:
-            other = recorded_base(folder)
-        except AqbError as error:
-            other = f"an unreadable base ({error})"
-        if other == self.base:
-            return True
-        self._passed_over = folder
-        print(
-            f"aqb-rdf: not switching to release {folder.name}: it was built with base {other},"
-            f" this server serves {self.base}; restart the server to serve it",
-            file=sys.stderr,
-        )
-        return False
+            same = recorded_base(folder) == self.base
+        except AqbError:
+            same = False
+        if not same:
+            self._passed_over = folder
+        return same
 
     def close(self) -> None:
         self._stop.set()
         if self._watcher.is_alive():
             self._watcher.join(timeout=self.poll + 1)
-        self._pool.close()
-
-
-def serve(
-    out: Path,
-    host: str,
-    port: int,
-    *,
-    workers: int = ServeSettings.query_workers,
-    timeout: float = ServeSettings.timeout,
-    settings: ServeSettings | None = None,
-    sock: socket.socket | None = None,
-    base: str | None = None,
-) -> None:
-    """Serve the release ``out`` publishes on ``host``:``port`` (or on the listening socket
-    ``sock``, shared with other server processes) until interrupted.
-
-    ``base`` is the base IRI to serve (default: the one the release records; AqbError if the
-    release was built with another)."""
-    publication = Publication(out, workers=workers, timeout=timeout, base=base)
-    try:
-        publication.start()
-        app = build_app(publication.release, publication, settings, base=publication.base)
-        config = uvicorn.Config(
-            app,
-            host=host,
-            port=port,
-            log_level="warning",
-            timeout_keep_alive=5,
-            **protocol_options(),  # type: ignore[arg-type]  # bounded request line and headers
-        )
-        uvicorn.Server(config).run(sockets=None if sock is None else [sock])
-    finally:
-        publication.close()
+        self.engine.close()

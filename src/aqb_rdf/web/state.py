@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Protocol
 
 from aqb_rdf.config import ServeSettings as ServeSettings  # defined with every setting
-from aqb_rdf.sparql.pool import QueryRequest, QueryResult
+from aqb_rdf.sparql.execution import QueryRequest, QueryResult
 
 
 class Release:

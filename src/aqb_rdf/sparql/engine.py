@@ -1,0 +1,229 @@
+"""The queries of one server process: admitted in turn, run in threads, bounded in time (I/O).
+
+A server process (:mod:`aqb_rdf.web.sandboxed`) is its own sandbox
+(:mod:`aqb_rdf.sparql.sandbox`), so it runs queries itself, in threads: pyoxigraph releases the
+GIL while it evaluates a query (``../shared/notes/pyoxigraph_gil.py``: a ticker thread ran 258
+of ~265 ticks during a 2.65 s query), so the event loop goes on serving other clients.
+
+* **Admission.** At most ``slots`` queries run at the same time. A request that finds every
+  slot taken waits in a queue of at most ``queue_length`` requests, first come first served, for
+  at most ``queue_wait`` seconds; only when the queue is full, or the wait runs out, is it
+  refused with :class:`~aqb_rdf.errors.Overloaded` (503 with ``Retry-After``). An accepted query
+  is answered within ``queue_wait + timeout`` seconds.
+* **Deadlines without cancellation.** A query still running at its time limit is answered
+  with :class:`~aqb_rdf.errors.QueryTimeout` (503); its thread cannot be stopped, so the engine
+  calls ``on_retire`` once, and the process retires: it stops accepting connections, lets the
+  other queries finish, and ends (:mod:`aqb_rdf.web.sandboxed`). Each slot's deadline is also
+  written to a :class:`~aqb_rdf.sparql.deadlines.DeadlineBoard` that the supervisor reads: a
+  process that does not retire in time (a query that would hold the GIL, a process stuck in any
+  other way) is killed from outside, :data:`KILL_GRACE` past the deadline.
+* A slot is free again only when its thread has returned, not when its client stopped waiting,
+  so ``slots`` bounds the threads that run queries, whatever the clients do.
+
+The store can be replaced while queries run (:meth:`Engine.switch`, a new release): queries that
+started on the old store finish on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import concurrent.futures
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from pyoxigraph import Store
+
+from aqb_rdf.errors import Overloaded, QueryFailed, QueryPoolError, QueryTimeout
+from aqb_rdf.sparql.deadlines import DeadlineBoard
+from aqb_rdf.sparql.execution import QueryRequest, QueryResult, execute
+from aqb_rdf.sparql.store import has_union_default_graph
+
+KILL_GRACE: Final = 1.0
+"""Seconds past a query's time limit after which the supervisor kills the process running it."""
+
+
+@dataclass(frozen=True)
+class OpenStore:
+    """A store opened read-only, and whether its default graph holds the union of its graphs."""
+
+    path: Path
+    store: Store
+    union_stored: bool
+
+    @classmethod
+    def open(cls, path: Path) -> OpenStore:
+        """Open the persisted store ``path`` read-only.
+
+        Raises:
+            QueryPoolError: the store cannot be opened.
+        """
+        try:
+            store = Store.read_only(str(path))
+        except (OSError, ValueError) as error:
+            raise QueryPoolError(f"cannot open the store: {error}", str(path)) from None
+        return cls(path, store, has_union_default_graph(path))
+
+
+class Admission:
+    """``slots`` numbered places, handed out in turn to waiters of a bounded queue (asyncio).
+
+    Not thread-safe: :meth:`take` and :meth:`give` run on the event loop.
+    """
+
+    def __init__(self, slots: int, queue_length: int, queue_wait: float) -> None:
+        self.slots = slots
+        self.queue_length = queue_length
+        self.queue_wait = queue_wait
+        self._free = list(range(slots - 1, -1, -1))
+        self._waiting: collections.deque[asyncio.Future[int]] = collections.deque()
+
+    @property
+    def waiting(self) -> int:
+        return len(self._waiting)
+
+    @property
+    def free(self) -> int:
+        return len(self._free)
+
+    async def take(self) -> int:
+        """A free slot, after waiting in the queue if need be.
+
+        Raises:
+            Overloaded: the queue is full, or no slot came free within ``queue_wait``.
+        """
+        if self._free and not self._waiting:
+            return self._free.pop()
+        if len(self._waiting) >= self.queue_length:
+            raise Overloaded(
+                f"all {self.slots} query slots are busy and {self.queue_length} requests wait"
+            )
+        turn: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._waiting.append(turn)
+        try:
+            await asyncio.wait({turn}, timeout=self.queue_wait)
+        finally:
+            if not turn.done():
+                turn.cancel()
+                self._waiting.remove(turn)
+            elif turn.cancelled():
+                pass
+        # The slot may have been given in the same moment the wait ended or was cancelled:
+        # then it is ours (and must be given back if this task is being cancelled).
+        if turn.done() and not turn.cancelled():
+            return turn.result()
+        raise Overloaded(f"no query slot came free within {self.queue_wait:g} s")
+
+    def give(self, slot: int) -> None:
+        """Hand ``slot`` to the first waiter, or keep it free."""
+        while self._waiting:
+            turn = self._waiting.popleft()
+            if not turn.done():
+                turn.set_result(slot)
+                return
+        self._free.append(slot)
+
+
+class Engine:
+    """Answers queries on an open store, in ``slots`` threads, on an asyncio event loop.
+
+    Args:
+        store: the store to query; :meth:`switch` replaces it.
+        slots: queries that may run at the same time.
+        timeout: seconds a query may run.
+        queue_length: requests that may wait for a slot.
+        queue_wait: seconds a request may wait for a slot.
+        max_result_bytes: the largest serialised answer.
+        board: where the deadline of each slot is written for the supervisor; None when
+            nobody watches (a test, the command line).
+        on_retire: called once, on the event loop, with the reason, when the process should
+            end: a query outlived its time limit, or one ran out of memory.
+    """
+
+    def __init__(
+        self,
+        store: OpenStore,
+        *,
+        slots: int,
+        timeout: float,
+        queue_length: int,
+        queue_wait: float,
+        max_result_bytes: int = 50_000_000,
+        board: DeadlineBoard | None = None,
+        on_retire: Callable[[str], None] = lambda reason: None,
+    ) -> None:
+        if slots < 1:
+            raise ValueError("an engine needs at least one slot")
+        if board is not None and board.slots < slots:
+            raise ValueError(f"the deadline board has {board.slots} slots, not {slots}")
+        self.store = store
+        self.timeout = timeout
+        self.max_result_bytes = max_result_bytes
+        self.admission = Admission(slots, queue_length, queue_wait)
+        self.retiring = False
+        """Whether the process should end (a query outlived its limit or ran out of memory)."""
+        self._board = board
+        self._on_retire = on_retire
+        self._threads = concurrent.futures.ThreadPoolExecutor(slots, "aqb-query")
+
+    def switch(self, store: OpenStore) -> None:
+        """Answer the next queries from ``store``; running ones finish on the old one."""
+        self.store = store
+
+    async def run_async(self, request: QueryRequest) -> QueryResult:
+        """The answer to ``request``, or the error it earned.
+
+        Raises:
+            Overloaded: no slot within the queue's bounds.
+            QueryTimeout: no answer within the time limit.
+            QueryPoolError: the query is invalid, failed, or its answer is too large
+                (the subclasses of :func:`~aqb_rdf.sparql.execution.execute`).
+        """
+        slot = await self.admission.take()
+        loop = asyncio.get_running_loop()
+        deadline = time.monotonic() + self.timeout
+        if self._board is not None:
+            self._board.set(slot, deadline + KILL_GRACE)
+        store = self.store
+        try:
+            running = loop.run_in_executor(
+                self._threads, execute, store.store, request, self.max_result_bytes,
+                store.union_stored,
+            )  # fmt: skip
+        except BaseException:
+            self._free(slot)
+            raise
+        running.add_done_callback(lambda _: self._free(slot))
+        done, _ = await asyncio.wait({running}, timeout=self.timeout)
+        if not done:
+            self._runaway(slot)
+            raise QueryTimeout(f"the query did not finish within {self.timeout:g} s")
+        try:
+            return running.result()
+        except MemoryError:  # a fresh process is safer than one that has just run out
+            self._retire("a query ran out of memory")
+            raise QueryFailed("the query ran out of memory") from None
+
+    def _free(self, slot: int) -> None:
+        if self._board is not None:
+            self._board.clear(slot)
+        self.admission.give(slot)
+
+    def _runaway(self, slot: int) -> None:
+        """A query outlived its limit: let the others finish, then the process must end."""
+        if self._board is not None:
+            # The others started at most ``timeout`` ago: room for them, then the kill.
+            self._board.set(slot, time.monotonic() + self.timeout + KILL_GRACE)
+        self._retire(f"a query ran past its time limit of {self.timeout:g} s")
+
+    def _retire(self, reason: str) -> None:
+        if not self.retiring:
+            self.retiring = True
+            self._on_retire(reason)
+
+    def close(self) -> None:
+        """Stop taking queries; threads still running are left to the process's end."""
+        self._threads.shutdown(wait=False, cancel_futures=True)

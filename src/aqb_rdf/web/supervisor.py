@@ -1,0 +1,312 @@
+"""``aqb-rdf serve``: a supervisor and its sandboxed server processes on one socket (I/O).
+
+The supervisor binds the listening socket, loads each release's store once, and never parses
+a request or runs a query. It starts ``processes`` server processes
+(:mod:`aqb_rdf.web.sandboxed`), each of which inherits the socket, enters its own sandbox and
+does the whole of every request it accepts; the kernel hands each new connection to one of
+them. It also keeps ``spares`` warm spare processes: started, sandboxed, store open, accepting
+nothing until told ``go``, so a replacement takes over at once.
+
+It watches every process it started:
+
+* a process that ends (a crash: SIGSEGV, SIGABRT, out of memory …) is replaced by a spare at
+  once, and a new spare is started (at most one a second); one line on stderr says why;
+* a process that asks to retire (its engine saw a query run past its time limit) is replaced
+  by a spare at once; it finishes its other requests and ends by itself;
+* a process whose :class:`~aqb_rdf.sparql.deadlines.DeadlineBoard` shows a query more than
+  :data:`~aqb_rdf.sparql.engine.KILL_GRACE` past its time limit is killed (``SIGKILL``), so no
+  query runs on however it holds its process;
+* when processes keep ending right after they start (five in a row), it stops with an error
+  instead of trying for ever.
+
+Every process dies with the supervisor, however it ends (``PR_SET_PDEATHSIG``, and the control
+socket closing); on SIGTERM or Ctrl-C the supervisor stops them all and waits for them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Final
+
+from aqb_rdf.errors import AqbError
+from aqb_rdf.publish.release import current_release, recorded_base, release_base
+from aqb_rdf.sparql.deadlines import DeadlineBoard
+from aqb_rdf.web.sandboxed import GO, LOOK, READY, RETIRING, send
+from aqb_rdf.web.server import ensure_store, open_release
+from aqb_rdf.web.state import ServeSettings
+
+_TICK: Final = 0.05
+"""Seconds between two looks at the processes, their messages and their deadlines."""
+_START_PAUSE: Final = 1.0
+"""Seconds between two replacement processes started after failures."""
+_START_TIMEOUT: Final = 120.0
+"""Seconds a new process may take to open the store and say ``ready``."""
+_QUICK_END: Final = 10.0
+"""A process that ends sooner than this after it started failed to start."""
+_MAX_QUICK_ENDS: Final = 5
+"""Processes in a row that fail to start: then the server stops."""
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host``:``port``; AqbError if the address is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        raise AqbError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+@dataclass(eq=False)
+class _Child:
+    """One server process, its end of the control socket, its deadlines and its state."""
+
+    process: subprocess.Popen[bytes]
+    control: socket.socket
+    board: DeadlineBoard
+    started: float
+    state: str = "starting"  # → spare → active → retiring; or active at once
+    received: bytes = field(default=b"", repr=False)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+class Supervisor:
+    """The processes serving ``out`` on ``sock``, with ``settings``."""
+
+    def __init__(self, out: Path, sock: socket.socket, settings: ServeSettings, base: str) -> None:
+        self.out = out
+        self.sock = sock
+        self.settings = settings
+        self.base = base
+        self.children: list[_Child] = []
+        self.stopping = False
+        self._failures_in_a_row = 0
+        self._last_start = 0.0
+        self._telling = threading.Lock()
+        self._loader = threading.Thread(target=self._load_new_stores, daemon=True)
+
+    # --- counts
+
+    def _count(self, *states: str) -> int:
+        return sum(1 for child in self.children if child.state in states)
+
+    # --- life cycle
+
+    def run(self) -> None:
+        """Serve until SIGTERM or SIGINT; AqbError if processes keep failing to start."""
+        self._loader.start()
+        try:
+            for _ in range(self.settings.processes + self.settings.spares):
+                self._start()
+            while not self.stopping:
+                self._tick()
+        finally:
+            self.stopping = True
+            self._stop_all()
+
+    def _tick(self) -> None:
+        readable = {child.control: child for child in self.children}
+        try:
+            ready, _, _ = select.select(list(readable), [], [], _TICK)
+        except InterruptedError:  # a signal: look at the flags again
+            ready = []
+        for control in ready:
+            self._read(readable[control])
+        for child in list(self.children):
+            if child.process.poll() is not None:
+                self._ended(child)
+            elif child.state in ("active", "retiring"):
+                late = child.board.overdue()
+                if late is not None:
+                    self._say(f"server process {child.pid}: a query ran {late:.1f} s past its "
+                              "deadline; killing the process")  # fmt: skip
+                    child.process.kill()
+            elif child.state == "starting" and time.monotonic() - child.started > _START_TIMEOUT:
+                self._say(f"server process {child.pid} did not start within "
+                          f"{_START_TIMEOUT:g} s; killing it")  # fmt: skip
+                child.process.kill()
+        self._fill()
+
+    def _read(self, child: _Child) -> None:
+        try:
+            chunk = child.control.recv(4096)
+        except OSError:
+            chunk = b""
+        if not chunk:
+            return  # the process ends: poll() will say so
+        child.received += chunk
+        while b"\n" in child.received:
+            line, child.received = child.received.split(b"\n", 1)
+            word, _, detail = line.decode("utf-8", "replace").partition(" ")
+            if word == READY and child.state == "starting":
+                child.state = "spare"
+                self._failures_in_a_row = 0
+                isolated, _, how = detail.partition(" ")
+                if isolated != "1":
+                    self._say(f"server process {child.pid} is not network-isolated ({how}); "
+                              "only the static SERVICE guard keeps queries from other hosts")  # fmt: skip
+            elif word == RETIRING and child.state == "active":
+                child.state = "retiring"
+                self._say(f"server process {child.pid} retires: {detail}; a spare takes over")
+
+    def _ended(self, child: _Child) -> None:
+        self.children.remove(child)
+        child.control.close()
+        child.board.close()
+        if self.stopping:
+            return
+        code = child.process.returncode
+        if child.state == "retiring" and code == 0:
+            return
+        quick = child.state == "starting" or time.monotonic() - child.started < _QUICK_END
+        self._failures_in_a_row = self._failures_in_a_row + 1 if quick else 0
+        if self._failures_in_a_row >= _MAX_QUICK_ENDS:
+            raise AqbError(f"server processes keep ending right after they start "
+                           f"({_describe_exit(code)}); see the messages above")  # fmt: skip
+        self._say(f"server process {child.pid} ended ({_describe_exit(code)}); "
+                  "a spare takes over")  # fmt: skip
+
+    def _fill(self) -> None:
+        """Make spares active until ``processes`` serve; start processes up to the total."""
+        while self._count("active") < self.settings.processes and self._count("spare"):
+            spare = next(child for child in self.children if child.state == "spare")
+            spare.state = "active" if self._tell(spare, GO) else "retiring"
+        wanted = self.settings.processes + self.settings.spares
+        if self._count("starting", "spare", "active") < wanted:
+            paced = self._failures_in_a_row and time.monotonic() - self._last_start < _START_PAUSE
+            if not paced:
+                self._start()
+
+    def _tell(self, child: _Child, word: str) -> bool:
+        """Send ``word`` to ``child`` (from the loop or the store loader: one at a time);
+        False, and the process killed, if it cannot be told (it is ending)."""
+        with self._telling:
+            try:
+                send(child.control, word)
+                return True
+            except OSError:
+                child.process.kill()  # poll() will see it end
+                return False
+
+    def _start(self) -> None:
+        parent_end, child_end = socket.socketpair()
+        board = DeadlineBoard.create(self.settings.query_workers)
+        child_end.set_inheritable(True)
+        command = [
+            sys.executable, "-m", "aqb_rdf.web.sandboxed",
+            str(self.sock.fileno()), str(child_end.fileno()), str(board.fd), str(self.out),
+            "--parent", str(os.getpid()),
+            "--settings", json.dumps(dataclasses.asdict(self.settings)),
+            "--base", self.base,
+        ]  # fmt: skip
+        process = subprocess.Popen(
+            command, pass_fds=[self.sock.fileno(), child_end.fileno(), board.fd]
+        )
+        child_end.close()
+        self._last_start = time.monotonic()
+        self.children.append(_Child(process, parent_end, board, self._last_start))
+
+    def _stop_all(self) -> None:
+        for child in self.children:
+            if child.process.poll() is None:
+                child.process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + self.settings.timeout + self.settings.queue_wait + 5
+        for child in self.children:
+            try:
+                child.process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.process.kill()
+                child.process.wait()
+            child.control.close()
+            child.board.close()
+        self.children.clear()
+
+    def _load_new_stores(self) -> None:
+        """Load the store of each new release of the base served before any process looks
+        for it; say once of a release of another base that it is not switched to."""
+        seen = current_release(self.out)
+        while not self.stopping:
+            time.sleep(1.0)
+            folder = current_release(self.out)
+            if folder is None or folder == seen or not folder.is_dir():
+                continue
+            seen = folder
+            try:
+                other = recorded_base(folder)
+            except AqbError as error:
+                other = f"an unreadable base ({error})"
+            if other != self.base:
+                self._say(f"not switching to release {folder.name}: it was built with base "
+                          f"{other}, this server serves {self.base}; restart the server to "
+                          "serve it")  # fmt: skip
+                continue
+            try:
+                ensure_store(folder)
+            except Exception as error:  # noqa: BLE001 - keep serving the old release
+                self._say(f"cannot load the store of release {folder.name}: {error}")
+                continue
+            for child in list(self.children):  # switch together, not a poll apart
+                self._tell(child, LOOK)
+
+    @staticmethod
+    def _say(message: str) -> None:
+        print(f"aqb-rdf: {message}", file=sys.stderr, flush=True)
+
+
+def serve(out: Path, settings: ServeSettings, base: str | None = None) -> None:
+    """Serve the release ``out`` publishes on ``settings.host``:``settings.port`` until
+    SIGTERM or Ctrl-C.
+
+    ``base`` is the base IRI to serve (default: the one the release records); each process
+    refuses a release built with another.
+
+    Raises:
+        AqbError: no published release in ``out``, the address is taken, or the processes
+            keep failing to start.
+    """
+    folder = open_release(out)
+    served = release_base(recorded_base(folder), base)
+    ensure_store(folder)  # once, before the processes open it
+    sock = listen(settings.host, settings.port)
+    supervisor = Supervisor(out, sock, settings, served)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        supervisor.stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        supervisor.run()
+    finally:
+        sock.close()
+
+
+def _describe_exit(code: int | None) -> str:
+    if code is None:
+        return "exit status unknown"
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit status {code}"

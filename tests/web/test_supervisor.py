@@ -1,0 +1,323 @@
+"""``aqb-rdf serve``: a supervisor, sandboxed server processes and a warm spare on one port.
+
+The real server over copies of the session's build of data/agreements (``conftest.py``), real
+clients on fresh connections, real signals. Processes are found through /proc (Linux); each
+server process names its state in ``/proc/<pid>/comm`` (``aqb-active``, ``aqb-spare``,
+``aqb-retiring``). The blast-radius tests run 8 clients of ordinary, uncached queries while
+one process is crashed or runs a query past its limit, and a canary listener counts any
+connection a process makes.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from canary import Canary
+from live_server import AQB_RDF, Server, serving
+
+pytestmark = pytest.mark.slow  # starts aqb-rdf serve, several times
+
+ASK = "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+"""Ten billion rows and more: runs until its time limit (the guard rightly lets it through)."""
+TIMEOUT = 4.0
+
+
+def sparql(query: str) -> str:
+    return "/sparql?" + urllib.parse.urlencode({"query": query})
+
+
+def children(pid: int) -> list[int]:
+    """The live (not zombie) processes whose parent is ``pid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # ended meanwhile
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+def state(pid: int) -> str:
+    """``active``, ``spare``, ``retiring`` (or ``starting``: not named yet; ``gone``)."""
+    try:
+        name = Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return "gone"
+    return name.removeprefix("aqb-") if name.startswith("aqb-") else "starting"
+
+
+def states(parent: int) -> dict[int, str]:
+    return {pid: state(pid) for pid in children(parent)}
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_for(condition: object, seconds: float, what: str) -> float:
+    """Poll ``condition()`` every 20 ms until it is true; the seconds it took."""
+    started = time.monotonic()
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() - started < seconds, f"{what}: not within {seconds} s"
+        time.sleep(0.02)
+    return time.monotonic() - started
+
+
+def settled(parent: int, active: int, spares: int) -> bool:
+    now = list(states(parent).values())
+    return now.count("active") == active and now.count("spare") == spares
+
+
+@dataclass
+class Answer:
+    started: float
+    ended: float
+    status: int  # 0: no answer (connection closed or reset)
+
+
+class Clients:
+    """``count`` threads sending ordinary, uncached queries on fresh connections until stopped."""
+
+    def __init__(self, server: Server, count: int = 8) -> None:
+        self.server = server
+        self.answers: list[Answer] = []
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._run, args=(n,)) for n in range(count)]
+
+    def __enter__(self) -> Clients:
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=30)
+
+    def _run(self, n: int) -> None:
+        i = 0
+        while not self._stop.is_set():
+            i += 1
+            # A new text each time: never answered from a cache.
+            query = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s a ?type }} # client {n} query {i}"
+            started = time.monotonic()
+            try:
+                status = self.server.request("GET", sparql(query), timeout=20)[0]
+            except OSError:
+                status = 0
+            self.answers.append(Answer(started, time.monotonic(), status))
+            time.sleep(0.02)
+
+    def failures(self) -> list[Answer]:
+        return [a for a in self.answers if a.status != 200]
+
+    def longest_gap(self) -> float:
+        """The longest time between two successful answers."""
+        ends = sorted(a.ended for a in self.answers if a.status == 200)
+        return max((b - a for a, b in zip(ends, ends[1:], strict=False)), default=0.0)
+
+
+@pytest.fixture
+def supervised(copy_of_default_dataset: Path) -> Iterator[Server]:
+    options = ("--processes", "2", "--spares", "1", "--timeout", str(TIMEOUT))
+    with serving(copy_of_default_dataset, *options) as server:
+        wait_for(lambda: settled(server.process.pid, 2, 1), 60, "two active and one spare")
+        yield server
+
+
+def test_every_process_is_sandboxed_and_a_spare_waits(supervised: Server) -> None:
+    parent = supervised.process.pid
+    now = states(parent)
+    assert sorted(now.values()) == ["active", "active", "spare"]
+    own_network = os.readlink(f"/proc/{parent}/ns/net")
+    for pid in now:  # each in its own, empty network namespace
+        assert os.readlink(f"/proc/{pid}/ns/net") != own_network
+    assert [supervised.request("GET", ASK)[0] for _ in range(20)] == [200] * 20
+    # The spare accepts nothing: with both active processes stopped, no answer comes.
+    active = [pid for pid, s in now.items() if s == "active"]
+    for pid in active:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        with pytest.raises(TimeoutError):
+            supervised.request("GET", ASK, timeout=1)
+    finally:
+        for pid in active:
+            os.kill(pid, signal.SIGCONT)
+
+
+def test_a_killed_process_is_replaced_by_the_spare_within_a_second(supervised: Server) -> None:
+    parent = supervised.process.pid
+    before = states(parent)
+    victim = next(pid for pid, s in before.items() if s == "active")
+    spare = next(pid for pid, s in before.items() if s == "spare")
+    os.kill(victim, signal.SIGKILL)
+    took = wait_for(lambda: state(spare) == "active", 1.0, "the spare takes over")
+    assert took < 1.0
+    wait_for(lambda: settled(parent, 2, 1), 30, "a new spare")
+    # The former spare serves: with the other original process stopped, answers still come.
+    other = next(pid for pid, s in before.items() if s == "active" and pid != victim)
+    os.kill(other, signal.SIGSTOP)
+    try:
+        assert [supervised.request("GET", ASK, timeout=10)[0] for _ in range(5)] == [200] * 5
+    finally:
+        os.kill(other, signal.SIGCONT)
+
+
+@pytest.mark.parametrize("crash", [signal.SIGSEGV, signal.SIGABRT])
+def test_a_crash_affects_only_the_requests_on_its_process(
+    supervised: Server, canary: Canary, crash: signal.Signals
+) -> None:
+    parent = supervised.process.pid
+    before = states(parent)
+    slow: list[int] = []
+    runaway = threading.Thread(
+        target=lambda: slow.append(_status(supervised, sparql(RUNAWAY), TIMEOUT + 10))
+    )
+    runaway.start()
+    with Clients(supervised) as clients:
+        time.sleep(0.5)
+        busy = _burning(before)  # the process running the runaway query
+        killed_at = time.monotonic()
+        os.kill(busy, crash)
+        spare = next(pid for pid, s in before.items() if s == "spare")
+        wait_for(lambda: state(spare) == "active", 1.0, "the spare takes over")
+        time.sleep(1.5)
+    runaway.join(TIMEOUT + 10)
+    assert slow == [0]  # its connection closed: the process it was on is gone
+    failed = clients.failures()
+    # At most the requests in flight on that process at that moment: one per client at most,
+    # each begun before the crash and ended by it.
+    assert len(failed) <= 8, failed
+    assert all(a.status == 0 and a.started <= killed_at <= a.ended + 0.1 for a in failed), failed
+    assert len(clients.answers) - len(failed) > 40
+    assert clients.longest_gap() < 1.0
+    assert canary.connections == 0
+
+
+def test_a_runaway_query_is_answered_503_and_its_process_retires(
+    supervised: Server, canary: Canary
+) -> None:
+    parent = supervised.process.pid
+    before = states(parent)
+    with Clients(supervised) as clients:
+        time.sleep(0.3)
+        started = time.monotonic()
+        status, headers, _ = supervised.request("GET", sparql(RUNAWAY), timeout=TIMEOUT + 10)
+        answered = time.monotonic() - started
+        retired = next(pid for pid in before if not alive(pid) or state(pid) == "retiring")
+        spare = next(pid for pid, s in before.items() if s == "spare")
+        wait_for(lambda: state(spare) == "active", 1.0, "the spare takes over")
+        wait_for(lambda: not alive(retired), TIMEOUT + 2, "the retired process ends")
+        time.sleep(0.5)
+    assert status == 503 and headers["retry-after"].isdigit()
+    assert TIMEOUT - 0.1 < answered < TIMEOUT + 1.0
+    assert clients.failures() == []  # the other requests on that process were answered
+    assert clients.longest_gap() < 1.0
+    assert canary.connections == 0
+    wait_for(lambda: settled(parent, 2, 1), 30, "a new spare")
+
+
+def test_killing_the_supervisor_leaves_no_process_behind(copy_of_default_dataset: Path) -> None:
+    out = copy_of_default_dataset
+    with serving(out, "--processes", "2") as server:
+        parent = server.process.pid
+        wait_for(lambda: len(children(parent)) == 3, 60, "two processes and a spare")
+        everyone = children(parent)
+        os.kill(parent, signal.SIGKILL)
+        wait_for(lambda: not any(alive(pid) for pid in everyone), 5, "the children end")
+        # The port is free again: a new server starts on it at once.
+        port = server.port
+    restarted = subprocess.Popen(
+        [str(AQB_RDF), "serve", str(out), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        again = Server(restarted, port)
+        wait_for(lambda: _answers(again), 60, "the restarted server answers")
+    finally:
+        restarted.terminate()
+        restarted.wait(timeout=30)
+
+
+def test_an_address_in_use_is_one_clear_line(
+    running_server: Server, copy_of_default_dataset: Path
+) -> None:
+    first, out = running_server, copy_of_default_dataset
+    taken = subprocess.run(
+        [str(AQB_RDF), "serve", str(out), "--port", str(first.port)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert taken.returncode != 0
+    assert taken.stderr.strip().splitlines()[-1].startswith("aqb-rdf: ")
+    assert f"cannot listen on 127.0.0.1:{first.port}" in taken.stderr
+    assert "Traceback" not in taken.stderr
+
+
+def test_processes_that_keep_ending_at_start_stop_the_server(
+    copy_of_default_dataset: Path, tmp_path: Path
+) -> None:
+    out = copy_of_default_dataset
+    with serving(out, "--processes", "2") as server:
+        parent = server.process.pid
+        killed: set[int] = set()
+        deadline = time.monotonic() + 60
+        while server.process.poll() is None and time.monotonic() < deadline:
+            for pid in children(parent):
+                if pid not in killed:
+                    os.kill(pid, signal.SIGKILL)  # dies right after it started
+                    killed.add(pid)
+            time.sleep(0.05)
+        assert server.process.wait(timeout=10) != 0
+    log = next(tmp_path.glob("server-*.log")).read_text()
+    assert len(killed) >= 5
+    assert (
+        log.strip()
+        .splitlines()[-1]
+        .startswith("aqb-rdf: error: server processes keep ending right after they start")
+    )
+    assert "Traceback" not in log
+
+
+def _status(server: Server, path: str, timeout: float) -> int:
+    try:
+        return server.request("GET", path, timeout=timeout)[0]
+    except OSError:
+        return 0
+
+
+def _answers(server: Server) -> bool:
+    try:
+        return server.request("GET", ASK, timeout=2)[0] == 200
+    except OSError:
+        return False
+
+
+def _burning(processes: dict[int, str]) -> int:
+    """Of the active processes, the one that uses a core (the runaway query's)."""
+    active = [pid for pid, s in processes.items() if s == "active"]
+    first = {pid: cpu_seconds(pid) for pid in active}
+    time.sleep(0.3)
+    used = {pid: cpu_seconds(pid) - first[pid] for pid in active}
+    return max(used, key=lambda pid: used[pid])
