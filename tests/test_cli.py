@@ -21,8 +21,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import rdflib
 
-from aqb_rdf.sparql.store import available_queries
+from aqb_rdf.sparql.store import available_queries, find_query
 
 pytestmark = pytest.mark.slow  # runs the aqb-rdf command in a subprocess, build after build
 
@@ -33,6 +34,7 @@ CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith("AQB_")} | 
 }
 PROBLEM_LINE = re.compile(r"^aqb-rdf: error: (?P<path>[^:]+)(?::(?P<line>\d+))?: (?P<problem>.+)$")
 SUMMARY_LINE = re.compile(r"^aqb-rdf: \d+ problem\(s\)")
+AQB = "https://aqb-rdf.example/def/aqb#"
 DOWNLOADS = ("aqb.csv", "aqb.jsonld", "aqb.nt", "aqb.trig", "aqb.ttl", "catalog.ttl", "void.ttl")
 
 
@@ -259,9 +261,50 @@ def test_query_region_with_key(built: Path) -> None:
     assert "Bergstraße" not in result.stdout
 
 
+AGREEMENT_GRAPH = "https://aqb-rdf.example/graph/zielvereinbarung/2025/06413"
+AGREEMENT = "https://aqb-rdf.example/id/zielvereinbarung/2025/06413"
+
+
+@pytest.mark.parametrize(
+    ("format_args", "rdflib_format"), [([], "turtle"), (["--format", "ntriples"], "nt")]
+)
+def test_query_describe_graph_prints_the_triples(
+    built: Path, format_args: list[str], rdflib_format: str
+) -> None:
+    result = aqb_rdf(
+        "query", "describe-graph", "--param", f"graph={AGREEMENT_GRAPH}", *format_args,
+        "--data", built,
+    )  # fmt: skip
+    assert result.returncode == 0, explain(result)
+    assert result.stderr == "", explain(result)
+    graph = rdflib.Graph().parse(data=result.stdout, format=rdflib_format)
+    agreement = rdflib.URIRef(AGREEMENT)
+    assert (agreement, rdflib.RDF.type, rdflib.URIRef(AQB + "Zielvereinbarung")) in graph
+    years = list(graph.objects(agreement, rdflib.URIRef(AQB + "jahr")))
+    assert [str(year) for year in years] == ["2025"]
+
+
+def test_query_help_lists_every_named_query() -> None:
+    result = aqb_rdf("query", "--help")
+    assert result.returncode == 0, explain(result)
+    listed = re.findall(r"^  ([a-z0-9][a-z0-9-]*)  ", result.stdout, re.MULTILINE)
+    assert listed == list(available_queries()), result.stdout
+    flat = " ".join(result.stdout.split())
+    for name in available_queries():
+        query = find_query(name)
+        assert query.title in flat, name
+        assert (f"{query.title}. (internal" in flat) == (query.internal is not None), name
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [
+        pytest.param(["totl-per-year"], ["did you mean total-per-year?"], id="misspelt"),
+        pytest.param(
+            ["describe-graph", "--format", "csv", "--param", f"graph={AGREEMENT_GRAPH}"],
+            ["triples", "turtle"],
+            id="graph-as-csv",
+        ),
         pytest.param(["region"], ["key"], id="missing-key"),
         pytest.param(["region", "--param", "key=0641'"], ["key", "0641'"], id="bad-key"),
         pytest.param(["nosuch"], ["nosuch", *available_queries()], id="unknown-query"),
