@@ -30,28 +30,35 @@ def serve(data: Path, settings: Settings) -> None:
       curl 'http://127.0.0.1:8000/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D'
     """
     # The web stack loads only when serving.
-    from aqb_rdf.web.processes import serve_in_processes
-    from aqb_rdf.web.server import open_release
+    from aqb_rdf.web.processes import listen, serve_in_processes
+    from aqb_rdf.web.server import ensure_store, open_release
     from aqb_rdf.web.server import serve as run_server
 
     serving = settings.serve
     host, port = serving.host, serving.port
-    served = release_base(recorded_base(open_release(data)), settings.base)
-    click.echo(f"serving {data}/ as {served} on http://{host}:{port}/ (SPARQL at /sparql)",
-               err=True)  # fmt: skip
-    if serving.processes == 1:
-        run_server(
-            data, host, port, workers=serving.query_workers, timeout=serving.timeout,
-            settings=serving, base=served,
-        )  # fmt: skip
-    else:
-        serve_in_processes(
-            data,
-            host,
-            port,
-            processes=serving.processes,
-            workers=serving.query_workers,
-            timeout=serving.timeout,
-            page_size=serving.page_size,
-            base=served,
-        )
+    # Everything that can fail for the user's reasons fails before the banner, in one line:
+    # no build in DATA, another base, a dump that does not load, a port in use.
+    release = open_release(data)
+    served = release_base(recorded_base(release), settings.base)
+    ensure_store(release)
+    sock = listen(host, port)
+    with sock:
+        click.echo(f"serving {data}/ as {served} on http://{host}:{port}/ (SPARQL at /sparql)",
+                   err=True)  # fmt: skip
+        if serving.processes == 1:
+            run_server(
+                data, host, port, workers=serving.query_workers, timeout=serving.timeout,
+                settings=serving, sock=sock, base=served,
+            )  # fmt: skip
+        else:
+            serve_in_processes(
+                data,
+                host,
+                port,
+                processes=serving.processes,
+                workers=serving.query_workers,
+                timeout=serving.timeout,
+                page_size=serving.page_size,
+                base=served,
+                sock=sock,
+            )

@@ -55,14 +55,16 @@ def serve_in_processes(
     timeout: float,
     page_size: int = ServeSettings.page_size,
     base: str | None = None,
+    sock: socket.socket | None = None,
 ) -> None:
     """Serve ``out`` from ``processes`` processes sharing one socket, until stopped.
 
     ``base`` is the base IRI to serve (default: the one the release records); each process
-    refuses a release built with another.
+    refuses a release built with another. ``sock`` is a socket from :func:`listen` to serve
+    on (``aqb-rdf serve`` binds it before it says it is serving); default: one bound here.
     """
     ensure_store(open_release(out))  # once, before the processes open it
-    sock = listen(host, port)
+    sock = listen(host, port) if sock is None else sock
     per_process = max(1, -(-workers // processes))  # workers divided, rounded up
     command = [
         sys.executable, "-m", "aqb_rdf.web.processes", str(sock.fileno()), str(out),
