@@ -207,6 +207,35 @@ def test_validate_reports_each_conforming_document() -> None:
     assert result.stderr == ""
 
 
+WORD_DOCUMENT = "a word-processor document: only .md, .txt and .pdf are read; save it as PDF"
+WEB_PAGE = "a web page: only .md, .txt and .pdf are read; save it as PDF or text"
+
+
+def test_validate_and_build_name_the_skipped_files(tmp_path: Path) -> None:
+    folder = tmp_path / "agreements"
+    shutil.copytree(REPO / "data" / "agreements", folder)
+    (folder / "2025" / "kassel.docx").write_bytes(b"PK\x03\x04")
+    (folder / "2025" / "kassel.html").write_text("<html></html>", encoding="utf-8")
+    docx, html = folder / "2025" / "kassel.docx", folder / "2025" / "kassel.html"
+
+    result = aqb_rdf("validate", folder)
+    assert result.returncode == 0, explain(result)
+    lines = result.stdout.splitlines()
+    assert [ln for ln in lines if ln.startswith("skip ")] == [
+        f"skip  {docx}: {WORD_DOCUMENT}",
+        f"skip  {html}: {WEB_PAGE}",
+    ]
+    assert lines[-1] == "all 2 document(s) conform to the shapes; 2 file(s) skipped"
+
+    built = aqb_rdf("build", folder, "--out", tmp_path / "dist")
+    assert built.returncode == 0, explain(built)
+    assert built.stderr.splitlines() == [
+        f"aqb-rdf: skipped {docx}: {WORD_DOCUMENT}",
+        f"aqb-rdf: skipped {html}: {WEB_PAGE}",
+    ]
+    assert built.stdout.rstrip().endswith("; 2 file(s) skipped"), explain(built)
+
+
 def test_validate_fails_on_a_bad_document() -> None:
     result = aqb_rdf("validate", BAD / "malformed-amount.txt")
     assert result.returncode == 1, explain(result)

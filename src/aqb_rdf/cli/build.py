@@ -57,7 +57,7 @@ def build(sources: tuple[Path, ...], out: Path, settings: Settings) -> None:
     """Build the validated dataset and its dumps from SOURCES.
 
     SOURCES are agreement documents (.md, .txt, .pdf) or folders searched for them
-    (default: data/agreements). Writes OUT/aqb.ttl, aqb.nt, aqb.jsonld, aqb.trig,
+    (default: data/agreements); any other file in a folder is named on stderr as skipped. Writes OUT/aqb.ttl, aqb.nt, aqb.jsonld, aqb.trig,
     aqb.csv and context.jsonld, and describes them in catalog.ttl (DCAT-AP.de) and
     void.ttl. If any document cannot be read, parsed, resolved or validated, every
     problem is listed and nothing is written.
@@ -80,8 +80,13 @@ def build(sources: tuple[Path, ...], out: Path, settings: Settings) -> None:
     elapsed = time.perf_counter() - started
     click.echo(
         f"built {report.agreements} agreement(s), {report.triples} triples, "
-        f"into {out}/ in {elapsed:.1f} s"
+        f"into {out}/ in {elapsed:.1f} s{_skipped_note(report.skipped)}"
     )
+
+
+def _skipped_note(skipped: list[pipeline.Skipped]) -> str:
+    """``; 2 file(s) skipped`` for the summary line, or nothing."""
+    return f"; {len(skipped)} file(s) skipped" if skipped else ""
 
 
 @click.command()
@@ -91,8 +96,9 @@ def build(sources: tuple[Path, ...], out: Path, settings: Settings) -> None:
 def validate(sources: tuple[Path, ...], settings: Settings) -> None:
     """Parse, map and SHACL-validate SOURCES without writing anything.
 
-    Prints one line per document that conforms and one line per problem
-    (file:line: resource: message); exits with status 1 if there is any problem.
+    Prints one line per document that conforms, one line per file in the folders that is
+    not read (skip: file: why) and one line per problem (file:line: resource: message);
+    exits with status 1 if there is any problem.
 
     \b
     Example:
@@ -108,12 +114,15 @@ def validate(sources: tuple[Path, ...], settings: Settings) -> None:
     )
     for path, label, triples in report.conforming:
         click.echo(f"ok    {path}: {label} ({triples} triples)")
+    for file in report.skipped:
+        click.echo(f"skip  {file}")
+    skipped = _skipped_note(report.skipped)
     if report.problems:
         _fail(
             report.problems,
-            f"{len(report.problems)} problem(s) in {len(report.failing)} document(s)",
+            f"{len(report.problems)} problem(s) in {len(report.failing)} document(s){skipped}",
         )
-    click.echo(f"all {len(report.conforming)} document(s) conform to the shapes")
+    click.echo(f"all {len(report.conforming)} document(s) conform to the shapes{skipped}")
 
 
 _data_option = click.option(
