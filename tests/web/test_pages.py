@@ -30,7 +30,7 @@ from rdflib.namespace import RDF, RDFS
 from aqb_rdf.publish.dumps import DUMPS
 from aqb_rdf.sparql.store import available_queries, find_query
 from aqb_rdf.web.render.chart import Bar, budget_chart, nice_step
-from aqb_rdf.web.render.texts import choose_language, format_amount, format_date
+from aqb_rdf.web.render.texts import choose_language, counted, format_amount, format_date
 from live_server import Server
 
 pytestmark = pytest.mark.slow  # starts aqb-rdf serve
@@ -350,6 +350,25 @@ def test_landing_page(site: Site) -> None:
     assert {REGION, AGREEMENT, "/def/aqb", "/queries", "/query", "/sparql", "/catalog"} <= links
     assert {f"/download/{name}" for name in ("aqb.ttl", "aqb.nt", "aqb.jsonld", "aqb.csv")} <= links
     assert {"/download/catalog.ttl", "/download/void.ttl"} <= links
+
+
+def test_landing_page_counts_in_singular_and_plural(site: Site) -> None:
+    for lang, year, agreements in (
+        ("de", "Jahr <strong>2025</strong>", "<strong>2</strong> Zielvereinbarungen"),
+        ("en", "Year <strong>2025</strong>", "<strong>2</strong> target agreements"),
+    ):
+        html = site.page(f"/?lang={lang}")
+        assert year in html and agreements in html, lang
+        assert "2025</strong> Jahre" not in html and "2025</strong> Years" not in html
+
+
+@pytest.mark.parametrize(
+    ("count", "lang", "word"),
+    [(1, "de", "Zielvereinbarung"), (2, "de", "Zielvereinbarungen"), (0, "de", "Zielvereinbarungen"),
+     (1, "en", "target agreement"), (3, "en", "target agreements")],
+)  # fmt: skip
+def test_counted_words(count: int, lang: str, word: str) -> None:
+    assert counted("agreements", count, lang) == word
 
 
 def test_pages_load_nothing_from_elsewhere(site: Site) -> None:
