@@ -21,8 +21,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import rdflib
 
-from aqb_rdf.sparql.store import available_queries
+from aqb_rdf.sparql.store import available_queries, find_query
 
 pytestmark = pytest.mark.slow  # runs the aqb-rdf command in a subprocess, build after build
 
@@ -33,6 +34,7 @@ CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith("AQB_")} | 
 }
 PROBLEM_LINE = re.compile(r"^aqb-rdf: error: (?P<path>[^:]+)(?::(?P<line>\d+))?: (?P<problem>.+)$")
 SUMMARY_LINE = re.compile(r"^aqb-rdf: \d+ problem\(s\)")
+AQB = "https://aqb-rdf.example/def/aqb#"
 DOWNLOADS = ("aqb.csv", "aqb.jsonld", "aqb.nt", "aqb.trig", "aqb.ttl", "catalog.ttl", "void.ttl")
 
 
@@ -205,6 +207,35 @@ def test_validate_reports_each_conforming_document() -> None:
     assert result.stderr == ""
 
 
+WORD_DOCUMENT = "a word-processor document: only .md, .txt and .pdf are read; save it as PDF"
+WEB_PAGE = "a web page: only .md, .txt and .pdf are read; save it as PDF or text"
+
+
+def test_validate_and_build_name_the_skipped_files(tmp_path: Path) -> None:
+    folder = tmp_path / "agreements"
+    shutil.copytree(REPO / "data" / "agreements", folder)
+    (folder / "2025" / "kassel.docx").write_bytes(b"PK\x03\x04")
+    (folder / "2025" / "kassel.html").write_text("<html></html>", encoding="utf-8")
+    docx, html = folder / "2025" / "kassel.docx", folder / "2025" / "kassel.html"
+
+    result = aqb_rdf("validate", folder)
+    assert result.returncode == 0, explain(result)
+    lines = result.stdout.splitlines()
+    assert [ln for ln in lines if ln.startswith("skip ")] == [
+        f"skip  {docx}: {WORD_DOCUMENT}",
+        f"skip  {html}: {WEB_PAGE}",
+    ]
+    assert lines[-1] == "all 2 document(s) conform to the shapes; 2 file(s) skipped"
+
+    built = aqb_rdf("build", folder, "--out", tmp_path / "dist")
+    assert built.returncode == 0, explain(built)
+    assert built.stderr.splitlines() == [
+        f"aqb-rdf: skipped {docx}: {WORD_DOCUMENT}",
+        f"aqb-rdf: skipped {html}: {WEB_PAGE}",
+    ]
+    assert built.stdout.rstrip().endswith("; 2 file(s) skipped"), explain(built)
+
+
 def test_validate_fails_on_a_bad_document() -> None:
     result = aqb_rdf("validate", BAD / "malformed-amount.txt")
     assert result.returncode == 1, explain(result)
@@ -259,9 +290,50 @@ def test_query_region_with_key(built: Path) -> None:
     assert "Bergstraße" not in result.stdout
 
 
+AGREEMENT_GRAPH = "https://aqb-rdf.example/graph/zielvereinbarung/2025/06413"
+AGREEMENT = "https://aqb-rdf.example/id/zielvereinbarung/2025/06413"
+
+
+@pytest.mark.parametrize(
+    ("format_args", "rdflib_format"), [([], "turtle"), (["--format", "ntriples"], "nt")]
+)
+def test_query_describe_graph_prints_the_triples(
+    built: Path, format_args: list[str], rdflib_format: str
+) -> None:
+    result = aqb_rdf(
+        "query", "describe-graph", "--param", f"graph={AGREEMENT_GRAPH}", *format_args,
+        "--data", built,
+    )  # fmt: skip
+    assert result.returncode == 0, explain(result)
+    assert result.stderr == "", explain(result)
+    graph = rdflib.Graph().parse(data=result.stdout, format=rdflib_format)
+    agreement = rdflib.URIRef(AGREEMENT)
+    assert (agreement, rdflib.RDF.type, rdflib.URIRef(AQB + "Zielvereinbarung")) in graph
+    years = list(graph.objects(agreement, rdflib.URIRef(AQB + "jahr")))
+    assert [str(year) for year in years] == ["2025"]
+
+
+def test_query_help_lists_every_named_query() -> None:
+    result = aqb_rdf("query", "--help")
+    assert result.returncode == 0, explain(result)
+    listed = re.findall(r"^  ([a-z0-9][a-z0-9-]*)  ", result.stdout, re.MULTILINE)
+    assert listed == list(available_queries()), result.stdout
+    flat = " ".join(result.stdout.split())
+    for name in available_queries():
+        query = find_query(name)
+        assert query.title in flat, name
+        assert (f"{query.title}. (internal" in flat) == (query.internal is not None), name
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [
+        pytest.param(["totl-per-year"], ["did you mean total-per-year?"], id="misspelt"),
+        pytest.param(
+            ["describe-graph", "--format", "csv", "--param", f"graph={AGREEMENT_GRAPH}"],
+            ["triples", "turtle"],
+            id="graph-as-csv",
+        ),
         pytest.param(["region"], ["key"], id="missing-key"),
         pytest.param(["region", "--param", "key=0641'"], ["key", "0641'"], id="bad-key"),
         pytest.param(["nosuch"], ["nosuch", *available_queries()], id="unknown-query"),

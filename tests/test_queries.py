@@ -28,8 +28,10 @@ from aqb_rdf.sparql.named_queries import (
 )
 from aqb_rdf.sparql.results import (
     FORMATS,
+    GraphResult,
     SelectResult,
     Term,
+    format_answer,
     format_csv,
     format_json,
     format_result,
@@ -39,6 +41,7 @@ from aqb_rdf.sparql.store import (
     available_queries,
     find_query,
     load_dataset,
+    offered_queries,
     run_query,
     run_select,
 )
@@ -522,10 +525,36 @@ def test_parse_named_query() -> None:
     assert query.text == GOOD_HEADER
 
 
+def test_parse_named_query_in_german_and_internal() -> None:
+    text = (
+        "# title: Agreements\n# title@de: Zielvereinbarungen\n# description: Every one.\n"
+        "# description@de: Jede,\n#   eine je Zeile.\n# internal: the pages run it.\n"
+        "SELECT ?a {}\n"
+    )
+    query = parse_named_query("agreements", text)
+    assert (query.title_in("de"), query.title_in("en")) == ("Zielvereinbarungen", "Agreements")
+    assert query.description_in("de") == "Jede, eine je Zeile."
+    assert query.internal == "the pages run it."
+    plain = parse_named_query("agreements", GOOD_HEADER)
+    assert (plain.title_in("de"), plain.description_in("de"), plain.internal) == (
+        "Agreements",
+        "Every agreement, one per row.",
+        None,
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ("# description: d\nSELECT * {}", "agreements.rq:1: header has no '# title:' line"),
+        (
+            "# title: t\n# title@de: u\n# title@de: v\n# description: d\nSELECT * {}",
+            "agreements.rq:3: header has more than one '# title@de:' line",
+        ),
+        (
+            "# title: t\n# description: d\n# title@fr: u\nSELECT * {}",
+            "agreements.rq:3: header line must be",
+        ),
         ("# title: t\nSELECT * {}", "agreements.rq:1: header has no '# description:' line"),
         (
             "# title: t\n# title: u\n# description: d\nSELECT * {}",
@@ -571,6 +600,44 @@ def test_parse_named_query_rejects(text: str, message: str) -> None:
     assert "\n" not in str(caught.value)
 
 
+# --- graphs --------------------------------------------------------------------------------
+
+
+def test_graph_answers_print_as_turtle_or_ntriples(store: pyoxigraph.Store) -> None:
+    sparql = bind(find_query("describe-graph"), {"graph": SAMPLE_PARAMS["graph"]})
+    solutions = store.query(sparql, use_default_graph_as_union=True)
+    assert isinstance(solutions, pyoxigraph.QueryTriples)
+    answer = GraphResult(tuple(solutions))
+    assert len(answer) > 0
+    prefixes = {"aqb": "https://aqb-rdf.example/def/aqb#"}
+    turtle = format_answer(answer, None, prefixes)
+    assert "@prefix aqb: <https://aqb-rdf.example/def/aqb#> ." in turtle
+    ntriples = format_answer(answer, "ntriples")
+    assert ntriples.splitlines() == sorted(set(ntriples.splitlines()))
+    for text, rdf_format in ((turtle, "turtle"), (ntriples, "nt")):
+        parsed = set(pyoxigraph.parse(text.encode(), pyoxigraph.RdfFormat.from_extension(
+            "ttl" if rdf_format == "turtle" else "nt"
+        )))  # fmt: skip
+        assert {q.triple for q in parsed} == set(answer.triples)
+    assert format_answer(answer, None, prefixes) == turtle  # the same answer, the same text
+
+
+@pytest.mark.parametrize(
+    ("graph", "format_name", "problem"),
+    [
+        (True, "csv", "the query gives triples, not rows: use --format turtle or ntriples"),
+        (False, "turtle", "the query gives rows, not triples: use --format table, csv, json"),
+    ],
+)
+def test_a_format_that_does_not_fit_the_answer_is_refused(
+    graph: bool, format_name: str, problem: str
+) -> None:
+    answer = GraphResult(()) if graph else SelectResult(("x",), ())
+    with pytest.raises(QueryError) as caught:
+        format_answer(answer, format_name)
+    assert str(caught.value) == problem
+
+
 # --- finding queries ----------------------------------------------------------------------
 
 
@@ -578,6 +645,38 @@ def test_find_query_unknown_name_lists_the_available_ones() -> None:
     with pytest.raises(QueryError) as caught:
         find_query("totals")
     assert str(caught.value) == "unknown query 'totals'; available: " + ", ".join(QUERY_NAMES)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("totl-per-year", "total-per-year"),
+        ("regoin", "region"),
+        ("describe-grpah", "describe-graph"),
+        ("budget_per_region_year", "budget-per-region-year"),
+    ],
+)
+def test_find_query_suggests_the_closest_name(typed: str, meant: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        find_query(typed)
+    message = str(caught.value)
+    assert message.startswith(f"unknown query {typed!r}; did you mean {meant}"), message
+    assert message.endswith("available: " + ", ".join(QUERY_NAMES)), message
+
+
+def test_every_packaged_query_has_german_title_and_description() -> None:
+    for name in QUERY_NAMES:
+        query = find_query(name)
+        assert query.title_de and query.description_de, name
+        assert query.title_in("de") == query.title_de != query.title_in("en") == query.title
+        assert query.description_in("de") == query.description_de
+        assert query.description_in("en") == query.description
+
+
+def test_internal_queries_are_not_offered() -> None:
+    internal = {name for name in QUERY_NAMES if find_query(name).internal}
+    assert internal == {"describe-resource", "resource-links"}
+    assert [q.name for q in offered_queries()] == [n for n in QUERY_NAMES if n not in internal]
 
 
 def test_find_query_rejects_names_that_leave_the_package() -> None:

@@ -108,8 +108,7 @@ def test_an_ordinary_query_file_answers_as_before(tmp_path: Path, built: Path) -
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        pytest.param("ASK { ?s ?p ?o }", "not a SELECT query", id="ask"),
-        pytest.param("CONSTRUCT WHERE { ?s ?p ?o }", "not a SELECT query", id="construct"),
+        pytest.param("ASK { ?s ?p ?o }", "an ASK query: aqb-rdf query runs SELECT,", id="ask"),
         pytest.param("SELECT * WHERE { ?s ?p }", "malformed SPARQL: ", id="malformed"),
         pytest.param("INSERT DATA { <a:s> <a:p> 1 }", "query refused: INSERT: ", id="update"),
     ],

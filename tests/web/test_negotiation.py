@@ -40,6 +40,7 @@ from aqb_rdf.web.negotiation import (
     Offer,
     choose,
     parse_accept,
+    wants_page,
 )
 
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -292,3 +293,25 @@ def test_a_huge_hostile_header_is_linear() -> None:
     started = time.perf_counter()
     choose(PAGE_OFFERS, hostile, None, TURTLE)
     assert time.perf_counter() - started < 2.0
+
+
+@pytest.mark.parametrize(
+    ("accept", "format_param", "page"),
+    [
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", None, True),
+        ("text/html", None, True),
+        ("application/xhtml+xml", None, False),  # HTML is offered as text/html only
+        (None, "html", True),
+        ("text/turtle", "html", True),
+        (None, None, False),
+        ("*/*", None, False),
+        ("text/*", None, False),
+        ("text/turtle", None, False),
+        ("text/turtle, text/html;q=0.5", None, False),
+        ("text/html;q=0, */*", None, False),
+        ("image/png", None, False),
+        ("text/html", "ttl", False),
+    ],
+)
+def test_wants_page(accept: str | None, format_param: str | None, page: bool) -> None:
+    assert wants_page(accept, format_param) is page

@@ -18,6 +18,7 @@ import re
 import sys
 from dataclasses import dataclass
 from decimal import Decimal
+from html import unescape
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -27,9 +28,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
 
 from aqb_rdf.publish.dumps import DUMPS
-from aqb_rdf.sparql.store import available_queries
+from aqb_rdf.sparql.store import available_queries, find_query
 from aqb_rdf.web.render.chart import Bar, budget_chart, nice_step
-from aqb_rdf.web.render.texts import choose_language, format_amount, format_date
+from aqb_rdf.web.render.texts import choose_language, counted, format_amount, format_date
 from live_server import Server
 
 pytestmark = pytest.mark.slow  # starts aqb-rdf serve
@@ -351,6 +352,25 @@ def test_landing_page(site: Site) -> None:
     assert {"/download/catalog.ttl", "/download/void.ttl"} <= links
 
 
+def test_landing_page_counts_in_singular_and_plural(site: Site) -> None:
+    for lang, year, agreements in (
+        ("de", "Jahr <strong>2025</strong>", "<strong>2</strong> Zielvereinbarungen"),
+        ("en", "Year <strong>2025</strong>", "<strong>2</strong> target agreements"),
+    ):
+        html = site.page(f"/?lang={lang}")
+        assert year in html and agreements in html, lang
+        assert "2025</strong> Jahre" not in html and "2025</strong> Years" not in html
+
+
+@pytest.mark.parametrize(
+    ("count", "lang", "word"),
+    [(1, "de", "Zielvereinbarung"), (2, "de", "Zielvereinbarungen"), (0, "de", "Zielvereinbarungen"),
+     (1, "en", "target agreement"), (3, "en", "target agreements")],
+)  # fmt: skip
+def test_counted_words(count: int, lang: str, word: str) -> None:
+    assert counted("agreements", count, lang) == word
+
+
 def test_pages_load_nothing_from_elsewhere(site: Site) -> None:
     for path in ("/", AGREEMENT, "/def/aqb", "/queries", "/query"):
         html = site.page(path)
@@ -362,11 +382,27 @@ def test_pages_load_nothing_from_elsewhere(site: Site) -> None:
 # --- the query pages ------------------------------------------------------------------------
 
 
-def test_queries_page_lists_every_named_query(site: Site) -> None:
-    html = site.page("/queries")
+INTERNAL_QUERIES = {"describe-resource", "resource-links"}
+
+
+def test_queries_page_lists_every_offered_query_in_the_page_language(site: Site) -> None:
+    german, english = site.page("/queries"), site.page("/queries?lang=en")
     for name in available_queries():
-        assert f"/queries/{name}" in hrefs(html)
-    assert "Budget per Gebietskörperschaft and year" in html
+        query = find_query(name)
+        for html, lang in ((german, "de"), (english, "en")):
+            offered = f"/queries/{name}" in " ".join(hrefs(html))
+            assert offered == (name not in INTERNAL_QUERIES), (name, lang)
+            if offered:
+                assert query.title_in(lang) in unescape(html), (name, lang)
+                assert query.description_in(lang) in unescape(html), (name, lang)
+    assert "Budget je Gebietskörperschaft und Jahr" in german
+    assert "Budget per Gebietskörperschaft and year" not in german
+    assert "Budget per Gebietskörperschaft and year" in english
+
+
+def test_a_named_query_page_is_in_the_page_language(site: Site) -> None:
+    assert h1(site.page("/queries/total-per-year")) == "AQB-Budget insgesamt je Jahr"
+    assert h1(site.page("/queries/total-per-year?lang=en")) == "Total AQB budget per year"
 
 
 def test_named_query_runs_from_its_form(site: Site) -> None:
@@ -392,7 +428,8 @@ def test_query_editor(site: Site) -> None:
     block = re.search(r'id="examples">(.*?)</script>', html, re.S)
     assert block is not None
     examples = json.loads(block.group(1))
-    assert set(examples) == set(available_queries())
+    assert set(examples) == set(available_queries()) - INTERNAL_QUERIES
+    assert examples["total-per-year"]["title"] == "AQB-Budget insgesamt je Jahr"
     status, headers, body = site.get("/static/query.js")
     assert status == 200 and headers["content-type"].startswith("text/javascript")
     assert b"fetch(" in body

@@ -117,6 +117,51 @@ def test_service_description_on_get_without_query(server: QueryServer) -> None:
     assert endpoints == {"https://aqb-rdf.example/sparql"}
 
 
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        ("/sparql", {"Accept": BROWSER}),
+        ("/sparql", {"Accept": "text/html"}),
+        ("/sparql?format=html", {}),
+        ("/sparql?lang=en", {"Accept": BROWSER}),
+    ],
+)
+def test_a_browser_opening_the_endpoint_goes_to_the_query_page(
+    server: QueryServer, path: str, headers: dict[str, str]
+) -> None:
+    for method in ("GET", "HEAD"):
+        status, answer, body = server.request(method, path, headers=headers)
+        assert status == 303, (method, body)
+        expected = "/query?lang=en" if "lang=en" in path else "/query"
+        assert answer["location"] == expected
+        assert "accept" in answer["vary"].lower()
+    status, answer, body = server.request("GET", answer["location"], headers=headers)
+    assert status == 200 and answer["content-type"].startswith("text/html")
+    assert b'<textarea name="query"' in body
+
+
+@pytest.mark.parametrize("accept", [None, "text/turtle", "*/*", "application/ld+json"])
+def test_a_sparql_client_still_gets_the_service_description(
+    server: QueryServer, accept: str | None
+) -> None:
+    status, headers, body = server.request(
+        "GET", "/sparql", headers={} if accept is None else {"Accept": accept}
+    )
+    assert status == 200, body
+    assert not headers["content-type"].startswith("text/html")
+    graph = Graph().parse(data=body, format="json-ld" if accept and "json" in accept else "turtle")
+    assert len(graph) > 0
+
+
+def test_a_browser_with_a_query_gets_the_results(server: QueryServer) -> None:
+    status, headers, body = server.get(TOTAL, BROWSER)
+    assert status == 200, body
+    assert b"2241860" in body
+
+
 def test_malformed_query_is_400_with_the_parsers_message(server: QueryServer) -> None:
     status, _, body = server.get("SELECT * WHERE { ?s ?p ")
     assert status == 400

@@ -38,10 +38,20 @@ __all__ = [
     "CheckReport",
     "build",
     "check",
+    "Skipped",
     "find_documents",
+    "find_sources",
 ]
 
 DOCUMENT_SUFFIXES = (".md", ".txt", ".pdf")
+_READ = "only .md, .txt and .pdf are read"
+_SKIP_REASONS = {
+    **dict.fromkeys(
+        (".docx", ".doc", ".odt", ".rtf"), f"a word-processor document: {_READ}; save it as PDF"
+    ),
+    **dict.fromkeys((".html", ".htm", ".xhtml"), f"a web page: {_READ}; save it as PDF or text"),
+}
+"""Why a file of a known format beside the agreements is skipped, by suffix."""
 CHUNK = 100
 PUBLISHER = "hmsi"
 """The organisation the catalogue names as the dataset's publisher (a slug of the reference
@@ -56,28 +66,62 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds per stage; for the stages run in workers, summed over the workers."""
     agreement_keys: list[tuple[int, str]] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    """The files in the source folders that were not read, and why."""
 
 
-def find_documents(sources: Sequence[Path]) -> list[Path]:
-    """Agreement documents in ``sources`` (files, or folders searched recursively), sorted."""
+@dataclass(frozen=True)
+class Skipped:
+    """A file in a source folder that is not an agreement document: its path and why."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+def skip_reason(path: Path) -> str:
+    """Why ``path``, found in a source folder, is not read as an agreement."""
+    suffix = path.suffix.lower()
+    default = f"not an agreement document: {_READ}"
+    return _SKIP_REASONS.get(suffix, default)
+
+
+def find_sources(sources: Sequence[Path]) -> tuple[list[Path], list[Skipped]]:
+    """Agreement documents in ``sources`` (files, or folders searched recursively), sorted,
+    and the other files found in the folders (hidden files aside), sorted, with the reason.
+
+    Raises:
+        AqbError: a source does not exist, or there is no document at all.
+    """
     found: list[Path] = []
+    skipped: dict[Path, Skipped] = {}
     for source in sources:
         if source.is_dir():
-            found.extend(
-                p
-                for p in source.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in DOCUMENT_SUFFIXES
-                and not p.name.startswith(".")
-            )
+            for p in source.rglob("*"):
+                if not p.is_file() or any(
+                    part.startswith(".") for part in p.relative_to(source).parts
+                ):
+                    continue
+                if p.suffix.lower() in DOCUMENT_SUFFIXES:
+                    found.append(p)
+                else:
+                    skipped[p] = Skipped(str(p), skip_reason(p))
         elif source.is_file():
             found.append(source)
         else:
             raise AqbError("no such file or folder", str(source))
     if not found:
         names = ", ".join(str(s) for s in sources)
-        raise AqbError(f"no agreement documents (*.md, *.txt, *.pdf) in {names}")
-    return sorted(set(found))
+        others = f"; {len(skipped)} other file(s) skipped" if skipped else ""
+        raise AqbError(f"no agreement documents (*.md, *.txt, *.pdf) in {names}{others}")
+    return sorted(set(found)), [skipped[p] for p in sorted(skipped) if p not in found]
+
+
+def find_documents(sources: Sequence[Path]) -> list[Path]:
+    """Agreement documents in ``sources`` (files, or folders searched recursively), sorted."""
+    return find_sources(sources)[0]
 
 
 def _chunks(paths: Sequence[Path], size: int) -> Iterator[list[str]]:
@@ -124,10 +168,12 @@ def _reported(
 
 @dataclass
 class CheckReport:
-    """What ``check`` found: conforming documents (path, label, triples) and problems."""
+    """What ``check`` found: conforming documents (path, label, triples), problems, and the
+    files in the source folders that were not read."""
 
     conforming: list[tuple[str, str, int]]
     problems: list[Problem]
+    skipped: list[Skipped] = field(default_factory=list)
 
     @property
     def failing(self) -> set[str]:
@@ -145,7 +191,7 @@ def check(
     engine: str = BUILD_SHACL_ENGINE.default,
 ) -> CheckReport:
     """Read, parse, map and validate ``sources`` without writing anything."""
-    paths = find_documents(sources)
+    paths, skipped = find_sources(sources)
     use_context(Context(Iris(base), resources.reference(reference_dir), engine))
     problems: list[Problem] = []
     items: list[Item] = []
@@ -155,7 +201,7 @@ def check(
     problems.extend(_duplicates(items))
     duplicates = {p.path for p in problems}
     conforming = [(i.path, i.label, i.triples) for i in items if i.path not in duplicates]
-    return CheckReport(sorted(conforming), problems)
+    return CheckReport(sorted(conforming), problems, skipped)
 
 
 def build(
@@ -173,13 +219,19 @@ def build(
 
     Agreements are written to the staging folder as they arrive (in the sorted order of their
     paths, so the output is deterministic); the folder replaces ``out`` only if nothing failed.
-    ``notice`` is told, one line each, what was cleaned up of interrupted builds in ``out``.
+    ``notice`` is told, one line each, which files in the source folders are skipped (not
+    agreement documents) and what was cleaned up of interrupted builds in ``out``.
     """
     iris = Iris(base)
-    paths = find_documents(sources)
+    paths, skipped = find_sources(sources)
     context = Context(iris, resources.reference(reference_dir), engine)
     use_context(context)
-    report = BuildReport(timings={"parse": 0.0, "map": 0.0, "validate": 0.0, "write": 0.0})
+    report = BuildReport(
+        timings={"parse": 0.0, "map": 0.0, "validate": 0.0, "write": 0.0}, skipped=skipped
+    )
+    for file in skipped:
+        if notice is not None:
+            notice(f"skipped {file}")
 
     def fill(folder: Path) -> dict[str, str]:
         writer = DumpWriter(folder, iris)

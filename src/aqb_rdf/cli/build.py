@@ -14,7 +14,8 @@ from aqb_rdf.cli.options import settings_options
 from aqb_rdf.config import Settings
 from aqb_rdf.publish.release import recorded_base
 from aqb_rdf.rdf.files import DESCRIPTIONS, DISTRIBUTIONS
-from aqb_rdf.rdf.iris import DEFAULT_BASE
+from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
+from aqb_rdf.rdf.namespaces import STANDARD_PREFIXES
 from aqb_rdf.sparql import named_queries, results, sandboxed, store
 
 DEFAULT_SOURCES = (Path("data/agreements"),)
@@ -56,7 +57,7 @@ def build(sources: tuple[Path, ...], out: Path, settings: Settings) -> None:
     """Build the validated dataset and its dumps from SOURCES.
 
     SOURCES are agreement documents (.md, .txt, .pdf) or folders searched for them
-    (default: data/agreements). Writes OUT/aqb.ttl, aqb.nt, aqb.jsonld, aqb.trig,
+    (default: data/agreements); any other file in a folder is named on stderr as skipped. Writes OUT/aqb.ttl, aqb.nt, aqb.jsonld, aqb.trig,
     aqb.csv and context.jsonld, and describes them in catalog.ttl (DCAT-AP.de) and
     void.ttl. If any document cannot be read, parsed, resolved or validated, every
     problem is listed and nothing is written.
@@ -79,8 +80,13 @@ def build(sources: tuple[Path, ...], out: Path, settings: Settings) -> None:
     elapsed = time.perf_counter() - started
     click.echo(
         f"built {report.agreements} agreement(s), {report.triples} triples, "
-        f"into {out}/ in {elapsed:.1f} s"
+        f"into {out}/ in {elapsed:.1f} s{_skipped_note(report.skipped)}"
     )
+
+
+def _skipped_note(skipped: list[pipeline.Skipped]) -> str:
+    """``; 2 file(s) skipped`` for the summary line, or nothing."""
+    return f"; {len(skipped)} file(s) skipped" if skipped else ""
 
 
 @click.command()
@@ -90,8 +96,9 @@ def build(sources: tuple[Path, ...], out: Path, settings: Settings) -> None:
 def validate(sources: tuple[Path, ...], settings: Settings) -> None:
     """Parse, map and SHACL-validate SOURCES without writing anything.
 
-    Prints one line per document that conforms and one line per problem
-    (file:line: resource: message); exits with status 1 if there is any problem.
+    Prints one line per document that conforms, one line per file in the folders that is
+    not read (skip: file: why) and one line per problem (file:line: resource: message);
+    exits with status 1 if there is any problem.
 
     \b
     Example:
@@ -107,12 +114,15 @@ def validate(sources: tuple[Path, ...], settings: Settings) -> None:
     )
     for path, label, triples in report.conforming:
         click.echo(f"ok    {path}: {label} ({triples} triples)")
+    for file in report.skipped:
+        click.echo(f"skip  {file}")
+    skipped = _skipped_note(report.skipped)
     if report.problems:
         _fail(
             report.problems,
-            f"{len(report.problems)} problem(s) in {len(report.failing)} document(s)",
+            f"{len(report.problems)} problem(s) in {len(report.failing)} document(s){skipped}",
         )
-    click.echo(f"all {len(report.conforming)} document(s) conform to the shapes")
+    click.echo(f"all {len(report.conforming)} document(s) conform to the shapes{skipped}")
 
 
 _data_option = click.option(
@@ -124,7 +134,33 @@ _data_option = click.option(
 )
 
 
-@click.command()
+def _query_usage(query: named_queries.NamedQuery) -> str:
+    """``region`` → ``Everything about one Gebietskörperschaft. --param key=…``."""
+    params = [
+        f"--param {p.name}=…" if p.required else f"[--param {p.name}=…]" for p in query.parameters
+    ]
+    internal = " (internal: the pages run it)" if query.internal else ""
+    return " ".join([f"{query.title}.{internal}", *params])
+
+
+class _QueryCommand(click.Command):
+    """``aqb-rdf query``, whose help lists the packaged named queries, read from queries/."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        named = [store.find_query(name) for name in store.available_queries()]
+        with formatter.section("Named queries"):
+            formatter.write_dl([(query.name, _query_usage(query)) for query in named])
+        super().format_epilog(ctx, formatter)
+
+
+@click.command(
+    cls=_QueryCommand,
+    epilog="""\b
+Examples:
+  aqb-rdf query region --param key=06413 --format csv
+  aqb-rdf query describe-graph --param graph=https://aqb-rdf.example/graph/reference
+  aqb-rdf query my-query.rq --format json""",
+)
 @click.argument("name")
 @click.option(
     "--param",
@@ -136,33 +172,26 @@ _data_option = click.option(
 @click.option(
     "--format",
     "format_name",
-    type=click.Choice(sorted(results.FORMATS)),
-    default="table",
-    show_default=True,
+    type=click.Choice([*results.FORMATS, *results.GRAPH_FORMATS]),
+    default=None,
+    help="Rows of a SELECT as table (default), csv or json; the triples of a CONSTRUCT or"
+    " DESCRIBE as turtle (default) or ntriples.",
 )
 @_data_option
 @reports_errors
-def query(name: str, params: tuple[str, ...], format_name: str, data: Path) -> None:
+def query(name: str, params: tuple[str, ...], format_name: str | None, data: Path) -> None:
     """Run a named query (from queries/) or an .rq FILE against a build.
 
     A named query is rebased to the base IRI the build was made with; a FILE runs as it is.
     The query runs as the server runs it: refused if it calls a SERVICE, is an update or
     would stall the engine, and otherwise answered in an isolated worker process (no
     network, limited memory, a time limit).
-
-    \b
-    Named queries:
-      budget-per-region-year   [--param year=2025]
-      total-per-year
-      projects-per-massnahmenart [--param year=2025]
-      regions-without-project  [--param year=2025] [--param massnahmenart=2]
-      region                   --param key=06413
-    Example:
-      aqb-rdf query region --param key=06413 --format csv
     """
-    named = store.find_query(name, recorded_base(data))
-    result = sandboxed.run_sandboxed(data, named, named_queries.parse_params(params))
-    click.echo(results.format_result(result, format_name), nl=False)
+    base = recorded_base(data)
+    named = store.find_query(name, base)
+    answer = sandboxed.run_sandboxed(data, named, named_queries.parse_params(params))
+    prefixes = {**{p: str(ns) for p, ns in STANDARD_PREFIXES.items()}, **Iris(base).prefixes}
+    click.echo(results.format_answer(answer, format_name, prefixes), nl=False)
 
 
 @click.command()

@@ -30,12 +30,18 @@ def serve(data: Path, settings: Settings) -> None:
       curl 'http://127.0.0.1:8000/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D'
     """
     # The web stack loads only when serving.
-    from aqb_rdf.web.server import open_release
+    from aqb_rdf.web.server import ensure_store, open_release
+    from aqb_rdf.web.supervisor import listen
     from aqb_rdf.web.supervisor import serve as run_server
 
     serving = settings.serve
     host, port = serving.host, serving.port
-    served = release_base(recorded_base(open_release(data)), settings.base)
-    click.echo(f"serving {data}/ as {served} on http://{host}:{port}/ (SPARQL at /sparql)",
-               err=True)  # fmt: skip
-    run_server(data, serving, base=served)
+    # Everything that can fail for the user's reasons fails before the banner, in one line:
+    # no build in DATA, another base, a dump that does not load, a port in use.
+    release = open_release(data)
+    served = release_base(recorded_base(release), settings.base)
+    ensure_store(release)
+    with listen(host, port) as sock:
+        click.echo(f"serving {data}/ as {served} on http://{host}:{port}/ (SPARQL at /sparql)",
+                   err=True)  # fmt: skip
+        run_server(data, serving, base=served, sock=sock)

@@ -4,8 +4,11 @@ A named query is a ``queries/*.rq`` file that starts with a machine-readable hea
 ``#`` comment lines, read by :func:`parse_named_query`::
 
     # title: Budget per Gebietskörperschaft and year
+    # title@de: Budget je Gebietskörperschaft und Jahr
     # description: The agreed AQB budget (EUR) of each Landkreis and kreisfreie Stadt
     #   per year.
+    # description@de: Das vereinbarte AQB-Budget (EUR) jedes Landkreises und jeder
+    #   kreisfreien Stadt je Jahr.
     # param: year (gYear, optional) Restrict to one year, e.g. 2025.
     PREFIX aqb: <https://aqb-rdf.example/def/aqb#>
     SELECT ?year ?key ?budget WHERE {
@@ -17,7 +20,12 @@ Header rules:
 
 * The header is the run of lines starting with ``#`` at the top of the file; the first line
   that does not start with ``#`` (a blank line, ``PREFIX``, ``SELECT`` …) ends it.
-* ``# title: TEXT`` and ``# description: TEXT`` appear exactly once each.
+* ``# title: TEXT`` and ``# description: TEXT`` appear exactly once each (in English);
+  ``# title@de: TEXT`` and ``# description@de: TEXT`` give them in German, at most once each
+  (every packaged query has them; a page in German shows them, and falls back to English).
+* ``# internal: TEXT`` marks a query the server runs for its own pages (``TEXT`` says which);
+  it is left out of every list offered to people (``/queries``, the editor's examples,
+  ``aqb-rdf query --help``), but still runs by name.
 * ``# param: NAME (TYPE, required|optional) TEXT`` declares a parameter, once per name.
   ``NAME`` is the SPARQL variable (without ``?``) the value is bound to; ``TYPE`` is one of
   :data:`PARAMETER_TYPES` (``gYear``, ``kreisschluessel``, ``notation``, ``iri``).
@@ -139,11 +147,15 @@ class NamedQuery:
 
     Attributes:
         name: the file name without ``.rq``, e.g. ``total-per-year``.
-        title: one line for listings.
-        description: what the rows are.
+        title: one line for listings, in English.
+        description: what the rows are, in English.
         parameters: the declared parameters, in header order.
         text: the whole file, header included (SPARQL ignores it as comments).
         source: where the text came from, for error messages.
+        title_de: the title in German, if the header gives it.
+        description_de: the description in German, if the header gives it.
+        internal: why the query is internal (``# internal:``), or ``None`` for a query
+            offered to people.
     """
 
     name: str
@@ -152,13 +164,25 @@ class NamedQuery:
     parameters: tuple[Parameter, ...]
     text: str
     source: str | None = None
+    title_de: str | None = None
+    description_de: str | None = None
+    internal: str | None = None
 
     def parameter(self, name: str) -> Parameter | None:
         """Return the parameter called ``name``, or ``None``."""
         return next((p for p in self.parameters if p.name == name), None)
 
+    def title_in(self, lang: str) -> str:
+        """The title in ``lang`` (``de`` or ``en``); English where there is no German one."""
+        return self.title_de if lang == "de" and self.title_de else self.title
 
-_FIELD = re.compile(r"#\s?(?P<key>[a-z]+):\s*(?P<value>.*)")
+    def description_in(self, lang: str) -> str:
+        """The description in ``lang`` (``de`` or ``en``); English where there is no German."""
+        return self.description_de if lang == "de" and self.description_de else self.description
+
+
+_FIELD = re.compile(r"#\s?(?P<key>[a-z]+(?:@de)?):\s*(?P<value>.*)")
+_TEXT_FIELDS = ("title", "title@de", "description", "description@de", "internal")
 _CONTINUATION = re.compile(r"#\s{2,}(?P<value>\S.*)")
 _PARAM = re.compile(
     r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*"
@@ -200,7 +224,8 @@ def parse_named_query(name: str, text: str, source: str | None = None) -> NamedQ
             fields[-1] = (key, f"{value} {more['value'].strip()}".strip(), first)
         else:
             raise QueryError(
-                "header line must be '# title:', '# description:' or '# param:'"
+                "header line must be '# title:', '# title@de:', '# description:',"
+                " '# description@de:', '# internal:' or '# param:'"
                 " (or continue the line above with '#' and two spaces)",
                 where,
                 number,
@@ -209,9 +234,12 @@ def parse_named_query(name: str, text: str, source: str | None = None) -> NamedQ
     variables = {t.text[1:] for t in tokenize("\n".join(lines[header_end:])) if t.kind == "var"}
     title = _single_field(fields, "title", where)
     description = _single_field(fields, "description", where)
+    title_de = _optional_field(fields, "title@de", where)
+    description_de = _optional_field(fields, "description@de", where)
+    internal = _optional_field(fields, "internal", where)
     parameters: list[Parameter] = []
     for key, value, number in fields:
-        if key in ("title", "description"):
+        if key in _TEXT_FIELDS:
             continue
         if key != "param":
             raise QueryError(f"unknown header field '{key}:'", where, number)
@@ -229,13 +257,30 @@ def parse_named_query(name: str, text: str, source: str | None = None) -> NamedQ
     markers = [n for n, line in enumerate(lines, start=1) if line.strip() == VALUES_MARKER]
     if parameters and not markers:
         raise QueryError(f"query with parameters has no '{VALUES_MARKER}' line", where, 0)
-    return NamedQuery(name, title, description, tuple(parameters), text, source)
+    return NamedQuery(
+        name,
+        title,
+        description,
+        tuple(parameters),
+        text,
+        source,
+        title_de=title_de,
+        description_de=description_de,
+        internal=internal,
+    )
 
 
 def _single_field(fields: list[tuple[str, str, int]], key: str, where: str) -> str:
+    value = _optional_field(fields, key, where)
+    if value is None:
+        raise QueryError(f"header has no '# {key}:' line", where, 1)
+    return value
+
+
+def _optional_field(fields: list[tuple[str, str, int]], key: str, where: str) -> str | None:
     found = [(value, number) for k, value, number in fields if k == key]
     if not found:
-        raise QueryError(f"header has no '# {key}:' line", where, 1)
+        return None
     if len(found) > 1:
         raise QueryError(f"header has more than one '# {key}:' line", where, found[1][1])
     value, number = found[0]

@@ -1,10 +1,11 @@
-"""The answers of ``SELECT`` queries and their output formats (pure).
+"""The answers of queries and their output formats (pure).
 
 A ``SELECT`` comes back as a :class:`SelectResult` (variables and rows of RDF terms).
 :func:`format_table`, :func:`format_csv` and :func:`format_json` turn it into text; the last
 two follow `SPARQL 1.1 Query Results CSV <https://www.w3.org/TR/sparql11-results-csv-tsv/>`_
 and `JSON <https://www.w3.org/TR/sparql11-results-json/>`_. :data:`FORMATS` names them for
-``--format``.
+``--format``. A ``CONSTRUCT`` or ``DESCRIBE`` comes back as a :class:`GraphResult`, written
+as Turtle or N-Triples (:data:`GRAPH_FORMATS`); :func:`format_answer` takes either.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
 from aqb_rdf.errors import QueryError, quote_input
+from aqb_rdf.rdf import formats
 from aqb_rdf.rdf.namespaces import XSD_STRING
 from aqb_rdf.rdf.terms import NUMERIC_DATATYPES
 
@@ -46,6 +48,16 @@ class SelectResult:
     def records(self) -> list[dict[str, Term | None]]:
         """Return the rows as dictionaries keyed by variable name."""
         return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
+
+
+@dataclass(frozen=True)
+class GraphResult:
+    """The triples of a SPARQL ``CONSTRUCT`` or ``DESCRIBE`` query, in the engine's order."""
+
+    triples: tuple[Triple, ...]
+
+    def __len__(self) -> int:
+        return len(self.triples)
 
 
 def term_text(term: Term | None) -> str:
@@ -124,6 +136,13 @@ FORMATS: Mapping[str, Callable[[SelectResult], str]] = {
 """Output format name → formatter, for ``--format``."""
 
 
+GRAPH_FORMATS: Mapping[str, formats.Format] = {
+    "turtle": formats.TURTLE,
+    "ntriples": formats.N_TRIPLES,
+}
+"""Output format name → RDF format of a :class:`GraphResult`, for ``--format``."""
+
+
 def format_result(result: SelectResult, format_name: str) -> str:
     """Format ``result`` as ``table``, ``csv`` or ``json``.
 
@@ -136,6 +155,51 @@ def format_result(result: SelectResult, format_name: str) -> str:
             f"unknown format {quote_input(format_name)}; use one of: {', '.join(FORMATS)}"
         )
     return formatter(result)
+
+
+def format_graph(
+    result: GraphResult, format_name: str, prefixes: Mapping[str, str] | None = None
+) -> str:
+    """Write ``result`` as ``turtle`` (with ``prefixes``) or ``ntriples``, sorted lines.
+
+    Raises:
+        QueryError: the format is unknown.
+    """
+    chosen = GRAPH_FORMATS.get(format_name)
+    if chosen is None or chosen.rdf is None:
+        raise QueryError(
+            f"unknown format {quote_input(format_name)}; use one of: {', '.join(GRAPH_FORMATS)}"
+        )
+    if chosen.rdf == RdfFormat.N_TRIPLES:
+        # One triple a line, sorted: the same answer prints the same, whatever the engine's order.
+        body = serialize(result.triples, format=RdfFormat.N_TRIPLES) or b""
+        return "".join(sorted(set(body.decode("utf-8").splitlines(keepends=True))))
+    turtle = serialize(
+        sorted(result.triples, key=str), format=chosen.rdf, prefixes=dict(prefixes or {})
+    )
+    return (turtle or b"").decode("utf-8")
+
+
+def format_answer(
+    answer: SelectResult | GraphResult,
+    format_name: str | None,
+    prefixes: Mapping[str, str] | None = None,
+) -> str:
+    """Format a ``SELECT`` answer (default ``table``) or a graph (default ``turtle``).
+
+    Raises:
+        QueryError: the format is unknown, or does not fit the answer (``csv`` for triples,
+            ``turtle`` for rows).
+    """
+    if isinstance(answer, GraphResult):
+        if format_name in FORMATS:
+            raise QueryError(
+                f"the query gives triples, not rows: use --format {' or '.join(GRAPH_FORMATS)}"
+            )
+        return format_graph(answer, format_name or "turtle", prefixes)
+    if format_name in GRAPH_FORMATS:
+        raise QueryError(f"the query gives rows, not triples: use --format {', '.join(FORMATS)}")
+    return format_result(answer, format_name or "table")
 
 
 def _json_term(term: Term) -> dict[str, Any]:

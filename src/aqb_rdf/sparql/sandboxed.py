@@ -20,19 +20,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Final
 
-from pyoxigraph import QueryResultsFormat, QuerySolutions, parse_query_results
+from pyoxigraph import QueryResultsFormat, QuerySolutions, RdfFormat, parse, parse_query_results
 
 from aqb_rdf.errors import QueryError
-from aqb_rdf.sparql.guard import QueryRefused, check_query
+from aqb_rdf.rdf.formats import N_TRIPLES
+from aqb_rdf.sparql.guard import QueryForm, QueryRefused, check_query
 from aqb_rdf.sparql.named_queries import NamedQuery, bind
 from aqb_rdf.sparql.pool import (
     QueryPool,
     QueryPoolError,
     QueryRequest,
     QuerySyntaxError,
-    UnsupportedFormat,
 )
-from aqb_rdf.sparql.results import SelectResult
+from aqb_rdf.sparql.results import GraphResult, SelectResult
 from aqb_rdf.sparql.store import build_store, dataset_file, has_union_default_graph
 
 __all__ = ["run_sandboxed"]
@@ -42,7 +42,9 @@ RELEASE_STORE: Final = "store"
 """The folder beside a release's ``aqb.trig`` where the server keeps its store."""
 
 
-def run_sandboxed(data: Path, query: NamedQuery, params: Mapping[str, str]) -> SelectResult:
+def run_sandboxed(
+    data: Path, query: NamedQuery, params: Mapping[str, str]
+) -> SelectResult | GraphResult:
     """Bind ``params`` into ``query``, check it, and run it in a query worker on ``data``.
 
     Args:
@@ -51,30 +53,34 @@ def run_sandboxed(data: Path, query: NamedQuery, params: Mapping[str, str]) -> S
         params: the query's parameters.
 
     Returns:
-        The variables and rows of the ``SELECT`` query.
+        The variables and rows of a ``SELECT`` query, the triples of a ``CONSTRUCT`` or
+        ``DESCRIBE`` query.
 
     Raises:
         QueryRefused: the guard refuses the query (``query refused: `` what and why).
-        QueryError: a parameter is wrong, the query is malformed or not a ``SELECT``, or it
+        QueryError: a parameter is wrong, the query is malformed or an ``ASK``, or it
             failed (timed out, crashed its worker …).
         AqbError: there is no dataset in ``data``.
     """
     source = query.source or f"{query.name}.rq"
     sparql = bind(query, params)
     try:
-        check_query(sparql)
+        form = check_query(sparql).form
     except QueryRefused as refused:
         raise QueryRefused(f"query refused: {refused.message}", source) from None
+    if form == QueryForm.ASK:
+        raise QueryError("an ASK query: aqb-rdf query runs SELECT, CONSTRUCT and DESCRIBE", source)
+    graph = form in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE)
     trig = dataset_file(data)
     try:
         with _store(trig) as store_dir, QueryPool(store_dir, workers=1) as pool:
-            answer = pool.run(QueryRequest(sparql, _JSON))
+            answer = pool.run(QueryRequest(sparql, N_TRIPLES.media_type if graph else _JSON))
     except QuerySyntaxError as error:
         raise QueryError(f"malformed SPARQL: {error.message}", source) from None
-    except UnsupportedFormat:
-        raise QueryError("not a SELECT query", source) from None
     except QueryPoolError as error:
         raise QueryError(f"query failed: {error.message}", source) from None
+    if graph:
+        return GraphResult(tuple(q.triple for q in parse(answer.body, RdfFormat.N_TRIPLES)))
     solutions = parse_query_results(answer.body, QueryResultsFormat.JSON)
     if not isinstance(solutions, QuerySolutions):  # an ASK query's boolean
         raise QueryError("not a SELECT query", source)

@@ -14,6 +14,7 @@ to the base of the release they are run on, and also reads any ``.rq`` file give
 
 from __future__ import annotations
 
+import difflib
 import re
 import shutil
 from collections.abc import Iterable, Iterator, Mapping
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from pyoxigraph import DefaultGraph, Quad, QuerySolutions, RdfFormat, Store, parse
 
-from aqb_rdf.errors import AqbError, QueryError, first_line
+from aqb_rdf.errors import AqbError, QueryError, first_line, quote_input
 from aqb_rdf.rdf.base import DEFAULT_BASE, rebase_text
 from aqb_rdf.rdf.files import TRIG_DUMP
 from aqb_rdf.sparql.named_queries import NamedQuery, bind, parse_named_query
@@ -123,6 +124,16 @@ def available_queries() -> tuple[str, ...]:
     )
 
 
+def offered_queries(base: str = DEFAULT_BASE) -> tuple[NamedQuery, ...]:
+    """The packaged named queries offered to people, by name: all but the ``# internal:`` ones.
+
+    The pages run the internal ones (``describe-resource``, ``resource-links``) themselves;
+    ``/queries`` and the editor's examples list only these.
+    """
+    queries = (find_query(name, base) for name in available_queries())
+    return tuple(query for query in queries if query.internal is None)
+
+
 def find_query(name_or_path: str, base: str = DEFAULT_BASE) -> NamedQuery:
     """Load a named query by name (``total-per-year``) or from a file (``my/query.rq``).
 
@@ -131,8 +142,8 @@ def find_query(name_or_path: str, base: str = DEFAULT_BASE) -> NamedQuery:
     it is for (:func:`~aqb_rdf.rdf.base.rebase_text`); a file is read as it is.
 
     Raises:
-        QueryError: no such query (the message lists the available names), the file cannot be
-            read, or its header is malformed.
+        QueryError: no such query (the message suggests the closest names and lists the
+            available ones), the file cannot be read, or its header is malformed.
     """
     path = Path(name_or_path)
     if "/" in name_or_path or path.suffix or path.parent != Path("."):
@@ -140,8 +151,11 @@ def find_query(name_or_path: str, base: str = DEFAULT_BASE) -> NamedQuery:
     name = name_or_path
     resource = files(QUERIES_PACKAGE).joinpath(f"{name}.rq")
     if _QUERY_NAME.fullmatch(name) is None or not resource.is_file():
-        names = ", ".join(available_queries()) or "none"
-        raise QueryError(f"unknown query {name!r}; available: {names}")
+        known = available_queries()
+        close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+        guess = f"did you mean {' or '.join(close)}? " if close else ""
+        names = ", ".join(known) or "none"
+        raise QueryError(f"unknown query {quote_input(name)}; {guess}available: {names}")
     text = rebase_text(resource.read_text(encoding="utf-8"), base)
     return parse_named_query(name, text, f"queries/{name}.rq")
 

@@ -16,10 +16,27 @@ from rdflib.term import Node
 
 from aqb_rdf.rdf.namespaces import RDF, SH
 
+PAIR_COMPONENTS = {
+    "EqualsConstraintComponent": SH.equals,
+    "DisjointConstraintComponent": SH.disjoint,
+    "LessThanConstraintComponent": SH.lessThan,
+    "LessThanOrEqualsConstraintComponent": SH.lessThanOrEquals,
+}
+"""The constraints that compare a path's values with another property's values at the focus."""
+
 
 @dataclass(frozen=True)
 class Violation:
-    """One SHACL validation result, with its messages in German and English."""
+    """One SHACL validation result, with its messages and the property's name in German and
+    English.
+
+    Attributes:
+        value: the value node at fault (``sh:value``), for a comparison the path's value.
+        name_en: the shape's ``sh:name`` in English (what the property is), if it has one.
+        name_de: the same in German.
+        compared: for a comparison (``sh:lessThan`` …), the other property and its values at
+            the focus node, e.g. ``datum: 2024-12-01``; one of the two is the wrong one.
+    """
 
     focus: str
     path: str
@@ -28,11 +45,38 @@ class Violation:
     component: str
     value: str
     severity: str
+    name_en: str = ""
+    name_de: str = ""
+    compared: str = ""
 
     def describe(self) -> str:
-        where = f"<{self.focus}>" + (f" {self.path}" if self.path else "")
-        value = f" (value: {self.value})" if self.value else ""
-        return f"{where}: {self.message_en or self.message_de}{value} [{self.component}]"
+        """One line: the focus, the property by name, the messages in both languages, and
+        the values at fault."""
+        name = " / ".join(dict.fromkeys(n for n in (self.name_en, self.name_de) if n))
+        where = f"<{self.focus}>" + (f" {name or self.path}" if name or self.path else "")
+        message = " / ".join(dict.fromkeys(m for m in (self.message_en, self.message_de) if m))
+        values = [f"value: {self.value}"] if self.value else []
+        if self.compared:
+            values.append(f"compared with {self.compared}")
+        shown = f" ({'; '.join(values)})" if values else ""
+        return f"{where}: {message}{shown} [{self.component}]"
+
+
+def compared_text(other: Node, values: Iterable[Node]) -> str:
+    """``datum: 2024-12-01`` for the property ``other`` and its values at a focus node."""
+    local = str(other).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    texts = sorted(str(value) for value in values)
+    return f"{local}: {', '.join(texts) if texts else '(none)'}"
+
+
+def shape_names(shapes: Graph, shape: Node | None) -> tuple[str, str]:
+    """The English and German ``sh:name`` of ``shape`` (``""`` where it has none)."""
+    names = {
+        n.language: str(n)
+        for n in ([] if shape is None else shapes.objects(shape, SH.name))
+        if isinstance(n, Literal)
+    }
+    return names.get("en", ""), names.get("de", "")
 
 
 @dataclass(frozen=True)
@@ -93,6 +137,14 @@ def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:
     violations = []
     for result in report_graph.subjects(RDF.type, SH.ValidationResult):
         component = str(report_graph.value(result, SH.sourceConstraintComponent) or "")
+        source = report_graph.value(result, SH.sourceShape)
+        focus = report_graph.value(result, SH.focusNode)
+        name_en, name_de = shape_names(shapes, source)
+        compared = ""
+        pair = PAIR_COMPONENTS.get(component.rsplit("#", 1)[-1])
+        other = None if pair is None or source is None else shapes.value(source, pair)
+        if other is not None and focus is not None:
+            compared = compared_text(other, data.objects(focus, other))
         violations.append(
             Violation(
                 focus=str(report_graph.value(result, SH.focusNode)),
@@ -102,6 +154,9 @@ def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:
                 component=component.rsplit("#", 1)[-1],
                 value=str(report_graph.value(result, SH.value) or ""),
                 severity=str(report_graph.value(result, SH.resultSeverity) or "").rsplit("#")[-1],
+                name_en=name_en,
+                name_de=name_de,
+                compared=compared,
             )
         )
     violations.sort(key=lambda v: (v.focus, v.path, v.component, v.value))

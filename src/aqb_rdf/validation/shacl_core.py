@@ -33,7 +33,13 @@ from rdflib.term import Node
 
 from aqb_rdf.errors import Signal
 from aqb_rdf.rdf.namespaces import RDF, RDFS, SH, XSD
-from aqb_rdf.validation.report import ValidationReport, Violation
+from aqb_rdf.validation.report import (
+    PAIR_COMPONENTS,
+    ValidationReport,
+    Violation,
+    compared_text,
+    shape_names,
+)
 
 Triple = tuple[Node, Node, Node]
 _PARAMETERS = {
@@ -169,6 +175,10 @@ class Shape:
     targets: list[Target] = field(default_factory=list)
     messages: tuple[str, str] = ("", "")
     severity: str = "Violation"
+    names: tuple[str, str] = ("", "")
+    """The shape's ``sh:name`` in English and German."""
+    others: dict[str, Node] = field(default_factory=dict)
+    """Component → the other property of a comparison (``sh:lessThan`` …)."""
 
 
 def _compile_path(shapes: Graph, path: Node) -> tuple[Path, str]:
@@ -260,7 +270,12 @@ class CoreValidator:
             path_text,
             messages=(messages.get("en", ""), messages.get("de", "")),
             severity=severity,
+            names=shape_names(g, node),
         )
+        for component, predicate in PAIR_COMPONENTS.items():
+            other = g.value(node, predicate)
+            if other is not None:
+                shape.others[component] = other
         self._compiled[node] = shape
         if g.value(node, SH.deactivated) == Literal(True):
             return shape
@@ -360,7 +375,11 @@ class CoreValidator:
                 for value in values:
                     yield from self._results(index, check, value)
                 continue
+            other = shape.others.get(component)
             for failed in check(index, focus, values):
+                compared = (
+                    "" if other is None else compared_text(other, index.objects(focus, other))
+                )
                 yield Violation(
                     focus=str(focus),
                     path=shape.path_text,
@@ -369,6 +388,9 @@ class CoreValidator:
                     component=component,
                     value="" if failed is None else str(failed),
                     severity=shape.severity,
+                    name_en=shape.names[0],
+                    name_de=shape.names[1],
+                    compared=compared,
                 )
 
     def _conforms(self, index: Index, shape: Shape, focus: Node) -> bool:

@@ -5,7 +5,8 @@ pure core (``protocol``, ``negotiation``, ``sparql_guard``) and the query pool, 
 Every error is an answer with a status and a one-line message, never a traceback; the status
 and message come from the one table of :mod:`aqb_rdf.web.errors`.
 
-Routes: ``/sparql`` (SPARQL 1.1 Protocol, read-only), ``/download/{file}`` (the dumps and the
+Routes: ``/sparql`` (SPARQL 1.1 Protocol, read-only; a browser asking for it without a query
+is sent to ``/query``, 303), ``/download/{file}`` (the dumps and the
 release's ``catalog.ttl`` and ``void.ttl``),
 and the pages and Linked-Data answers of :mod:`aqb_rdf.web.routes` (``/``, ``/id/…``,
 ``/def/…``, ``/queries``, ``/query`` …).
@@ -14,6 +15,7 @@ and the pages and Linked-Data answers of :mod:`aqb_rdf.web.routes` (``/``, ``/id
 from __future__ import annotations
 
 import functools
+from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
@@ -139,6 +141,16 @@ def build_app(
         return Response(result.body, media_type=result.media_type, headers=headers)
 
     def _service_description(request: Request) -> Response:
+        accept, format_param = request.headers.get("accept"), request.query_params.get("format")
+        if negotiation.wants_page(accept, format_param):
+            # A browser that followed a link to /sparql: the editor, not raw Turtle. Relative,
+            # so it never names the request's Host.
+            lang = request.query_params.get("lang")
+            target = "/query" + (f"?{urlencode({'lang': lang})}" if lang else "")
+            return Response(
+                status_code=303,
+                headers={"Location": target, "Vary": "Accept", "Cache-Control": "no-cache"},
+            )
         try:
             offer = negotiation.choose(
                 negotiation.RDF_OFFERS,

@@ -233,6 +233,30 @@ def find_format(offers: Sequence[Offer], format_param: str) -> Offer | None:
     return None
 
 
+def wants_page(accept: str | None, format_param: str | None) -> bool:
+    """Whether a request for a service's description comes from a browser, to be sent to a page.
+
+    True when ``?format=html``, or when ``Accept`` names ``text/html`` itself and HTML wins
+    over every RDF format by the rules of :data:`PAGE_OFFERS`. A SPARQL client
+    sends an RDF type or nothing, and ``*/*`` alone names no HTML: those get the RDF.
+
+    Example:
+        >>> wants_page("text/html,application/xhtml+xml,*/*;q=0.8", None)
+        True
+        >>> wants_page("*/*", None), wants_page(None, None), wants_page("text/turtle", None)
+        (False, False, False)
+    """
+    try:
+        chosen = choose(PAGE_OFFERS, accept, format_param, TURTLE)
+    except NotAcceptable:
+        return False
+    if chosen is not HTML:
+        return False
+    if format_param is not None and format_param.strip():
+        return True
+    return any((r.type, r.subtype) == ("text", "html") and r.q > 0 for r in parse_accept(accept))
+
+
 def choose(
     offers: Sequence[Offer], accept: str | None, format_param: str | None, default: Offer
 ) -> Offer:

@@ -157,6 +157,13 @@ class Page:
     def amount(self, amount: Decimal | None, currency: str | None = "EUR") -> str:
         return "" if amount is None else texts.format_amount(amount, self.lang, currency)
 
+    def counted(self, key: str, number: object) -> str:
+        """The word ``key`` in the singular or plural that ``number`` asks for."""
+        try:
+            return texts.counted(key, int(str(number)), self.lang)
+        except ValueError:
+            return texts.counted(key, 2, self.lang)
+
     def integer(self, number: object) -> str:
         try:
             return texts.format_integer(int(str(number)), self.lang)

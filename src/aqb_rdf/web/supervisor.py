@@ -273,12 +273,18 @@ class Supervisor:
         print(f"aqb-rdf: {message}", file=sys.stderr, flush=True)
 
 
-def serve(out: Path, settings: ServeSettings, base: str | None = None) -> None:
+def serve(
+    out: Path,
+    settings: ServeSettings,
+    base: str | None = None,
+    sock: socket.socket | None = None,
+) -> None:
     """Serve the release ``out`` publishes on ``settings.host``:``settings.port`` until
     SIGTERM or Ctrl-C.
 
     ``base`` is the base IRI to serve (default: the one the release records); each process
-    refuses a release built with another.
+    refuses a release built with another. ``sock`` is a socket from :func:`listen` to serve on
+    (``aqb-rdf serve`` binds it before it says it is serving); default: one bound here.
 
     Raises:
         AqbError: no published release in ``out``, the address is taken, or the processes
@@ -287,7 +293,8 @@ def serve(out: Path, settings: ServeSettings, base: str | None = None) -> None:
     folder = open_release(out)
     served = release_base(recorded_base(folder), base)
     ensure_store(folder)  # once, before the processes open it
-    sock = listen(settings.host, settings.port)
+    own = sock is None
+    sock = listen(settings.host, settings.port) if sock is None else sock
     supervisor = Supervisor(out, sock, settings, served)
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -298,7 +305,8 @@ def serve(out: Path, settings: ServeSettings, base: str | None = None) -> None:
     try:
         supervisor.run()
     finally:
-        sock.close()
+        if own:
+            sock.close()
 
 
 def _describe_exit(code: int | None) -> str:

@@ -306,6 +306,34 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
 }
 
 
+COUNTED: Mapping[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    # key: ((German one, German many), (English one, English many))
+    "agreements": (
+        ("Zielvereinbarung", "Zielvereinbarungen"),
+        ("target agreement", "target agreements"),
+    ),
+    "projects": (("Projekt", "Projekte"), ("project", "projects")),
+    "regions_with_agreement": (
+        ("Gebietskörperschaft mit Zielvereinbarung", "Gebietskörperschaften mit Zielvereinbarung"),
+        ("territorial authority with an agreement", "territorial authorities with an agreement"),
+    ),
+    "triples": (("Tripel", "Tripel"), ("triple", "triples")),
+    "years": (("Jahr", "Jahre"), ("year", "years")),
+}
+"""Words that follow a number, in the singular and the plural of each language."""
+
+
+def counted(key: str, count: int, lang: str) -> str:
+    """The word ``key`` for ``count`` things: ``1 Zielvereinbarung``, ``2 Zielvereinbarungen``.
+
+    Raises:
+        KeyError: there is no such word (a template bug, caught by the page tests).
+    """
+    german, english = COUNTED[key]
+    one, many = english if lang == "en" else german
+    return one if count == 1 else many
+
+
 def text(key: str, lang: str, **values: object) -> str:
     """The text ``key`` in ``lang``, with ``{name}`` fields filled from ``values``.
 

@@ -1,7 +1,8 @@
 """``/queries``, ``/queries/{name}`` and ``/query``: SPARQL for people (I/O).
 
-* ``/queries`` lists the named queries of ``queries/`` with their titles, descriptions and
-  parameters.
+* ``/queries`` lists the named queries of ``queries/`` offered to people (not the
+  ``# internal:`` ones the pages run) with their titles and descriptions in the page's
+  language, and their parameters.
 * ``/queries/{name}`` has a form with one field per parameter; submitted, it binds the values
   with :func:`aqb_rdf.sparql.named_queries.bind` (typed ``VALUES``; a malformed value is a 400 with the
   reason, shown beside the form), runs the query through the pool and shows the result as a
@@ -46,8 +47,9 @@ class Outcome:
 
 
 def named_queries(site: Site) -> list[NamedQuery]:
-    """The packaged named queries, by name, rebased to the site's base IRI."""
-    return [named_query(name, site.iris.base) for name in available_queries()]
+    """The packaged named queries offered to people, by name, rebased to the site's base IRI."""
+    queries = (named_query(name, site.iris.base) for name in available_queries())
+    return [query for query in queries if query.internal is None]
 
 
 def query_form(query: NamedQuery) -> str:
@@ -134,7 +136,8 @@ async def editor(site: Site, request: Request) -> Response:
     """``/query``: type SPARQL, or load a named query as an example, and see the table."""
     page = Page(site, request)
     examples = {
-        query.name: {"title": query.title, "text": query.text} for query in named_queries(site)
+        query.name: {"title": query.title_in(page.lang), "text": query.text}
+        for query in named_queries(site)
     }
     text = request.query_params.get("query", "")
     chosen = request.query_params.get("name", "")
