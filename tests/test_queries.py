@@ -339,9 +339,30 @@ def test_bind_puts_values_on_the_marker_line() -> None:
 
 
 def test_bind_puts_an_iri_in_angle_brackets() -> None:
-    query = find_query("describe-resource")
+    query = find_query("resource-links")
     iri = "https://aqb-rdf.example/id/zielvereinbarung/2025/06413/massnahmenart/3/projekt/2"
     assert f"VALUES ?resource {{ <{iri}> }}" in bind(query, {"resource": iri})
+
+
+def test_an_inline_parameter_replaces_its_variable_in_code_only() -> None:
+    text = """# title: t
+# description: d
+# param: resource (iri, required, inline) The IRI.
+SELECT ?p WHERE {
+  # {{values}}
+  # ?resource in a comment stays
+  ?resource ?p "?resource" . FILTER ($resource != <urn:x:?resource>) ?resourceful ?q ?r
+}"""
+    query = parse_named_query("t", text)
+    assert query.parameters[0].inline
+    iri = "https://aqb-rdf.example/id/gebietskoerperschaft/06413"
+    bound = bind(query, {"resource": iri})
+    assert "VALUES" not in bound
+    assert f'<{iri}> ?p "?resource" . FILTER (<{iri}> != <urn:x:?resource>) ?resourceful' in bound
+    assert "# ?resource in a comment stays" in bound
+    # Still the type's check first: never text that is not an IRI.
+    with pytest.raises(QueryError):
+        bind(query, {"resource": "x> . ?s ?p ?o . <y"})
 
 
 def test_describe_resource_on_the_fixture(store: pyoxigraph.Store) -> None:
@@ -570,7 +591,7 @@ def test_parse_named_query_in_german_and_internal() -> None:
         ),
         (
             "# title: t\n# description: d\n# param: year (gYear) y\nSELECT ?year {}",
-            "agreements.rq:3: '# param:' must read 'NAME (TYPE, required|optional) DESCRIPTION'",
+            "agreements.rq:3: '# param:' must read 'NAME (TYPE, required|optional[, inline]) DESCRIPTION'",
         ),
         (
             "# title: t\n# description: d\n# param: year (date, optional) y\nSELECT ?year {}",
