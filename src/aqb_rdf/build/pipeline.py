@@ -182,7 +182,7 @@ def build(
     report = BuildReport(timings={"parse": 0.0, "map": 0.0, "validate": 0.0, "write": 0.0})
 
     def fill(folder: Path) -> dict[str, str]:
-        writer = DumpWriter(folder, iris)
+        writer = DumpWriter(folder, iris, str(iris.organisation(PUBLISHER)))
         problems: list[Problem] = []
         seen: list[Item] = []
         try:

@@ -57,8 +57,9 @@ def build(sources: tuple[Path, ...], out: Path, settings: Settings) -> None:
 
     SOURCES are agreement documents (.md, .txt, .pdf) or folders searched for them
     (default: data/agreements). Writes OUT/aqb.ttl, aqb.nt, aqb.jsonld, aqb.trig,
-    aqb.csv and context.jsonld, and describes them in catalog.ttl (DCAT-AP.de) and
-    void.ttl. If any document cannot be read, parsed, resolved or validated, every
+    context.jsonld, the tables agreements.csv, projects.csv and massnahmenarten.csv with
+    their CSVW metadata (*.csv-metadata.json), and describes them in catalog.ttl
+    (DCAT-AP.de) and void.ttl. If any document cannot be read, parsed, resolved or validated, every
     problem is listed and nothing is written.
 
     \b
