@@ -177,7 +177,7 @@ def test_the_json_ld_writer_reports_a_failure_in_one_line(
     """The JSON-LD dump is written in a child process; where it cannot write (here the path
     is taken by a folder), the build gets one line naming the file, and the child prints
     nothing (no traceback)."""
-    writer = DumpWriter(tmp_path, Iris(DEFAULT_BASE))
+    writer = DumpWriter(tmp_path, Iris(DEFAULT_BASE), "http://example.org/publisher")
     writer.add(
         Part("http://example.org/graph", b'<http://example.org/s> <http://example.org/p> "o" .\n')
     )

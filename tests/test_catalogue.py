@@ -24,6 +24,7 @@ from rdflib.term import Node
 from aqb_rdf.build.pipeline import build
 from aqb_rdf.publish import dcat
 from aqb_rdf.publish.dumps import DUMPS
+from aqb_rdf.rdf.files import DISTRIBUTIONS, TABLE_METADATA
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 
 pytestmark = pytest.mark.slow  # builds and validates against the DCAT-AP.de shapes
@@ -135,7 +136,7 @@ def test_catalogue_states_the_classes_dcat_ap_gives_its_values(catalogue: Graph)
 
 DATASET = URIRef(Iris(DEFAULT_BASE).dataset)
 SERVICE = URIRef(Iris(DEFAULT_BASE).data_service)
-CSV_DISTRIBUTION = URIRef(Iris(DEFAULT_BASE).distribution("aqb.csv"))
+CSV_DISTRIBUTION = URIRef(Iris(DEFAULT_BASE).distribution("projects.csv"))
 TURTLE_DISTRIBUTION = URIRef(Iris(DEFAULT_BASE).distribution("aqb.ttl"))
 Change = tuple[tuple[Node, Node, Node | None], tuple[Node, Node, Node] | None]
 BROKEN: dict[str, tuple[Change, str]] = {
@@ -208,7 +209,11 @@ def languages(graph: Graph, subject: URIRef, predicate: URIRef) -> set[str | Non
 def test_every_dump_is_a_distribution_with_its_size_and_checksum(
     built: Path, catalogue: Graph
 ) -> None:
-    assert set(dcat.FORMATS) == set(DUMPS) - {"context.jsonld"}
+    assert set(dcat.FORMATS) == {file.name for file in DISTRIBUTIONS}
+    assert set(DUMPS) - set(dcat.FORMATS) == {
+        "context.jsonld",
+        *(file.name for file in TABLE_METADATA),
+    }
     dataset = URIRef(Iris(DEFAULT_BASE).dataset)
     distributions = set(catalogue.objects(dataset, DCAT.distribution))
     assert len(distributions) == len(dcat.FORMATS)

@@ -35,7 +35,17 @@ CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith("AQB_")} | 
 PROBLEM_LINE = re.compile(r"^aqb-rdf: error: (?P<path>[^:]+)(?::(?P<line>\d+))?: (?P<problem>.+)$")
 SUMMARY_LINE = re.compile(r"^aqb-rdf: \d+ problem\(s\)")
 AQB = "https://aqb-rdf.example/def/aqb#"
-DOWNLOADS = ("aqb.csv", "aqb.jsonld", "aqb.nt", "aqb.trig", "aqb.ttl", "catalog.ttl", "void.ttl")
+DOWNLOADS = (
+    "agreements.csv",
+    "projects.csv",
+    "massnahmenarten.csv",
+    "aqb.jsonld",
+    "aqb.nt",
+    "aqb.trig",
+    "aqb.ttl",
+    "catalog.ttl",
+    "void.ttl",
+)
 
 
 def _console_script() -> Path:

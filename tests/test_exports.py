@@ -8,10 +8,8 @@ only, as ``GraphHelper.assert_isomorphic`` in rdflib's ``test/utils/__init__.py`
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +21,6 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from aqb_rdf import resources
 from aqb_rdf.build.pipeline import BuildFailed, build
 from aqb_rdf.errors import AqbError
-from aqb_rdf.publish.dumps import CSV_COLUMNS
 from aqb_rdf.publish.release import CURRENT, LINKED, MARKER, RELEASES, publish
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.validation.report import validate_graph
@@ -37,7 +34,6 @@ MALFORMED_AMOUNT = REPO / "tests" / "documents" / "bad" / "malformed-amount.txt"
 OFFENBACH, BERGSTRASSE = "06413", "06431"
 OTHER_BASE = "https://example.org/aqb/"
 DCTERMS_SOURCE = URIRef("http://purl.org/dc/terms/source")
-SCHEMA_NAME = URIRef("http://schema.org/name")
 
 
 def agreement_iri(key: str, base: str = DEFAULT_BASE) -> URIRef:
@@ -105,14 +101,6 @@ def trig(built: Path) -> Dataset:
     dataset = Dataset()
     dataset.parse(built / "aqb.trig", format="trig")
     return dataset
-
-
-@pytest.fixture(scope="module")
-def csv_rows(built: Path) -> list[dict[str, str]]:
-    with open(built / "aqb.csv", encoding="utf-8", newline="") as file:
-        reader = csv.DictReader(file)
-        assert reader.fieldnames == list(CSV_COLUMNS)
-        return list(reader)
 
 
 # -- what the build wrote ---------------------------------------------------------------------
@@ -333,43 +321,6 @@ def test_build_refuses_a_folder_that_is_not_a_build_output(tmp_path: Path) -> No
     assert refusal.value.path == str(out)
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["documents"]
-
-
-# -- aqb.csv ---------------------------------------------------------------------------------
-
-
-def test_csv_has_one_row_per_project(csv_rows: list[dict[str, str]]) -> None:
-    per_region = Counter(row["kreisschluessel"] for row in csv_rows)
-    assert per_region == {OFFENBACH: 9, BERGSTRASSE: 9}
-    keys = [(r["kreisschluessel"], r["massnahmenart"], r["position"]) for r in csv_rows]
-    assert len(set(keys)) == len(keys)
-
-
-def test_csv_has_no_row_for_a_massnahmenart_without_project(
-    csv_rows: list[dict[str, str]],
-) -> None:
-    bergstrasse = {r["massnahmenart"] for r in csv_rows if r["kreisschluessel"] == BERGSTRASSE}
-    assert bergstrasse == {"1", "3", "4"}
-
-
-def test_csv_budget_per_agreement(csv_rows: list[dict[str, str]]) -> None:
-    budgets = {(r["kreisschluessel"], r["budget_eur"]) for r in csv_rows}
-    assert budgets == {(OFFENBACH, "1011410.00"), (BERGSTRASSE, "1230450.00")}
-    assert {r["jahr"] for r in csv_rows} == {"2025"}
-    regions = {(r["kreisschluessel"], r["gebietskoerperschaft"]) for r in csv_rows}
-    assert regions == {
-        (OFFENBACH, "Stadt Offenbach am Main"),
-        (BERGSTRASSE, "Landkreis Bergstraße"),
-    }
-
-
-def test_csv_rows_name_the_projects_of_the_graph(
-    csv_rows: list[dict[str, str]], ntriples: Graph
-) -> None:
-    for row in csv_rows:
-        assert row["zielvereinbarung"] == str(agreement_iri(row["kreisschluessel"]))
-        names = {str(n) for n in ntriples.objects(URIRef(row["projekt_iri"]), SCHEMA_NAME)}
-        assert names == {row["projekt"]}, row["projekt_iri"]
 
 
 # -- another base IRI ------------------------------------------------------------------------

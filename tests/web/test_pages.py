@@ -28,6 +28,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
 
 from aqb_rdf.publish.dumps import DUMPS
+from aqb_rdf.rdf.files import DISTRIBUTIONS
 from aqb_rdf.sparql.store import available_queries, find_query
 from aqb_rdf.web.render.chart import Bar, budget_chart, nice_step
 from aqb_rdf.web.render.texts import choose_language, counted, format_amount, format_date
@@ -348,7 +349,7 @@ def test_landing_page(site: Site) -> None:
     assert "2.241.860,00 €" in html  # the total of 2025
     links = hrefs(html)
     assert {REGION, AGREEMENT, "/def/aqb", "/queries", "/query", "/sparql", "/catalog"} <= links
-    assert {f"/download/{name}" for name in ("aqb.ttl", "aqb.nt", "aqb.jsonld", "aqb.csv")} <= links
+    assert {f"/download/{name}" for name in DUMPS} <= links
     assert {"/download/catalog.ttl", "/download/void.ttl"} <= links
 
 
@@ -540,7 +541,7 @@ def test_every_distribution_downloads_what_the_catalogue_says(site: Site, catalo
         assert hashlib.sha256(body).hexdigest() == str(
             catalogue.value(checksum, SPDX.checksumValue)
         )
-    assert downloaded == set(DUMPS) - {"context.jsonld"}
+    assert downloaded == {file.name for file in DISTRIBUTIONS}
 
 
 def test_every_iri_of_ours_in_the_catalogue_answers(site: Site, catalogue: Graph) -> None:

@@ -18,6 +18,7 @@ import pytest
 from test_protocol import W3C_TESTS, W3CRequest
 
 from aqb_rdf.publish.release import publish
+from aqb_rdf.rdf.files import DUMPS
 from live_server import serving
 
 pytestmark = pytest.mark.slow  # starts aqb-rdf serve
@@ -32,8 +33,9 @@ def w3c_release(folder: Path) -> None:
         for n in (1, 2, 3):
             body = (DATA / f"data{n}.nt").read_text(encoding="utf-8")
             trig.write(f"<{KASEI}data{n}.rdf> {{\n{body}}}\n")
-    for name in ("aqb.ttl", "aqb.nt", "aqb.jsonld", "aqb.csv", "context.jsonld"):
-        (folder / name).write_text("", encoding="utf-8")
+    for file in DUMPS:
+        if file.name != "aqb.trig":
+            (folder / file.name).write_text("", encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

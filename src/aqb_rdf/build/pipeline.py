@@ -234,7 +234,7 @@ def build(
             notice(f"skipped {file}")
 
     def fill(folder: Path) -> dict[str, str]:
-        writer = DumpWriter(folder, iris)
+        writer = DumpWriter(folder, iris, str(iris.organisation(PUBLISHER)))
         problems: list[Problem] = []
         seen: list[Item] = []
         try:

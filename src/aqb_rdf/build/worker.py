@@ -2,7 +2,8 @@
 
 A worker reads, parses and maps each document of its chunk, validates the chunk's graphs in
 one go together with the reference data and ontology they point to (so the cost grows
-linearly with the corpus), and returns per agreement its N-Triples and CSV rows, or per
+linearly with the corpus), and returns per agreement its N-Triples and table rows (read from
+those triples, :mod:`aqb_rdf.publish.tables`), or per
 document its problems, each a :class:`~aqb_rdf.errors.Problem` (``file:line: problem``). The :class:`Context` — reference data,
 ontology, shapes — is built once per build, before the workers are forked.
 """
@@ -24,9 +25,10 @@ from aqb_rdf.config import BUILD_SHACL_ENGINE
 from aqb_rdf.errors import AqbError, Problem
 from aqb_rdf.mapping import graphs
 from aqb_rdf.mapping.graphs import Triple
+from aqb_rdf.publish import tables
 from aqb_rdf.publish.dumps import Part, graph_to_ntriples
+from aqb_rdf.publish.tables import Row
 from aqb_rdf.rdf.iris import Iris
-from aqb_rdf.source import codelists
 from aqb_rdf.source.model import Zielvereinbarung
 from aqb_rdf.source.parsing import parse_agreement
 from aqb_rdf.source.reading import read_document
@@ -51,7 +53,8 @@ class Item:
     key: str
     region_line: int
     part: Part
-    rows: list[tuple[str, ...]]
+    rows: dict[str, list[Row]]
+    """The agreement's rows of each CSV table, by file name."""
     bezugsrahmen: list[str]
     triples: int
     signed: list[dt.date] = field(default_factory=list)
@@ -59,7 +62,7 @@ class Item:
 
     def without_data(self) -> Item:
         """This item without its triples and rows (all the build keeps once they are written)."""
-        return dataclasses.replace(self, part=Part(self.part.graph, b""), rows=[])
+        return dataclasses.replace(self, part=Part(self.part.graph, b""), rows={})
 
 
 @dataclass
@@ -86,6 +89,7 @@ class Context:
             except Unsupported:
                 self.core = None  # shapes beyond what shacl_core implements: use pySHACL
         self.context_index = Index([*self.ontology, *self.reference_graph])
+        self.labels = tables.labels_of(itertools.chain(self.reference_graph, self.ontology), iris)
 
     def validate(self, triples: list[Triple], extra: Graph) -> tuple[ValidationReport, Graph]:
         """Validate ``triples`` with the context; the graph is for locating violations."""
@@ -162,7 +166,7 @@ def _validate(
     started = time.perf_counter()
     for agreement, triples in parsed:
         if agreement.source.path not in failing:
-            chunk.items.append(_item(agreement, triples, ctx.iris))
+            chunk.items.append(_item(agreement, triples, ctx))
     chunk.timings["map"] += time.perf_counter() - started
 
 
@@ -187,25 +191,8 @@ def _locate(
     return "", 0
 
 
-def _item(agreement: Zielvereinbarung, triples: list[Triple], iris: Iris) -> Item:
-    year, region = agreement.year.value, agreement.region.value
-    a = iris.agreement(year, region.key)
-    rows: list[tuple[str, ...]] = [
-        (
-            str(year),
-            region.key,
-            region.display_name,
-            str(bereich.art.value),
-            codelists.MASSNAHMENART_LABELS[bereich.art][0],
-            str(position),
-            projekt.title,
-            str(agreement.budget.value),
-            str(a),
-            str(iris.projekt(a, bereich.art.value, position)),
-        )
-        for bereich in agreement.massnahmenbereiche
-        for position, projekt in enumerate(bereich.projects, start=1)
-    ]
+def _item(agreement: Zielvereinbarung, triples: list[Triple], ctx: Context) -> Item:
+    year, region, iris = agreement.year.value, agreement.region.value, ctx.iris
     return Item(
         path=agreement.source.path,
         label=f"Zielvereinbarung {year} – {region.display_name}",
@@ -213,7 +200,7 @@ def _item(agreement: Zielvereinbarung, triples: list[Triple], iris: Iris) -> Ite
         key=region.key,
         region_line=agreement.region.span.first_line,
         part=Part(str(iris.agreement_graph(year, region.key)), graph_to_ntriples(triples)),
-        rows=rows,
+        rows=tables.agreement_rows(triples, ctx.labels, iris),
         bezugsrahmen=[b.value for b in agreement.bezugsrahmen],
         triples=len(triples),
         signed=[signature.date for signature in agreement.signatures],

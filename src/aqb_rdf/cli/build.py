@@ -57,9 +57,11 @@ def build(sources: tuple[Path, ...], out: Path, settings: Settings) -> None:
     """Build the validated dataset and its dumps from SOURCES.
 
     SOURCES are agreement documents (.md, .txt, .pdf) or folders searched for them
-    (default: data/agreements); any other file in a folder is named on stderr as skipped. Writes OUT/aqb.ttl, aqb.nt, aqb.jsonld, aqb.trig,
-    aqb.csv and context.jsonld, and describes them in catalog.ttl (DCAT-AP.de) and
-    void.ttl. If any document cannot be read, parsed, resolved or validated, every
+    (default: data/agreements); any other file in a folder is named on stderr as skipped.
+    Writes OUT/aqb.ttl, aqb.nt, aqb.jsonld, aqb.trig,
+    context.jsonld, the tables agreements.csv, projects.csv and massnahmenarten.csv with
+    their CSVW metadata (*.csv-metadata.json), and describes them in catalog.ttl
+    (DCAT-AP.de) and void.ttl. If any document cannot be read, parsed, resolved or validated, every
     problem is listed and nothing is written.
 
     \b

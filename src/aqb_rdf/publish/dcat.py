@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pyoxigraph import Literal, NamedNode, Triple
 
 from aqb_rdf.publish.void import DESCRIPTION, TITLE
-from aqb_rdf.rdf.files import DISTRIBUTIONS, PublishedFile
+from aqb_rdf.rdf.files import DISTRIBUTIONS, METADATA_OF_TABLE, PublishedFile
 from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.rdf.namespaces import (
     DCAT,
@@ -270,6 +270,16 @@ def _distribution(iris: Iris, dump: DumpFile, attribution: str) -> list[Triple]:
             (DCATDE + "licenseAttributionByText", Literal(attribution, language="de")),
         ],
     )
+    schema = METADATA_OF_TABLE.get(dump.name)
+    if schema is not None:  # DCAT-AP's "linked schemas": the table's CSVW metadata
+        described_by = _iri(iris.download(schema.name))
+        triples += [
+            Triple(distribution, _iri(DCTERMS + "conformsTo"), described_by),
+            Triple(described_by, _iri(RDF_TYPE), _iri(DCTERMS + "Standard")),
+            *_texts(described_by, DCTERMS + "title", {
+                "de": f"CSVW-Metadaten von {dump.name}", "en": f"CSVW metadata of {dump.name}",
+            }),
+        ]  # fmt: skip
     return triples + [
         Triple(checksum, _iri(RDF_TYPE), _iri(SPDX + "Checksum")),
         Triple(checksum, _iri(SPDX + "algorithm"), _iri(SHA256)),

@@ -12,17 +12,18 @@ import functools
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import IO, Any, TextIO
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from aqb_rdf.errors import AqbError, first_line
-from aqb_rdf.publish import jsonld
+from aqb_rdf.publish import jsonld, tables
 from aqb_rdf.publish.processes import die_with_parent
 from aqb_rdf.publish.writing import naming
 from aqb_rdf.rdf import files
@@ -31,18 +32,6 @@ from aqb_rdf.rdf.namespaces import STANDARD_PREFIXES
 
 DUMPS = tuple(file.name for file in files.DUMPS)
 """The files :class:`DumpWriter` writes (see :mod:`aqb_rdf.rdf.files`)."""
-CSV_COLUMNS = (
-    "jahr",
-    "kreisschluessel",
-    "gebietskoerperschaft",
-    "massnahmenart",
-    "massnahmenart_bezeichnung",
-    "position",
-    "projekt",
-    "budget_eur",
-    "zielvereinbarung",
-    "projekt_iri",
-)
 
 
 @dataclass(frozen=True)
@@ -89,37 +78,54 @@ class DumpWriter:
     """Writes the dumps into a staging folder as the parts arrive, holding none in memory.
 
     ``add`` appends each part to ``aqb.nt``, to a temporary N-Quads file (its graph name on
-    every line) and its rows to ``aqb.csv``; ``finish`` serialises Turtle and TriG from those
-    files, and JSON-LD in a second process at the same time.
+    every line) and its rows to the CSV tables (:mod:`aqb_rdf.publish.tables`; RFC 4180:
+    CRLF line ends, a field quoted where it holds a comma, quote or line break; UTF-8 without
+    a byte order mark); ``finish`` serialises Turtle and TriG from those files, and JSON-LD in
+    a second process at the same time, and writes the tables' CSVW metadata, which names
+    ``publisher`` (an IRI) as theirs.
     """
 
     _NQUADS = ".aqb.nq"
 
-    def __init__(self, folder: Path, iris: Iris) -> None:
+    def __init__(self, folder: Path, iris: Iris, publisher: str) -> None:
         self.folder = folder
         self.iris = iris
+        self.publisher = publisher
         self.triples = 0
         self._nt = open(folder / files.N_TRIPLES_DUMP.name, "wb")  # noqa: SIM115 - closed in finish/close
         self._nq = open(folder / self._NQUADS, "wb")  # noqa: SIM115
-        self._csv_file = open(folder / files.CSV_DUMP.name, "w", encoding="utf-8", newline="")  # noqa: SIM115
-        self._csv = csv.writer(self._csv_file, lineterminator="\r\n")
-        self._csv.writerow(CSV_COLUMNS)
+        self._tables: dict[str, tuple[TextIO, Any]] = {}
+        for table in tables.TABLES:
+            name = table.file.name
+            with naming(folder / name):
+                file = open(folder / name, "w", encoding="utf-8", newline="")  # noqa: SIM115
+                self._tables[name] = (file, csv.writer(file, lineterminator="\r\n"))
+                self._tables[name][1].writerow(table.header)
 
-    def add(self, part: Part, rows: Iterable[Sequence[str]] = ()) -> None:
+    def add(self, part: Part, rows: Mapping[str, Sequence[tables.Row]] | None = None) -> None:
+        """Append ``part`` to the dumps and ``rows`` (by table file name) to the tables."""
         with naming(self.folder / files.N_TRIPLES_DUMP.name):
             self._nt.write(part.ntriples)
         # In N-Triples a line ends in " .\n" and a literal cannot hold a raw newline, so the
         # graph name goes in by a plain replacement.
         with naming(self.folder / self._NQUADS):
             self._nq.write(part.ntriples.replace(b" .\n", f" <{part.graph}> .\n".encode()))
-        with naming(self.folder / files.CSV_DUMP.name):
-            self._csv.writerows(rows)
+        for name, table_rows in (rows or {}).items():
+            with naming(self.folder / name):
+                self._tables[name][1].writerows(table_rows)
         self.triples += part.ntriples.count(b"\n")
+
+    def _files(self) -> list[tuple[IO[Any], str]]:
+        return [
+            (self._nt, files.N_TRIPLES_DUMP.name),
+            (self._nq, self._NQUADS),
+            *((file, name) for name, (file, _) in self._tables.items()),
+        ]
 
     def close(self) -> None:
         """Close the files of a build that failed: what cannot be flushed any more is lost
         with the staging folder, and the build's own error is the one to report."""
-        for file in (self._nt, self._nq, self._csv_file):
+        for file, _ in self._files():
             try:
                 file.close()
             except OSError:
@@ -129,11 +135,7 @@ class DumpWriter:
         """Close the files of a build that succeeded; a file that cannot be flushed is an
         OSError naming it (the others are closed all the same)."""
         problem: OSError | None = None
-        for file, name in (
-            (self._nt, files.N_TRIPLES_DUMP.name),
-            (self._nq, self._NQUADS),
-            (self._csv_file, files.CSV_DUMP.name),
-        ):
+        for file, name in self._files():
             try:
                 with naming(self.folder / name):
                     file.close()
@@ -163,6 +165,12 @@ class DumpWriter:
             context_file = folder / files.JSON_LD_CONTEXT.name
             with naming(context_file):
                 context_file.write_bytes(jsonld.context_document(self.iris))
+            for table in tables.TABLES:
+                metadata_file = folder / table.metadata.name
+                with naming(metadata_file):
+                    metadata_file.write_bytes(
+                        tables.metadata_document(table, self.iris, self.publisher)
+                    )
         finally:
             jsonld_writer.join()
             (folder / self._NQUADS).unlink(missing_ok=True)

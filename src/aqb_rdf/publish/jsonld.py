@@ -255,9 +255,15 @@ def write_document(triples: Iterable[ox.Triple], out: BinaryIO, iris: Iris) -> N
 
 
 def document(triples: Iterable[ox.Triple], iris: Iris) -> bytes:
-    """The JSON-LD document of ``triples`` (in any order), as bytes."""
+    """The JSON-LD document of ``triples`` (in any order), as bytes: the form of the dump, with
+    its context, which every JSON-LD answer of the server takes too."""
     ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     assert ntriples is not None  # without an output file, serialize returns the bytes
+    return document_of_ntriples(ntriples, iris)
+
+
+def document_of_ntriples(ntriples: bytes, iris: Iris) -> bytes:
+    """The JSON-LD document of the N-Triples ``ntriples`` (in any order), as bytes."""
     lines = ntriples.splitlines(keepends=True)
     ordered = ox.parse(b"".join(sorted(set(lines))), format=ox.RdfFormat.N_TRIPLES)
     buffer = io.BytesIO()

@@ -21,7 +21,7 @@ from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.rdf.namespaces import DCTERMS, RDF_TYPE, VOID, XSD
 
 RDF_DUMPS = tuple(file.name for file in DISTRIBUTIONS if file.is_rdf)
-"""The downloads that are RDF (``aqb.csv`` and ``context.jsonld`` are not)."""
+"""The downloads that are RDF (the CSV tables and ``context.jsonld`` are not)."""
 VOCABULARY_PREFIXES = ("schema", "skos", "org", "cpov", "prov", "dcterms")
 """Prefixes of the reused vocabularies the description names besides ``aqb:``."""
 

@@ -24,6 +24,9 @@ class Role(StrEnum):
     """The dataset (or a table of it): a ``dcat:Distribution`` of the catalogue."""
     CONTEXT = "context"
     """The JSON-LD ``@context`` of the JSON-LD dump, on its own for reuse; not data."""
+    TABLE_METADATA = "table metadata"
+    """The CSV on the Web metadata of a table (columns, datatypes, titles, the IRIs each row
+    describes); not data."""
     DESCRIPTION = "description"
     """The release's description of itself (DCAT-AP.de catalogue, VoID)."""
     RECORD = "record"
@@ -73,28 +76,52 @@ TRIG_DUMP: Final = PublishedFile(
     "Whole dataset as TriG, one named graph per agreement",
 )  # fmt: skip
 """The dump the SPARQL store is loaded from and ``aqb-rdf push`` reads."""
-CSV_DUMP: Final = PublishedFile(
-    "aqb.csv", formats.CSV, Role.DISTRIBUTION,
+AGREEMENTS_TABLE: Final = PublishedFile(
+    "agreements.csv", formats.CSV, Role.DISTRIBUTION,
+    "Zielvereinbarungen als Tabelle (CSV), eine Zeile je Zielvereinbarung, mit Budget",
+    "Target agreements as a table (CSV), one row per agreement, with its budget",
+)  # fmt: skip
+PROJECTS_TABLE: Final = PublishedFile(
+    "projects.csv", formats.CSV, Role.DISTRIBUTION,
     "Projekte als Tabelle (CSV), eine Zeile je Projekt",
     "Projects as a table (CSV), one row per project",
 )  # fmt: skip
+MASSNAHMENARTEN_TABLE: Final = PublishedFile(
+    "massnahmenarten.csv", formats.CSV, Role.DISTRIBUTION,
+    "Maßnahmenarten je Zielvereinbarung als Tabelle (CSV), auch ohne Projekt oder nicht aufgeführt",
+    "Measure types per agreement as a table (CSV), also those without project or not listed",
+)  # fmt: skip
+TABLES: Final = (AGREEMENTS_TABLE, PROJECTS_TABLE, MASSNAHMENARTEN_TABLE)
+"""The CSV tables, each described by the file of :data:`TABLE_METADATA` at its index."""
 JSON_LD_CONTEXT: Final = PublishedFile("context.jsonld", formats.JSON_LD, Role.CONTEXT)
+TABLE_METADATA: Final = tuple(
+    PublishedFile(f"{table.name}-metadata.json", formats.CSVW_METADATA, Role.TABLE_METADATA)
+    for table in TABLES
+)
+"""``agreements.csv-metadata.json`` …: where a CSVW processor looks for a table's metadata
+(CSVW syntax §5.2, the default ``{+url}-metadata.json``)."""
+METADATA_OF_TABLE: Final[Mapping[str, PublishedFile]] = {
+    table.name: metadata for table, metadata in zip(TABLES, TABLE_METADATA, strict=True)
+}
+"""The CSVW metadata file of each table, by the table's name."""
 CATALOG: Final = PublishedFile("catalog.ttl", formats.TURTLE, Role.DESCRIPTION)
 VOID: Final = PublishedFile("void.ttl", formats.TURTLE, Role.DESCRIPTION)
 RELEASE_RECORD: Final = PublishedFile("release.json", formats.JSON, Role.RECORD)
 """``{"base": "https://…/"}``: the base IRI the release was built with (:mod:`aqb_rdf.publish.release`)."""
 
 PUBLISHED_FILES: Final = (
-    TURTLE_DUMP, N_TRIPLES_DUMP, JSON_LD_DUMP, TRIG_DUMP, CSV_DUMP, JSON_LD_CONTEXT,
-    CATALOG, VOID, RELEASE_RECORD,
+    TURTLE_DUMP, N_TRIPLES_DUMP, JSON_LD_DUMP, TRIG_DUMP, *TABLES, JSON_LD_CONTEXT,
+    *TABLE_METADATA, CATALOG, VOID, RELEASE_RECORD,
 )  # fmt: skip
 """Every file of a release, in the order listings show them: the dumps, the descriptions,
 the record."""
 
 BY_NAME: Final[Mapping[str, PublishedFile]] = {file.name: file for file in PUBLISHED_FILES}
 
-DUMPS: Final = tuple(f for f in PUBLISHED_FILES if f.role in (Role.DISTRIBUTION, Role.CONTEXT))
-"""What the dump writer writes: the data and the JSON-LD context."""
+DUMPS: Final = tuple(
+    f for f in PUBLISHED_FILES if f.role in (Role.DISTRIBUTION, Role.CONTEXT, Role.TABLE_METADATA)
+)
+"""What the dump writer writes: the data, the JSON-LD context and the tables' metadata."""
 DISTRIBUTIONS: Final = tuple(file for file in PUBLISHED_FILES if file.role is Role.DISTRIBUTION)
 """The distributions of the dataset, in the order the catalogue lists them."""
 DESCRIPTIONS: Final = tuple(file for file in PUBLISHED_FILES if file.role is Role.DESCRIPTION)

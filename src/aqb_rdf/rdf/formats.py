@@ -80,6 +80,8 @@ N_QUADS: Final = Format("application/n-quads", "nq", rdf=RdfFormat.N_QUADS, rdfl
 RDF_XML: Final = Format("application/rdf+xml", "rdf", rdf=RdfFormat.RDF_XML, rdflib="xml",
                         w3c="RDF_XML", label="RDF/XML")  # fmt: skip
 CSV: Final = Format("text/csv", "csv", eu_file_type="CSV")
+CSVW_METADATA: Final = Format("application/csvm+json", "json", text=False, label="CSVW")
+"""The metadata of a CSV table (CSV on the Web, its media type from the CSVW metadata spec)."""
 RESULTS_JSON: Final = Format("application/sparql-results+json", "srj", text=False,
                              results=QueryResultsFormat.JSON, w3c="SPARQL_Results_JSON")  # fmt: skip
 RESULTS_XML: Final = Format("application/sparql-results+xml", "srx", text=False,

@@ -72,6 +72,10 @@ IANA_MEDIA_TYPES: Final = Vocabulary("https://www.iana.org/assignments/media-typ
 """IANA's media-type registry; ``IANA_MEDIA_TYPES + "text/turtle"`` names a media type."""
 WDT: Final = Vocabulary("http://www.wikidata.org/prop/direct/")
 """Wikidata's best-rank statements (``wdt:P440``)."""
+CSVW: Final = Vocabulary("http://www.w3.org/ns/csvw#")
+"""W3C's CSV on the Web vocabulary."""
+CSVW_CONTEXT: Final = "http://www.w3.org/ns/csvw"
+"""The ``@context`` of a CSV on the Web metadata file (CSVW metadata §4)."""
 
 RDF_TYPE: Final = RDF + "type"
 """``rdf:type`` as a plain string, for pyoxigraph."""
@@ -102,6 +106,7 @@ VOCABULARIES: Final[Mapping[str, Vocabulary]] = {
     "eu": EU_AUTHORITY,
     "iana": IANA_MEDIA_TYPES,
     "wdt": WDT,
+    "csvw": CSVW,
 }
 """Every vocabulary above by its usual prefix."""
 

@@ -23,6 +23,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from aqb_rdf.errors import AqbError, ProtocolError
+from aqb_rdf.publish import jsonld
 from aqb_rdf.publish.release import LINKED
 from aqb_rdf.rdf import formats
 from aqb_rdf.rdf.files import DOWNLOADS
@@ -89,7 +90,8 @@ def build_app(
     settings = settings or ServeSettings()
     endpoint_path = "/sparql"
     # Every absolute URL the server writes is under the base, never the request's Host.
-    endpoint = str(Iris(base).endpoint)
+    iris = Iris(base)
+    endpoint = str(iris.endpoint)
 
     async def sparql(request: Request) -> Response:
         if request.method == "OPTIONS":
@@ -127,9 +129,12 @@ def build_app(
             offer = negotiation.choose(
                 offers, request.headers.get("accept"), parsed.format_param, offers[0]
             )
+            # JSON-LD is compacted here with the published context (publish/jsonld.py), from
+            # the N-Triples the worker writes: the worker stays free of rdflib.
+            compact = offer is negotiation.JSON_LD
             job = QueryRequest(
                 parsed.query,
-                offer.media_type,
+                formats.N_TRIPLES.media_type if compact else offer.media_type,
                 parsed.default_graphs,
                 parsed.named_graphs,
                 base_iri=endpoint,
@@ -138,6 +143,9 @@ def build_app(
         except AqbError as error:  # refused, not acceptable, malformed, busy … (web.errors)
             return plain_response(answer_for(error, retry_after=settings.retry_after_seconds))
         headers = {**_common_headers(release, settings), "Vary": "Accept", "ETag": release.etag}
+        if compact:
+            body = jsonld.document_of_ntriples(result.body, iris)
+            return Response(body, media_type=offer.media_type, headers=headers)
         return Response(result.body, media_type=result.media_type, headers=headers)
 
     def _service_description(request: Request) -> Response:
@@ -161,9 +169,12 @@ def build_app(
         except negotiation.NotAcceptable as error:
             return plain_response(answer_for(error, retry_after=settings.retry_after_seconds))
         graph = protocol.service_description_graph(endpoint)
-        rdf_format = formats.RDF_BY_MEDIA_TYPE[offer.media_type].rdflib
-        assert rdf_format is not None  # rdflib writes every RDF offer
-        body = graph.serialize(format=rdf_format, encoding="utf-8")
+        if offer is negotiation.JSON_LD:
+            body = jsonld.document_of_ntriples(graph.serialize(format="nt", encoding="utf-8"), iris)
+        else:
+            rdf_format = formats.RDF_BY_MEDIA_TYPE[offer.media_type].rdflib
+            assert rdf_format is not None  # rdflib writes every RDF offer
+            body = graph.serialize(format=rdf_format, encoding="utf-8")
         headers = {**_common_headers(release, settings), "Vary": "Accept"}
         return Response(body, media_type=offer.media_type, headers=headers)
 

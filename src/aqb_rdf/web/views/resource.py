@@ -33,13 +33,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from aqb_rdf.errors import AqbError, PageError, QueryPoolError
+from aqb_rdf.publish import jsonld
 from aqb_rdf.publish.metadata import CATALOG
 from aqb_rdf.publish.void import DatasetFacts, example_resources, vocabularies, void_triples
 from aqb_rdf.rdf import formats
+from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.web import negotiation
 from aqb_rdf.web.answers import KeptResponse
 from aqb_rdf.web.errors import ErrorAnswer, answer_for, plain_response
-from aqb_rdf.web.negotiation import HTML, PAGE_OFFERS, TURTLE, Offer
+from aqb_rdf.web.negotiation import HTML, JSON_LD, PAGE_OFFERS, TURTLE, Offer
 from aqb_rdf.web.pages import Page, Site
 from aqb_rdf.web.query_runner import describe, describe_graph, resource_links
 from aqb_rdf.web.render import kinds, parts
@@ -80,9 +82,12 @@ def iri_of(site: Site, path: str) -> str | None:
 
 
 def serialize_triples(
-    triples: Iterable[Triple], offer: Offer, prefixes: Mapping[str, str]
+    triples: Iterable[Triple], offer: Offer, prefixes: Mapping[str, str], iris: Iris
 ) -> bytes:
-    """The triples in the RDF format ``offer`` names, with our prefixes where it has them."""
+    """The triples in the RDF format ``offer`` names, with our prefixes where it has them;
+    JSON-LD compacted with the published context, as the dump is (:mod:`aqb_rdf.publish.jsonld`)."""
+    if offer is JSON_LD:
+        return jsonld.document(triples, iris)
     body = serialize(triples, format=RDF_FORMATS[offer.media_type], prefixes=dict(prefixes))
     return body or b""
 
@@ -161,7 +166,7 @@ async def respond(
         triples = description.ordered()
         if paging is not None:
             triples += hydra_triples(paging, members)
-        body = serialize_triples(triples, offer, site.prefixes)
+        body = serialize_triples(triples, offer, site.prefixes, site.iris)
         return Response(body, media_type=offer.media_type, headers=site.headers(**headers))
     vocabulary = await site.vocabulary()
     reader = parts.Reader(description, page.lang, vocabulary, site.aqb, paging)
