@@ -52,8 +52,9 @@ def link(write: bool, replace: bool, format_name: str, settings: Settings) -> No
     user_agent = settings.link.user_agent or sparql.default_user_agent()
     policy.check_http_url(endpoint, "--endpoint")
     reference = resources.reference(reference_dir)
-    retries_policy = policy.RetryPolicy(
-        attempts=settings.link.retries + 1, timeout=settings.link.timeout
+    retries_policy = policy.RetryPolicy(attempts=settings.link.retries + 1)
+    limits = sparql.Limits(
+        timeout=settings.link.timeout, max_answer_bytes=settings.link.max_answer_bytes
     )
 
     def select(query: str) -> list[sparql.Binding]:
@@ -62,6 +63,7 @@ def link(write: bool, replace: bool, format_name: str, settings: Settings) -> No
             query,
             user_agent=user_agent,
             policy=retries_policy,
+            limits=limits,
             on_retry=lambda message: click.echo(f"aqb-rdf: {message}", err=True),
         )
 
