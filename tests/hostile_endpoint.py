@@ -6,6 +6,8 @@
 
 * :func:`endless_chunked`: ``200`` with ``Transfer-Encoding: chunked`` and chunks forever;
 * :func:`trickle`: the answer, head included, one byte per ``interval`` seconds;
+* :func:`endless_head`: a header line that never ends;
+* :func:`gzip_bomb`: a small gzip body that unpacks to a large one;
 * :func:`redirect`: ``307`` to a ``Location`` (another port, or a path of the same server);
 * :func:`answer`: a complete answer (``Connection: close``).
 
@@ -18,6 +20,7 @@ thread it started (bounded). It counts requests and the bytes each behaviour man
 
 from __future__ import annotations
 
+import gzip
 import http
 import socket
 import threading
@@ -34,6 +37,8 @@ class Request:
     method: str
     path: str
     """The request target, query string included."""
+    headers: dict[str, str]
+    """Names in lower case."""
     body: bytes
     arrived: float
     """``time.monotonic()`` when its head and body had arrived."""
@@ -126,25 +131,27 @@ def _read_request(connection: socket.socket) -> Request:
     head, _, body = data.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     method, path, _ = lines[0].split(" ", 2)
-    headers = dict(line.split(":", 1) for line in lines[1:] if ":" in line)
-    length = int(
-        {k.strip().lower(): v.strip() for k, v in headers.items()}.get("content-length", 0)
-    )
+    fields = (line.split(":", 1) for line in lines[1:] if ":" in line)
+    headers = {name.strip().lower(): value.strip() for name, value in fields}
+    length = int(headers.get("content-length", 0))
     while len(body) < length:
         chunk = connection.recv(65536)
         if not chunk:
             break
         body += chunk
-    return Request(method, path, body, time.monotonic())
+    return Request(method, path, headers, body, time.monotonic())
 
 
-def endless_chunked(status: int = 200, chunk_bytes: int = 65536) -> Behaviour:
+def endless_chunked(
+    status: int = 200, chunk_bytes: int = 65536, headers: dict[str, str] | None = None
+) -> Behaviour:
     """``status`` with a chunked body that never ends (until the client leaves)."""
+    extra = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
 
     def behave(connection: socket.socket, _request: Request, stop: threading.Event) -> int:
         connection.sendall(
             f"HTTP/1.1 {status} {http.HTTPStatus(status).phrase}\r\nContent-Type: {JSON}\r\n"
-            "Transfer-Encoding: chunked\r\n\r\n".encode()
+            f"Transfer-Encoding: chunked\r\n{extra}\r\n".encode()
         )  # fmt: skip
         chunk = f"{chunk_bytes:x}\r\n".encode() + b" " * chunk_bytes + b"\r\n"
         sent = 0
@@ -152,6 +159,32 @@ def endless_chunked(status: int = 200, chunk_bytes: int = 65536) -> Behaviour:
             connection.sendall(chunk)
             sent += chunk_bytes
         return sent
+
+    return behave
+
+
+def endless_head() -> Behaviour:
+    """A status line, then one header line that never ends."""
+
+    def behave(connection: socket.socket, _request: Request, stop: threading.Event) -> int:
+        connection.sendall(b"HTTP/1.1 200 OK\r\nX-Endless: ")
+        sent = 0
+        while not stop.is_set():
+            connection.sendall(b"a" * 65536)
+            sent += 65536
+        return sent
+
+    return behave
+
+
+def gzip_bomb(unpacked_bytes: int) -> Behaviour:
+    """``200`` with ``Content-Encoding: gzip``: a small body that unpacks to many zeros."""
+
+    def behave(connection: socket.socket, _request: Request, _stop: threading.Event) -> int:
+        packed = gzip.compress(b"\0" * unpacked_bytes, compresslevel=9)
+        data = _complete(200, JSON, packed, {"Content-Encoding": "gzip"})
+        connection.sendall(data)
+        return len(data)
 
     return behave
 

@@ -26,7 +26,7 @@ import pytest
 
 import hostile_endpoint as hostile
 from aqb_rdf.errors import EndpointError, PushError
-from aqb_rdf.push.graph_store import HttpStore
+from aqb_rdf.push.graph_store import Credentials, HttpStore
 from aqb_rdf.remote import sparql
 from aqb_rdf.remote.client import ERROR_BODY_BYTES, Limits, Refused, RemoteClient
 from aqb_rdf.remote.policy import Retryable
@@ -345,3 +345,36 @@ def test_the_deadline_is_retryable_and_counts_from_the_start(endpoint: Callable[
             client.request("GET", url)
     assert 0.5 <= time.monotonic() - started < 1.5
     assert raised.value.message == "no answer within 0.5 s"
+
+
+def test_an_endless_head_and_a_gzip_bomb_are_bounded(endpoint: Callable[..., str]) -> None:
+    """A header line that never ends (h11 refuses a head past 100 KiB; a network error, so
+    retried), and 64 MiB of zeros packed into 64 KiB: counted as unpacked, refused at 1 MiB."""
+    with RemoteClient(Limits(timeout=10, max_answer_bytes=MB), user_agent="test") as client:
+        started = time.monotonic()
+        with pytest.raises(Retryable) as retryable:
+            client.request("GET", endpoint(lambda _: hostile.endless_head()))
+        assert retryable.value.message.startswith("network error: ")
+        with pytest.raises(Refused) as refused:
+            client.request("GET", endpoint(lambda _: hostile.gzip_bomb(64 * MB)))
+        assert time.monotonic() - started < 5  # neither waited for the deadline
+    assert refused.value.message.startswith("the answer is larger than the 1 MiB allowed")
+
+
+def test_a_challenge_with_an_endless_body_is_read_in_part(endpoint: Callable[..., str]) -> None:
+    """A store asking for credentials with a 401 whose body never ends: its first 64 KiB are
+    read (httpx's own auth loop would read it all), then the credentials are sent."""
+    seen: list[hostile.Request] = []
+
+    def behaviour(request: hostile.Request) -> hostile.Behaviour:
+        seen.append(request)
+        if "authorization" not in request.headers:
+            return hostile.endless_chunked(401, headers={"WWW-Authenticate": 'Basic realm="x"'})
+        return hostile.answer(body=b'{"head": {"vars": []}, "results": {"bindings": []}}')
+
+    credentials = Credentials("aqb", "s3cret")
+    with HttpStore(endpoint(behaviour), credentials=credentials, timeout=10) as store:
+        started = time.monotonic()
+        assert store.graph_sizes("https://aqb-rdf.example/graph/") == {}
+        assert time.monotonic() - started < 5
+    assert [r.headers.get("authorization", "")[:6] for r in seen] == ["", "Basic "]
