@@ -1,4 +1,5 @@
-"""``aqb-rdf link``: check the reference tables' Wikidata links against a SPARQL endpoint."""
+"""``aqb-rdf link``: check the reference tables' Wikidata links against a SPARQL endpoint;
+httpx loads only when linking."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import click
 from aqb_rdf.cli.common import reports_errors
 from aqb_rdf.cli.options import settings_options
 from aqb_rdf.config import Settings
-from aqb_rdf.remote import policy, sparql
+from aqb_rdf.remote import policy
 from aqb_rdf.source.reference import ORGANISATIONS_FILE, REGIONS_FILE
 
 
@@ -47,6 +48,7 @@ def link(write: bool, replace: bool, format_name: str, settings: Settings) -> No
     """
     from aqb_rdf import resources
     from aqb_rdf.link import reconcile, table_update
+    from aqb_rdf.remote import sparql  # httpx loads only when linking
 
     endpoint, reference_dir = settings.link.endpoint, settings.link.reference
     user_agent = settings.link.user_agent or sparql.default_user_agent()
