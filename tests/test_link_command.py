@@ -32,7 +32,7 @@ from aqb_rdf.errors import EndpointError
 from aqb_rdf.mapping import graphs
 from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.rdf.namespaces import SCHEMA
-from aqb_rdf.remote.sparql import RetryPolicy, select
+from aqb_rdf.remote.sparql import Limits, RetryPolicy, select
 
 pytestmark = pytest.mark.slow  # starts the Oxigraph server and HTTP servers
 
@@ -227,7 +227,8 @@ def respond(
     handler.wfile.write(body)
 
 
-FAST = RetryPolicy(attempts=3, timeout=2.0, backoff=0.05, max_wait=5.0)
+FAST = RetryPolicy(attempts=3, backoff=0.05, max_wait=5.0)
+SHORT = Limits(timeout=2.0)
 
 
 def test_429_is_retried_after_the_time_retry_after_asks() -> None:
@@ -239,7 +240,9 @@ def test_429_is_retried_after_the_time_retry_after_asks() -> None:
 
     notices: list[str] = []
     with http_endpoint(answer) as (url, times):
-        rows = select(url, ASK, user_agent="aqb-rdf-test", policy=FAST, on_retry=notices.append)
+        rows = select(
+            url, ASK, user_agent="aqb-rdf-test", policy=FAST, limits=SHORT, on_retry=notices.append
+        )
     assert rows == []
     assert len(times) == 2
     assert times[1] - times[0] >= 0.95  # Retry-After: 1, not the 0.05 s backoff
@@ -251,7 +254,7 @@ def test_a_retry_after_beyond_the_limit_ends_at_once() -> None:
         respond(handler, 429, b"", "text/plain", {"Retry-After": "3600"})
 
     with http_endpoint(answer) as (url, times), pytest.raises(EndpointError) as error:
-        select(url, ASK, user_agent="aqb-rdf-test", policy=FAST)
+        select(url, ASK, user_agent="aqb-rdf-test", policy=FAST, limits=SHORT)
     assert len(times) == 1
     assert str(error.value).startswith(f"{url}: HTTP 429 Too Many Requests; it asks to wait 3600 s")
 
@@ -267,7 +270,7 @@ def test_user_agent_is_sent() -> None:
         code, _, err = run("--endpoint", url, "--reference", str(ROOT / "data" / "reference"))
     assert code == 0, err
     assert len(agents) == 2  # one query for the regions, one for the organisations
-    assert all(a.startswith("aqb-rdf/") and "SPARQLWrapper/" in a for a in agents), agents
+    assert all(a.startswith("aqb-rdf/") and "httpx/" in a for a in agents), agents
 
 
 def test_503_every_time_fails_with_one_line_and_writes_nothing(reference: Path) -> None:
@@ -293,7 +296,7 @@ def test_html_instead_of_results_is_reported() -> None:
         respond(handler, 200, b"<html>maintenance</html>", "text/html")
 
     with http_endpoint(answer) as (url, times), pytest.raises(EndpointError) as error:
-        select(url, ASK, user_agent="aqb-rdf-test", policy=FAST)
+        select(url, ASK, user_agent="aqb-rdf-test", policy=FAST, limits=SHORT)
     assert len(times) == 1  # not retried
     assert str(error.value) == f"{url}: the answer is text/html, not SPARQL JSON results"
 
@@ -322,7 +325,7 @@ def test_an_endpoint_that_never_answers_times_out(reference: Path) -> None:
 def test_connection_refused_is_named() -> None:
     url = f"http://127.0.0.1:{stores.free_port()}/sparql"
     with pytest.raises(EndpointError) as error:
-        select(url, ASK, user_agent="aqb-rdf-test", policy=FAST)
+        select(url, ASK, user_agent="aqb-rdf-test", policy=FAST, limits=SHORT)
     assert str(error.value) == f"{url}: connection refused (3 attempts); try again later"
 
 

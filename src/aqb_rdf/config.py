@@ -205,8 +205,15 @@ LINK_REFERENCE = Setting(
     option="--reference",
 )  # fmt: skip
 LINK_TIMEOUT = Setting(
-    "link.timeout", float, 30.0, "Seconds to wait for each answer.",
+    "link.timeout", float, 30.0,
+    "Seconds a request may take in all (connecting, sending, the whole answer, redirects).",
     option="--timeout", envvar="AQB_LINK_TIMEOUT", minimum=0.1, maximum=600,
+)  # fmt: skip
+LINK_MAX_ANSWER_BYTES = Setting(
+    "link.max_answer_bytes", int, 16 * 1024 * 1024,
+    "Bytes an answer may have (16 MiB); a larger one is refused, not retried.",
+    option="--max-answer-bytes", envvar="AQB_LINK_MAX_ANSWER_BYTES", minimum=1024,
+    maximum=2**40,
 )  # fmt: skip
 LINK_RETRIES = Setting(
     "link.retries", int, 3, "Further attempts after a network error, timeout, 429 or 5xx.",
@@ -222,8 +229,15 @@ PUSH_RETRIES = Setting(
     option="--retries", envvar="AQB_PUSH_RETRIES", minimum=0, maximum=20,
 )  # fmt: skip
 PUSH_TIMEOUT = Setting(
-    "push.timeout", float, 60.0, "Seconds a request may wait for the store.",
+    "push.timeout", float, 60.0,
+    "Seconds a request may take in all (connecting, sending, the whole answer, redirects).",
     option="--timeout", envvar="AQB_PUSH_TIMEOUT", minimum=1, maximum=3600,
+)  # fmt: skip
+PUSH_MAX_ANSWER_BYTES = Setting(
+    "push.max_answer_bytes", int, 64 * 1024 * 1024,
+    "Bytes an answer of the store may have (64 MiB); a larger one ends the push.",
+    option="--max-answer-bytes", envvar="AQB_PUSH_MAX_ANSWER_BYTES", minimum=1024,
+    maximum=2**40,
 )  # fmt: skip
 PUSH_CONNECTIONS = Setting(
     "push.connections", int, 4, "Graphs compared and written at the same time.",
@@ -250,8 +264,9 @@ SETTINGS: tuple[Setting[Any], ...] = (
     SERVE_QUEUE_LENGTH, SERVE_QUEUE_WAIT, SERVE_MEMORY_LIMIT, SERVE_PAGE_SIZE,
     SERVE_MAX_BODY_BYTES, SERVE_MAX_QUERY_LENGTH, SERVE_MAX_GRAPH_PARAMETERS,
     SERVE_RETRY_AFTER_SECONDS, SERVE_CACHE_SECONDS,
-    LINK_ENDPOINT, LINK_REFERENCE, LINK_TIMEOUT, LINK_RETRIES, LINK_USER_AGENT,
-    PUSH_RETRIES, PUSH_TIMEOUT, PUSH_CONNECTIONS, PUSH_USER, PUSH_PASSWORD, PUSH_TOKEN,
+    LINK_ENDPOINT, LINK_REFERENCE, LINK_TIMEOUT, LINK_MAX_ANSWER_BYTES, LINK_RETRIES,
+    LINK_USER_AGENT,
+    PUSH_RETRIES, PUSH_TIMEOUT, PUSH_MAX_ANSWER_BYTES, PUSH_CONNECTIONS, PUSH_USER, PUSH_PASSWORD, PUSH_TOKEN,
 )  # fmt: skip
 """Every setting, in the order of the README's table."""
 
@@ -308,6 +323,7 @@ class LinkSettings:
     endpoint: str = LINK_ENDPOINT.default
     reference: Path = LINK_REFERENCE.default
     timeout: float = LINK_TIMEOUT.default
+    max_answer_bytes: int = LINK_MAX_ANSWER_BYTES.default
     retries: int = LINK_RETRIES.default
     user_agent: str | None = LINK_USER_AGENT.default
 
@@ -318,6 +334,7 @@ class PushSettings:
 
     retries: int = PUSH_RETRIES.default
     timeout: float = PUSH_TIMEOUT.default
+    max_answer_bytes: int = PUSH_MAX_ANSWER_BYTES.default
     connections: int = PUSH_CONNECTIONS.default
     user: str | None = field(default=PUSH_USER.default, repr=False)
     password: str | None = field(default=PUSH_PASSWORD.default, repr=False)

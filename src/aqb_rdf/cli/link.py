@@ -1,4 +1,5 @@
-"""``aqb-rdf link``: check the reference tables' Wikidata links against a SPARQL endpoint."""
+"""``aqb-rdf link``: check the reference tables' Wikidata links against a SPARQL endpoint;
+httpx loads only when linking."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import click
 from aqb_rdf.cli.common import reports_errors
 from aqb_rdf.cli.options import settings_options
 from aqb_rdf.config import Settings
-from aqb_rdf.remote import policy, sparql
+from aqb_rdf.remote import policy
 from aqb_rdf.source.reference import ORGANISATIONS_FILE, REGIONS_FILE
 
 
@@ -47,13 +48,15 @@ def link(write: bool, replace: bool, format_name: str, settings: Settings) -> No
     """
     from aqb_rdf import resources
     from aqb_rdf.link import reconcile, table_update
+    from aqb_rdf.remote import sparql  # httpx loads only when linking
 
     endpoint, reference_dir = settings.link.endpoint, settings.link.reference
     user_agent = settings.link.user_agent or sparql.default_user_agent()
     policy.check_http_url(endpoint, "--endpoint")
     reference = resources.reference(reference_dir)
-    retries_policy = policy.RetryPolicy(
-        attempts=settings.link.retries + 1, timeout=settings.link.timeout
+    retries_policy = policy.RetryPolicy(attempts=settings.link.retries + 1)
+    limits = sparql.Limits(
+        timeout=settings.link.timeout, max_answer_bytes=settings.link.max_answer_bytes
     )
 
     def select(query: str) -> list[sparql.Binding]:
@@ -62,6 +65,7 @@ def link(write: bool, replace: bool, format_name: str, settings: Settings) -> No
             query,
             user_agent=user_agent,
             policy=retries_policy,
+            limits=limits,
             on_retry=lambda message: click.echo(f"aqb-rdf: {message}", err=True),
         )
 

@@ -86,7 +86,8 @@ def push(
     credentials = Credentials.from_values(pushing.user, pushing.password, pushing.token)
     progress = _PushProgress()
     with HttpStore(endpoint, graph_store=graph_store, update=update, credentials=credentials,
-                   retries=pushing.retries, timeout=pushing.timeout) as target:  # fmt: skip
+                   retries=pushing.retries, timeout=pushing.timeout,
+                   max_answer_bytes=pushing.max_answer_bytes) as target:  # fmt: skip
         try:
             report = push_core.push_release(dump, target, namespace.graph_namespace,
                                             delete_stale=delete_stale, dry_run=dry_run,

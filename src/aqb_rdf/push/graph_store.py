@@ -11,9 +11,12 @@ Reads go to the SPARQL query endpoint (`SPARQL 1.1 Protocol
   the graph has blank nodes, which Virtuoso refuses in ``INSERT DATA``).
 
 Both are idempotent, so a request that failed is simply sent again, by the retry loop of
-:mod:`aqb_rdf.remote.policy`: up to ``retries`` times after a network error, a 5xx or a 429,
-waiting ``backoff`` seconds doubled each time (at most 30 s, or the ``Retry-After`` the store
-asks for, up to 60 s). Other answers fail at once. Requests carry that module's User-Agent.
+:mod:`aqb_rdf.remote.policy`: up to ``retries`` times after a network error, the deadline, a
+5xx or a 429, waiting ``backoff`` seconds doubled each time (at most 30 s, or the
+``Retry-After`` the store asks for, up to 60 s). Other answers fail at once. Requests carry that
+module's User-Agent and go through :class:`~aqb_rdf.remote.client.RemoteClient`, so each has a
+total deadline (``timeout``), a cap on the answer (``max_answer_bytes``) and follows redirects
+only within its endpoint's origin; an answer beyond them ends the push at once.
 
 Credentials come from the caller (the CLI reads ``AQB_PUSH_USER`` and ``AQB_PUSH_PASSWORD``, or
 ``AQB_PUSH_TOKEN``). A user and password go with the scheme the store asks for in its
@@ -23,6 +26,7 @@ every request. They never appear in a URL, a message or a ``repr``.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
@@ -35,6 +39,7 @@ from aqb_rdf.errors import AqbError, PushError
 from aqb_rdf.push.sync import LocalGraph
 from aqb_rdf.rdf import formats, sparql_terms
 from aqb_rdf.rdf.namespaces import XSD
+from aqb_rdf.remote.client import MIB, Answer, Limits, Refused, RemoteClient
 from aqb_rdf.remote.policy import (
     RETRIED_STATUSES,
     GaveUp,
@@ -52,6 +57,8 @@ MAX_RETRY_AFTER = 60.0
 """The longest ``Retry-After`` honoured; a store asking more is asked again after this."""
 N_TRIPLES = formats.N_TRIPLES.media_type
 SPARQL_UPDATE = formats.SPARQL_UPDATE.content_type
+MAX_ANSWER_BYTES = 64 * MIB
+"""The default cap on an answer: a list of graphs, or one graph as N-Triples."""
 GRAPHS_PAGE = 1000
 """Graphs listed per query; below every store's cap on result rows."""
 CONSTRUCT_ACCEPT = (
@@ -152,12 +159,12 @@ def _auth(credentials: Credentials | None) -> httpx.Auth | None:
     return BearerAuth(credentials.token) if credentials.token else ChallengeAuth(credentials)
 
 
-def _reason(response: httpx.Response) -> str:
+def _reason(answer: Answer) -> str:
     """``401 Unauthorized: <the store's message, first line, no markup>``."""
-    text = _TAGS.sub(" ", response.text[:4000]) if response.content else ""
+    text = _TAGS.sub(" ", answer.text[:4000])
     lines = [" ".join(line.split()) for line in text.splitlines()]
-    message = next((line for line in lines if line and line != response.reason_phrase), "")
-    head = f"{response.status_code} {response.reason_phrase}".strip()
+    message = next((line for line in lines if line and line != answer.reason), "")
+    head = f"{answer.status} {answer.reason}".strip()
     return f"{head}: {message[:200]}" if message else head
 
 
@@ -172,7 +179,8 @@ class HttpStore:
         credentials: sent when the store asks for them.
         retries: how often a failed idempotent request is sent again.
         backoff: the first wait before a retry, in seconds.
-        timeout: seconds per request (connect, and between bytes).
+        timeout: seconds a request may take in all (connecting, sending, the whole answer).
+        max_answer_bytes: bytes an answer may have; a larger one ends the push.
         sleep: how to wait (tests pass a recorder).
     """
 
@@ -186,6 +194,7 @@ class HttpStore:
         retries: int = 4,
         backoff: float = 0.5,
         timeout: float = 60.0,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.endpoint = check_http_url(endpoint, "--endpoint")
@@ -193,17 +202,15 @@ class HttpStore:
         self.update = check_http_url(update, "--update") if update else self.endpoint
         self.policy = RetryPolicy(
             attempts=retries + 1,
-            timeout=timeout,
             backoff=backoff,
             max_backoff=MAX_BACKOFF,
             max_wait=MAX_RETRY_AFTER,
             cap_retry_after=True,
         )
         self.sleep = sleep
-        self._client = httpx.Client(
-            auth=_auth(credentials),
-            timeout=httpx.Timeout(self.policy.timeout),
-            headers={"User-Agent": user_agent("httpx")},
+        self.limits = Limits(timeout=timeout, max_answer_bytes=max_answer_bytes)
+        self._client = RemoteClient(
+            self.limits, user_agent=user_agent("httpx"), auth=_auth(credentials)
         )
 
     def close(self) -> None:
@@ -229,7 +236,7 @@ class HttpStore:
             response = self._send("POST", self.endpoint, "list the graphs", data={"query": query},
                                   headers={"Accept": formats.RESULTS_JSON.media_type})  # fmt: skip
             try:
-                rows = response.json()["results"]["bindings"]
+                rows = json.loads(response.content)["results"]["bindings"]
                 sizes.update((row["g"]["value"], int(row["n"]["value"])) for row in rows)
             except (ValueError, KeyError, TypeError) as error:
                 raise PushError(f"{self.endpoint}: list the graphs: not SPARQL JSON results "
@@ -242,7 +249,7 @@ class HttpStore:
         query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_graph(iri, what)} {{ ?s ?p ?o }} }}"
         response = self._send("POST", self.endpoint, what, data={"query": query},
                               headers={"Accept": CONSTRUCT_ACCEPT})  # fmt: skip
-        media_type = response.headers.get("content-type", N_TRIPLES).split(";")[0].strip()
+        media_type = response.media_type or N_TRIPLES
         if media_type == "text/plain":
             media_type = N_TRIPLES
         rdf_format = RdfFormat.from_media_type(media_type)
@@ -302,28 +309,27 @@ class HttpStore:
         params: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
         ok_statuses: tuple[int, ...] = (),
-    ) -> httpx.Response:
-        """Send one request; retry it on network errors, 5xx and 429; raise PushError."""
+    ) -> Answer:
+        """Send one request; retry it on network errors, the deadline, 5xx and 429; raise
+        PushError (at once for an answer beyond the limits)."""
 
-        def attempt() -> httpx.Response:
-            try:
-                response = self._client.request(
-                    method, url, content=content, data=data, params=params, headers=headers
-                )
-            except httpx.HTTPError as error:
-                name = type(error).__name__
-                raise Retryable(f"{name}: {error}" if str(error) else name) from None
-            if response.is_success or response.status_code in ok_statuses:
-                return response
-            problem = _reason(response)
-            if response.status_code in (401, 403):
+        def attempt() -> Answer:
+            answer = self._client.request(
+                method, url, content=content, data=data, params=params, headers=headers
+            )
+            if answer.ok or answer.status in ok_statuses:
+                return answer
+            problem = _reason(answer)
+            if answer.status in (401, 403):
                 problem += " (check AQB_PUSH_USER and AQB_PUSH_PASSWORD, or AQB_PUSH_TOKEN)"
-            if response.status_code not in RETRIED_STATUSES:
+            if answer.status not in RETRIED_STATUSES:
                 raise PushError(f"{url}: {what}: {problem}")
-            raise Retryable(problem, retry_after_seconds(response.headers.get("retry-after")))
+            raise Retryable(problem, retry_after_seconds(answer.headers.get("retry-after")))
 
         try:
             return retry(attempt, self.policy, sleep=self.sleep)
+        except Refused as refused:
+            raise PushError(f"{url}: {what}: {refused.message}") from None
         except GaveUp as gave_up:
             tries = f" (after {gave_up.attempts} attempts)" if gave_up.attempts > 1 else ""
             raise PushError(f"{url}: {what}: {gave_up.message}{tries}") from None

@@ -1,6 +1,7 @@
-"""Other SPARQL stores over HTTP: one retry policy, timeout and User-Agent for every client.
+"""Other SPARQL stores over HTTP: one retry policy, one bounded client, one User-Agent.
 
-``policy`` is that one policy and its retry loop, with the URL check; ``sparql`` runs remote
-SPARQL queries through SPARQLWrapper (httpx, in :mod:`aqb_rdf.push`, writes graphs).
-May import: :mod:`aqb_rdf.errors`.
+``policy`` is the retry policy and its loop, with the URL check; ``client`` is the one HTTP
+client (httpx) with a total deadline, a size cap and same-origin redirects on every request;
+``sparql`` runs remote SPARQL queries through it (``link``); :mod:`aqb_rdf.push` writes graphs
+through it. May import: :mod:`aqb_rdf.errors`.
 """

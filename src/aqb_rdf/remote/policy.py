@@ -1,12 +1,14 @@
-"""How aqb-rdf talks to every other store: retries, timeout, User-Agent, the URL check.
+"""How aqb-rdf talks to every other store: retries, User-Agent, the URL check.
 
-``aqb-rdf link`` (:mod:`aqb_rdf.remote.sparql`, SPARQLWrapper) and ``aqb-rdf push``
-(:mod:`aqb_rdf.push.graph_store`, httpx) send their requests through :func:`retry`: an attempt
-that fails in a way another attempt may mend (a network error, a timeout, HTTP 429, 500, 502,
-503 or 504) raises :class:`Retryable`; :func:`retry` waits ``backoff`` seconds, doubled before
-each further attempt (at most ``max_backoff``), or the ``Retry-After`` the store asks for (at
-most ``max_wait``), and raises :class:`GaveUp` once the attempts are used up; each client turns
-that into its one-line error naming the endpoint. Any other exception ends the attempts at once.
+``aqb-rdf link`` (:mod:`aqb_rdf.remote.sparql`) and ``aqb-rdf push``
+(:mod:`aqb_rdf.push.graph_store`) send their requests through :func:`retry`, each request
+bounded by :mod:`aqb_rdf.remote.client` (a total deadline, a size cap, same-origin redirects):
+an attempt that fails in a way another attempt may mend (a network error, the deadline, HTTP
+429, 500, 502, 503 or 504) raises :class:`Retryable`; :func:`retry` waits ``backoff`` seconds,
+doubled before each further attempt (at most ``max_backoff``), or the ``Retry-After`` the store
+asks for (at most ``max_wait``), and raises :class:`GaveUp` once the attempts are used up; each
+client turns that into its one-line error naming the endpoint. Any other exception ends the
+attempts at once.
 
 Every request names aqb-rdf in its User-Agent (:func:`user_agent`), as the Wikidata Query
 Service asks of every client (https://meta.wikimedia.org/wiki/User-Agent_policy).
@@ -45,7 +47,7 @@ def user_agent(client: str) -> str:
     """``aqb-rdf/0.1.0 (…) httpx/0.28.1``: who we are, how to reach the project, the client.
 
     Args:
-        client: the distribution name of the HTTP client library (``SPARQLWrapper``, ``httpx``).
+        client: the distribution name of the HTTP client library (``httpx``).
     """
     return (
         f"aqb-rdf/{version('aqb-rdf')} (linked open data of the Hessian AQB; "
@@ -66,12 +68,11 @@ def check_http_url(url: str, option: str) -> str:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How long to wait for an answer and how often to ask again."""
+    """How often to ask again, and how long to wait before (each request's own bounds are
+    :class:`aqb_rdf.remote.client.Limits`)."""
 
     attempts: int = 4
     """Requests in all, the first included."""
-    timeout: float = 30.0
-    """Seconds to wait for a connection and for each read."""
     backoff: float = 1.0
     """Seconds before the second attempt; doubled before each further one."""
     max_backoff: float = 60.0
