@@ -188,7 +188,7 @@ SERVE_MAX_GRAPH_PARAMETERS = Setting(
 )  # fmt: skip
 SERVE_RETRY_AFTER_SECONDS = Setting(
     "serve.retry_after_seconds", int, 2,
-    "The Retry-After of a 503 answer (every query worker busy, or a query too slow).",
+    "The Retry-After of a 503 answer (the query queue full, or a query too slow).",
 )  # fmt: skip
 SERVE_CACHE_SECONDS = Setting(
     "serve.cache_seconds", int, 300, "The max-age of the Cache-Control header of answers.",

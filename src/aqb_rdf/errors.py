@@ -33,7 +33,7 @@ Each error says where (file, line) and what is wrong, on one line: ``str()`` giv
         ├── GaveUp           the attempts are used up, or a wait is too long (remote.policy)
         ├── Refused          an answer beyond the limits of remote.client (size, redirects)
         ├── _Refusal         a refusal found while lexing a query (sparql.guard)
-        ├── _CapReached      a query result passed its cap (sparql.worker)
+        ├── _CapReached      a query result passed its cap (sparql.execution)
         └── _HeadTooLong     a request head passed its limit (web.http_limits)
 """
 

@@ -81,7 +81,8 @@ def test_language_switch(site: Site, browser: WebDriver) -> None:
 
 def test_named_query_from_its_form(site: Site, browser: WebDriver) -> None:
     browser.get(site.server.base + "/queries")
-    browser.find_element(By.LINK_TEXT, "Budget per Gebietskörperschaft and year").click()
+    # The browser asks for German: the German title of budget-per-region-year.rq.
+    browser.find_element(By.LINK_TEXT, "Budget je Gebietskörperschaft und Jahr").click()
     field = WebDriverWait(browser, WAIT).until(
         ec.presence_of_element_located((By.ID, "param-year"))
     )
