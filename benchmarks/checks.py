@@ -84,6 +84,8 @@ def fast_check(kind: str) -> Callable[[int, bytes], str | None]:
     def check(status: int, body: bytes) -> str | None:
         if status != 200:
             return None
+        if kind == "resource" and body.lstrip()[:15].lower() == b"<!doctype html>":
+            return None if b"</html>" in body[-200:] else "cut-off page"
         if kind == "resource":
             return None if body.count(b" .") + body.count(b";") >= 10 else "short answer"
         return None if b'"value"' in body else "empty result"

@@ -217,7 +217,8 @@ def measure_server(
             for connections in CONNECTIONS:
                 queries = (workload.cold[kind, connections] if mode == "cold"
                            else workload.repeated[kind])  # fmt: skip
-                rendered = [render_request(server.port, server.path_for(q), q.accept)
+                rendered = [render_request(server.port, server.path_for(q),
+                                           server.accept or q.accept)
                             for q in queries]  # fmt: skip
                 requests = iter(rendered) if mode == "cold" else cycle(rendered)
                 cell = Cell(server.name, kind, mode, connections)
@@ -243,8 +244,8 @@ def warm_up(server: Server, queries: Sequence[Query], seconds: float) -> None:
                   f"({seconds:g} s)")  # fmt: skip
             break
         try:
-            status, _, _ = http_get(server.url(server.path_for(query)), query.accept,
-                                    REQUEST_TIMEOUT)  # fmt: skip
+            status, _, _ = http_get(server.url(server.path_for(query)),
+                                    server.accept or query.accept, REQUEST_TIMEOUT)  # fmt: skip
         except OSError:
             status = 0
         failed += status != 200

@@ -56,6 +56,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -64,10 +65,11 @@ from cells import Cell, fmt_ms, fmt_rate
 from checks import verify
 from dataset import prepare_data
 from load import WARM_UP_SECONDS, Bounds, measure_generator, measure_server, wrk_cross_check
-from report import SPARQL_FORM, print_results, table, targets
+from report import HTML_FORM, MIB, SPARQL_FORM, print_results, table, targets
 from servers import (
     HOST,
     Server,
+    group_rss,
     start_ours_retrying,
     start_oxigraph,
     start_rdflib_endpoint,
@@ -152,6 +154,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"\nkept: {workdir}")
 
 
+class PeakMemory:
+    """Samples the resident memory of a server's process group every 0.2 s while in use."""
+
+    def __init__(self, server: Server) -> None:
+        self.pgid = server.process.pid if server.process else None
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while self.pgid is not None:
+            self.peak = max(self.peak, group_rss(self.pgid))
+            if self._stop.wait(0.2):
+                break
+
+
 def run(args: argparse.Namespace, workdir: Path, peers: list[str], kinds: list[str],
         servers: list[Server]) -> int:  # fmt: skip
     cores = len(os.sched_getaffinity(0))
@@ -222,24 +248,33 @@ def run(args: argparse.Namespace, workdir: Path, peers: list[str], kinds: list[s
     print(f"\nMeasuring: ≤ {args.seconds:g} s and ≤ {args.requests:,} requests per cell "
           f"(rdflib-endpoint ≤ {args.rdflib_seconds:g} s, ≤ {args.rdflib_requests:,}); cold "
           "cells also end when their distinct queries run out")  # fmt: skip
+    memory: dict[str, int] = {}
     for name, server in started.items():
         bounds = (Bounds(args.rdflib_seconds, args.rdflib_requests, args.warm_up)
                   if name == "rdflib-endpoint"
                   else Bounds(args.seconds, args.requests, args.warm_up))  # fmt: skip
-        cells += measure_server(server, workload, bounds, kinds)
-        if name == "ours" and server.ld_routes and "resource" in kinds:
-            # The peers answer (a) with the CONSTRUCT; so does ours, for a like-for-like ratio.
-            alias = Server(SPARQL_FORM, server.port, server.sparql_path, pgid=server.process.pid
-                           if server.process else None)  # fmt: skip
-            cells += measure_server(alias, workload, bounds, ["resource"])
+        with PeakMemory(server) as peak:
+            cells += measure_server(server, workload, bounds, kinds)
+            if name == "ours" and server.ld_routes and "resource" in kinds:
+                # The peers answer (a) with the CONSTRUCT; so does ours, for a like-for-like
+                # ratio; and the Linked-Data route as HTML, the page a person gets.
+                pgid = server.process.pid if server.process else None
+                alias = Server(SPARQL_FORM, server.port, server.sparql_path, pgid=pgid)
+                cells += measure_server(alias, workload, bounds, ["resource"])
+                html = Server(HTML_FORM, server.port, server.sparql_path, pgid=pgid,
+                              ld_routes=True, accept="text/html")  # fmt: skip
+                cells += measure_server(html, workload, bounds, ["resource"])
+        memory[name] = peak.peak
     names = list(started)
     if any(c.server == SPARQL_FORM for c in cells):
-        names.insert(1, SPARQL_FORM)
+        names[1:1] = [SPARQL_FORM, HTML_FORM]
 
     print(f"\nResults: {data.triples:,} triples, {len(data.agreements):,} agreements\n")
     print_results(cells, names)
-    print("\nTargets (issue 3; our server with every safety measure on)")
-    results = targets(cells)
+    print("\nPeak resident memory of each server's process tree while it was measured")
+    table(("server", "peak MiB"), [(name, f"{memory[name] / MIB:,.0f}") for name in memory])
+    print("\nTargets (issue 10; our server with every safety measure on, default settings)")
+    results = targets(cells, memory.get("ours"))
     table(("target", "result", "verdict"), [(t.text, t.result, t.verdict) for t in results])
     return 0 if all(t.verdict == "PASS" for t in results) else 1
 

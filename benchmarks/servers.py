@@ -58,6 +58,8 @@ class Server:
     version: str = ""
     pgid: int | None = None
     """The process group whose CPU time counts (the process's own, or the server it aliases)."""
+    accept: str | None = None
+    """The media type asked for instead of each query's own (``ours-html``: text/html)."""
 
     def url(self, path_and_query: str) -> str:
         return f"http://{HOST}:{self.port}{path_and_query}"
@@ -83,7 +85,26 @@ class Server:
             self.process = None
 
 
+PAGE = os.sysconf("SC_PAGE_SIZE")
 TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def group_rss(pgid: int) -> int:
+    """The summed resident memory of every live process in the process group, in bytes."""
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(b")") + 2 :].split()
+        # fields[0] is field 3 (state): pgrp is field 5, rss (pages) field 24.
+        if int(fields[2]) == pgid and fields[0] != b"Z":
+            total += int(fields[21]) * PAGE
+    return total
 
 
 def group_cpu(pgid: int) -> float:

@@ -1,17 +1,17 @@
 """One sandboxed server process: HTTP, guard, query and answer, all in one (a child process).
 
 The supervisor (:mod:`aqb_rdf.web.supervisor`) starts it with ``python -m
-aqb_rdf.web.sandboxed``, passing three descriptors: the listening socket, its end of a control
-socket pair, and the process's :class:`~aqb_rdf.sparql.deadlines.DeadlineBoard`. In this order:
+aqb_rdf.web.sandboxed``, passing three descriptors: its own socket, bound to the port (it
+listens on it once active), its end of a control socket pair, and the process's :class:`~aqb_rdf.sparql.deadlines.DeadlineBoard`. In this order:
 
 1. it asks the kernel to kill it when the supervisor ends (``PR_SET_PDEATHSIG``), and enters
    the sandbox (:func:`~aqb_rdf.sparql.sandbox.enter_sandbox`) while it still has one thread:
-   an empty network namespace, where it can accept clients on the inherited socket but cannot
-   open any connection, an address-space limit and no core dumps;
+   an empty network namespace, where it can accept clients on the listening socket it will be
+   given but cannot open any connection, an address-space limit and no core dumps;
 2. it opens the release's store and builds the web application, then tells the supervisor
    ``ready``: from now on it is a warm spare, which accepts nothing (its name in ``ps`` and
    ``/proc/<pid>/comm`` says which it is: ``aqb-spare``, ``aqb-active``, ``aqb-retiring``);
-3. on ``go`` it serves on the listening socket until SIGTERM (then it finishes what it has
+3. on ``go``, which comes with a listening socket, it serves on it until SIGTERM (then it finishes what it has
    begun and ends), until its engine asks it to retire (a query ran past its time limit or out
    of memory: it tells the supervisor ``retiring``, which lets a spare take over at once, stops
    accepting, finishes the other requests, closes idle connections and ends), or until the
@@ -28,8 +28,12 @@ import signal
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Final
+
+import uvicorn
 
 from aqb_rdf.errors import AqbError
 from aqb_rdf.publish.processes import die_with_parent
@@ -42,6 +46,21 @@ GO = "go"
 RETIRING = "retiring"
 LOOK = "look"
 """From the supervisor: a new release's store is loaded; switch to it now."""
+HEARTBEAT_GRACE: Final = 2.0
+"""Seconds an active process's event loop may go without a beat before it is killed (uvicorn's
+loop ticks every 0.1 s; each tick writes the next moment to the last slot of the board)."""
+
+
+class _BeatingServer(uvicorn.Server):
+    """uvicorn's server, writing a heartbeat to the board at every tick of its main loop."""
+
+    def __init__(self, config: uvicorn.Config, board: DeadlineBoard) -> None:
+        super().__init__(config)
+        self.board = board
+
+    async def on_tick(self, counter: int) -> bool:
+        self.board.set(self.board.slots - 1, time.monotonic() + HEARTBEAT_GRACE)
+        return await super().on_tick(counter)
 
 
 _PR_SET_NAME = 15
@@ -58,14 +77,20 @@ def name_process(state: str) -> None:
         return
 
 
-def send(control: socket.socket, word: str, detail: str = "") -> None:
-    """Send one line ``word detail`` on the control socket (the supervisor's or the child's)."""
-    control.sendall(f"{word} {detail}".strip().encode("utf-8", "replace")[:4000] + b"\n")
+def send(
+    control: socket.socket, word: str, detail: str = "", sock: socket.socket | None = None
+) -> None:
+    """Send one line ``word detail`` on the control socket (the supervisor's or the child's),
+    with the descriptor of ``sock`` attached if given (``SCM_RIGHTS``)."""
+    line = f"{word} {detail}".strip().encode("utf-8", "replace")[:4000] + b"\n"
+    if sock is None:
+        control.sendall(line)
+    else:
+        socket.send_fds(control, [line], [sock.fileno()])
 
 
 def _main() -> None:
     parser = argparse.ArgumentParser(prog="python -m aqb_rdf.web.sandboxed")
-    parser.add_argument("listen", type=int)
     parser.add_argument("control", type=int)
     parser.add_argument("board", type=int)
     parser.add_argument("out", type=Path)
@@ -94,23 +119,24 @@ def serve_when_told(
     isolated: bool,
     detail: str,
 ) -> None:
-    import uvicorn  # the web stack loads in the sandbox, after it is entered
-
     from aqb_rdf.web.app import build_app
     from aqb_rdf.web.http_limits import protocol_options
     from aqb_rdf.web.server import Publication
 
-    listening = socket.socket(fileno=args.listen)
-    board = DeadlineBoard.attach(args.board, settings.query_workers)
+    board = DeadlineBoard.attach(args.board, settings.query_workers + 1)  # + the heartbeat
     server: uvicorn.Server | None = None
 
     def retire(reason: str) -> None:
-        """Stop accepting at once (the next connection goes to another process), tell the
-        supervisor, and let uvicorn finish the requests begun and close idle connections."""
+        """Stop accepting at once (the supervisor keeps the socket open: what waits there goes
+        to the spare that takes over), tell the supervisor, and let uvicorn finish the requests
+        begun and close idle connections."""
         if server is not None:
             for accepting in server.servers:
-                accepting.close()
+                accepting.close()  # this process's copy of the socket
             server.should_exit = True
+            # The main loop stops beating now; the shutdown may take this long.
+            graceful = server.config.timeout_graceful_shutdown or 0
+            board.set(board.slots - 1, time.monotonic() + graceful + HEARTBEAT_GRACE)
         name_process("retiring")
         send(control, RETIRING, reason)
 
@@ -125,32 +151,40 @@ def serve_when_told(
             timeout_graceful_shutdown=int(settings.timeout + settings.queue_wait) + 1,
             **protocol_options(),  # type: ignore[arg-type]  # bounded request line and headers
         )
-        server = uvicorn.Server(config)
+        server = _BeatingServer(config, board)
+        given: list[socket.socket] = []
         go = threading.Event()
         listener = threading.Thread(
-            target=_follow, args=(control, go, publication.look), daemon=True
+            target=_follow, args=(control, go, given, publication.look), daemon=True
         )
         listener.start()
         name_process("spare")
         send(control, READY, f"{int(isolated)} {detail}")
         go.wait()
         name_process("active")
-        server.run(sockets=[listening])
+        server.run(sockets=given)
     finally:
         publication.close()
 
 
-def _follow(control: socket.socket, go: threading.Event, look: Callable[[], None]) -> None:
-    """Read the supervisor's lines: ``go`` sets ``go``, ``look`` calls ``look``; when the
-    control socket closes (the supervisor is gone), end this process at once."""
+def _follow(
+    control: socket.socket,
+    go: threading.Event,
+    given: list[socket.socket],
+    look: Callable[[], None],
+) -> None:
+    """Read the supervisor's lines: ``go`` (with a listening socket, put in ``given``) sets
+    ``go``, ``look`` calls ``look``; when the control socket closes (the supervisor is gone),
+    end this process at once."""
     received = b""
     while True:
         try:
-            chunk = control.recv(256)
+            chunk, fds, _, _ = socket.recv_fds(control, 256, 4)
         except OSError:
-            chunk = b""
+            chunk, fds = b"", []
         if not chunk:
             os._exit(0)
+        given += [socket.socket(fileno=fd) for fd in fds]
         received += chunk
         while b"\n" in received:
             line, received = received.split(b"\n", 1)
