@@ -24,6 +24,7 @@ from aqb_rdf.build.worker import ENGINES, Chunk, Context, Item, process_chunk, u
 from aqb_rdf.config import BUILD_SHACL_ENGINE
 from aqb_rdf.errors import AqbError, BuildFailed, DuplicateError, Problem
 from aqb_rdf.mapping import graphs
+from aqb_rdf.publish.documents import write_document
 from aqb_rdf.publish.dumps import DumpWriter, Part, graph_to_ntriples
 from aqb_rdf.publish.metadata import BuiltData, write_descriptions
 from aqb_rdf.publish.processes import die_with_parent
@@ -194,6 +195,8 @@ def build(
                 for item in chunk.items:
                     if not problems:  # after the first problem, nothing will be published
                         writer.add(item.part, item.rows)
+                        if item.document is not None:
+                            write_document(folder, item.document)
                     seen.append(item.without_data())
                 report.timings["write"] += time.perf_counter() - started
             problems.extend(_duplicates(seen))
@@ -215,7 +218,7 @@ def build(
                 publisher=context.reference.organisation(PUBLISHER),
             )
             digests = write_descriptions(folder, iris, built)
-            write_record(folder, iris.base)
+            write_record(folder, iris.base, [(item.name, item.sha256) for item in seen])
             report.timings["write"] += time.perf_counter() - started
         finally:
             writer.close()

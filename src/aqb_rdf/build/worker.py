@@ -24,6 +24,7 @@ from aqb_rdf.config import BUILD_SHACL_ENGINE
 from aqb_rdf.errors import AqbError, Problem
 from aqb_rdf.mapping import graphs
 from aqb_rdf.mapping.graphs import Triple
+from aqb_rdf.publish.documents import PublishedDocument
 from aqb_rdf.publish.dumps import Part, graph_to_ntriples
 from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.source import codelists
@@ -56,10 +57,17 @@ class Item:
     triples: int
     signed: list[dt.date] = field(default_factory=list)
     """The dates of the agreement's signatures."""
+    document: PublishedDocument | None = None
+    """The source document, to publish beside the dumps (``None`` once written)."""
+    name: str = ""
+    """The file name of the source document."""
+    sha256: str = ""
+    """The SHA-256 of the source document."""
 
     def without_data(self) -> Item:
-        """This item without its triples and rows (all the build keeps once they are written)."""
-        return dataclasses.replace(self, part=Part(self.part.graph, b""), rows=[])
+        """This item without its triples, rows and document (all the build keeps once they
+        are written)."""
+        return dataclasses.replace(self, part=Part(self.part.graph, b""), rows=[], document=None)
 
 
 @dataclass
@@ -189,6 +197,7 @@ def _locate(
 
 def _item(agreement: Zielvereinbarung, triples: list[Triple], iris: Iris) -> Item:
     year, region = agreement.year.value, agreement.region.value
+    source = agreement.source
     a = iris.agreement(year, region.key)
     rows: list[tuple[str, ...]] = [
         (
@@ -217,4 +226,13 @@ def _item(agreement: Zielvereinbarung, triples: list[Triple], iris: Iris) -> Ite
         bezugsrahmen=[b.value for b in agreement.bezugsrahmen],
         triples=len(triples),
         signed=[signature.date for signature in agreement.signatures],
+        document=PublishedDocument(
+            name=source.name,
+            sha256=source.sha256,
+            media_type=source.media_type,
+            text=source.text,
+            data=source.data,
+        ),
+        name=source.name,
+        sha256=source.sha256,
     )
