@@ -46,6 +46,14 @@ CONTEXT = 32
 """Characters of text before and after a quote its selector keeps (``oa:prefix``,
 ``oa:suffix``), fewer at the start and end of the text."""
 
+_OA_HAS_SOURCE = OA.hasSource
+_OA_HAS_SELECTOR = OA.hasSelector
+_OA_TEXT_QUOTE_SELECTOR = OA.TextQuoteSelector
+_OA_TEXT_POSITION_SELECTOR = OA.TextPositionSelector
+_OA_EXACT, _OA_PREFIX, _OA_SUFFIX = OA.exact, OA.prefix, OA.suffix
+_OA_START, _OA_END = OA.start, OA.end
+_NON_NEGATIVE = XSD.nonNegativeInteger
+
 _TYPE_LABEL_EN = {
     Kreistyp.LANDKREIS: "district",
     Kreistyp.KREISFREIE_STADT: "district-free city",
@@ -97,6 +105,12 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
     text = source.text
     published_text = iris.dokument_text(source.sha256)
 
+    # The terms of a Fundstelle, looked up once (each lookup makes a new URIRef).
+    t_type, t_fundstelle, t_belegt = RDF.type, aqb.Fundstelle, aqb.belegt
+    t_eigenschaft, t_wert = aqb.eigenschaft, aqb.wert
+    t_zeile_von, t_zeile_bis = aqb.zeileVon, aqb.zeileBis
+    t_zeichen_von, t_zeichen_bis, t_seite = aqb.zeichenVon, aqb.zeichenBis, aqb.seite
+
     def fundstelle(
         name: str,
         span: Span,
@@ -105,35 +119,36 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
         value: URIRef | None = None,
     ) -> None:
         f = iris.fundstelle(a, name)
-        add((f, RDF.type, aqb.Fundstelle))
-        add((f, aqb.belegt, subject))
+        start, end = span.start, span.end
+        add((f, t_type, t_fundstelle))
+        add((f, t_belegt, subject))
         if prop is not None:
-            add((f, aqb.eigenschaft, prop))
+            add((f, t_eigenschaft, prop))
         if value is not None:
-            add((f, aqb.wert, value))
-        add((f, aqb.zeileVon, _int(span.first_line)))
-        add((f, aqb.zeileBis, _int(span.last_line)))
-        add((f, aqb.zeichenVon, _int(span.start)))
-        add((f, aqb.zeichenBis, _int(span.end)))
+            add((f, t_wert, value))
+        add((f, t_zeile_von, _int(span.first_line)))
+        add((f, t_zeile_bis, _int(span.last_line)))
+        add((f, t_zeichen_von, _int(start)))
+        add((f, t_zeichen_bis, _int(end)))
         # The same place as a W3C Web Annotation segment of the published text.
-        add((f, OA.hasSource, published_text))
+        add((f, _OA_HAS_SOURCE, published_text))
         quote, position = iris.selector(f, "zitat"), iris.selector(f, "position")
-        add((f, OA.hasSelector, quote))
-        add((quote, RDF.type, OA.TextQuoteSelector))
-        add((quote, OA.exact, Literal(text[span.start : span.end])))
-        before = text[max(0, span.start - CONTEXT) : span.start]
+        add((f, _OA_HAS_SELECTOR, quote))
+        add((quote, t_type, _OA_TEXT_QUOTE_SELECTOR))
+        add((quote, _OA_EXACT, Literal(text[start:end])))
+        before = text[max(0, start - CONTEXT) : start]
         if before:
-            add((quote, OA.prefix, Literal(before)))
-        after = text[span.end : span.end + CONTEXT]
+            add((quote, _OA_PREFIX, Literal(before)))
+        after = text[end : end + CONTEXT]
         if after:
-            add((quote, OA.suffix, Literal(after)))
-        add((f, OA.hasSelector, position))
-        add((position, RDF.type, OA.TextPositionSelector))
-        add((position, OA.start, _int(span.start, XSD.nonNegativeInteger)))
-        add((position, OA.end, _int(span.end, XSD.nonNegativeInteger)))
-        page = source.page_of(span.start)
+            add((quote, _OA_SUFFIX, Literal(after)))
+        add((f, _OA_HAS_SELECTOR, position))
+        add((position, t_type, _OA_TEXT_POSITION_SELECTOR))
+        add((position, _OA_START, _int(start, _NON_NEGATIVE)))
+        add((position, _OA_END, _int(end, _NON_NEGATIVE)))
+        page = source.page_of(start)
         if page is not None:
-            add((f, aqb.seite, _int(page)))
+            add((f, t_seite, _int(page)))
 
     ministry = iris.organisation(agreement.ministry.value.slug)
     region_iri = iris.region(region.key)
