@@ -151,6 +151,7 @@ def kind(description: Description, aqb: str) -> str:
         ("organisation", ("Ministerium", "Regierungspraesidium")),
         ("massnahmenart", ("Massnahmenart",)),
         ("project", ("Projekt",)),
+        ("document", ("Quelldokument",)),
     ):
         if any(aqb + name in types for name in classes):
             return kind_name
