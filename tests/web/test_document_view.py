@@ -91,7 +91,9 @@ def test_every_fundstelle_is_marked_on_its_document_page(site: Site, dataset: Gr
 def test_every_fact_of_an_agreement_page_quotes_its_words_and_links_to_its_mark(
     site: Site, dataset: Graph
 ) -> None:
-    page = site.page(AGREEMENT)
+    # The facts as the page shows them, before the table of every Fundstelle (which links
+    # to the marks too).
+    page = site.page(AGREEMENT).split('<table class="data evidence">', 1)[0]
     document = dataset.value(URIRef(BASE + AGREEMENT[1:]), PROV.wasDerivedFrom)
     links = re.findall(r'<a class="fundstelle" href="([^"#]+)#([^"]+)"', page)
     fundstellen = {
@@ -192,3 +194,23 @@ def test_crossing_marks_are_cut_and_each_opens_once() -> None:
 def test_marks_outside_the_text_are_left_out() -> None:
     found = pieces("abc", [mark("far", 2, 10)])
     assert [(p.text, p.marks) for p in found] == [("abc", ())]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("path", "mark", "words"),
+    [
+        (AGREEMENT + "/massnahmenart/3/projekt/2", "projekt-3-2", "Interkulturelle Gruppe"),
+        (AGREEMENT + "/budget", "budget", "1.011.410"),
+    ],
+)
+def test_the_page_of_a_fact_quotes_it_and_links_to_its_mark(
+    site: Site, path: str, mark: str, words: str
+) -> None:
+    page = site.page(path)
+    match = re.search(
+        r'<q lang="de">([^<]*)</q> <a class="fundstelle" href="([^"#]+)#([^"]+)"', page
+    )
+    assert match, page[:300]
+    assert match.groups()[::2] == (words, mark)
+    assert marked(site.page(match.group(2)))[mark] == words

@@ -52,7 +52,9 @@ _OA_TEXT_QUOTE_SELECTOR = OA.TextQuoteSelector
 _OA_TEXT_POSITION_SELECTOR = OA.TextPositionSelector
 _OA_EXACT, _OA_PREFIX, _OA_SUFFIX = OA.exact, OA.prefix, OA.suffix
 _OA_START, _OA_END = OA.start, OA.end
-_NON_NEGATIVE = XSD.nonNegativeInteger
+# xsd:integer, not xsd:nonNegativeInteger: the store keeps values and gives a derived integer
+# type back as xsd:integer, and /sparql is to say what the dumps say (the shapes check ≥ 0).
+_NON_NEGATIVE = XSD.integer
 
 _TYPE_LABEL_EN = {
     Kreistyp.LANDKREIS: "district",
@@ -272,7 +274,7 @@ def document_triples(source: SourceDocument, iris: Iris) -> list[Triple]:
         (document, aqb.textfassung, iris.dokument_text(source.sha256)),
     ]
     if source.data is not None:
-        size = _int(len(source.data), XSD.nonNegativeInteger)
+        size = _int(len(source.data), _NON_NEGATIVE)
         triples.append((document, DCAT.byteSize, size))
         original = iris.dokument_original(source.sha256, source.media_type)
         triples.append((document, SCHEMA.contentUrl, original))

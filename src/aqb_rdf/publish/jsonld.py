@@ -103,7 +103,7 @@ _OTHER_TERMS: dict[str, tuple[str, str]] = {
     "wasDerivedFrom": ("prov:wasDerivedFrom", "@id"),
     "title": ("dcterms:title", ""),
     "format": ("dcterms:format", "@id"),
-    "byteSize": ("dcat:byteSize", "xsd:nonNegativeInteger"),
+    "byteSize": ("dcat:byteSize", "xsd:integer"),
     "checksum": ("spdx:checksum", "@id"),
     "algorithm": ("spdx:algorithm", "@id"),
     "checksumValue": ("spdx:checksumValue", "xsd:hexBinary"),
@@ -114,8 +114,8 @@ _OTHER_TERMS: dict[str, tuple[str, str]] = {
     "exact": ("oa:exact", ""),
     "prefix": ("oa:prefix", ""),
     "suffix": ("oa:suffix", ""),
-    "start": ("oa:start", "xsd:nonNegativeInteger"),
-    "end": ("oa:end", "xsd:nonNegativeInteger"),
+    "start": ("oa:start", "xsd:integer"),
+    "end": ("oa:end", "xsd:integer"),
 }
 
 

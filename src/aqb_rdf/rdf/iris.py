@@ -156,6 +156,14 @@ class Iris:
         """The document's original file as the release publishes it."""
         return self.download(files.document_original(dokument_segment(sha256), media_type))
 
+    def dokument_of_text(self, text: str) -> URIRef | None:
+        """The document whose published text is ``text`` (:meth:`dokument_text`), or None."""
+        prefix = str(self.download(f"{files.DOCUMENTS_FOLDER}/"))
+        segment = text[len(prefix) :].removesuffix(".txt") if text.startswith(prefix) else ""
+        if not segment or not text.endswith(".txt") or "/" in segment or "." in segment:
+            return None
+        return URIRef(f"{self.base}id/dokument/{segment}")
+
     @staticmethod
     def checksum_of(resource: URIRef) -> URIRef:
         """The SHA-256 checksum of a resource described here: ``{resource}#sha256``."""
