@@ -4,6 +4,10 @@ Every part that names a published file takes it from :data:`PUBLISHED_FILES`: th
 writer and the catalogue writer (:mod:`aqb_rdf.publish`), the release folder and its links,
 the DCAT-AP.de distributions, the VoID ``dataDump`` list, the store loaded from the TriG dump,
 the server's ``/download/…`` and landing page, ``aqb-rdf summary`` and ``aqb-rdf push``.
+
+Beside them, a release holds its source documents under :data:`DOCUMENTS_FOLDER`, two files
+each, named by the document (:func:`document_text`, :func:`document_original`); the server
+offers them under ``/download/dokumente/…`` by exact name (:func:`document_media_type`).
 """
 
 from __future__ import annotations
