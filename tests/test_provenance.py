@@ -263,6 +263,10 @@ def test_the_manifest_gives_a_publication_url_and_nothing_else(tmp_path: Path) -
             "datei,url\nbergstrasse.txt,https://example.org/a\nbergstrasse.txt,https://example.org/b\n",
             ":3: bergstrasse.txt is named twice",
         ),
+        (
+            "datei,url\nbergstrase.txt,https://example.org/a\n",
+            ":2: no document bergstrase.txt in this folder",
+        ),
     ],
 )
 def test_a_malformed_manifest_stops_the_build_in_one_line(
@@ -270,10 +274,11 @@ def test_a_malformed_manifest_stops_the_build_in_one_line(
 ) -> None:
     folder = tmp_path / "agreements"
     folder.mkdir()
-    shutil.copy(REPO / "data" / "agreements" / "2025" / "bergstrasse.txt", folder)
+    for seed in SEEDS:  # two documents, one problem: the manifest's, said once
+        shutil.copy(seed, folder)
     (folder / "manifest.csv").write_text(manifest, encoding="utf-8")
     with pytest.raises(BuildFailed) as failed:
         build([folder], tmp_path / "dist", workers=1)
-    (line,) = {str(p) for p in failed.value.problems}
+    (line,) = [str(p) for p in failed.value.problems]
     assert line == f"{folder / 'manifest.csv'}{problem}", line
     assert not (tmp_path / "dist").exists()

@@ -156,7 +156,7 @@ def check(
     problems.extend(_duplicates(items))
     duplicates = {p.path for p in problems}
     conforming = [(i.path, i.label, i.triples) for i in items if i.path not in duplicates]
-    return CheckReport(sorted(conforming), problems)
+    return CheckReport(sorted(conforming), list(dict.fromkeys(problems)))
 
 
 def build(
@@ -204,7 +204,8 @@ def build(
             shared, reference_problems = _shared_parts(seen, context)
             problems.extend(reference_problems)
             if problems:
-                raise BuildFailed(problems)
+                # One line each: a malformed manifest is the problem of every document beside it.
+                raise BuildFailed(list(dict.fromkeys(problems)))
             for part in shared:
                 writer.add(part)
             writer.finish()

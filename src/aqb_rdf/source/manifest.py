@@ -11,8 +11,8 @@ column     meaning
 =========  ======================================================================
 
 A document the manifest does not name, or a folder without one, gets no publication URL: the
-dataset says nothing rather than guess. A malformed manifest stops the build with one line
-``manifest.csv:LINE: problem``.
+dataset says nothing rather than guess. A malformed manifest, or one naming a file the folder
+does not hold, stops the build with one line ``manifest.csv:LINE: problem``.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ MANIFEST = "manifest.csv"
 COLUMNS = ("datei", "url")
 
 
-def parse_manifest(text: str, path: str = MANIFEST) -> dict[str, str]:
-    """File name → publication URL, from the text of a manifest.
+def parse_manifest(text: str, path: str = MANIFEST) -> dict[str, tuple[str, int]]:
+    """File name → (publication URL, line), from the text of a manifest.
 
     Raises:
         ReadError: a column is missing, a row names a file twice or no file, or a URL is not
@@ -40,7 +40,7 @@ def parse_manifest(text: str, path: str = MANIFEST) -> dict[str, str]:
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
     if missing:
         raise ReadError(f"manifest without the column(s) {', '.join(missing)}", path, 1)
-    urls: dict[str, str] = {}
+    urls: dict[str, tuple[str, int]] = {}
     for row in reader:
         line = reader.line_num
         name, url = (row.get("datei") or "").strip(), (row.get("url") or "").strip()
@@ -51,12 +51,17 @@ def parse_manifest(text: str, path: str = MANIFEST) -> dict[str, str]:
             raise ReadError(f"not an http(s) URL: {url!r}", path, line)
         if name in urls:
             raise ReadError(f"{name} is named twice", path, line)
-        urls[name] = url
+        urls[name] = (url, line)
     return urls
 
 
 def publication_urls(folder: Path) -> Mapping[str, str]:
-    """The manifest of ``folder`` (empty without one)."""
+    """File name → publication URL, from the manifest of ``folder`` (empty without one).
+
+    Raises:
+        ReadError: the manifest is malformed or names a file the folder does not hold (a
+            typo would leave the document without its URL, unnoticed).
+    """
     path = folder / MANIFEST
     try:
         text = path.read_text(encoding="utf-8")
@@ -64,4 +69,8 @@ def publication_urls(folder: Path) -> Mapping[str, str]:
         return {}
     except (OSError, UnicodeDecodeError) as error:
         raise ReadError(f"cannot read the manifest ({error})", str(path)) from None
-    return parse_manifest(text, str(path))
+    urls = parse_manifest(text, str(path))
+    for name, (_, line) in urls.items():
+        if not (folder / name).is_file():
+            raise ReadError(f"no document {name} in this folder", str(path), line)
+    return {name: url for name, (url, _) in urls.items()}
