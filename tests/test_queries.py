@@ -52,6 +52,7 @@ QUERY_NAMES = (
     "dataset-statistics",
     "describe-graph",
     "describe-resource",
+    "fundstellen",
     "instances",
     "projects-per-massnahmenart",
     "region",
@@ -67,6 +68,7 @@ SAMPLE_PARAMS = {
     "resource": "https://aqb-rdf.example/id/gebietskoerperschaft/06413",
     "graph": "https://aqb-rdf.example/graph/reference",
     "class": "https://aqb-rdf.example/def/aqb#Zielvereinbarung",
+    "document": "https://aqb-rdf.example/id/dokument/0f3d9f78c524444c",
 }
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DECIMAL_TYPES = {XSD + "decimal", XSD + "integer"}
@@ -141,6 +143,7 @@ def test_declared_parameters() -> None:
         "describe-graph": [("graph", "iri", True)],
         "describe-resource": [("resource", "iri", True)],
         "resource-links": [("resource", "iri", True)],
+        "fundstellen": [("document", "iri", True)],
         "instances": [("class", "iri", True)],
         "projects-per-massnahmenart": [
             ("year", "gYear", False),
@@ -428,6 +431,20 @@ def test_bind_subjects_restricts_what_links_here(store: pyoxigraph.Store) -> Non
     assert f"<{iri}>" in subjects and str(one) not in subjects
     with pytest.raises(ValueError, match="no '# {{subjects}}' line"):
         bind_subjects(find_query("total-per-year").text, [one])
+
+
+@pytest.mark.slow  # uses the session build of data/agreements
+def test_fundstellen_of_a_seed_in_document_order(built_default_dataset: Path) -> None:
+    store = load_dataset((built_default_dataset / "current").resolve())
+    rows = select(store, "fundstellen", document=SAMPLE_PARAMS["document"])
+    assert len(rows) == len({row["fundstelle"] for row in rows}) == 31
+    starts = [int(str(row["start"])) for row in rows]
+    assert starts == sorted(starts)
+    budget = next(row for row in rows if str(row["fundstelle"]).endswith("/fundstelle/budget"))
+    assert budget["exact"] == "1.011.410"
+    assert budget["property"] == "http://schema.org/value"
+    assert budget["resource"] == "https://aqb-rdf.example/id/zielvereinbarung/2025/06413/budget"
+    assert all(row["page"] is None for row in rows)  # a Markdown file has no pages
 
 
 def test_instances_on_the_fixture(store: pyoxigraph.Store) -> None:

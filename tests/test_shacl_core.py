@@ -20,7 +20,7 @@ from aqb_rdf.rdf.namespaces import SH
 from aqb_rdf.source.parsing import parse_agreement
 from aqb_rdf.source.reading import read_document
 from aqb_rdf.validation.report import ValidationReport, validate_graph
-from aqb_rdf.validation.shacl_core import CoreValidator, Unsupported
+from aqb_rdf.validation.shacl_core import CoreValidator, Index, Unsupported
 from test_shapes import (
     CONCEPT_SCHEMES,
     FAILING_CASES,
@@ -150,3 +150,15 @@ def test_features_beyond_the_implemented_ones_are_refused(
     shapes.add((shape, predicate, value))
     with pytest.raises(Unsupported, match=message):
         CoreValidator(shapes)
+
+
+def test_an_inverse_path_from_a_literal_finds_its_subjects() -> None:
+    """Literals are not indexed as objects (most are distinct quotes); asked for, they are
+    still found, in the own triples and the shared ones."""
+    p, s, t = URIRef("urn:p"), URIRef("urn:s"), URIRef("urn:t")
+    shared = Index([(t, p, Literal("x"))])
+    index = Index([(s, p, Literal("x")), (s, p, Literal("y")), (t, p, URIRef("urn:o"))], shared)
+    assert index.subjects(Literal("x"), p) == [s, t]
+    assert index.subjects(Literal("y"), p) == [s]
+    assert index.subjects(Literal("z"), p) == []
+    assert index.subjects(URIRef("urn:o"), p) == [t]

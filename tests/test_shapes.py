@@ -54,6 +54,10 @@ PREFIXES = {
     "rdf": str(RDF),
     "skos": str(SKOS),
     "xsd": str(XSD),
+    "oa": "http://www.w3.org/ns/oa#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "spdx": "http://spdx.org/rdf/terms#",
 }
 
 ZV = BASE + "id/zielvereinbarung/2025/06413"
@@ -73,6 +77,10 @@ NODES = {
     "fs": ZV + "/fundstelle/budget",
     "fs_rk": ZV + "/fundstelle/rechtskreis-sgb-ii",
     "doc": BASE + "id/dokument/0f3d9f78c5244444",
+    "chk": BASE + "id/dokument/0f3d9f78c5244444#sha256",
+    "q": ZV + "/fundstelle/budget#zitat",
+    "pos": ZV + "/fundstelle/budget#position",
+    "other": BASE + "id/anderes",
     "doc2": BASE + "id/dokument/0000000000000000",
     "gk": BASE + "id/gebietskoerperschaft/06413",
     "gk_unknown": BASE + "id/gebietskoerperschaft/99999",
@@ -1860,6 +1868,111 @@ FAILING_CASES = [
 ]
 
 
+# The source document as a resource and the W3C Web Annotation selectors of a Fundstelle.
+HEX = '"0f3d9f78c524444c181ac788679abd0a8b49e99e94d78658f2fd585b3b01beb3"^^xsd:hexBinary'
+INTEGER = "^^xsd:integer"
+FAILING_CASES += [
+    case("zv-derived-missing", remove("$zv", "prov:wasDerivedFrom"), "zv", "prov:wasDerivedFrom", "MinCount"),
+    case(
+        "zv-derived-twice",
+        add("$zv prov:wasDerivedFrom $doc2", "$doc2 a aqb:Quelldokument"),
+        "zv", "prov:wasDerivedFrom", "MaxCount",
+    ),
+    case("zv-derived-not-a-document", replace("$zv", "prov:wasDerivedFrom", "$gk"), "zv", "prov:wasDerivedFrom", "Class"),
+    case("fundstelle-text-missing", remove("$fs", "oa:hasSource"), "fs", "oa:hasSource", "MinCount"),
+    case("fundstelle-text-twice", add("$fs oa:hasSource $other"), "fs", "oa:hasSource", "MaxCount"),
+    case("fundstelle-text-literal", replace("$fs", "oa:hasSource", '"text"'), "fs", "oa:hasSource", "NodeKind"),
+    case("fundstelle-one-selector", delete("$fs oa:hasSelector $q"), "fs", "oa:hasSelector", "MinCount"),
+    case("selector-of-no-fundstelle", delete("$fs oa:hasSelector $q"), "q", "^oa:hasSelector", "MinCount"),
+    case("selector-of-two-fundstellen", add("$fs_rk oa:hasSelector $q"), "q", "^oa:hasSelector", "MaxCount"),
+    case("fundstelle-three-selectors", add("$fs oa:hasSelector $other"), "fs", "oa:hasSelector", "MaxCount"),
+    case("fundstelle-selector-untyped", add("$fs oa:hasSelector $other"), "fs", "oa:hasSelector", "Or"),
+    case("fundstelle-selector-literal", add('$fs oa:hasSelector "zitat"'), "fs", "oa:hasSelector", "NodeKind"),
+    case("fundstelle-two-pages", add("$fs aqb:seite 1", "$fs aqb:seite 2"), "fs", "aqb:seite", "MaxCount"),
+    case("fundstelle-page-decimal", add("$fs aqb:seite 1.0"), "fs", "aqb:seite", "Datatype"),
+    case("fundstelle-page-zero", add("$fs aqb:seite 0"), "fs", "aqb:seite", "MinInclusive"),
+    case("quote-exact-missing", remove("$q", "oa:exact"), "q", "oa:exact", "MinCount"),
+    case("quote-exact-twice", add('$q oa:exact "1.011.410"'), "q", "oa:exact", "MaxCount"),
+    case("quote-exact-language", replace("$q", "oa:exact", '"1.011.410 Euro"@de'), "q", "oa:exact", "Datatype"),
+    case("quote-exact-empty", replace("$q", "oa:exact", '""'), "q", "oa:exact", "MinLength"),
+    case("quote-prefix-twice", add('$q oa:prefix "x"'), "q", "oa:prefix", "MaxCount"),
+    case("quote-prefix-language", replace("$q", "oa:prefix", '"x"@de'), "q", "oa:prefix", "Datatype"),
+    case("quote-suffix-twice", add('$q oa:suffix "x"'), "q", "oa:suffix", "MaxCount"),
+    case("quote-suffix-language", replace("$q", "oa:suffix", '"x"@de'), "q", "oa:suffix", "Datatype"),
+    case("position-start-missing", remove("$pos", "oa:start"), "pos", "oa:start", "MinCount"),
+    case("position-start-twice", add(f'$pos oa:start "1"{INTEGER}'), "pos", "oa:start", "MaxCount"),
+    case("position-start-decimal", replace("$pos", "oa:start", '"5175"^^xsd:decimal'), "pos", "oa:start", "Datatype"),
+    case("position-start-negative", replace("$pos", "oa:start", f'"-1"{INTEGER}'), "pos", "oa:start", "MinInclusive"),
+    case("position-end-missing", remove("$pos", "oa:end"), "pos", "oa:end", "MinCount"),
+    case("position-end-twice", add(f'$pos oa:end "9999"{INTEGER}'), "pos", "oa:end", "MaxCount"),
+    case("position-end-decimal", replace("$pos", "oa:end", '"5189"^^xsd:decimal'), "pos", "oa:end", "Datatype"),
+    case("position-end-negative", replace("$pos", "oa:end", f'"-1"{INTEGER}'), "pos", "oa:end", "MinInclusive"),
+    case("position-empty-range", replace("$pos", "oa:end", f'"5175"{INTEGER}'), "pos", "oa:start", "LessThan"),
+    case("dokument-title-missing", remove("$doc", "dcterms:title"), "doc", "dcterms:title", "MinCount"),
+    case("dokument-title-twice", add('$doc dcterms:title "x.md"'), "doc", "dcterms:title", "MaxCount"),
+    case("dokument-title-language", replace("$doc", "dcterms:title", '"x.md"@de'), "doc", "dcterms:title", "Datatype"),
+    case("dokument-title-empty", replace("$doc", "dcterms:title", '""'), "doc", "dcterms:title", "MinLength"),
+    case("dokument-format-missing", remove("$doc", "dcterms:format"), "doc", "dcterms:format", "MinCount"),
+    case(
+        "dokument-format-twice",
+        add("$doc dcterms:format <https://www.iana.org/assignments/media-types/text/plain>"),
+        "doc", "dcterms:format", "MaxCount",
+    ),
+    case("dokument-format-literal", replace("$doc", "dcterms:format", '"text/markdown"'), "doc", "dcterms:format", "NodeKind"),
+    case("dokument-format-not-iana", replace("$doc", "dcterms:format", "$other"), "doc", "dcterms:format", "Pattern"),
+    case("dokument-size-missing", remove("$doc", "dcat:byteSize"), "doc", "dcat:byteSize", "MinCount"),
+    case("dokument-size-twice", add(f'$doc dcat:byteSize "1"{INTEGER}'), "doc", "dcat:byteSize", "MaxCount"),
+    case("dokument-size-string", replace("$doc", "dcat:byteSize", '"7505"'), "doc", "dcat:byteSize", "Datatype"),
+    case("dokument-size-zero", replace("$doc", "dcat:byteSize", f'"0"{INTEGER}'), "doc", "dcat:byteSize", "MinExclusive"),
+    case("dokument-checksum-missing", remove("$doc", "spdx:checksum"), "doc", "spdx:checksum", "MinCount"),
+    case(
+        "dokument-checksum-twice",
+        add(
+            "$doc spdx:checksum $other", "$other a spdx:Checksum",
+            "$other spdx:algorithm spdx:checksumAlgorithm_sha256", f"$other spdx:checksumValue {HEX}",
+        ),
+        "doc", "spdx:checksum", "MaxCount",
+    ),
+    case("dokument-checksum-untyped", delete("$chk a spdx:Checksum"), "doc", "spdx:checksum", "Class"),
+    case("checksum-algorithm-missing", remove("$chk", "spdx:algorithm"), "chk", "spdx:algorithm", "MinCount"),
+    case(
+        "checksum-algorithm-twice",
+        add("$chk spdx:algorithm spdx:checksumAlgorithm_sha1"),
+        "chk", "spdx:algorithm", "MaxCount",
+    ),
+    case(
+        "checksum-algorithm-sha1",
+        replace("$chk", "spdx:algorithm", "spdx:checksumAlgorithm_sha1"),
+        "chk", "spdx:algorithm", "HasValue",
+    ),
+    case("checksum-value-missing", remove("$chk", "spdx:checksumValue"), "chk", "spdx:checksumValue", "MinCount"),
+    case(
+        "checksum-value-twice",
+        add(f'$chk spdx:checksumValue "{"0" * 64}"^^xsd:hexBinary'),
+        "chk", "spdx:checksumValue", "MaxCount",
+    ),
+    case("checksum-value-string", replace("$chk", "spdx:checksumValue", f'"{SHA256}"'), "chk", "spdx:checksumValue", "Datatype"),
+    case(
+        "checksum-value-upper-case",
+        replace("$chk", "spdx:checksumValue", f'"{SHA256.upper()}"^^xsd:hexBinary'),
+        "chk", "spdx:checksumValue", "Pattern",
+    ),
+    case("dokument-text-missing", remove("$doc", "aqb:textfassung"), "doc", "aqb:textfassung", "MinCount"),
+    case("dokument-text-twice", add("$doc aqb:textfassung $other"), "doc", "aqb:textfassung", "MaxCount"),
+    case("dokument-text-literal", replace("$doc", "aqb:textfassung", '"text"'), "doc", "aqb:textfassung", "NodeKind"),
+    case("dokument-original-missing", remove("$doc", "schema:contentUrl"), "doc", "schema:contentUrl", "MinCount"),
+    case("dokument-original-twice", add("$doc schema:contentUrl $other"), "doc", "schema:contentUrl", "MaxCount"),
+    case("dokument-original-literal", replace("$doc", "schema:contentUrl", '"x.md"'), "doc", "schema:contentUrl", "NodeKind"),
+    case(
+        "dokument-url-twice",
+        add("$doc schema:url <https://example.org/a.pdf>", "$doc schema:url <https://example.org/b.pdf>"),
+        "doc", "schema:url", "MaxCount",
+    ),
+    case("dokument-url-literal", add('$doc schema:url "https://example.org/a.pdf"'), "doc", "schema:url", "NodeKind"),
+    case("dokument-url-not-http", add("$doc schema:url <ftp://example.org/a.pdf>"), "doc", "schema:url", "Pattern"),
+]  # fmt: skip
+
+
 def apply(data: Graph, update: str) -> Graph:
     iris = {name: f"<{iri}>" for name, iri in NODES.items()}
     data.update(SPARQL_PREFIXES + Template(update).substitute(iris))
@@ -2030,7 +2143,7 @@ PROPERTIES = {
     "organisationLaut", "belegt", "eigenschaft", "zeileVon", "zeileBis", "zeichenVon",
     "zeichenBis", "kreisschluessel", "gueltigAb", "gueltigBis", "kurzname", "regierungsbezirk",
     "nuts3", "sha256", "dateiname", "medientyp", "wert", "anzahlProjekte", "nichtAufgefuehrt",
-    "ministeriumLaut", "gebietskoerperschaftLaut", "vertretungsvermerk",
+    "ministeriumLaut", "gebietskoerperschaftLaut", "vertretungsvermerk", "textfassung", "seite",
 }  # fmt: skip
 PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty)
 STANDARD_NAMESPACES = (str(RDF), str(RDFS), str(OWL), str(SKOS))

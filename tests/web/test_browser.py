@@ -4,7 +4,8 @@ Debian's ``chromium`` driven by selenium (``live_server.chromium``); without it 
 under CI and are skipped otherwise (``live_server.require_browser``).
 
 The walk: the landing page and its chart → a Gebietskörperschaft (through the chart's link) →
-its agreement; the language switch; a named query run from its form; the SPARQL editor
+its agreement; from a fact of the agreement to its words highlighted in the document view and
+back; the language switch; a named query run from its form; the SPARQL editor
 loading an example and showing the result table that ``static/query.js`` builds.
 """
 
@@ -116,3 +117,44 @@ def test_query_editor_runs_an_example(site: Site, browser: WebDriver) -> None:
     assert (year, agreements, currency) == ("2025", "2", "EUR")
     assert float(total) == 2241860
     assert browser.find_element(By.ID, "status").text == "1 Zeile(n)"
+
+
+def test_a_fact_leads_to_its_words_highlighted_in_the_document(
+    site: Site, browser: WebDriver
+) -> None:
+    """Issue 9, section 3: from an agreement's budget to its words in the document view, and
+    from there back to the budget."""
+    browser.get(site.server.base + "/id/zielvereinbarung/2025/06413")
+    budget = browser.find_element(By.CSS_SELECTOR, "dd.budget")
+    assert budget.find_element(By.TAG_NAME, "q").text == "1.011.410"
+    budget.find_element(By.CSS_SELECTOR, "a.fundstelle").click()
+    WebDriverWait(browser, WAIT).until(ec.url_contains("/id/dokument/"))
+    assert browser.current_url.endswith("#budget")
+    assert heading(browser) == "offenbach-am-main-stadt.md"
+    mark = browser.find_element(By.CSS_SELECTOR, "pre.document-text mark#budget")
+    assert mark.text == "1.011.410"
+    assert mark.is_displayed()
+    assert browser.execute_script("return document.querySelector(':target') === arguments[0]", mark)
+    # Highlighted as the target (#ffb347 in aqb.css), unlike the other marks.
+    assert mark.value_of_css_property("background-color") == "rgba(255, 179, 71, 1)"
+    other = browser.find_element(By.CSS_SELECTOR, "pre.document-text mark#jahr")
+    assert other.value_of_css_property("background-color") != "rgba(255, 179, 71, 1)"
+    marks = browser.find_elements(By.CSS_SELECTOR, "pre.document-text mark[id]")
+    assert len(marks) == 31
+    mark.find_element(By.XPATH, "following::a[@class='to-resource'][1]").click()
+    WebDriverWait(browser, WAIT).until(ec.url_contains("/id/zielvereinbarung/2025/06413/budget"))
+    assert heading(browser) == "id/zielvereinbarung/2025/06413/budget"
+
+
+def test_a_project_leads_to_its_words_in_english(site: Site, browser: WebDriver) -> None:
+    browser.get(site.server.base + "/id/zielvereinbarung/2025/06413?lang=en")
+    item = browser.find_element(By.CSS_SELECTOR, "ol.projects li")
+    name = item.find_element(By.TAG_NAME, "q").text
+    item.find_element(By.CSS_SELECTOR, "a.fundstelle").click()
+    WebDriverWait(browser, WAIT).until(ec.url_contains("#projekt-"))
+    assert "lang=en" in browser.current_url
+    assert "Text of the document" in browser.page_source
+    fragment = browser.current_url.rsplit("#", 1)[1]
+    mark = browser.find_element(By.ID, fragment)
+    assert mark.tag_name == "mark"
+    assert mark.text == name

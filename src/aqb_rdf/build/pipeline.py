@@ -24,6 +24,7 @@ from aqb_rdf.build.worker import ENGINES, Chunk, Context, Item, process_chunk, u
 from aqb_rdf.config import BUILD_SHACL_ENGINE
 from aqb_rdf.errors import AqbError, BuildFailed, DuplicateError, Problem
 from aqb_rdf.mapping import graphs
+from aqb_rdf.publish.documents import write_document
 from aqb_rdf.publish.dumps import DumpWriter, Part, graph_to_ntriples
 from aqb_rdf.publish.metadata import BuiltData, write_descriptions
 from aqb_rdf.publish.processes import die_with_parent
@@ -201,7 +202,7 @@ def check(
     problems.extend(_duplicates(items))
     duplicates = {p.path for p in problems}
     conforming = [(i.path, i.label, i.triples) for i in items if i.path not in duplicates]
-    return CheckReport(sorted(conforming), problems, skipped)
+    return CheckReport(sorted(conforming), list(dict.fromkeys(problems)), skipped)
 
 
 def build(
@@ -246,6 +247,8 @@ def build(
                 for item in chunk.items:
                     if not problems:  # after the first problem, nothing will be published
                         writer.add(item.part, item.rows)
+                        if item.document is not None:
+                            write_document(folder, item.document)
                     seen.append(item.without_data())
                 report.timings["write"] += time.perf_counter() - started
             problems.extend(_duplicates(seen))
@@ -253,7 +256,8 @@ def build(
             shared, reference_problems = _shared_parts(seen, context)
             problems.extend(reference_problems)
             if problems:
-                raise BuildFailed(problems)
+                # One line each: a malformed manifest is the problem of every document beside it.
+                raise BuildFailed(list(dict.fromkeys(problems)))
             for part in shared:
                 writer.add(part)
             writer.finish()
@@ -267,7 +271,7 @@ def build(
                 publisher=context.reference.organisation(PUBLISHER),
             )
             digests = write_descriptions(folder, iris, built)
-            write_record(folder, iris.base)
+            write_record(folder, iris.base, [(item.name, item.sha256) for item in seen])
             report.timings["write"] += time.perf_counter() - started
         finally:
             writer.close()

@@ -26,6 +26,7 @@ from aqb_rdf.errors import AqbError, Problem
 from aqb_rdf.mapping import graphs
 from aqb_rdf.mapping.graphs import Triple
 from aqb_rdf.publish import tables
+from aqb_rdf.publish.documents import PublishedDocument
 from aqb_rdf.publish.dumps import Part, graph_to_ntriples
 from aqb_rdf.publish.tables import Row
 from aqb_rdf.rdf.iris import Iris
@@ -59,10 +60,17 @@ class Item:
     triples: int
     signed: list[dt.date] = field(default_factory=list)
     """The dates of the agreement's signatures."""
+    document: PublishedDocument | None = None
+    """The source document, to publish beside the dumps (``None`` once written)."""
+    name: str = ""
+    """The file name of the source document."""
+    sha256: str = ""
+    """The SHA-256 of the source document."""
 
     def without_data(self) -> Item:
-        """This item without its triples and rows (all the build keeps once they are written)."""
-        return dataclasses.replace(self, part=Part(self.part.graph, b""), rows={})
+        """This item without its triples, rows and document (all the build keeps once they
+        are written)."""
+        return dataclasses.replace(self, part=Part(self.part.graph, b""), rows={}, document=None)
 
 
 @dataclass
@@ -193,6 +201,7 @@ def _locate(
 
 def _item(agreement: Zielvereinbarung, triples: list[Triple], ctx: Context) -> Item:
     year, region, iris = agreement.year.value, agreement.region.value, ctx.iris
+    source = agreement.source
     return Item(
         path=agreement.source.path,
         label=f"Zielvereinbarung {year} – {region.display_name}",
@@ -204,4 +213,13 @@ def _item(agreement: Zielvereinbarung, triples: list[Triple], ctx: Context) -> I
         bezugsrahmen=[b.value for b in agreement.bezugsrahmen],
         triples=len(triples),
         signed=[signature.date for signature in agreement.signatures],
+        document=PublishedDocument(
+            name=source.name,
+            sha256=source.sha256,
+            media_type=source.media_type,
+            text=source.text,
+            data=source.data,
+        ),
+        name=source.name,
+        sha256=source.sha256,
     )

@@ -1,7 +1,10 @@
 """Parsed agreements and reference tables → RDF graphs (pure).
 
 ``agreement_to_graph`` describes one Zielvereinbarung with everything it states and, for every
-fact, an ``aqb:Fundstelle`` saying where it stands in the source. ``reference_to_graph``
+fact, an ``aqb:Fundstelle`` saying where it stands in the source: lines and characters, and as
+a W3C Web Annotation (https://www.w3.org/TR/annotation-model/#text-quote-selector) segment of
+the published text with a quote selector and a position selector; the source document is a
+resource of its own (``document_triples``), the agreement ``prov:wasDerivedFrom`` it. ``reference_to_graph``
 describes the Gebietskörperschaften and organisations the agreements point to. The vocabulary
 is ``ontology/aqb.ttl``; README.md has the model as a table.
 """
@@ -15,11 +18,43 @@ from rdflib import Graph, Literal, URIRef
 
 from aqb_rdf.rdf import external
 from aqb_rdf.rdf.iris import Iris
-from aqb_rdf.rdf.namespaces import DCTERMS, RDF, RDFS, SCHEMA, SKOS, XSD
+from aqb_rdf.rdf.namespaces import (
+    DCAT,
+    DCTERMS,
+    IANA_MEDIA_TYPES,
+    OA,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    SPDX,
+    XSD,
+)
 from aqb_rdf.rdf.terms import canonical_decimal
 from aqb_rdf.source import codelists
-from aqb_rdf.source.model import Gebietskoerperschaft, Kreistyp, Span, Zielvereinbarung
+from aqb_rdf.source.model import (
+    Gebietskoerperschaft,
+    Kreistyp,
+    SourceDocument,
+    Span,
+    Zielvereinbarung,
+)
 from aqb_rdf.source.reference import Reference
+
+CONTEXT = 32
+"""Characters of text before and after a quote its selector keeps (``oa:prefix``,
+``oa:suffix``), fewer at the start and end of the text."""
+
+_OA_HAS_SOURCE = OA.hasSource
+_OA_HAS_SELECTOR = OA.hasSelector
+_OA_TEXT_QUOTE_SELECTOR = OA.TextQuoteSelector
+_OA_TEXT_POSITION_SELECTOR = OA.TextPositionSelector
+_OA_EXACT, _OA_PREFIX, _OA_SUFFIX = OA.exact, OA.prefix, OA.suffix
+_OA_START, _OA_END = OA.start, OA.end
+# xsd:integer, not xsd:nonNegativeInteger: the store keeps values and gives a derived integer
+# type back as xsd:integer, and /sparql is to say what the dumps say (the shapes check ≥ 0).
+_NON_NEGATIVE = XSD.integer
 
 _TYPE_LABEL_EN = {
     Kreistyp.LANDKREIS: "district",
@@ -68,6 +103,15 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
     a = iris.agreement(year, region.key)
     triples: list[Triple] = []
     add = triples.append
+    source = agreement.source
+    text = source.text
+    published_text = iris.dokument_text(source.sha256)
+
+    # The terms of a Fundstelle, looked up once (each lookup makes a new URIRef).
+    t_type, t_fundstelle, t_belegt = RDF.type, aqb.Fundstelle, aqb.belegt
+    t_eigenschaft, t_wert = aqb.eigenschaft, aqb.wert
+    t_zeile_von, t_zeile_bis = aqb.zeileVon, aqb.zeileBis
+    t_zeichen_von, t_zeichen_bis, t_seite = aqb.zeichenVon, aqb.zeichenBis, aqb.seite
 
     def fundstelle(
         name: str,
@@ -77,16 +121,36 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
         value: URIRef | None = None,
     ) -> None:
         f = iris.fundstelle(a, name)
-        add((f, RDF.type, aqb.Fundstelle))
-        add((f, aqb.belegt, subject))
+        start, end = span.start, span.end
+        add((f, t_type, t_fundstelle))
+        add((f, t_belegt, subject))
         if prop is not None:
-            add((f, aqb.eigenschaft, prop))
+            add((f, t_eigenschaft, prop))
         if value is not None:
-            add((f, aqb.wert, value))
-        add((f, aqb.zeileVon, _int(span.first_line)))
-        add((f, aqb.zeileBis, _int(span.last_line)))
-        add((f, aqb.zeichenVon, _int(span.start)))
-        add((f, aqb.zeichenBis, _int(span.end)))
+            add((f, t_wert, value))
+        add((f, t_zeile_von, _int(span.first_line)))
+        add((f, t_zeile_bis, _int(span.last_line)))
+        add((f, t_zeichen_von, _int(start)))
+        add((f, t_zeichen_bis, _int(end)))
+        # The same place as a W3C Web Annotation segment of the published text.
+        add((f, _OA_HAS_SOURCE, published_text))
+        quote, position = iris.selector(f, "zitat"), iris.selector(f, "position")
+        add((f, _OA_HAS_SELECTOR, quote))
+        add((quote, t_type, _OA_TEXT_QUOTE_SELECTOR))
+        add((quote, _OA_EXACT, Literal(text[start:end])))
+        before = text[max(0, start - CONTEXT) : start]
+        if before:
+            add((quote, _OA_PREFIX, Literal(before)))
+        after = text[end : end + CONTEXT]
+        if after:
+            add((quote, _OA_SUFFIX, Literal(after)))
+        add((f, _OA_HAS_SELECTOR, position))
+        add((position, t_type, _OA_TEXT_POSITION_SELECTOR))
+        add((position, _OA_START, _int(start, _NON_NEGATIVE)))
+        add((position, _OA_END, _int(end, _NON_NEGATIVE)))
+        page = source.page_of(start)
+        if page is not None:
+            add((f, t_seite, _int(page)))
 
     ministry = iris.organisation(agreement.ministry.value.slug)
     region_iri = iris.region(region.key)
@@ -117,13 +181,10 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
     add((budget, SCHEMA.currency, _literal("EUR")))
     fundstelle("budget", agreement.budget.span, budget, SCHEMA.value)
 
-    source = agreement.source
     document = iris.dokument(source.sha256)
     add((a, DCTERMS.source, document))
-    add((document, RDF.type, aqb.Quelldokument))
-    add((document, aqb.dateiname, Literal(source.name)))
-    add((document, aqb.medientyp, _literal(source.media_type)))
-    add((document, aqb.sha256, Literal(source.sha256)))
+    add((a, PROV.wasDerivedFrom, document))
+    triples.extend(document_triples(source, iris))
 
     for bereich in agreement.massnahmenbereiche:
         number = bereich.art.value
@@ -189,6 +250,36 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
             add((s, aqb.vertretungsvermerk, _de(note)))
         fundstelle(f"unterzeichnung-{position}", signature.span, s)
 
+    return triples
+
+
+def document_triples(source: SourceDocument, iris: Iris) -> list[Triple]:
+    """The source document: file name, media type, size, SHA-256 (as DCAT-AP states them for
+    a distribution, and as ``aqb:`` terms), where the release publishes its text and the
+    original file, and where its publisher published it (only if the manifest says so)."""
+    aqb = iris.aqb
+    document = iris.dokument(source.sha256)
+    checksum = iris.checksum_of(document)
+    triples: list[Triple] = [
+        (document, RDF.type, aqb.Quelldokument),
+        (document, aqb.dateiname, Literal(source.name)),
+        (document, DCTERMS["title"], Literal(source.name)),
+        (document, aqb.medientyp, _literal(source.media_type)),
+        (document, DCTERMS["format"], URIRef(IANA_MEDIA_TYPES + source.media_type)),
+        (document, aqb.sha256, Literal(source.sha256)),
+        (document, SPDX.checksum, checksum),
+        (checksum, RDF.type, SPDX.Checksum),
+        (checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256),
+        (checksum, SPDX.checksumValue, Literal(source.sha256, datatype=XSD.hexBinary)),
+        (document, aqb.textfassung, iris.dokument_text(source.sha256)),
+    ]
+    if source.data is not None:
+        size = _int(len(source.data), _NON_NEGATIVE)
+        triples.append((document, DCAT.byteSize, size))
+        original = iris.dokument_original(source.sha256, source.media_type)
+        triples.append((document, SCHEMA.contentUrl, original))
+    if source.publication_url is not None:
+        triples.append((document, SCHEMA.url, URIRef(source.publication_url)))
     return triples
 
 

@@ -43,16 +43,23 @@ class Part:
 
 
 @functools.lru_cache(maxsize=65536)
+def _named_node(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
 def _term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    # IRIs repeat (predicates, classes, the agreement's own): kept by their text, whose hash
+    # is C's, not rdflib's; literals are mostly distinct (quotes, names) and made each time.
     if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
+        return _named_node(str(term))
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
     assert isinstance(term, Literal), term  # the only other kind of term in an RDF graph
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    language, datatype = term.language, term.datatype
+    if language:
+        return ox.Literal(str(term), language=language)
+    if datatype:
+        return ox.Literal(str(term), datatype=_named_node(str(datatype)))
     return ox.Literal(str(term))
 
 

@@ -58,6 +58,7 @@ _AQB_TERMS: dict[str, str] = {
     "zeileBis": "xsd:integer",
     "zeichenVon": "xsd:integer",
     "zeichenBis": "xsd:integer",
+    "seite": "xsd:integer",
     "kreisschluessel": "",
     "nuts3": "",
     "regierungsbezirk": "",
@@ -67,6 +68,7 @@ _AQB_TERMS: dict[str, str] = {
     "dateiname": "",
     "medientyp": "",
     "sha256": "",
+    "textfassung": "@id",
 }
 _CLASSES = [
     "Zielvereinbarung",
@@ -98,6 +100,22 @@ _OTHER_TERMS: dict[str, tuple[str, str]] = {
     "sameAs": ("schema:sameAs", "@id"),
     "notation": ("skos:notation", ""),
     "inScheme": ("skos:inScheme", "@id"),
+    "wasDerivedFrom": ("prov:wasDerivedFrom", "@id"),
+    "title": ("dcterms:title", ""),
+    "format": ("dcterms:format", "@id"),
+    "byteSize": ("dcat:byteSize", "xsd:integer"),
+    "checksum": ("spdx:checksum", "@id"),
+    "algorithm": ("spdx:algorithm", "@id"),
+    "checksumValue": ("spdx:checksumValue", "xsd:hexBinary"),
+    "contentUrl": ("schema:contentUrl", "@id"),
+    "url": ("schema:url", "@id"),
+    "hasSource": ("oa:hasSource", "@id"),
+    "hasSelector": ("oa:hasSelector", "@id"),
+    "exact": ("oa:exact", ""),
+    "prefix": ("oa:prefix", ""),
+    "suffix": ("oa:suffix", ""),
+    "start": ("oa:start", "xsd:integer"),
+    "end": ("oa:end", "xsd:integer"),
 }
 
 

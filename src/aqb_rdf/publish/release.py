@@ -5,7 +5,9 @@ A build output folder ``DIR`` looks like this::
     DIR/.aqb-build                 marker: only such a folder is ever written into; the
                                    build writing into DIR holds an flock on it
     DIR/releases/<id>/aqb.ttl …    one folder per release; <id> is a hash of its content
-    DIR/releases/<id>/release.json the base IRI the release was built with (see below)
+    DIR/releases/<id>/release.json the base IRI the release was built with (see below), the
+                                   software version and the SHA-256 of every input document
+    DIR/releases/<id>/dokumente/   each document's decoded text and original file
     DIR/current -> releases/<id>   the published release, replaced by one atomic rename
     DIR/aqb.ttl -> current/aqb.ttl and the other dumps, catalog.ttl, void.ttl: stable paths
 
@@ -32,8 +34,9 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from aqb_rdf.errors import AqbError
@@ -50,7 +53,8 @@ STAGING = ".new-"
 LINKED = tuple(file.name for file in DOWNLOADS)
 """The files of a release that ``DIR`` links to: the dumps, ``catalog.ttl`` and ``void.ttl``."""
 RECORD = RELEASE_RECORD.name
-"""The file in a release folder that records its base IRI: ``{"base": "https://…/"}``."""
+"""The file in a release folder that records its base IRI, the software and its inputs:
+``{"base": "https://…/", "software": {…}, "documents": [{"file": …, "sha256": …}, …]}``."""
 Notice = Callable[[str], None]
 """Told, in one line, what a build did besides building (e.g. what it cleaned up)."""
 
@@ -71,9 +75,27 @@ def release_id(folder: Path, known: Mapping[str, str] | None = None) -> str:
     )
 
 
-def write_record(folder: Path, base: str) -> None:
-    """Record in the release ``folder`` that it was built with ``base`` (deterministic JSON)."""
-    text = json.dumps({"base": check_base(base)}, sort_keys=True, indent=2)
+def software_version() -> str:
+    """The version of aqb-rdf that builds (the installed distribution's)."""
+    try:
+        return version("aqb-rdf")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
+def write_record(folder: Path, base: str, documents: Iterable[tuple[str, str]] = ()) -> None:
+    """Record in the release ``folder`` how it was built (deterministic JSON).
+
+    The record holds the ``base`` IRI, the ``software`` that built it (name and version) and
+    the ``documents`` read, as ``{"file": name, "sha256": …}`` sorted by name and checksum:
+    the same input and software give the same bytes, wherever the documents lay.
+    """
+    record = {
+        "base": check_base(base),
+        "software": {"name": "aqb-rdf", "version": software_version()},
+        "documents": [{"file": name, "sha256": sha256} for name, sha256 in sorted(set(documents))],
+    }
+    text = json.dumps(record, sort_keys=True, indent=2, ensure_ascii=False)
     with naming(folder / RECORD):
         (folder / RECORD).write_text(text + "\n", encoding="utf-8")
 

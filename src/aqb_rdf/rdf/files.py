@@ -4,6 +4,10 @@ Every part that names a published file takes it from :data:`PUBLISHED_FILES`: th
 writer and the catalogue writer (:mod:`aqb_rdf.publish`), the release folder and its links,
 the DCAT-AP.de distributions, the VoID ``dataDump`` list, the store loaded from the TriG dump,
 the server's ``/download/…`` and landing page, ``aqb-rdf summary`` and ``aqb-rdf push``.
+
+Beside them, a release holds its source documents under :data:`DOCUMENTS_FOLDER`, two files
+each, named by the document (:func:`document_text`, :func:`document_original`); the server
+offers them under ``/download/dokumente/…`` by exact name (:func:`document_media_type`).
 """
 
 from __future__ import annotations
@@ -107,7 +111,8 @@ METADATA_OF_TABLE: Final[Mapping[str, PublishedFile]] = {
 CATALOG: Final = PublishedFile("catalog.ttl", formats.TURTLE, Role.DESCRIPTION)
 VOID: Final = PublishedFile("void.ttl", formats.TURTLE, Role.DESCRIPTION)
 RELEASE_RECORD: Final = PublishedFile("release.json", formats.JSON, Role.RECORD)
-"""``{"base": "https://…/"}``: the base IRI the release was built with (:mod:`aqb_rdf.publish.release`)."""
+"""The base IRI the release was built with, the software version and the SHA-256 of each input
+document (:mod:`aqb_rdf.publish.release`)."""
 
 PUBLISHED_FILES: Final = (
     TURTLE_DUMP, N_TRIPLES_DUMP, JSON_LD_DUMP, TRIG_DUMP, *TABLES, JSON_LD_CONTEXT,
@@ -115,6 +120,39 @@ PUBLISHED_FILES: Final = (
 )  # fmt: skip
 """Every file of a release, in the order listings show them: the dumps, the descriptions,
 the record."""
+
+DOCUMENTS_FOLDER: Final = "dokumente"
+"""The folder of a release with the source documents: per document its decoded text (what
+every Fundstelle's offsets count in) and the original file, both named by the document's
+IRI segment (:meth:`~aqb_rdf.rdf.iris.Iris.dokument`); downloaded under
+``/download/dokumente/…``."""
+_ORIGINAL_SUFFIXES: Final[Mapping[str, str]] = {
+    "text/markdown": "md",
+    "text/plain": "txt",
+    "application/pdf": "pdf",
+}
+
+
+def document_text(segment: str) -> str:
+    """The published text of the document ``segment``: ``dokumente/{segment}.txt``."""
+    return f"{DOCUMENTS_FOLDER}/{segment}.txt"
+
+
+def document_original(segment: str, media_type: str) -> str:
+    """The original file of the document: ``dokumente/{segment}.original.md`` (or .txt, .pdf)."""
+    return f"{DOCUMENTS_FOLDER}/{segment}.original.{_ORIGINAL_SUFFIXES.get(media_type, 'bin')}"
+
+
+def document_media_type(name: str) -> str | None:
+    """The media type a file of :data:`DOCUMENTS_FOLDER` is served with (``None``: no such
+    kind of file): the texts are UTF-8 plain text, the originals what their suffix says."""
+    stem, _, suffix = name.rpartition(".")
+    if not stem or "/" in name or name.startswith("."):
+        return None
+    if stem.endswith(".original"):
+        return next((t for t, s in _ORIGINAL_SUFFIXES.items() if s == suffix), None)
+    return "text/plain; charset=utf-8" if suffix == "txt" else None
+
 
 BY_NAME: Final[Mapping[str, PublishedFile]] = {file.name: file for file in PUBLISHED_FILES}
 

@@ -21,11 +21,17 @@ import unicodedata
 
 from rdflib import Namespace, URIRef
 
+from aqb_rdf.rdf import files
 from aqb_rdf.rdf.base import DEFAULT_BASE, check_base, rebase_text
 
-__all__ = ["DEFAULT_BASE", "Iris", "check_base", "slug"]
+__all__ = ["DEFAULT_BASE", "Iris", "check_base", "dokument_segment", "slug"]
 
 _TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def dokument_segment(sha256: str) -> str:
+    """The IRI segment (and file stem) of a document: the first 16 hex digits of its SHA-256."""
+    return sha256[:16]
 
 
 def slug(text: str) -> str:
@@ -139,7 +145,34 @@ class Iris:
         return URIRef(f"{agreement}/fundstelle/{name}")
 
     def dokument(self, sha256: str) -> URIRef:
-        return URIRef(f"{self.base}id/dokument/{sha256[:16]}")
+        """The source document, ``{base}id/dokument/{first 16 hex digits of its SHA-256}``."""
+        return URIRef(f"{self.base}id/dokument/{dokument_segment(sha256)}")
+
+    def dokument_text(self, sha256: str) -> URIRef:
+        """The document's decoded text as the release publishes it (what offsets count in)."""
+        return self.download(files.document_text(dokument_segment(sha256)))
+
+    def dokument_original(self, sha256: str, media_type: str) -> URIRef:
+        """The document's original file as the release publishes it."""
+        return self.download(files.document_original(dokument_segment(sha256), media_type))
+
+    def dokument_of_text(self, text: str) -> URIRef | None:
+        """The document whose published text is ``text`` (:meth:`dokument_text`), or None."""
+        prefix = str(self.download(f"{files.DOCUMENTS_FOLDER}/"))
+        segment = text[len(prefix) :].removesuffix(".txt") if text.startswith(prefix) else ""
+        if not segment or not text.endswith(".txt") or "/" in segment or "." in segment:
+            return None
+        return URIRef(f"{self.base}id/dokument/{segment}")
+
+    @staticmethod
+    def checksum_of(resource: URIRef) -> URIRef:
+        """The SHA-256 checksum of a resource described here: ``{resource}#sha256``."""
+        return URIRef(f"{resource}#sha256")
+
+    @staticmethod
+    def selector(fundstelle: URIRef, kind: str) -> URIRef:
+        """A selector of a Fundstelle: ``{fundstelle}#zitat`` (quote), ``#position``."""
+        return URIRef(f"{fundstelle}#{kind}")
 
     def region(self, key: str) -> URIRef:
         return URIRef(f"{self.base}id/gebietskoerperschaft/{key}")

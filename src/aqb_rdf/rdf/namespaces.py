@@ -62,6 +62,8 @@ DCAT: Final = Vocabulary("http://www.w3.org/ns/dcat#")
 DCATDE: Final = Vocabulary("http://dcat-ap.de/def/dcatde/")
 FOAF: Final = Vocabulary("http://xmlns.com/foaf/0.1/")
 SPDX: Final = Vocabulary("http://spdx.org/rdf/terms#")
+OA: Final = Vocabulary("http://www.w3.org/ns/oa#")
+"""The W3C Web Annotation vocabulary (selectors of a Fundstelle)."""
 HYDRA: Final = Vocabulary("http://www.w3.org/ns/hydra/core#")
 SD: Final = Vocabulary("http://www.w3.org/ns/sparql-service-description#")
 FORMATS: Final = Vocabulary("http://www.w3.org/ns/formats/")
@@ -100,6 +102,7 @@ VOCABULARIES: Final[Mapping[str, Vocabulary]] = {
     "dcatde": DCATDE,
     "foaf": FOAF,
     "spdx": SPDX,
+    "oa": OA,
     "hydra": HYDRA,
     "sd": SD,
     "formats": FORMATS,
@@ -112,8 +115,11 @@ VOCABULARIES: Final[Mapping[str, Vocabulary]] = {
 
 STANDARD_PREFIXES: Final[Mapping[str, Vocabulary]] = {
     prefix: VOCABULARIES[prefix]
-    for prefix in ("rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "prov", "org", "cpov", "schema")
-}
+    for prefix in (
+        "rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "prov", "org", "cpov", "schema",
+        "dcat", "spdx", "oa",
+    )
+}  # fmt: skip
 """The prefixes every output binds, in this order."""
 
 

@@ -6,6 +6,7 @@ A :class:`Zielvereinbarung` holds every fact one agreement document states. Each
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -147,6 +148,19 @@ class SourceDocument:
     sha256: str
     text: str
     """The decoded text that every :class:`Span` refers to."""
+    data: bytes | None = None
+    """The file's bytes as read (published beside the text); ``None`` when not read from a file."""
+    page_starts: tuple[int, ...] = ()
+    """For a PDF: where each page begins in :attr:`text` (character offsets, ascending)."""
+    publication_url: str | None = None
+    """Where the publisher published the document, from the folder's manifest; ``None``:
+    not known (and so not stated)."""
+
+    def page_of(self, offset: int) -> int | None:
+        """The 1-based PDF page the character at ``offset`` stands on (``None``: no pages)."""
+        if not self.page_starts:
+            return None
+        return bisect.bisect_right(self.page_starts, offset)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ on which plain extraction puts two signature heads ("Wiesbaden, den 2.8.2025 Hep
 8.8.2025") on one line has its blocks side by side; that page is extracted with its layout
 kept, so the parser can read the blocks column by column.
 Line ends become LF and the text is NFC-normalised; nothing else changes, so every span the
-parser records refers to exactly this text.
+parser records refers to exactly this text (which the release publishes). The document keeps
+its bytes (the release offers the original for download), where each PDF page begins in the
+text, and its publication URL from the folder's ``manifest.csv`` (:mod:`.manifest`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from aqb_rdf.errors import ReadError
+from aqb_rdf.source.manifest import publication_urls
 from aqb_rdf.source.model import SourceDocument
 
 # pypdf logs defects ("EOF marker not found" ...) as warnings, which Python would print to stderr
@@ -103,6 +106,25 @@ def extract_pdf_text(data: bytes) -> str:
     Raises:
         ReadError: the PDF is encrypted, damaged, or has no text layer.
     """
+    return _joined(extract_pdf_pages(data))[0]
+
+
+def _joined(pages: list[str]) -> tuple[str, tuple[int, ...]]:
+    """The text of ``pages`` (a blank line between them) and where each page begins in it."""
+    starts: list[int] = []
+    offset = 0
+    for page in pages:
+        starts.append(offset)
+        offset += len(page) + 2
+    return "\n\n".join(pages) + "\n", tuple(starts)
+
+
+def extract_pdf_pages(data: bytes) -> list[str]:
+    """The text of each page of a PDF, one line per PDF text line (see :func:`extract_pdf_text`).
+
+    Raises:
+        ReadError: the PDF is encrypted, damaged, or has no text layer.
+    """
     # pypdf signals a damaged file with many exception types (its own, ValueError, KeyError,
     # struct and zlib errors ...); at this edge each of them means the same thing to the user.
     try:
@@ -129,7 +151,7 @@ def extract_pdf_text(data: bytes) -> str:
     pages = [_normalise(page).strip("\n") for page in pages]
     if not any(page.strip() for page in pages):
         raise ReadError("PDF has no text layer (scanned?); OCR it first")
-    return "\n\n".join(pages) + "\n"
+    return pages
 
 
 def read_document(path: Path) -> SourceDocument:
@@ -144,9 +166,11 @@ def read_document(path: Path) -> SourceDocument:
     except OSError as error:
         message = f"cannot open file ({error.strerror or 'I/O error'})"
         raise ReadError(message, path=str(path)) from None
+    page_starts: tuple[int, ...] = ()
     try:
         if data.startswith(b"%PDF-"):
-            text, media_type = extract_pdf_text(data), "application/pdf"
+            text, page_starts = _joined(extract_pdf_pages(data))
+            media_type = "application/pdf"
         else:
             text = decode_text(data)
             media_type = "text/markdown" if path.suffix.lower() == ".md" else "text/plain"
@@ -160,4 +184,7 @@ def read_document(path: Path) -> SourceDocument:
         media_type=media_type,
         sha256=hashlib.sha256(data).hexdigest(),
         text=text,
+        data=data,
+        page_starts=page_starts,
+        publication_url=publication_urls(path.parent).get(path.name),
     )

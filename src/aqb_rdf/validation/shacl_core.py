@@ -42,6 +42,10 @@ from aqb_rdf.validation.report import (
 )
 
 Triple = tuple[Node, Node, Node]
+# Looked up once: each lookup in a Vocabulary makes a new URIRef, and these are asked for
+# once per value node.
+_TYPE, _SUBCLASS_OF = RDF.type, RDFS.subClassOf
+_LANG_STRING, _STRING = RDF.langString, XSD.string
 _PARAMETERS = {
     SH[name]
     for name in [
@@ -103,9 +107,13 @@ class Index:
         self.into: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
         self.by_predicate: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
         # Repeated triples are harmless: value nodes are made distinct where they are counted.
+        # Literals are not indexed as objects: nearly all are distinct (quotes, names, numbers),
+        # an entry each would cost more than the whole rest, and only an inverse path from a
+        # literal focus node asks for them (answered from by_predicate, see subjects).
         for s, p, o in triples:
             self.out[s][p].append(o)
-            self.into[o][p].append(s)
+            if not isinstance(o, Literal):
+                self.into[o][p].append(s)
             self.by_predicate[p].append((s, o))
         self._superclasses: dict[Node, frozenset[Node]] = {}
         self._instances: dict[Node, list[Node]] | None = None
@@ -119,8 +127,11 @@ class Index:
         return own + shared if own and shared else own or shared
 
     def subjects(self, node: Node, predicate: Node) -> list[Node]:
-        edges = self.into.get(node)
-        own = edges.get(predicate, []) if edges else []
+        if isinstance(node, Literal):
+            own = [s for s, o in self.by_predicate.get(predicate, []) if o == node]
+        else:
+            edges = self.into.get(node)
+            own = edges.get(predicate, []) if edges else []
         if self.base is None:
             return own
         shared = self.base.subjects(node, predicate)
@@ -137,7 +148,7 @@ class Index:
         if found is None:
             closure, todo = {cls}, [cls]
             while todo:
-                for parent in self.objects(todo.pop(), RDFS.subClassOf):
+                for parent in self.objects(todo.pop(), _SUBCLASS_OF):
                     if parent not in closure:
                         closure.add(parent)
                         todo.append(parent)
@@ -145,12 +156,12 @@ class Index:
         return found
 
     def is_instance(self, node: Node, cls: Node) -> bool:
-        return any(cls in self.superclasses(t) for t in self.objects(node, RDF.type))
+        return any(cls in self.superclasses(t) for t in self.objects(node, _TYPE))
 
     def instances(self, cls: Node) -> list[Node]:
         if self._instances is None:
             self._instances = defaultdict(list)
-            for s, t in self.pairs(RDF.type):
+            for s, t in self.pairs(_TYPE):
                 for c in self.superclasses(t):
                     self._instances[c].append(s)
         return self._instances.get(cls, [])
@@ -213,7 +224,7 @@ def _ordered(a: Node, b: Node, strict: bool) -> bool:
 def _well_typed(value: Node, datatype: Node) -> bool:
     if not isinstance(value, Literal):
         return False
-    actual = RDF.langString if value.language else (value.datatype or XSD.string)
+    actual = _LANG_STRING if value.language else (value.datatype or _STRING)
     return actual == datatype and not value.ill_typed
 
 

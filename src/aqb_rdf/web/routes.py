@@ -12,6 +12,7 @@ path                           what                                          mod
 ``/queries/{name}``            one named query: form and results table       :mod:`.views.queries`
 ``/query``                     the SPARQL editor                             :mod:`.views.queries`
 ``/static/{name}``             CSS and JavaScript, by exact name             :mod:`.pages`
+``/download/dokumente/{name}`` a source document's text or original file     :mod:`.views.document`
 =============================  ============================================  =====================
 """
 
@@ -27,6 +28,7 @@ from starlette.routing import BaseRoute, Route
 from aqb_rdf.rdf.iris import DEFAULT_BASE
 from aqb_rdf.web.pages import Site, static_file
 from aqb_rdf.web.query_runner import Runner
+from aqb_rdf.web.views.document import document_file
 from aqb_rdf.web.views.index import landing
 from aqb_rdf.web.views.queries import editor, one_query, queries
 from aqb_rdf.web.views.resource import catalogue, resource, void
@@ -58,6 +60,7 @@ def site_routes(
         route("/queries/{name}", one_query),
         route("/query", editor),
         route("/static/{name}", static),
+        route("/download/dokumente/{name}", document_file),
         route("/.well-known/void", void),
         route("/catalog", catalogue),
         route("/id/{path:path}", resource),

@@ -19,6 +19,7 @@ lists the projects filed under it, per agreement; a project links back to its ag
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -27,6 +28,7 @@ from pyoxigraph import NamedNode
 from aqb_rdf.rdf import external as links
 from aqb_rdf.rdf.namespaces import DCTERMS, SCHEMA, SKOS
 from aqb_rdf.web.render.description import Node
+from aqb_rdf.web.render.document import FactKey, Quote
 from aqb_rdf.web.render.parts import Link, Reader
 
 DCTERMS_SOURCE = DCTERMS + "source"
@@ -52,6 +54,10 @@ class Measure:
     concept: Link | None
     as_written: str | None
     projects: tuple[Link, ...]
+    quote: Quote | None = None
+    """Where the Maßnahmenart is listed (the heading and its projects)."""
+    project_quotes: tuple[Quote | None, ...] = ()
+    """The quote of each project, in the order of :attr:`projects`."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,7 @@ class Signature:
     as_written: str | None
     place: str | None
     date: str | None
+    quote: Quote | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,13 @@ class Agreement:
     measures: tuple[Measure, ...]
     signatures: tuple[Signature, ...]
     source: Link | None
+    year_quote: Quote | None = None
+    region_quote: Quote | None = None
+    ministry_quote: Quote | None = None
+    budget_quote: Quote | None = None
+    authority_quote: Quote | None = None
+    legal_sphere_quotes: tuple[Quote | None, ...] = ()
+    framework_quotes: tuple[Quote | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,20 +184,31 @@ def agreement_rows(r: Reader, predicate: str) -> tuple[AgreementRow, ...]:
     return tuple(rows)
 
 
-def agreement(r: Reader) -> Agreement:
-    """An agreement: its parties, budget, Maßnahmenarten with projects, signatures."""
+def agreement(r: Reader, quotes: Mapping[FactKey, Quote] | None = None) -> Agreement:
+    """An agreement: its parties, budget, Maßnahmenarten with projects, signatures, and for
+    each fact the words it was read from (``quotes``, from :func:`.document.quotes`)."""
     d, me = r.d, r.d.resource
+    found = quotes or {}
+
+    def quote(node: Node | None, prop: str = "", value: Node | None = None) -> Quote | None:
+        if not isinstance(node, NamedNode):
+            return None
+        return found.get((node.value, prop and r.p(prop), value.value if value else ""))
+
     budget = d.node(me, r.p("budget"))
     measures = []
     for bereich in d.nodes(me, r.p("massnahmenbereich")):
         concept = d.node(bereich, r.p("massnahmenart"))
+        projects = r.by_position(d.nodes(bereich, r.p("projekt")))
         measures.append(
             Measure(
                 link=r.link(bereich),
                 number=(d.text(concept, SKOS + "notation") if concept else None) or "",
                 concept=r.maybe_link(concept),
                 as_written=r.text(bereich, "bezeichnung"),
-                projects=tuple(r.link(p) for p in r.by_position(d.nodes(bereich, r.p("projekt")))),
+                projects=tuple(r.link(p) for p in projects),
+                quote=quote(bereich),
+                project_quotes=tuple(quote(p) for p in projects),
             )
         )
     signatures = []
@@ -197,10 +222,14 @@ def agreement(r: Reader) -> Agreement:
                 as_written=r.text(signature, "organisationLaut"),
                 place=r.text(signature, "ort"),
                 date=r.text(signature, "datum"),
+                quote=quote(signature),
             )
         )
     source = d.node(me, DCTERMS_SOURCE)
     source_name = r.text(source, "dateiname") if source else None
+    legal_spheres = r.links(d.nodes(me, r.p("rechtskreis")))
+    frameworks = r.links(d.nodes(me, r.p("bezugsrahmen")))
+    value = SCHEMA + "value"
     return Agreement(
         title=d.label(me, r.lang),
         year=r.text(me, "jahr"),
@@ -213,13 +242,26 @@ def agreement(r: Reader) -> Agreement:
         end=r.text(me, "laufzeitEnde"),
         authority=r.maybe_link(d.node(me, r.p("bewilligungsbehoerde"))),
         approval_form=r.text(me, "bewilligungsform"),
-        legal_spheres=r.links(d.nodes(me, r.p("rechtskreis"))),
-        frameworks=r.links(d.nodes(me, r.p("bezugsrahmen"))),
+        legal_spheres=legal_spheres,
+        frameworks=frameworks,
         measures=tuple(sorted(measures, key=lambda m: (m.number, m.link.iri))),
         signatures=tuple(signatures),
         source=Link(source.value, source_name or "")
         if isinstance(source, NamedNode) and source_name
         else r.maybe_link(source),
+        year_quote=quote(me, "jahr"),
+        region_quote=quote(me, "gebietskoerperschaft"),
+        ministry_quote=quote(me, "ministerium"),
+        budget_quote=found.get((budget.value, value, ""))
+        if isinstance(budget, NamedNode)
+        else None,
+        authority_quote=quote(me, "bewilligungsbehoerde"),
+        legal_sphere_quotes=tuple(
+            found.get((me.value, r.p("rechtskreis"), link.iri)) for link in legal_spheres
+        ),
+        framework_quotes=tuple(
+            found.get((me.value, r.p("bezugsrahmen"), link.iri)) for link in frameworks
+        ),
     )
 
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
-from aqb_rdf.rdf.namespaces import OWL, RDF_TYPE, RDFS
+from aqb_rdf.rdf.iris import Iris
+from aqb_rdf.rdf.namespaces import OA, OWL, RDF_TYPE, RDFS
 from aqb_rdf.web.render.description import Description, Node, Term, sort_key
 from aqb_rdf.web.render.paging import Paging
 from aqb_rdf.web.render.vocabulary import Vocabulary
@@ -52,6 +53,10 @@ class Evidence:
     lines: str
     characters: str
     link: Link
+    quote: str | None = None
+    """The words the fact was read from (``oa:exact``)."""
+    href: str | None = None
+    """Where the document view shows them: the document's IRI and the Fundstelle's mark."""
 
 
 @dataclass(frozen=True)
@@ -151,6 +156,7 @@ def kind(description: Description, aqb: str) -> str:
         ("organisation", ("Ministerium", "Regierungspraesidium")),
         ("massnahmenart", ("Massnahmenart",)),
         ("project", ("Projekt",)),
+        ("document", ("Quelldokument",)),
     ):
         if any(aqb + name in types for name in classes):
             return kind_name
@@ -162,6 +168,7 @@ def kind(description: Description, aqb: str) -> str:
 def evidence(r: Reader) -> tuple[Evidence, ...]:
     """The Fundstellen that support facts about the resource, in document order."""
     d, me = r.d, r.d.resource
+    iris = Iris(r.aqb.removesuffix("def/aqb#"))
     found = []
     for node in d.subjects(r.p("belegt"), me):
         prop = d.node(node, r.p("eigenschaft"))
@@ -175,7 +182,15 @@ def evidence(r: Reader) -> tuple[Evidence, ...]:
         first, last = d.number(node, r.p("zeileVon")), d.number(node, r.p("zeileBis"))
         start, end = d.number(node, r.p("zeichenVon")), d.number(node, r.p("zeichenBis"))
         lines = f"{first}" if first == last else f"{first}–{last}"
-        found.append((int(first or 0), Evidence(fact, lines, f"{start}–{end}", r.link(node))))
+        quote = next(
+            (q for s in d.nodes(node, OA + "hasSelector") if (q := d.text(s, OA + "exact"))), None
+        )
+        text = d.node(node, OA + "hasSource")
+        document = iris.dokument_of_text(text.value) if isinstance(text, NamedNode) else None
+        mark = node.value.rsplit("/", 1)[-1] if isinstance(node, NamedNode) else ""
+        href = f"{document}#{mark}" if document and mark else None
+        item = Evidence(fact, lines, f"{start}–{end}", r.link(node), quote, href)
+        found.append((int(first or 0), item))
     return tuple(item for _, item in sorted(found, key=lambda pair: (pair[0], pair[1].fact)))
 
 

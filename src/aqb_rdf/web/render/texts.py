@@ -207,6 +207,30 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "place_date": ("Ort, Datum", "Place, date"),
     "source": ("Quelle", "Source"),
     "provenance": ("Fundstellen im Dokument", "Where each fact stands in the document"),
+    "quote": ("Fundstelle", "Source"),
+    "quote_title": (
+        "Die Stelle im Quelldokument, an der diese Angabe steht",
+        "Where this fact stands in the source document",
+    ),
+    "document": ("Quelldokument", "Source document"),
+    "document_text": ("Text des Dokuments", "Text of the document"),
+    "document_text_intro": (
+        "Der dekodierte Text, in dem die Fundstellen zählen; jede gelesene Angabe ist"
+        " markiert und führt zu ihrer Ressource.",
+        "The decoded text the source locations count in; every fact read from it is"
+        " highlighted and links to its resource.",
+    ),
+    "document_text_missing": (
+        "Diese Veröffentlichung enthält den Text des Dokuments nicht.",
+        "This release does not hold the text of the document.",
+    ),
+    "text_file": ("Text (UTF-8)", "Text (UTF-8)"),
+    "original_file": ("Originaldatei", "Original file"),
+    "published_at": ("Veröffentlicht unter", "Published at"),
+    "derived": ("Daraus gelesen", "Read from it"),
+    "facts_in_document": ("Angaben im Dokument", "Facts in the document"),
+    "page_number": ("Seite", "Page"),
+    "to_resource": ("zur Ressource", "to the resource"),
     "fact": ("Angabe", "Fact"),
     "lines": ("Zeilen", "Lines"),
     "line": ("Zeile", "Line"),

@@ -44,11 +44,12 @@ from aqb_rdf.web.errors import ErrorAnswer, answer_for, plain_response
 from aqb_rdf.web.negotiation import HTML, JSON_LD, PAGE_OFFERS, TURTLE, Offer
 from aqb_rdf.web.pages import Page, Site
 from aqb_rdf.web.query_runner import describe, describe_graph, resource_links
-from aqb_rdf.web.render import kinds, parts
+from aqb_rdf.web.render import document, kinds, parts
 from aqb_rdf.web.render.description import Description
 from aqb_rdf.web.render.ontology import ontology
 from aqb_rdf.web.render.paging import Paging, hydra_triples, parse_page
 from aqb_rdf.web.statistics import budgets, statistics
+from aqb_rdf.web.views import document as document_view
 
 _SEGMENT = r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*"
 _PATH: Final = re.compile(rf"(?:id|def|graph)(?:/{_SEGMENT})+")
@@ -66,6 +67,7 @@ BUILDERS: Final[Mapping[str, Callable[[parts.Reader], object]]] = {
     "organisation": kinds.organisation,
     "massnahmenart": kinds.massnahmenart,
     "project": kinds.project,
+    "document": lambda reader: document.document(reader, None, ()),
     "ontology": ontology,
     "resource": parts.generic,
     "graph": parts.named_graph,
@@ -151,12 +153,15 @@ async def respond(
     kind: str,
     paging: Paging | None = None,
     members: tuple[NamedNode, ...] = (),
+    build: Callable[[parts.Reader], object] | None = None,
 ) -> Response:
     """The description as ``offer``: a page of kind ``kind``, or RDF.
 
     Args:
         paging: which page of what links to the resource the description holds, if paged.
         members: the things on that page, for the Hydra triples of a paged RDF answer.
+        build: the page's builder, if not the kind's in :data:`BUILDERS` (one that needs
+            more than the description, such as the document view).
     """
     page = Page(site, request)
     headers = {"Vary": VARY, "ETag": _etag(site, page, offer, paging.number if paging else 1)}
@@ -174,7 +179,7 @@ async def respond(
         f"{kind}.html",
         headers=headers,
         iri=description.resource.value,
-        view=BUILDERS[kind](reader),
+        view=(build or BUILDERS[kind])(reader),
         generic=parts.generic(reader),
         paging=parts.page_links(reader),
     )
@@ -253,7 +258,13 @@ async def _describe_and_respond(
     if not description.found:
         return _not_found(page, offer, iri)
     kind = parts.kind(description, site.aqb)
-    return await respond(site, request, description, offer, kind, paging, members)
+    build = None
+    if offer is HTML:
+        try:
+            build = await document_view.builder(site, description, kind)
+        except QueryPoolError as error:
+            return _failure(site, page, offer, error)
+    return await respond(site, request, description, offer, kind, paging, members, build)
 
 
 async def _whole(
