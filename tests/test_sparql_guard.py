@@ -10,6 +10,7 @@ tests repeat the canary check against the running server.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -22,7 +23,7 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from aqb_rdf.errors import QueryError
-from aqb_rdf.sparql.guard import Limits, QueryForm, QueryRefused, check_query
+from aqb_rdf.sparql.guard import Limits, QueryForm, QueryRefused, Verdicts, check_query
 from aqb_rdf.sparql.named_queries import bind
 from aqb_rdf.sparql.store import available_queries, find_query
 
@@ -314,6 +315,57 @@ def test_long_queries_are_refused() -> None:
     assert refusal(query + " " * (100_001 - len(query))) == (
         "100,001 characters: at most 100,000 are accepted"
     )
+
+
+# --- the guard's own cost (issue 11, item 4) ------------------------------------------------
+
+
+def many_variables(count: int) -> str:
+    """The issue's query: ``count`` variables (7,985: 55 KB), then ``\\u0053ERVICE``, which
+    only the second reading (escapes replaced) sees: both readings are lexed whole."""
+    names = " ".join(f"?v{i}" for i in range(count))
+    return f"SELECT {names} WHERE {{ \\u0053ERVICE <{CANARY}> {{ }} }}"
+
+
+def fastest_check(query: str, tries: int = 5) -> float:
+    """The fewest seconds ``check_query`` took to refuse ``query`` in ``tries``."""
+    best = float("inf")
+    for _ in range(tries):
+        started = time.perf_counter()
+        refusal(query)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def test_7985_variables_then_an_escaped_service_are_refused_in_linear_time() -> None:
+    """Before: 50-90 ms for the 55 KB query, read twice; now about 17 ms (3.5 µs a token a
+    reading before, 1 µs now), and eight times the text costs eight times the time."""
+    query = many_variables(7_985)
+    assert len(query) > 54_000
+    assert refusal(query) == (
+        "SERVICE: this endpoint queries no other endpoint "
+        "(line 1, column 54801, once \\u escapes are replaced)"
+    )
+    small, large = fastest_check(many_variables(998)), fastest_check(query)
+    assert large < 0.1, f"{large * 1000:.0f} ms"
+    assert large < 16 * small, f"{small * 1000:.1f} ms → {large * 1000:.1f} ms: not linear"
+
+
+def test_verdicts_remember_refusals_and_passes_within_their_bound() -> None:
+    verdicts = Verdicts(size=2)
+    hostile = many_variables(7_985)
+    message = refusal(hostile)
+    assert verdicts.known(hostile) is None
+    with pytest.raises(QueryRefused) as checked:
+        verdicts.check(hostile)
+    with pytest.raises(QueryRefused) as remembered:  # by its digest, without a second check
+        verdicts.known(hostile)
+    assert str(checked.value) == str(remembered.value) == message
+    assert verdicts.check("ASK {}").form == QueryForm.ASK
+    assert verdicts.known("ASK {}") == check_query("ASK {}")
+    verdicts.check("SELECT * {}")  # a third verdict: the least recently used goes
+    assert len(verdicts) == 2
+    assert verdicts.known(hostile) is None
 
 
 # --- VALUES ---------------------------------------------------------------------------------

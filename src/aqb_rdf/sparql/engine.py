@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 from pyoxigraph import Store
 
@@ -41,6 +41,8 @@ from aqb_rdf.errors import Overloaded, QueryFailed, QueryPoolError, QueryTimeout
 from aqb_rdf.sparql.deadlines import DeadlineBoard
 from aqb_rdf.sparql.execution import QueryRequest, QueryResult, execute
 from aqb_rdf.sparql.store import has_union_default_graph
+
+T = TypeVar("T")
 
 KILL_GRACE: Final = 1.0
 """Seconds past a query's time limit after which the supervisor kills the process running it."""
@@ -206,6 +208,26 @@ class Engine:
         except MemoryError:  # a fresh process is safer than one that has just run out
             self._retire("a query ran out of memory")
             raise QueryFailed("the query ran out of memory") from None
+
+    async def call_async(self, work: Callable[[], T]) -> T:
+        """What ``work()`` returns (or raises), run in a query slot's thread, admitted as a
+        query is: long guard checks run here, so the event loop goes on serving meanwhile and
+        they take their turn with the queries (``work`` must end by itself: it is not timed).
+
+        Raises:
+            Overloaded: no slot within the queue's bounds.
+        """
+        slot = await self.admission.take()
+        if self._board is not None:
+            self._board.set(slot, time.monotonic() + self.timeout + KILL_GRACE)
+        try:
+            running = asyncio.get_running_loop().run_in_executor(self._threads, work)
+        except BaseException:
+            self._free(slot)
+            raise
+        running.add_done_callback(lambda _: self._free(slot))
+        await asyncio.wait({running})
+        return running.result()
 
     def _free(self, slot: int) -> None:
         if self._board is not None:

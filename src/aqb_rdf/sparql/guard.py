@@ -35,14 +35,17 @@ refusing ordinary queries. The worker's ``RLIMIT_AS`` ends such a query; the poo
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from enum import StrEnum
 
 from aqb_rdf.errors import QueryRefused, Signal
-from aqb_rdf.sparql.lexer import IRI, Token, match_token, unescape
+from aqb_rdf.sparql.lexer import IRI, SPACED_TOKEN, Token, unescape
 
-__all__ = ["Limits", "QueryForm", "QueryInfo", "QueryRefused", "check_query"]
+__all__ = ["Limits", "QueryForm", "QueryInfo", "QueryRefused", "Verdicts", "check_query"]
 
 
 class QueryForm(StrEnum):
@@ -121,6 +124,66 @@ def check_query(text: str, limits: Limits = Limits()) -> QueryInfo:
     return QueryInfo(forms[0])
 
 
+class Verdicts:
+    """The verdicts of :func:`check_query` on texts seen before, passed or refused: a bounded
+    least-recently-used map from the SHA-256 of a text to its :class:`QueryInfo` or its refusal.
+
+    A refused text sent again (a hostile client repeats itself) costs its digest, 40 µs for
+    55 KB, instead of a second check. The map holds at most ``size`` verdicts of at most a few
+    hundred bytes each, whatever the texts' length. Thread-safe: checks may run in threads.
+    """
+
+    def __init__(self, size: int = 4096, limits: Limits = Limits()) -> None:
+        self.size = size
+        self.limits = limits
+        self._known: OrderedDict[bytes, QueryInfo | str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _digest(text: str) -> bytes:
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+
+    def known(self, text: str) -> QueryInfo | None:
+        """The verdict on ``text`` if it was checked before, else ``None``.
+
+        Raises:
+            QueryRefused: ``text`` was refused before (the same message).
+        """
+        digest = self._digest(text)
+        with self._lock:
+            verdict = self._known.get(digest)
+            if verdict is None:
+                return None
+            self._known.move_to_end(digest)
+        if isinstance(verdict, str):
+            raise QueryRefused(verdict)
+        return verdict
+
+    def check(self, text: str) -> QueryInfo:
+        """:func:`check_query` of ``text``, remembered.
+
+        Raises:
+            QueryRefused: as :func:`check_query`.
+        """
+        verdict: QueryInfo | str
+        try:
+            verdict = check_query(text, self.limits)
+        except QueryRefused as refused:
+            verdict = refused.message
+        digest = self._digest(text)
+        with self._lock:
+            self._known[digest] = verdict
+            self._known.move_to_end(digest)
+            while len(self._known) > self.size:
+                self._known.popitem(last=False)
+        if isinstance(verdict, str):
+            raise QueryRefused(verdict)
+        return verdict
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+
 def _check(text: str, limits: Limits) -> QueryForm:
     """Check one reading of the query; return its form."""
     tokens = _lex(text, limits)
@@ -135,15 +198,21 @@ def _check(text: str, limits: Limits) -> QueryForm:
             groups.append(j)
         elif token.text == "}" and groups:
             groups.pop()
-        if _bare(token) and token.text.upper().startswith(_UPDATES):
+        if token.kind != "name":
+            continue  # what follows looks at keywords, and only names hold them
+        if ":" not in token.text and token.text.upper().startswith(_UPDATES):
             raise _Refusal(f"{token.text.upper()}: this endpoint refuses updates", token.start)
-        low = token.text.lower() if token.kind == "name" else ""
-        for match in _SERVICE.finditer(low):
+        low = token.text.lower()
+        for match in _SERVICE.finditer(low) if "service" in low else ():
             rest = low[match.end() :]  # SILENT, :x … glued to the keyword
             glued = "t" if ":" in rest else "w" if rest else ""
             if _SERVICE_CLAUSE.match(glued + shape[j + 1 : j + 4]):
                 raise _Refusal("SERVICE: this endpoint queries no other endpoint", token.start)
-        clause = _VALUES_CLAUSE.match(shape, j + 1) if _VALUES.search(low) else None
+        clause = (
+            _VALUES_CLAUSE.match(shape, j + 1)
+            if low.endswith("values") and _VALUES.search(low)
+            else None
+        )
         if clause is None:
             continue
         blocks += 1
@@ -164,37 +233,54 @@ def _check(text: str, limits: Limits) -> QueryForm:
 
 
 def _lex(text: str, limits: Limits) -> list[Token]:
-    """Split ``text`` into tokens, without white space and comments; refuse deep nesting."""
+    """Split ``text`` into tokens, without white space and comments; refuse deep nesting.
+
+    One pass, a few operations a token: the usual tokens (names, variables, white space) take
+    the first branches; brackets and ``<`` the rest.
+    """
     tokens: list[Token] = []
+    append = tokens.append
     stack: list[str] = []  # per open bracket: "{", "{select", "[", "expr" or "terms"
     reified = run = position = 0  # open << … >>, prefix operators in a row
-    while position < len(text):
-        prev = tokens[-1] if tokens else None
-        if text[position] == "<":
-            kind, word = _angle(text, position, tokens, stack[-1] if stack else "")
+    match = SPACED_TOKEN.match
+    end, max_depth, max_tokens = len(text), limits.max_depth, limits.max_tokens
+    prev: Token | None = None
+    while position < end:
+        found = match(text, position)
+        if found is None:
+            break  # white space and comments to the end
+        kind = found.lastgroup
+        assert kind is not None  # punct takes any character
+        start = found.start(kind)
+        word = found.group(kind)
+        if word[0] == "<" and kind == "punct":  # < and <=: the context decides
+            kind, word = _angle(text, start, tokens, stack[-1] if stack else "")
+        position = start + len(word)
+        if kind == "punct":
+            if word in ("'", '"'):
+                raise _Refusal("unterminated string", start)
+            if word in ("{", "["):
+                stack.append(word)
+            elif word == "(":
+                stack.append(_paren_kind(stack[-1] if stack else "", tokens))
+            elif word in ("}", "]", ")"):
+                if stack:
+                    stack.pop()
+            elif word == "<":
+                reified += prev == ("punct", "<", start - 1)
+            elif word == ">>" and reified > 0:
+                reified -= 1
+            run = run + 1 if word in ("!", "^", "-", "+") else 0
         else:
-            kind, word = match_token(text, position)
-        start, position = position, position + len(word)
-        if kind == "skip":
-            continue
-        if kind == "punct" and word in ("'", '"'):
-            raise _Refusal("unterminated string", start)
-        if kind == "name" and prev and prev.text == "{" and stack[-1:] == ["{"]:
-            stack[-1] = "{select" if word.upper().startswith("SELECT") else "{"  # subquery
-        elif kind == "punct" and word in ("{", "["):
-            stack.append(word)
-        elif kind == "punct" and word == "(":
-            stack.append(_paren_kind(stack[-1] if stack else "", tokens))
-        elif kind == "punct" and word in ("}", "]", ")") and stack:
-            stack.pop()
-        reified += kind == "punct" and word == "<" and prev == ("punct", "<", start - 1)
-        reified -= kind == "punct" and word == ">>" and reified > 0
-        run = run + 1 if kind == "punct" and word in ("!", "^", "-", "+") else 0
-        tokens.append(Token(kind, word, start))
-        if len(stack) + reified + run > limits.max_depth:
-            raise _Refusal(f"nested more than {limits.max_depth} levels deep", start)
-        if len(tokens) > limits.max_tokens:
-            raise _Refusal(f"more than {limits.max_tokens:,} tokens", start)
+            if kind == "name" and prev and prev.text == "{" and stack[-1:] == ["{"]:
+                stack[-1] = "{select" if word.upper().startswith("SELECT") else "{"  # subquery
+            run = 0
+        prev = Token(kind, word, start)
+        append(prev)
+        if len(stack) + reified + run > max_depth:
+            raise _Refusal(f"nested more than {max_depth} levels deep", start)
+        if len(tokens) > max_tokens:
+            raise _Refusal(f"more than {max_tokens:,} tokens", start)
     return tokens
 
 

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-__all__ = ["IRI", "Token", "match_token", "tokenize", "unescape"]
+__all__ = ["IRI", "SPACED_TOKEN", "TOKEN", "Token", "match_token", "tokenize", "unescape"]
 
 
 class Token(NamedTuple):
@@ -35,17 +35,21 @@ _BASE = (  # PN_CHARS_BASE as pyoxigraph has it: no characters above U+FFFF
 )
 _CHARS = _BASE + "_0-9\u00b7\u0300-\u036f\u203f\u2040"  # VARNAME; PN_CHARS adds "-"
 _PART = rf"[{_CHARS}\-:]|%[0-9A-Fa-f]{{2}}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_TOKEN = re.compile(
-    r"(?P<skip>(?:[ \t\r\n]+|#[^\r\n]*)+)"  # white space and comments
-    r"|(?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\""
+_SKIP = r"(?:[ \t\r\n]+|#[^\r\n]*)"  # white space and comments
+_KINDS = (
+    r"(?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\""
     r"|'(?:[^'\\\n\r]|\\.)*'|\"(?:[^\"\\\n\r]|\\.)*\")"
     rf"|(?P<var>[?$][{_CHARS}]+)"
     r"|(?P<number>[0-9]+\.[0-9]*[eE][+-]?[0-9]+|[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)"
     r"|(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*(?:--[A-Za-z]+)?)"
     rf"|(?P<name>[{_BASE}_:](?:{_PART}|\.++(?={_PART}))*)"  # a word or a prefixed name
-    r"|(?P<punct>\^\^|&&|\|\||!=|<=|>=|>>|.)",
-    re.S,
+    r"|(?P<punct>\^\^|&&|\|\||!=|<=|>=|>>|.)"
 )
+TOKEN = re.compile(rf"(?P<skip>{_SKIP}+)|{_KINDS}", re.S)
+"""One token at a position (``TOKEN.match(text, position)``): its group name is the kind."""
+SPACED_TOKEN = re.compile(rf"{_SKIP}*+(?:{_KINDS})", re.S)
+"""The next token after any white space and comments (none at the end of the text): its kind
+is the match's ``lastgroup``, it starts at ``match.start(match.lastgroup)``."""
 IRI = re.compile(r"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>")
 """An IRI reference ``<…>`` (IRIREF, with the ``\\u`` escapes pyoxigraph reads in it)."""
 _UCHAR = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U(?:000[0-9A-Fa-f]|0010)[0-9A-Fa-f]{4}")  # ≤ 10FFFF
@@ -57,7 +61,7 @@ def match_token(text: str, position: int) -> tuple[str, str]:
     What a ``<`` starts depends on the context (an IRI, less-than, half of ``<<``); the caller
     decides, with :data:`IRI` for the first.
     """
-    match = _TOKEN.match(text, position)
+    match = TOKEN.match(text, position)
     assert match is not None and match.lastgroup is not None  # punct takes any character
     return match.lastgroup, match.group()
 

@@ -15,6 +15,7 @@ and the pages and Linked-Data answers of :mod:`aqb_rdf.web.routes` (``/``, ``/id
 from __future__ import annotations
 
 import functools
+from typing import Final
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
@@ -38,18 +39,25 @@ from aqb_rdf.web.state import QueryRunner, Release, ServeSettings
 DUMP_TYPES = {file.name: file.format.content_type for file in DOWNLOADS}
 
 
-@functools.lru_cache(maxsize=4096)
-def _checked_short_query(text: str) -> sparql_guard.QueryInfo:
-    return sparql_guard.check_query(text)
+GUARD_INLINE_CHARS: Final = 4096
+"""Queries up to this long are checked on the event loop (0.1-0.5 ms); longer ones, up to
+40 ms for 100,000 characters, in a query slot's thread (:meth:`QueryRunner.call_async`)."""
+
+VERDICTS = sparql_guard.Verdicts()
+"""The guard's verdicts on the texts this process has checked (passes and refusals)."""
 
 
-def checked_query(text: str) -> sparql_guard.QueryInfo:
-    """:func:`sparql_guard.check_query`, remembered for short queries (the usual ones repeat;
-    lexing costs 60-140 µs a query, a third of the server's time per cached answer).
-    Refusals are not remembered: they raise every time."""
-    if len(text) <= 4096:
-        return _checked_short_query(text)
-    return sparql_guard.check_query(text)
+async def checked_query(text: str, pool: QueryRunner) -> sparql_guard.QueryInfo:
+    """:func:`sparql_guard.check_query`, remembered (:data:`VERDICTS`): the usual queries
+    repeat, and so do hostile ones. A long text is checked in a query slot, under the same
+    admission as the queries: a client sending 55 KB texts to refuse takes its turn and its
+    slot, not the event loop that serves everyone (issue 11, item 4)."""
+    info = VERDICTS.known(text)
+    if info is not None:
+        return info
+    if len(text) <= GUARD_INLINE_CHARS:
+        return VERDICTS.check(text)
+    return await pool.call_async(functools.partial(VERDICTS.check, text))
 
 
 def _common_headers(release: Release, settings: ServeSettings) -> dict[str, str]:
@@ -120,7 +128,7 @@ def build_app(
                 max_body_bytes=settings.max_body_bytes,
                 max_graph_parameters=settings.max_graph_parameters,
             )
-            info = checked_query(parsed.query)
+            info = await checked_query(parsed.query, pool)
             offers = (
                 negotiation.RESULT_OFFERS
                 if info.form in ("SELECT", "ASK")

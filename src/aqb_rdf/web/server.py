@@ -21,6 +21,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from aqb_rdf.errors import AqbError
 from aqb_rdf.publish.release import current_release, recorded_base, release_base
@@ -32,6 +33,7 @@ from aqb_rdf.web.answers import AnswerCache
 from aqb_rdf.web.state import Release, ServeSettings
 
 STORE = "store"
+T = TypeVar("T")
 
 
 def open_release(out: Path) -> Path:
@@ -139,6 +141,10 @@ class Publication:
             answer = await self.engine.run_async(request)
             self.answers.put(release, request, answer)
         return answer
+
+    async def call_async(self, work: Callable[[], T]) -> T:
+        """``work()`` in one of the engine's query slots (:meth:`Engine.call_async`)."""
+        return await self.engine.call_async(work)
 
     def start(self) -> None:
         self._watcher.start()

@@ -3,11 +3,14 @@ and what runs its queries (pure data; no request, no response)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from aqb_rdf.config import ServeSettings as ServeSettings  # defined with every setting
 from aqb_rdf.sparql.execution import QueryRequest, QueryResult
+
+T = TypeVar("T")
 
 
 class Release:
@@ -41,3 +44,7 @@ class QueryRunner(Protocol):
     publication that follows the build output to newer releases."""
 
     async def run_async(self, request: QueryRequest) -> QueryResult: ...
+
+    async def call_async(self, work: Callable[[], T]) -> T:
+        """``work()`` in a query slot's thread, admitted as a query is (a long guard check)."""
+        ...
