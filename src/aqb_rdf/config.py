@@ -20,6 +20,7 @@ A foundation, like :mod:`aqb_rdf.errors`: may import the standard library and
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -175,6 +176,43 @@ SERVE_PAGE_SIZE = Setting(
     "Things that link to a resource per Linked-Data page (?page=2 for the next).",
     option="--page-size", envvar="AQB_SERVE_PAGE_SIZE", minimum=1, maximum=10_000,
 )  # fmt: skip
+SERVE_CLIENT_QUERIES = Setting(
+    "serve.client_queries", int, 2,
+    "Queries one client (an address; IPv6 by /64) may have running or waiting, over all "
+    "processes (429 beyond).",
+    option="--client-queries", envvar="AQB_SERVE_CLIENT_QUERIES", minimum=1, maximum=10_000,
+)  # fmt: skip
+SERVE_CLIENT_QUERY_SECONDS = Setting(
+    "serve.client_query_seconds", float, 60.0,
+    "Seconds of query time one client may use per --client-window (429 beyond, until they "
+    "refill).",
+    option="--client-query-seconds", envvar="AQB_SERVE_CLIENT_QUERY_SECONDS", minimum=0.1,
+    maximum=1e9,
+)  # fmt: skip
+SERVE_CLIENT_WINDOW = Setting(
+    "serve.client_window", float, 60.0,
+    "Seconds in which a client's query-seconds refill.",
+    option="--client-window", envvar="AQB_SERVE_CLIENT_WINDOW", minimum=1, maximum=86_400,
+)  # fmt: skip
+
+
+def _check_networks(text: str) -> str:
+    """``text`` as addresses or networks separated by spaces or commas (ValueError if not)."""
+    parts = text.replace(",", " ").split()
+    for part in parts:
+        try:
+            ipaddress.ip_network(part, strict=False)
+        except ValueError:
+            raise ValueError(f"not an IP address or network: {part!r}") from None
+    return " ".join(parts)
+
+
+SERVE_UNLIMITED_CLIENTS = Setting(
+    "serve.unlimited_clients", str, "127.0.0.1 ::1",
+    "Addresses or networks (CIDR, space-separated) no client budget limits: this machine, a "
+    "reverse proxy (which all clients behind it share).",
+    option="--unlimited-clients", envvar="AQB_SERVE_UNLIMITED_CLIENTS", check=_check_networks,
+)  # fmt: skip
 SERVE_MAX_BODY_BYTES = Setting(
     "serve.max_body_bytes", int, 1_048_576,
     "Bytes a request body may have (1 MiB); also the characters of the URL's query string.",
@@ -188,7 +226,8 @@ SERVE_MAX_GRAPH_PARAMETERS = Setting(
 )  # fmt: skip
 SERVE_RETRY_AFTER_SECONDS = Setting(
     "serve.retry_after_seconds", int, 2,
-    "The Retry-After of a 503 answer (the query queue full, or a query too slow).",
+    "The Retry-After of a 503 answer (the query queue full, or a query too slow), and of a "
+    "429 for too many queries at a time.",
 )  # fmt: skip
 SERVE_CACHE_SECONDS = Setting(
     "serve.cache_seconds", int, 300, "The max-age of the Cache-Control header of answers.",
@@ -262,6 +301,7 @@ SETTINGS: tuple[Setting[Any], ...] = (
     BUILD_REFERENCE, BUILD_WORKERS, BUILD_SHACL_ENGINE,
     SERVE_HOST, SERVE_PORT, SERVE_QUERY_WORKERS, SERVE_TIMEOUT, SERVE_PROCESSES, SERVE_SPARES,
     SERVE_QUEUE_LENGTH, SERVE_QUEUE_WAIT, SERVE_MEMORY_LIMIT, SERVE_PAGE_SIZE,
+    SERVE_CLIENT_QUERIES, SERVE_CLIENT_QUERY_SECONDS, SERVE_CLIENT_WINDOW, SERVE_UNLIMITED_CLIENTS,
     SERVE_MAX_BODY_BYTES, SERVE_MAX_QUERY_LENGTH, SERVE_MAX_GRAPH_PARAMETERS,
     SERVE_RETRY_AFTER_SECONDS, SERVE_CACHE_SECONDS,
     LINK_ENDPOINT, LINK_REFERENCE, LINK_TIMEOUT, LINK_MAX_ANSWER_BYTES, LINK_RETRIES,
@@ -309,6 +349,11 @@ class ServeSettings:
     memory_limit: int = SERVE_MEMORY_LIMIT.default
     page_size: int = SERVE_PAGE_SIZE.default
     """Things that link to a resource per Linked-Data page (:mod:`aqb_rdf.web.render.paging`)."""
+    client_queries: int = SERVE_CLIENT_QUERIES.default
+    client_query_seconds: float = SERVE_CLIENT_QUERY_SECONDS.default
+    client_window: float = SERVE_CLIENT_WINDOW.default
+    unlimited_clients: str = SERVE_UNLIMITED_CLIENTS.default
+    """Addresses or networks no client budget limits (:mod:`aqb_rdf.sparql.budgets`)."""
     max_body_bytes: int = SERVE_MAX_BODY_BYTES.default
     max_query_length: int = SERVE_MAX_QUERY_LENGTH.default
     max_graph_parameters: int = SERVE_MAX_GRAPH_PARAMETERS.default

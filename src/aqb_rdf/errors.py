@@ -20,7 +20,8 @@ Each error says where (file, line) and what is wrong, on one line: ``str()`` giv
     │   ├── ResultTooLarge       the result passed the pool's size limit
     │   ├── QueryTimeout         no answer within the time limit
     │   ├── WorkerCrashed        the worker died while answering
-    │   └── Overloaded           every worker is busy
+    │   ├── Overloaded           every worker is busy
+    │   └── TooManyQueries       the client has used its share (sparql.budgets; 429)
     ├── ProtocolError        a request the SPARQL endpoint answers with an HTTP error
     ├── NotAcceptable        no offered media type is acceptable (web.negotiation)
     ├── PageError            a ``?page=`` that names no page
@@ -159,6 +160,19 @@ class WorkerCrashed(QueryPoolError):
 
 class Overloaded(QueryPoolError):
     """Every worker is busy; the request was refused at once (answer 503 with Retry-After)."""
+
+
+class TooManyQueries(QueryPoolError):
+    """The client has as many queries running or waiting as it may, or has used its
+    query-seconds (:mod:`aqb_rdf.sparql.budgets`); answer 429 with ``Retry-After``.
+
+    Attributes:
+        retry_after: whole seconds after which the client may try again.
+    """
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class ProtocolError(AqbError):

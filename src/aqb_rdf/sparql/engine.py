@@ -17,6 +17,10 @@ of ~265 ticks during a 2.65 s query), so the event loop goes on serving other cl
   written to a :class:`~aqb_rdf.sparql.deadlines.DeadlineBoard` that the supervisor reads: a
   process that does not retire in time (a query that would hold the GIL, a process stuck in any
   other way) is killed from outside, :data:`KILL_GRACE` past the deadline.
+* **Budgets per client.** Before it waits for a slot, a query is counted against its client's
+  budget (:mod:`aqb_rdf.sparql.budgets`: queries at a time, query-seconds per window), or
+  refused with :class:`~aqb_rdf.errors.TooManyQueries` (429); the time it held its slot is
+  taken from the client's query-seconds when it is answered (at the time limit for a runaway).
 * A slot is free again only when its thread has returned, not when its client stopped waiting,
   so ``slots`` bounds the threads that run queries, whatever the clients do.
 
@@ -33,11 +37,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 from pyoxigraph import Store
 
 from aqb_rdf.errors import Overloaded, QueryFailed, QueryPoolError, QueryTimeout
+from aqb_rdf.sparql.budgets import CLIENT, ClientBudgets
 from aqb_rdf.sparql.deadlines import DeadlineBoard
 from aqb_rdf.sparql.execution import QueryRequest, QueryResult, execute
 from aqb_rdf.sparql.store import has_union_default_graph
@@ -141,6 +146,8 @@ class Engine:
         max_result_bytes: the largest serialised answer.
         board: where the deadline of each slot is written for the supervisor; None when
             nobody watches (a test, the command line).
+        budgets: the per-client budgets shared by the server processes; each query counts
+            against those of :data:`~aqb_rdf.sparql.budgets.CLIENT`. None: no client is limited.
         on_retire: called once, on the event loop, with the reason, when the process should
             end: a query outlived its time limit, or one ran out of memory.
     """
@@ -155,6 +162,7 @@ class Engine:
         queue_wait: float,
         max_result_bytes: int = 50_000_000,
         board: DeadlineBoard | None = None,
+        budgets: ClientBudgets | None = None,
         on_retire: Callable[[str], None] = lambda reason: None,
     ) -> None:
         if slots < 1:
@@ -168,8 +176,12 @@ class Engine:
         self.retiring = False
         """Whether the process should end (a query outlived its limit or ran out of memory)."""
         self._board = board
+        self._budgets = budgets
         self._on_retire = on_retire
-        self._threads = concurrent.futures.ThreadPoolExecutor(slots, "aqb-query")
+        # A runaway's thread cannot be stopped, so its slot is written off and the queries
+        # waiting in the retiring process run in new threads (_runaway): room for them all.
+        self._threads = concurrent.futures.ThreadPoolExecutor(2 * slots + queue_length, "aqb-query")
+        self._written_off: set[asyncio.Future[Any]] = set()
 
     def switch(self, store: OpenStore) -> None:
         """Answer the next queries from ``store``; running ones finish on the old one."""
@@ -179,29 +191,25 @@ class Engine:
         """The answer to ``request``, or the error it earned.
 
         Raises:
+            TooManyQueries: the client (:data:`~aqb_rdf.sparql.budgets.CLIENT`) has used its
+                share for now.
             Overloaded: no slot within the queue's bounds.
             QueryTimeout: no answer within the time limit.
             QueryPoolError: the query is invalid, failed, or its answer is too large
                 (the subclasses of :func:`~aqb_rdf.sparql.execution.execute`).
         """
-        slot = await self.admission.take()
-        loop = asyncio.get_running_loop()
-        deadline = time.monotonic() + self.timeout
-        if self._board is not None:
-            self._board.set(slot, deadline + KILL_GRACE)
-        store = self.store
+
+        def work() -> QueryResult:
+            store = self.store  # the release's when the query starts
+            return execute(store.store, request, self.max_result_bytes, store.union_stored)
+
+        slot, running, client, started = await self._start(work)
         try:
-            running = loop.run_in_executor(
-                self._threads, execute, store.store, request, self.max_result_bytes,
-                store.union_stored,
-            )  # fmt: skip
-        except BaseException:
-            self._free(slot)
-            raise
-        running.add_done_callback(lambda _: self._free(slot))
-        done, _ = await asyncio.wait({running}, timeout=self.timeout)
+            done, _ = await asyncio.wait({running}, timeout=self.timeout)
+        finally:
+            self._charge(client, started)
         if not done:
-            self._runaway(slot)
+            self._runaway(slot, running)
             raise QueryTimeout(f"the query did not finish within {self.timeout:g} s")
         try:
             return running.result()
@@ -212,34 +220,86 @@ class Engine:
     async def call_async(self, work: Callable[[], T]) -> T:
         """What ``work()`` returns (or raises), run in a query slot's thread, admitted as a
         query is: long guard checks run here, so the event loop goes on serving meanwhile and
-        they take their turn with the queries (``work`` must end by itself: it is not timed).
+        they take their turn with the queries, and from the client's budget (``work`` must
+        end by itself: it is not timed).
 
         Raises:
+            TooManyQueries: the client has used its share for now.
             Overloaded: no slot within the queue's bounds.
         """
-        slot = await self.admission.take()
+        _, running, client, started = await self._start(work)
+        try:
+            await asyncio.wait({running})
+        finally:
+            self._charge(client, started)
+        return running.result()
+
+    async def _start(
+        self, work: Callable[[], T]
+    ) -> tuple[int, asyncio.Future[T], bytes | None, float]:
+        """Admit the client, take a slot, and start ``work`` in the slot's thread: the slot,
+        the running work, the client and when it started. The slot and the client's place
+        are given back when the thread returns, not when its client stops waiting."""
+        client = CLIENT.get() if self._budgets is not None else None
+        if client is not None and self._budgets is not None:
+            self._budgets.enter(client)  # raises TooManyQueries
+        try:
+            slot = await self.admission.take()
+        except BaseException:
+            self._leave(client)
+            raise
+        started = time.monotonic()
         if self._board is not None:
-            self._board.set(slot, time.monotonic() + self.timeout + KILL_GRACE)
+            self._board.set(slot, started + self.timeout + KILL_GRACE)
         try:
             running = asyncio.get_running_loop().run_in_executor(self._threads, work)
         except BaseException:
-            self._free(slot)
+            self._free(slot, client)
             raise
-        running.add_done_callback(lambda _: self._free(slot))
-        await asyncio.wait({running})
-        return running.result()
+        running.add_done_callback(lambda done: self._done(done, slot, client))
+        return slot, running, client, started
 
-    def _free(self, slot: int) -> None:
+    def _charge(self, client: bytes | None, started: float) -> None:
+        """Take the time since ``started`` from the client's query-seconds."""
+        if client is not None and self._budgets is not None:
+            self._budgets.charge(client, time.monotonic() - started)
+
+    def _leave(self, client: bytes | None) -> None:
+        if client is not None and self._budgets is not None:
+            self._budgets.leave(client)
+
+    def _free(self, slot: int, client: bytes | None = None) -> None:
         if self._board is not None:
             self._board.clear(slot)
+        self._leave(client)
         self.admission.give(slot)
 
-    def _runaway(self, slot: int) -> None:
-        """A query outlived its limit: let the others finish, then the process must end."""
+    def _done(self, running: asyncio.Future[T], slot: int, client: bytes | None) -> None:
+        """A query's thread has returned: its slot is free (unless written off: then it was
+        given on already), and its client has one query fewer."""
+        if running in self._written_off:
+            self._written_off.discard(running)
+            self._leave(client)
+        else:
+            self._free(slot, client)
+
+    def _runaway(self, slot: int, running: asyncio.Future[T]) -> None:
+        """A query outlived its limit: the process must end; until then, answer the others.
+
+        Its thread cannot be stopped, so its slot is written off: given on at once to the next
+        query waiting here, which runs in a new thread, so that no request this process has
+        accepted waits for a slot that never comes free (issue 11, item 8: two runaways on
+        one process left its queued requests to a 503 or to the kill). The runaway's client
+        stays counted until its thread returns or the process ends. The supervisor kills the
+        process if it is not gone in time: the deadline of the slot covers the waiting queries
+        too, and the heartbeat stops when it retires (:mod:`aqb_rdf.web.sandboxed`).
+        """
+        self._written_off.add(running)
         if self._board is not None:
-            # The others started at most ``timeout`` ago: room for them, then the kill.
-            self._board.set(slot, time.monotonic() + self.timeout + KILL_GRACE)
+            late = time.monotonic() + self.admission.queue_wait + self.timeout + KILL_GRACE
+            self._board.set(slot, late)
         self._retire(f"a query ran past its time limit of {self.timeout:g} s")
+        self.admission.give(slot)
 
     def _retire(self, reason: str) -> None:
         if not self.retiring:

@@ -19,6 +19,7 @@ from typing import Final
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
@@ -32,6 +33,7 @@ from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.sparql import guard as sparql_guard
 from aqb_rdf.sparql.execution import QueryRequest
 from aqb_rdf.web import negotiation, protocol
+from aqb_rdf.web.clients import ClientOfRequest
 from aqb_rdf.web.errors import ErrorAnswer, answer_for, plain_response
 from aqb_rdf.web.routes import site_routes
 from aqb_rdf.web.state import QueryRunner, Release, ServeSettings
@@ -207,6 +209,8 @@ def build_app(
     methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
     return Starlette(
         exception_handlers={Exception: internal_error},
+        # Each request's queries count against its client's budget (sparql.budgets).
+        middleware=[Middleware(ClientOfRequest, unlimited=settings.unlimited_clients)],
         routes=[
             Route(endpoint_path, sparql, methods=methods),
             Route("/download/{name}", download, methods=["GET", "HEAD"]),

@@ -16,11 +16,13 @@ QueryFailed                       400     ``query failed: …``
 NotAcceptable, UnsupportedFormat  406     the error's
 ResultTooLarge                    413     the error's
 Overloaded, QueryTimeout          503     the error's, with ``Retry-After``
+TooManyQueries                    429     the error's, with its own ``Retry-After``
 QueryPoolError, any other         500     the error's
 ================================  ======  ==========================================
 
 A query the server wrote itself (a page's named query) failing is no fault of the client's:
-with ``server_query=True`` every status below 500 becomes 500 and the message is the error's.
+with ``server_query=True`` every status below 500 becomes 500 and the message is the error's,
+but for 429: a client over its budget is told so, whoever wrote the query.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from aqb_rdf.errors import (
     QuerySyntaxError,
     QueryTimeout,
     ResultTooLarge,
+    TooManyQueries,
     UnsupportedFormat,
 )
 from aqb_rdf.web.negotiation import NotAcceptable
@@ -77,6 +80,7 @@ RULES: Final[Mapping[type[AqbError], Rule]] = {
     ResultTooLarge: Rule(413),
     Overloaded: Rule(503, retry=True),
     QueryTimeout: Rule(503, retry=True),
+    TooManyQueries: Rule(429, retry=True),
     QueryPoolError: Rule(500),
     AqbError: Rule(500),
 }
@@ -101,6 +105,11 @@ class ErrorAnswer:
     def busy(self) -> bool:
         """Whether the server is busy or slow, not failing (503: try again later)."""
         return self.status == 503
+
+    @property
+    def over_budget(self) -> bool:
+        """Whether the client has used its share for now (429: try again later)."""
+        return self.status == 429
 
     def header_map(self, **extra: str) -> dict[str, str]:
         """The answer's headers, with ``extra`` ones added."""
@@ -132,9 +141,11 @@ def answer_for(error: AqbError, *, retry_after: int, server_query: bool = False)
     elif isinstance(error, PageError):
         status = error.status
     message = str(error.problem)
-    if server_query and status < 500:
+    if server_query and status < 500 and status != 429:
         return ErrorAnswer(500, message)
-    if rule.retry:
+    if isinstance(error, TooManyQueries):
+        headers["Retry-After"] = str(error.retry_after)
+    elif rule.retry:
         headers["Retry-After"] = str(retry_after)
     return ErrorAnswer(status, rule.prefix + message, tuple(headers.items()))
 

@@ -1,8 +1,10 @@
 """One sandboxed server process: HTTP, guard, query and answer, all in one (a child process).
 
 The supervisor (:mod:`aqb_rdf.web.supervisor`) starts it with ``python -m
-aqb_rdf.web.sandboxed``, passing three descriptors: its own socket, bound to the port (it
-listens on it once active), its end of a control socket pair, and the process's :class:`~aqb_rdf.sparql.deadlines.DeadlineBoard`. In this order:
+aqb_rdf.web.sandboxed``, passing four descriptors: its end of a control socket pair, the process's
+:class:`~aqb_rdf.sparql.deadlines.DeadlineBoard`, the table of client budgets all processes
+share (:class:`~aqb_rdf.sparql.budgets.ClientBudgets`, with this process's seat in it), and,
+with ``go``, the listening socket bound to the port. In this order:
 
 1. it asks the kernel to kill it when the supervisor ends (``PR_SET_PDEATHSIG``), and enters
    the sandbox (:func:`~aqb_rdf.sparql.sandbox.enter_sandbox`) while it still has one thread:
@@ -37,6 +39,7 @@ import uvicorn
 
 from aqb_rdf.errors import AqbError
 from aqb_rdf.publish.processes import die_with_parent
+from aqb_rdf.sparql.budgets import Budget, ClientBudgets
 from aqb_rdf.sparql.deadlines import DeadlineBoard
 from aqb_rdf.sparql.sandbox import enter_sandbox
 from aqb_rdf.web.state import ServeSettings
@@ -57,10 +60,25 @@ class _BeatingServer(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, board: DeadlineBoard) -> None:
         super().__init__(config)
         self.board = board
+        self.leaving = False
 
     async def on_tick(self, counter: int) -> bool:
-        self.board.set(self.board.slots - 1, time.monotonic() + HEARTBEAT_GRACE)
+        # Once the server is told to exit (it retires, or SIGTERM), the loop beats no more:
+        # the last beat gives the shutdown its whole grace, not HEARTBEAT_GRACE. (A beat here
+        # after the retirement had the supervisor kill the process 2 s later, with the queries
+        # it was still answering: issue 11, item 8.)
+        if self.should_exit:
+            if not self.leaving:
+                self.leaving = True
+                self.board.set(self.board.slots - 1, time.monotonic() + self.shutdown_grace)
+        else:
+            self.board.set(self.board.slots - 1, time.monotonic() + HEARTBEAT_GRACE)
         return await super().on_tick(counter)
+
+    @property
+    def shutdown_grace(self) -> float:
+        """Seconds the process may take to finish its requests and end, once told to exit."""
+        return (self.config.timeout_graceful_shutdown or 0) + HEARTBEAT_GRACE
 
 
 _PR_SET_NAME = 15
@@ -89,6 +107,16 @@ def send(
         socket.send_fds(control, [line], [sock.fileno()])
 
 
+def budget_of(settings: ServeSettings) -> Budget:
+    """What one client may use (:mod:`aqb_rdf.sparql.budgets`), from the settings."""
+    return Budget(
+        concurrent=settings.client_queries,
+        seconds=settings.client_query_seconds,
+        window=settings.client_window,
+        retry_after=settings.retry_after_seconds,
+    )
+
+
 def _main() -> None:
     parser = argparse.ArgumentParser(prog="python -m aqb_rdf.web.sandboxed")
     parser.add_argument("control", type=int)
@@ -97,6 +125,7 @@ def _main() -> None:
     parser.add_argument("--parent", type=int, required=True)
     parser.add_argument("--settings", required=True, help="ServeSettings as JSON")
     parser.add_argument("--base")
+    parser.add_argument("--budgets", help="FD:SEATS:SEAT of the client budgets' table")
     args = parser.parse_args()
     die_with_parent(args.parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group: the parent decides
@@ -124,7 +153,11 @@ def serve_when_told(
     from aqb_rdf.web.server import Publication
 
     board = DeadlineBoard.attach(args.board, settings.query_workers + 1)  # + the heartbeat
-    server: uvicorn.Server | None = None
+    budgets = None
+    if args.budgets:
+        fd, seats, seat = (int(part) for part in args.budgets.split(":"))
+        budgets = ClientBudgets.attach(fd, seats, budget_of(settings), seat)
+    server: _BeatingServer | None = None
 
     def retire(reason: str) -> None:
         """Stop accepting at once (the supervisor keeps the socket open: what waits there goes
@@ -135,12 +168,13 @@ def serve_when_told(
                 accepting.close()  # this process's copy of the socket
             server.should_exit = True
             # The main loop stops beating now; the shutdown may take this long.
-            graceful = server.config.timeout_graceful_shutdown or 0
-            board.set(board.slots - 1, time.monotonic() + graceful + HEARTBEAT_GRACE)
+            board.set(board.slots - 1, time.monotonic() + server.shutdown_grace)
         name_process("retiring")
         send(control, RETIRING, reason)
 
-    publication = Publication(args.out, settings, board=board, on_retire=retire, base=args.base)
+    publication = Publication(
+        args.out, settings, board=board, budgets=budgets, on_retire=retire, base=args.base
+    )
     try:
         publication.start()
         app = build_app(publication.release, publication, settings, base=publication.base)

@@ -25,6 +25,7 @@ from typing import TypeVar
 
 from aqb_rdf.errors import AqbError
 from aqb_rdf.publish.release import current_release, recorded_base, release_base
+from aqb_rdf.sparql.budgets import ClientBudgets
 from aqb_rdf.sparql.deadlines import DeadlineBoard
 from aqb_rdf.sparql.engine import Engine, OpenStore
 from aqb_rdf.sparql.execution import QueryRequest, QueryResult
@@ -96,6 +97,7 @@ class Publication:
         out: the build output folder.
         settings: the query slots, time limit, queue and result bounds.
         board: where the engine writes its deadlines for the supervisor (None: unwatched).
+        budgets: the client budgets the engine keeps to (None: no client is limited).
         on_retire: called once, on the event loop, when the process should end.
         poll: seconds between looks at ``out/current``.
         base: the base IRI to serve; default: the one the release records. AqbError if the
@@ -108,6 +110,7 @@ class Publication:
         settings: ServeSettings,
         *,
         board: DeadlineBoard | None = None,
+        budgets: ClientBudgets | None = None,
         on_retire: Callable[[str], None] = lambda reason: None,
         poll: float = 1.0,
         base: str | None = None,
@@ -127,6 +130,7 @@ class Publication:
             queue_length=settings.queue_length,
             queue_wait=settings.queue_wait,
             board=board,
+            budgets=budgets,
             on_retire=on_retire,
         )
         self._stop = threading.Event()

@@ -55,8 +55,9 @@ from typing import Final
 
 from aqb_rdf.errors import AqbError
 from aqb_rdf.publish.release import current_release, recorded_base, release_base
+from aqb_rdf.sparql.budgets import ClientBudgets
 from aqb_rdf.sparql.deadlines import DeadlineBoard
-from aqb_rdf.web.sandboxed import GO, LOOK, READY, RETIRING, send
+from aqb_rdf.web.sandboxed import GO, LOOK, READY, RETIRING, budget_of, send
 from aqb_rdf.web.server import ensure_store, open_release
 from aqb_rdf.web.state import ServeSettings
 
@@ -123,6 +124,8 @@ class _Child:
     control: socket.socket
     board: DeadlineBoard
     started: float
+    seat: int
+    """Its column in the client budgets' table, cleared when it ends."""
     state: str = "starting"  # → spare → active → retiring; or active at once
     slot: int | None = None
     """The listening socket it accepts on, while active."""
@@ -150,6 +153,9 @@ class Supervisor:
                 made.close()
             raise
         self.children: list[_Child] = []
+        self.seats = 2 * (settings.processes + settings.spares) + 2
+        """Server processes the budgets' table counts queries of: running, spare, retiring."""
+        self.budgets = ClientBudgets.create(self.seats, budget_of(settings))
         self.stopping = False
         self._failures_in_a_row = 0
         self._last_start = 0.0
@@ -224,6 +230,7 @@ class Supervisor:
         self.children.remove(child)
         child.control.close()
         child.board.close()
+        self.budgets.vacate(child.seat)  # what it ran is over, however it ended
         if self.stopping:
             return
         code = child.process.returncode
@@ -268,6 +275,10 @@ class Supervisor:
                 return False
 
     def _start(self) -> None:
+        taken = {child.seat for child in self.children}
+        seat = next((n for n in range(self.seats) if n not in taken), None)
+        if seat is None:
+            return  # as many processes as seats are still ending: start one when one has
         parent_end, child_end = socket.socketpair()
         board = DeadlineBoard.create(self.settings.query_workers + 1)  # + the heartbeat
         child_end.set_inheritable(True)
@@ -277,11 +288,13 @@ class Supervisor:
             "--parent", str(os.getpid()),
             "--settings", json.dumps(dataclasses.asdict(self.settings)),
             "--base", self.base,
+            "--budgets", f"{self.budgets.fd}:{self.seats}:{seat}",
         ]  # fmt: skip
-        process = subprocess.Popen(command, pass_fds=[child_end.fileno(), board.fd])
+        fds = [child_end.fileno(), board.fd, self.budgets.fd]
+        process = subprocess.Popen(command, pass_fds=fds)
         child_end.close()
         self._last_start = time.monotonic()
-        self.children.append(_Child(process, parent_end, board, self._last_start))
+        self.children.append(_Child(process, parent_end, board, self._last_start, seat))
 
     def _stop_all(self) -> None:
         for child in self.children:
@@ -297,6 +310,7 @@ class Supervisor:
             child.control.close()
             child.board.close()
         self.children.clear()
+        self.budgets.close()
 
     def _load_new_stores(self) -> None:
         """Load the store of each new release of the base served before any process looks

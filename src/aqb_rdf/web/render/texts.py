@@ -290,6 +290,13 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "Der Server ist ausgelastet. Bitte in ein paar Sekunden noch einmal versuchen.",
         "The server is busy. Please try again in a few seconds.",
     ),
+    "over_budget": ("Zu viele Abfragen", "Too many queries"),
+    "over_budget_text": (
+        "Von Ihrer Adresse kommen gerade mehr Abfragen, als der Server einer Adresse "
+        "zugesteht. Bitte etwas später noch einmal versuchen.",
+        "More queries are coming from your address than the server allows one address. "
+        "Please try again a little later.",
+    ),
     "error": ("Fehler", "Error"),
     "queries_intro": (
         "Die benannten Abfragen aus queries/: jede mit Beschreibung und Parametern."

@@ -111,11 +111,14 @@ def _not_acceptable(site: Site, error: negotiation.NotAcceptable) -> Response:
 
 
 def _failure(site: Site, page: Page, offer: Offer | None, error: QueryPoolError) -> Response:
-    """The answer when the pool cannot describe: 503 when busy or slow, else 500."""
+    """The answer when the pool cannot describe: 503 when busy or slow, 429 when the client
+    has used its budget, else 500."""
     answer = _answer(site, error, server_query=True)
     if offer is HTML:
         title = page.t("unavailable") if answer.busy else page.t("error")
         text = page.t("unavailable_text") if answer.busy else answer.message
+        if answer.over_budget:
+            title, text = page.t("over_budget"), page.t("over_budget_text")
         return page.error(answer.status, title, text, answer.header_map())
     return plain_response(answer)
 

@@ -1,0 +1,115 @@
+"""Fairness per client (issue 11, item 5): one client cannot take the capacity of all.
+
+The issue: two connections, each sending a cross product every 5 s, kept every query slot busy,
+and every other uncached query got 503. Here two hostile clients (127.0.0.2 and 127.0.0.3, two
+connections each, sending a query that runs to its time limit again and again) and four
+ordinary ones (127.0.0.4 to .7, uncached counts) share a real ``aqb-rdf serve`` with two
+processes of two slots: a client may have one query running or waiting and 5 query-seconds a
+minute. The ordinary clients get every answer; the hostile ones get 429 with ``Retry-After``
+once their budgets are spent, and at most two runaways each reach the engine. Loopback only:
+every address of 127.0.0.0/8 is this machine.
+"""
+
+from __future__ import annotations
+
+import http.client
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from live_server import Server, serving
+
+pytestmark = pytest.mark.slow  # starts aqb-rdf serve
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+TIMEOUT = 3.0
+SECONDS = 5.0
+"""Query-seconds per minute per client: a runaway of 3 s, and one more overdrawing it."""
+
+
+def sparql(query: str) -> str:
+    return "/sparql?" + urllib.parse.urlencode({"query": query})
+
+
+@dataclass
+class Client:
+    """One client (a source address) sending ``query`` on ``connections`` threads, each a
+    fresh connection per request, until stopped."""
+
+    server: Server
+    address: str
+    query: str
+    connections: int = 1
+    statuses: list[int] = field(default_factory=list)
+    retry_after: list[str] = field(default_factory=list)
+
+    def run(self, stop: threading.Event, n: int) -> None:
+        i = 0
+        while not stop.is_set():
+            i += 1
+            text = self.query.replace("#", f"# {self.address} {n} {i}")  # never cached
+            connection = http.client.HTTPConnection(
+                "127.0.0.1", self.server.port, timeout=30, source_address=(self.address, 0)
+            )
+            try:
+                connection.request("GET", sparql(text))
+                response = connection.getresponse()
+                response.read()
+                self.statuses.append(response.status)
+                if response.status == 429:
+                    self.retry_after.append(response.getheader("Retry-After") or "")
+            except OSError:
+                self.statuses.append(0)
+
+            finally:
+                connection.close()
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def budgeted(copy_of_default_dataset: Path) -> Iterator[Server]:
+    options = (
+        "--processes", "2", "--query-workers", "2", "--spares", "1",
+        "--timeout", str(TIMEOUT), "--client-queries", "1",
+        "--client-query-seconds", str(SECONDS), "--client-window", "60",
+    )  # fmt: skip
+    with serving(copy_of_default_dataset, *options) as server:
+        yield server
+
+
+def test_two_hostile_clients_get_429_and_the_ordinary_ones_their_answers(
+    budgeted: Server,
+) -> None:
+    hostile = [Client(budgeted, f"127.0.0.{n}", RUNAWAY + " #", 2) for n in (2, 3)]
+    ordinary = [
+        Client(budgeted, f"127.0.0.{n}", "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?t } #")
+        for n in (4, 5, 6, 7)
+    ]
+    stop = threading.Event()
+    threads = [
+        threading.Thread(target=client.run, args=(stop, n))
+        for client in hostile + ordinary
+        for n in range(client.connections)
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        time.sleep(15)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=TIMEOUT + 30)
+    for client in ordinary:
+        assert len(client.statuses) > 10, client.address
+        assert set(client.statuses) == {200}, (client.address, client.statuses)
+    for client in hostile:
+        assert 429 in client.statuses, (client.address, client.statuses)
+        # Each runaway is answered 503 at its time limit; the budget lets two through.
+        assert client.statuses.count(503) <= 2, (client.address, client.statuses)
+        assert set(client.statuses) <= {429, 503}, (client.address, client.statuses)
+        assert all(value.isdigit() and int(value) >= 1 for value in client.retry_after)
