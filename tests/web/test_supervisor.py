@@ -245,6 +245,58 @@ def test_a_runaway_query_is_answered_503_and_its_process_retires(
     wait_for(lambda: settled(parent, 2, 1), 30, "a new spare")
 
 
+def test_ten_kills_of_idle_processes_under_load_fail_only_requests_in_flight(
+    supervised: Server,
+) -> None:
+    """Issue 11, item 8: ten kills of idle workers under load gave 11 × 500 of 276 (the next
+    client noticed the dead worker). Now the supervisor keeps each socket, and the connections
+    waiting there go to the spare: no 500, and no request fails but those in flight on the
+    killed process at the moment of its kill (as a crash, above)."""
+    parent = supervised.process.pid
+    kills: list[float] = []
+    with Clients(supervised) as clients:
+        for n in range(10):
+            wait_for(lambda: settled(parent, 2, 1), 60, "two active and one spare")
+            time.sleep(0.3)
+            active = sorted(pid for pid, s in states(parent).items() if s == "active")
+            victim = active[n % 2]
+            kills.append(time.monotonic())
+            os.kill(victim, signal.SIGKILL)
+            wait_for(lambda: not alive(victim), 5, "the killed process is gone")
+        time.sleep(0.5)
+    failed = clients.failures()
+    assert [a for a in failed if a.status != 0] == []  # no 500, nor any other status
+    in_flight = [a for a in failed if any(a.started <= k <= a.ended + 0.1 for k in kills)]
+    assert in_flight == failed, [a for a in failed if a not in in_flight]
+    assert len(failed) <= 10 * 8  # at most one request per client per kill
+    assert len(clients.answers) - len(failed) > 100
+
+
+def test_queries_waiting_behind_runaways_are_answered_by_the_retiring_process(
+    copy_of_default_dataset: Path,
+) -> None:
+    """Three runaways on one process of two slots: two run to the time limit; the third
+    waits, then gets a slot written off by a runaway and runs to its own limit: three 503s.
+    Before, the process's last heartbeat, written after it retired, had the supervisor kill
+    it 2 s later, and the third got no answer at all (the connection closed)."""
+    options = ("--processes", "1", "--query-workers", "2", "--queue-wait", "10",
+               "--timeout", str(TIMEOUT))  # fmt: skip
+    with serving(copy_of_default_dataset, *options) as server:
+        wait_for(lambda: settled(server.process.pid, 1, 1), 60, "one active and one spare")
+        statuses: list[int] = []
+        threads = [
+            threading.Thread(
+                target=lambda: statuses.append(_status(server, sparql(RUNAWAY), 3 * TIMEOUT))
+            )
+            for _ in range(3)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=3 * TIMEOUT + 10)
+    assert statuses == [503, 503, 503]
+
+
 def test_killing_the_supervisor_leaves_no_process_behind(copy_of_default_dataset: Path) -> None:
     out = copy_of_default_dataset
     with serving(out, "--processes", "2") as server:
