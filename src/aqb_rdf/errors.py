@@ -21,6 +21,7 @@ Each error says where (file, line) and what is wrong, on one line: ``str()`` giv
     │   ├── QueryTimeout         no answer within the time limit
     │   ├── WorkerCrashed        the worker died while answering
     │   ├── Overloaded           every worker is busy
+    │   ├── OutOfMemory          the query or its answer needed more than --memory-limit
     │   └── TooManyQueries       the client has used its share (sparql.budgets; 429)
     ├── ProtocolError        a request the SPARQL endpoint answers with an HTTP error
     ├── NotAcceptable        no offered media type is acceptable (web.negotiation)
@@ -160,6 +161,11 @@ class WorkerCrashed(QueryPoolError):
 
 class Overloaded(QueryPoolError):
     """Every worker is busy; the request was refused at once (answer 503 with Retry-After)."""
+
+
+class OutOfMemory(QueryPoolError):
+    """The query, or the making of its answer, needed more memory than a server process may
+    use; the process is replaced (a fresh one is safer than one that has just run out)."""
 
 
 class TooManyQueries(QueryPoolError):

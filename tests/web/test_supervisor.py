@@ -297,6 +297,31 @@ def test_queries_waiting_behind_runaways_are_answered_by_the_retiring_process(
     assert statuses == [503, 503, 503]
 
 
+def test_an_answer_that_exhausts_the_memory_limit_is_told_so(
+    copy_of_default_dataset: Path,
+) -> None:
+    """Issue 11, item 8: "queries that exhaust their memory get a clear answer". The JSON-LD
+    of 300,000 triples needs more than 640 MiB in Python (a ``MemoryError``; the process lives
+    on): a 500 that says so and what to ask instead, one line in the log, no traceback, and
+    the process retires. (Where the engine itself runs out, Rust aborts the process: its
+    connections close without an answer, as for any crash.)"""
+    options = ("--processes", "1", "--memory-limit", str(640 << 20), "--timeout", "60")
+    with serving(copy_of_default_dataset, *options) as server:
+        query = "CONSTRUCT { ?s ?p ?o2 } WHERE { ?s ?p ?o . ?x ?y ?o2 } LIMIT 300000"
+        status, _, body = server.request(
+            "GET", sparql(query), headers={"Accept": "application/ld+json"}, timeout=60
+        )
+        assert status == 500, body[:200]
+        assert body.decode() == (
+            "the query ran out of memory: a server process may use 640 MiB; ask for less "
+            "(LIMIT, fewer variables, another format than JSON-LD)\n"
+        )
+        assert server.request("GET", ASK, timeout=30)[0] == 200  # the spare answers
+    log = (copy_of_default_dataset.parent / f"server-{server.port}.log").read_text()
+    assert "retires: a query ran out of memory" in log
+    assert "Traceback" not in log
+
+
 def test_killing_the_supervisor_leaves_no_process_behind(copy_of_default_dataset: Path) -> None:
     out = copy_of_default_dataset
     with serving(out, "--processes", "2") as server:

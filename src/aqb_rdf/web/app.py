@@ -201,6 +201,12 @@ def build_app(
             return Response(status_code=304, headers=headers)
         return FileResponse(path, media_type=DUMP_TYPES[name], headers=headers)
 
+    async def out_of_memory(request: Request, error: Exception) -> Response:
+        # Python's own allocations (the JSON-LD of a large answer, a page) under the process's
+        # RLIMIT_AS: the process survives, so the client is told; it then retires.
+        answer = answer_for(pool.out_of_memory(), retry_after=settings.retry_after_seconds)
+        return plain_response(answer)
+
     async def internal_error(request: Request, error: Exception) -> Response:
         # The last line of defence: a one-line answer, the details in the server's log.
         message = f"internal error ({type(error).__name__}); the server keeps running"
@@ -208,7 +214,8 @@ def build_app(
 
     methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
     return Starlette(
-        exception_handlers={Exception: internal_error},
+        # MemoryError apart: Starlette logs a traceback for what reaches the Exception handler.
+        exception_handlers={MemoryError: out_of_memory, Exception: internal_error},
         # Each request's queries count against its client's budget (sparql.budgets).
         middleware=[Middleware(ClientOfRequest, unlimited=settings.unlimited_clients)],
         routes=[

@@ -17,6 +17,7 @@ NotAcceptable, UnsupportedFormat  406     the error's
 ResultTooLarge                    413     the error's
 Overloaded, QueryTimeout          503     the error's, with ``Retry-After``
 TooManyQueries                    429     the error's, with its own ``Retry-After``
+OutOfMemory                       500     the error's (``--memory-limit``, what to ask)
 QueryPoolError, any other         500     the error's
 ================================  ======  ==========================================
 
@@ -35,6 +36,7 @@ from starlette.responses import PlainTextResponse
 
 from aqb_rdf.errors import (
     AqbError,
+    OutOfMemory,
     Overloaded,
     PageError,
     ProtocolError,
@@ -81,6 +83,7 @@ RULES: Final[Mapping[type[AqbError], Rule]] = {
     Overloaded: Rule(503, retry=True),
     QueryTimeout: Rule(503, retry=True),
     TooManyQueries: Rule(429, retry=True),
+    OutOfMemory: Rule(500),
     QueryPoolError: Rule(500),
     AqbError: Rule(500),
 }

@@ -131,6 +131,7 @@ class Publication:
             queue_wait=settings.queue_wait,
             board=board,
             budgets=budgets,
+            memory_limit=settings.memory_limit,
             on_retire=on_retire,
         )
         self._stop = threading.Event()
@@ -149,6 +150,10 @@ class Publication:
     async def call_async(self, work: Callable[[], T]) -> T:
         """``work()`` in one of the engine's query slots (:meth:`Engine.call_async`)."""
         return await self.engine.call_async(work)
+
+    def out_of_memory(self) -> AqbError:
+        """The answer to a ``MemoryError`` met while answering; the process retires."""
+        return self.engine.out_of_memory()
 
     def start(self) -> None:
         self._watcher.start()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from aqb_rdf.config import ServeSettings as ServeSettings  # defined with every setting
+from aqb_rdf.errors import AqbError
 from aqb_rdf.sparql.execution import QueryRequest, QueryResult
 
 T = TypeVar("T")
@@ -47,4 +48,8 @@ class QueryRunner(Protocol):
 
     async def call_async(self, work: Callable[[], T]) -> T:
         """``work()`` in a query slot's thread, admitted as a query is (a long guard check)."""
+        ...
+
+    def out_of_memory(self) -> AqbError:
+        """The error to answer a ``MemoryError`` with (the process may retire)."""
         ...
