@@ -10,6 +10,7 @@ connection a process makes.
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import subprocess
@@ -295,6 +296,35 @@ def test_queries_waiting_behind_runaways_are_answered_by_the_retiring_process(
         for thread in threads:
             thread.join(timeout=3 * TIMEOUT + 10)
     assert statuses == [503, 503, 503]
+
+
+def test_a_connection_accepted_just_before_its_process_retires_is_answered(
+    copy_of_default_dataset: Path,
+) -> None:
+    """A client that has connected but not yet sent its request when the process retires is
+    answered (then the connection closes), not reset: before, uvicorn's shutdown closed every
+    connection without a request in progress, and the client got ``Connection reset``."""
+    options = ("--processes", "1", "--spares", "1", "--timeout", str(TIMEOUT))
+    with serving(copy_of_default_dataset, *options) as server:
+        parent = server.process.pid
+        wait_for(lambda: settled(parent, 1, 1), 60, "one active and one spare")
+        active = next(pid for pid, s in states(parent).items() if s == "active")
+        early = http.client.HTTPConnection("127.0.0.1", server.port, timeout=TIMEOUT + 10)
+        early.connect()  # accepted by the active process, no request yet
+        time.sleep(0.3)
+        runaway = threading.Thread(target=_status, args=(server, sparql(RUNAWAY), TIMEOUT + 10))
+        runaway.start()
+        try:
+            wait_for(lambda: state(active) == "retiring", TIMEOUT + 5, "the process retires")
+            time.sleep(0.4)  # its uvicorn shuts down at its next tick (0.1 s)
+            early.request("GET", ASK)
+            response = early.getresponse()
+            assert response.status == 200
+            assert response.getheader("Connection") == "close"
+            response.read()
+        finally:
+            early.close()
+            runaway.join(TIMEOUT + 10)
 
 
 def test_an_answer_that_exhausts_the_memory_limit_is_told_so(

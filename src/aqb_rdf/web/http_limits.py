@@ -14,6 +14,9 @@ from aqb_rdf.errors import Signal
 
 MAX_HEAD_BYTES = 64 * 1024
 """The longest request line plus headers a client may send."""
+FIRST_REQUEST_GRACE = 1.0
+"""Seconds a connection accepted just before its process began to end may take to send its
+first request (it is answered, then closed), before it is closed unanswered."""
 
 _REFUSAL = (
     b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
@@ -79,7 +82,27 @@ def protocol_options() -> dict[str, object]:
 
         def on_message_begin(self) -> None:
             self._parsed = 0
+            self._requests += 1
             super().on_message_begin()
+
+        _requests = 0  # requests begun on this connection
+        _last_call = False  # the process ends: answer this connection's first request, close
+
+        def shutdown(self) -> None:
+            """As uvicorn's, but a connection accepted just before the process began to end,
+            whose request has not been read yet, is not reset: its first request is answered
+            (then the connection closes), if it comes within :data:`FIRST_REQUEST_GRACE`
+            seconds (issue 11, item 8: a client connecting in the moment a process retired
+            got ``Connection reset by peer``)."""
+            if self.cycle is None and self._requests == 0 and not self.transport.is_closing():
+                self._last_call = True
+                self.loop.call_later(FIRST_REQUEST_GRACE, self._close_if_unused)
+                return
+            super().shutdown()
+
+        def _close_if_unused(self) -> None:
+            if self._requests == 0 and not self.transport.is_closing():
+                self.transport.close()
 
         def on_url(self, url: bytes) -> None:
             self._count(len(url))
@@ -92,6 +115,8 @@ def protocol_options() -> dict[str, object]:
         def on_headers_complete(self) -> None:
             self._in_head = False
             super().on_headers_complete()
+            if self._last_call and self.cycle is not None:
+                self.cycle.keep_alive = False
 
         def on_message_complete(self) -> None:
             super().on_message_complete()
