@@ -22,7 +22,9 @@ of ~265 ticks during a 2.65 s query), so the event loop goes on serving other cl
   refused with :class:`~aqb_rdf.errors.TooManyQueries` (429); the time it held its slot is
   taken from the client's query-seconds when it is answered (at the time limit for a runaway).
 * A slot is free again only when its thread has returned, not when its client stopped waiting,
-  so ``slots`` bounds the threads that run queries, whatever the clients do.
+  so ``slots`` bounds the threads that run queries, whatever the clients do; but for the slot
+  of a runaway in a retiring process, written off and given to the next waiting query in a new
+  thread, so that no request the process has accepted waits for a slot that never comes free.
 
 The store can be replaced while queries run (:meth:`Engine.switch`, a new release): queries that
 started on the old store finish on it.
