@@ -49,6 +49,12 @@ from aqb_rdf.sparql.store import (
 FIXTURE = Path(__file__).parent / "queries" / "fixture.trig"
 QUERY_NAMES = (
     "budget-per-region-year",
+    "collection-agreements",
+    "collection-facets",
+    "collection-massnahmenbereiche",
+    "collection-projects",
+    "collection-regions",
+    "collection-signatures",
     "dataset-statistics",
     "describe-graph",
     "describe-resource",
@@ -64,6 +70,8 @@ QUERY_NAMES = (
 SAMPLE_PARAMS = {
     "year": "2025",
     "key": "06413",
+    "region": "06413",
+    "rechtskreis": "https://aqb-rdf.example/def/rechtskreis/sgb-ii",
     "massnahmenart": "3",
     "resource": "https://aqb-rdf.example/id/gebietskoerperschaft/06413",
     "graph": "https://aqb-rdf.example/graph/reference",
@@ -139,6 +147,24 @@ def test_declared_parameters() -> None:
     }
     assert declared == {
         "budget-per-region-year": [("year", "gYear", False)],
+        "collection-agreements": [
+            ("year", "gYear", False),
+            ("region", "kreisschluessel", False),
+            ("rechtskreis", "iri", False),
+        ],
+        "collection-facets": [],
+        "collection-massnahmenbereiche": [
+            ("year", "gYear", False),
+            ("region", "kreisschluessel", False),
+            ("massnahmenart", "notation", False),
+        ],
+        "collection-projects": [
+            ("year", "gYear", False),
+            ("region", "kreisschluessel", False),
+            ("massnahmenart", "notation", False),
+        ],
+        "collection-regions": [("year", "gYear", False)],
+        "collection-signatures": [("year", "gYear", False), ("region", "kreisschluessel", False)],
         "dataset-statistics": [],
         "describe-graph": [("graph", "iri", True)],
         "describe-resource": [("resource", "iri", True)],
@@ -713,7 +739,7 @@ def test_every_packaged_query_has_german_title_and_description() -> None:
 
 def test_internal_queries_are_not_offered() -> None:
     internal = {name for name in QUERY_NAMES if find_query(name).internal}
-    assert internal == {"describe-resource", "resource-links"}
+    assert internal == {"collection-facets", "describe-resource", "resource-links"}
     assert [q.name for q in offered_queries()] == [n for n in QUERY_NAMES if n not in internal]
 
 

@@ -4,6 +4,8 @@
 path                           what                                          module
 =============================  ============================================  =====================
 ``/``                          the dataset at a glance                       :mod:`.landing`
+``/id/{kind}/``                 the list of one kind of thing: filters, order,  :mod:`.views.collection`
+                               pages; CSV and JSON
 ``/id/…``, ``/def/…``,         every IRI the build mints (base → server      :mod:`.views.resource`
 ``/graph/…``                   root), HTML or RDF by content negotiation
 ``/.well-known/void``          the VoID description                          :mod:`.views.resource`
@@ -28,6 +30,7 @@ from starlette.routing import BaseRoute, Route
 from aqb_rdf.rdf.iris import DEFAULT_BASE
 from aqb_rdf.web.pages import Site, static_file
 from aqb_rdf.web.query_runner import Runner
+from aqb_rdf.web.views.collection import collection
 from aqb_rdf.web.views.document import document_file
 from aqb_rdf.web.views.index import landing
 from aqb_rdf.web.views.queries import editor, one_query, queries
@@ -63,6 +66,7 @@ def site_routes(
         route("/download/dokumente/{name}", document_file),
         route("/.well-known/void", void),
         route("/catalog", catalogue),
+        route("/id/{kind}/", collection),
         route("/id/{path:path}", resource),
         route("/def/{path:path}", resource),
         route("/graph/{path:path}", resource),

@@ -323,6 +323,76 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "Ohne JavaScript antwortet der Endpunkt selbst (SPARQL-Ergebnis als JSON).",
         "Without JavaScript the endpoint answers itself (SPARQL results as JSON).",
     ),
+    "lists": ("Listen", "Lists"),
+    "lists_text": (
+        "Alles, was die Zielvereinbarungen nennen, als Liste zum Filtern, Sortieren und"
+        " Herunterladen (CSV, JSON):",
+        "Everything the agreements state, as lists to filter, sort and download (CSV, JSON):",
+    ),
+    "regions": ("Gebietskörperschaften", "Territorial authorities"),
+    "massnahmenbereiche": (
+        "Maßnahmenarten der Zielvereinbarungen",
+        "Measure types of the agreements",
+    ),
+    "regions_intro": (
+        "Alle Landkreise und kreisfreien Städte Hessens, mit der Zahl ihrer Zielvereinbarungen"
+        " und der Summe der Budgets (gefiltert nach Jahr: in diesem Jahr).",
+        "Every Landkreis and kreisfreie Stadt of Hesse, with the number of its agreements and"
+        " their budgets in all (filtered by year: in that year).",
+    ),
+    "agreements_intro": (
+        "Jede Zielvereinbarung mit Jahr, Gebietskörperschaft, Budget, Zahl der Projekte und"
+        " den Rechtskreisen, die sie nennt.",
+        "Every target agreement with its year, territorial authority, budget, number of"
+        " projects and the legal spheres it names.",
+    ),
+    "projects_intro": (
+        "Jedes Projekt jeder Zielvereinbarung, mit seiner Maßnahmenart.",
+        "Every project of every agreement, with its measure type.",
+    ),
+    "signatures_intro": (
+        "Jede Unterschrift unter einer Zielvereinbarung: Person, Funktion, Organisation, Ort"
+        " und Datum.",
+        "Every signature under an agreement: person, function, organisation, place and date.",
+    ),
+    "massnahmenbereiche_intro": (
+        "Jede Maßnahmenart, wie eine Zielvereinbarung sie aufführt, mit dem Titel im Text und"
+        " der Zahl ihrer Projekte (0: ohne Projekt aufgeführt).",
+        "Every measure type as an agreement lists it, with its title as written and its"
+        " number of projects (0: listed without a project).",
+    ),
+    "name": ("Name", "Name"),
+    "kind_of_region": ("Art", "Kind"),
+    "title": ("Titel", "Title"),
+    "place": ("Ort", "Place"),
+    "date": ("Datum", "Date"),
+    "agreement_label": ("Zielvereinbarung {year} – {region}", "Target agreement {year} – {region}"),
+    "filters": ("Filter", "Filters"),
+    "legal_sphere": ("Rechtskreis", "Legal sphere"),
+    "all": ("alle", "all"),
+    "apply_filters": ("Anzeigen", "Show"),
+    "reset_filters": ("Filter zurücksetzen", "Clear filters"),
+    "list_summary": (
+        "{total} Einträge; Seite {number} von {pages}.",
+        "{total} entries; page {number} of {pages}.",
+    ),
+    "list_summary_one": ("1 Eintrag.", "1 entry."),
+    "list_empty": ("Kein Eintrag passt zu diesen Filtern.", "No entry matches these filters."),
+    "download_list": ("Die ganze Liste herunterladen:", "Download the whole list:"),
+    "sort_by": ("sortieren nach {column}", "sort by {column}"),
+    "no_filter": (
+        "Diese Liste lässt sich nicht nach {name} filtern.",
+        "This list cannot be filtered by {name}.",
+    ),
+    "bad_filter": (
+        "Der Filter {name} hat keinen solchen Wert: {value}.",
+        "The filter {name} has no such value: {value}.",
+    ),
+    "bad_sort": (
+        "Sortiert werden kann nur nach einer Spalte der Liste ({names}).",
+        "A list can only be sorted by one of its columns ({names}).",
+    ),
+    "lists_of_region": ("Listen dieser Gebietskörperschaft", "Lists of this territorial authority"),
     "chart_caption": (
         "Balken: Budget in Euro; ein Balken je Jahr. Ein Klick öffnet die Zielvereinbarung.",
         "Bars: budget in euros, one bar per year. A click opens the agreement.",

@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from aqb_rdf.errors import QueryPoolError
 from aqb_rdf.publish.release import LINKED
+from aqb_rdf.web.collections import COLLECTIONS
 from aqb_rdf.web.errors import answer_for
 from aqb_rdf.web.pages import Page, Site
 from aqb_rdf.web.render.chart import Bar, budget_chart
@@ -52,4 +53,5 @@ async def landing(site: Site, request: Request) -> Response:
         chart=chart,
         downloads=download_sizes(site),
         release=site.release.id,
+        collections=COLLECTIONS,
     )
