@@ -23,6 +23,7 @@ from rdflib.term import Node
 from test_pages import BROWSER, Site
 
 from aqb_rdf.web import collections
+from aqb_rdf.web.render import order
 from conftest import copy_build
 from live_server import Server, serving
 
@@ -246,7 +247,7 @@ def test_sorting_by_a_column_both_ways(site: Site) -> None:
     positions = [int(r["position"]) for r in rows]
     assert positions == sorted(positions, reverse=True)
     _, rows = get_csv(site, "/id/projekt/?sort=title&format=csv")
-    titles = [collections.fold(r["title"]) for r in rows]
+    titles = [order.fold(r["title"]) for r in rows]
     assert titles == sorted(titles)
     # Numbers as numbers: 9 projects before 10 would be wrong as text, so budgets sort by value.
     _, rows = get_csv(site, "/id/zielvereinbarung/?sort=-budget&format=csv")
@@ -328,7 +329,7 @@ def test_pages_of_a_list(small_pages: Site) -> None:
 
 def test_legal_order_of_the_rechtskreise() -> None:
     shuffled = ["AsylbLG", "SGB XII", "SGB III", "SGB VIII", "SGB II", "SGB IX", "SGB XIV"]
-    assert sorted(shuffled, key=collections.legal_order) == [
+    assert sorted(shuffled, key=order.legal_order) == [
         "SGB II", "SGB III", "SGB VIII", "SGB IX", "SGB XII", "SGB XIV", "AsylbLG",
     ]  # fmt: skip
     assert collections.rechtskreise("SGB III|SGB II|AsylbLG") == ["SGB II", "SGB III", "AsylbLG"]
@@ -336,6 +337,6 @@ def test_legal_order_of_the_rechtskreise() -> None:
 
 def test_german_order_folds_case_umlauts_and_sharp_s() -> None:
     names = ["Offenbach", "Bergstraße", "Übach", "bergstrasse", "Zwingenberg", "Ulm"]
-    assert sorted(names, key=collections.fold) == [
+    assert sorted(names, key=order.fold) == [
         "Bergstraße", "bergstrasse", "Offenbach", "Übach", "Ulm", "Zwingenberg",
     ]  # fmt: skip

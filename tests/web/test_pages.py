@@ -300,11 +300,9 @@ def test_ontology_page_documents_classes_and_properties(site: Site) -> None:
     ("path", "heading", "fact"),
     [
         ("/def/rechtskreis/sgb-ii", "Zweites Buch Sozialgesetzbuch", AGREEMENT),
-        (
-            AGREEMENT + "/fundstelle/jahr",
-            "id/zielvereinbarung/2025/06413/fundstelle/jahr",
-            AGREEMENT,
-        ),
+        # Parts without a label of their own are titled by their class and what they belong
+        # to, never by a raw path (issue 12).
+        (AGREEMENT + "/fundstelle/jahr", "Fundstelle: Jahr – Zielvereinbarung 2025", AGREEMENT),
         (
             "/id/bezugsrahmen/esf-hessen",
             "ESF Hessen (Europäischer Sozialfonds in Hessen)",
@@ -315,7 +313,7 @@ def test_ontology_page_documents_classes_and_properties(site: Site) -> None:
             "Maßnahmenarten des Ausbildungs- und Qualifizierungsbudgets",
             "/def/massnahmenart/4",
         ),
-        (AGREEMENT + "/budget", "id/zielvereinbarung/2025/06413/budget", AGREEMENT),
+        (AGREEMENT + "/budget", "Budget – Zielvereinbarung 2025 – Stadt Offenbach", AGREEMENT),
         ("/graph/zielvereinbarung/2025/06413", "graph/zielvereinbarung/2025/06413", PROJECT),
     ],
 )

@@ -19,7 +19,6 @@ import functools
 import io
 import json
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,6 +31,7 @@ from aqb_rdf.rdf.namespaces import XSD
 from aqb_rdf.sparql.named_queries import PARAMETER_TYPES
 from aqb_rdf.sparql.results import SelectResult, Term
 from aqb_rdf.web.render.description import sort_key
+from aqb_rdf.web.render.order import fold, legal_order
 from aqb_rdf.web.render.paging import parse_page
 
 Record = Mapping[str, Term | None]
@@ -272,12 +272,6 @@ def parse_view(collection: Collection, params: Mapping[str, str]) -> View:
 # --- order --------------------------------------------------------------------------------
 
 
-def fold(text: str) -> str:
-    """Text as German dictionaries order it: case, accents and ß aside (ä as a, ß as ss)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("ß", "ss"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 _NUMERIC_TYPES: Final = frozenset(
     XSD + name
     for name in ("integer", "decimal", "nonNegativeInteger", "positiveInteger", "double", "int")
@@ -395,24 +389,6 @@ def _json_value(term: Term | None) -> object:
 
 
 # --- the values to filter by --------------------------------------------------------------
-
-_ROMAN: Final = {"I": 1, "V": 5, "X": 10}
-
-
-def legal_order(notation: str) -> tuple[int, int, str]:
-    """Where a Rechtskreis stands in the law: the books of the Sozialgesetzbuch by number
-    (``SGB II`` before ``SGB VIII`` before ``SGB XII``), then the Asylbewerberleistungsgesetz,
-    then anything else by its notation."""
-    book = notation.removeprefix("SGB ").strip()
-    if notation.startswith("SGB ") and book and set(book) <= set(_ROMAN):
-        values = [_ROMAN[c] for c in book]
-        number = sum(
-            -v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values)
-        )
-        return (0, number, notation)
-    if notation == "AsylbLG":
-        return (1, 0, notation)
-    return (2, 0, notation)
 
 
 @dataclass(frozen=True)

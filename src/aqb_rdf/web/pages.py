@@ -20,16 +20,19 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Final
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
+from aqb_rdf.publish.metadata import CATALOG
 from aqb_rdf.rdf import formats
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.web.answers import ResponseCache
 from aqb_rdf.web.negotiation import RDF_OFFERS
 from aqb_rdf.web.query_runner import ReleaseMemo, Runner, select
 from aqb_rdf.web.render import texts
+from aqb_rdf.web.render.catalogue import Imprint, imprint
+from aqb_rdf.web.render.description import Description
 from aqb_rdf.web.render.vocabulary import Vocabulary, prefixes
 
 if TYPE_CHECKING:
@@ -72,6 +75,7 @@ class Site:
         self.memo = ReleaseMemo()
         self.responses = ResponseCache()
         """Finished Linked-Data answers, per release."""
+        self._imprints: dict[tuple[str, str], Imprint] = {}
 
     @property
     def aqb(self) -> str:
@@ -91,6 +95,24 @@ class Site:
             return Vocabulary(rows, self.prefixes)
 
         return await self.memo.get(self.release.id, "vocabulary", load)
+
+    def imprint(self, lang: str) -> Imprint | None:
+        """What every page's footer says of the licence, publisher and source: from the
+        release's ``catalog.ttl``, read once per release (``None`` for a release without)."""
+        path = self.release.folder / CATALOG
+        key = (self.release.id, lang)
+        if key not in self._imprints:
+            try:
+                triples = [q.triple for q in parse(path=path, format=RdfFormat.TURTLE)]
+            except (OSError, SyntaxError):
+                return None
+            self._imprints = {
+                (self.release.id, language): imprint(
+                    Description(str(self.iris.catalog), triples), language
+                )
+                for language in texts.LANGUAGES
+            }
+        return self._imprints.get(key)
 
     def headers(self, **extra: str) -> dict[str, str]:
         """The headers every page answer carries."""

@@ -29,6 +29,7 @@ from aqb_rdf.rdf import external as links
 from aqb_rdf.rdf.namespaces import DCTERMS, SCHEMA, SKOS
 from aqb_rdf.web.render.description import Node
 from aqb_rdf.web.render.document import FactKey, Quote
+from aqb_rdf.web.render.order import legal_order
 from aqb_rdf.web.render.parts import Link, Reader
 
 DCTERMS_SOURCE = DCTERMS + "source"
@@ -227,7 +228,15 @@ def agreement(r: Reader, quotes: Mapping[FactKey, Quote] | None = None) -> Agree
         )
     source = d.node(me, DCTERMS_SOURCE)
     source_name = r.text(source, "dateiname") if source else None
-    legal_spheres = r.links(d.nodes(me, r.p("rechtskreis")))
+    # In the order of the law, each with its short code: "SGB II – Zweites Buch …".
+    spheres = [
+        (d.text(node, SKOS + "notation") or "", node) for node in d.nodes(me, r.p("rechtskreis"))
+    ]
+    spheres.sort(key=lambda pair: legal_order(pair[0]))
+    legal_spheres = tuple(
+        Link(link.iri, f"{code} – {link.label}" if code and code != link.label else link.label)
+        for code, link in ((code, r.link(node)) for code, node in spheres)
+    )
     frameworks = r.links(d.nodes(me, r.p("bezugsrahmen")))
     value = SCHEMA + "value"
     return Agreement(

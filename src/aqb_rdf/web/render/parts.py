@@ -17,14 +17,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Final
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from aqb_rdf.rdf.iris import Iris
-from aqb_rdf.rdf.namespaces import OA, OWL, RDF_TYPE, RDFS
+from aqb_rdf.rdf.namespaces import OA, OWL, RDF_TYPE, RDFS, SCHEMA, XSD
+from aqb_rdf.web.render import texts
 from aqb_rdf.web.render.description import Description, Node, Term, sort_key
 from aqb_rdf.web.render.paging import Paging
 from aqb_rdf.web.render.vocabulary import Vocabulary
+
+_INTEGERS: Final = frozenset(
+    XSD + name for name in ("integer", "nonNegativeInteger", "positiveInteger", "int", "long")
+)
 
 
 @dataclass(frozen=True)
@@ -113,8 +120,38 @@ class Reader:
         named = self.vocabulary.label(iri, self.lang)
         if named != iri:
             return Link(iri, named)
+        derived = self.derived_label(node)
+        if derived is not None:
+            return Link(iri, derived)
         base = self.aqb.removesuffix("def/aqb#")
         return Link(iri, iri[len(base) :] if iri.startswith(base) else iri)
+
+    def derived_label(self, node: NamedNode) -> str | None:
+        """A name for a part of a labelled thing that has none of its own: its class, its
+        number if its IRI ends in one, and the thing it is part of (``Budget –
+        Zielvereinbarung 2025 – Stadt Offenbach am Main``, ``Unterzeichnung 2 – …``).
+        ``None`` when the description holds no class or no labelled thing linking to it."""
+        types = sorted(self.d.types(node), key=lambda t: (not t.startswith(self.aqb), t))
+        parents = sorted(
+            (s for s, _ in self.d.incoming(node) if isinstance(s, NamedNode) and s != node),
+            key=sort_key,
+        )
+        parent = next((s for s in parents if self.d.has_label(s)), None)
+        if not types:
+            return None
+        label = self.vocabulary.label(types[0], self.lang)
+        number = node.value.rstrip("/").rsplit("/", 1)[-1]
+        if number.isdigit():
+            label = f"{label} {number}"
+        if parent is not None:
+            return f"{label} – {self.d.label(parent, self.lang)}"
+        supported = self.d.node(node, self.p("belegt"))  # a Fundstelle: the fact it supports
+        if isinstance(supported, NamedNode) and supported != node:
+            fact = self.d.node(node, self.p("eigenschaft"))
+            what = self.vocabulary.label(fact.value, self.lang) if fact is not None else None
+            target = self.link(supported).label
+            return f"{label}: {what} – {target}" if what else f"{label}: {target}"
+        return label
 
     def maybe_link(self, term: Term | None) -> Link | None:
         """:meth:`link` for an IRI or blank node, ``None`` for anything else."""
@@ -123,14 +160,38 @@ class Reader:
     def links(self, nodes: Sequence[Node]) -> tuple[Link, ...]:
         return tuple(sorted((self.link(node) for node in nodes), key=lambda link: link.label))
 
-    def value(self, term: Term) -> Value:
+    def value(self, term: Term, subject: Node | None = None) -> Value:
+        """A value as the page writes it: numbers and dates in the page's language (an
+        amount of ``subject``'s ``schema:currency`` with it), links by their labels."""
         if isinstance(term, Literal):
             datatype = term.datatype.value if term.language is None else None
+            shown = self.formatted(term, subject)
+            if shown is not None:
+                return Value(shown, datatype=None)
             return Value(term.value, lang=term.language, datatype=datatype)
         if isinstance(term, NamedNode | BlankNode):
             link = self.link(term)
             return Value(link.label, iri=link.iri or None)
         return Value(str(term))
+
+    def formatted(self, literal: Literal, subject: Node | None = None) -> str | None:
+        """A number or date as the page's language writes it, ``None`` for other literals."""
+        datatype = literal.datatype.value
+        try:
+            if datatype in _INTEGERS:
+                return texts.format_integer(int(literal.value), self.lang)
+            if datatype == XSD + "decimal":
+                amount = Decimal(literal.value)
+                currency = self.d.text(subject, SCHEMA + "currency") if subject else None
+                if currency:
+                    return texts.format_amount(amount, self.lang, currency)
+                places = max(0, -int(amount.as_tuple().exponent))
+                return texts.format_amount(amount, self.lang, None, places)
+            if datatype == XSD + "date":
+                return texts.format_date(literal.value, self.lang)
+        except (ValueError, ArithmeticError):
+            return None
+        return None
 
     def by_position(self, projects: Sequence[Node]) -> list[Node]:
         """Projects in document order (``aqb:position``)."""
@@ -199,7 +260,7 @@ def generic(r: Reader) -> Generic:
     d, me = r.d, r.d.resource
     properties = []
     for predicate, objects in d.outgoing(me):
-        values = sorted((r.value(o) for o in objects), key=lambda v: (v.lang != r.lang, v.text))
+        values = sorted((r.value(o, me) for o in objects), key=lambda v: (v.lang != r.lang, v.text))
         properties.append((Link(predicate, r.vocabulary.label(predicate, r.lang)), tuple(values)))
     properties.sort(
         key=lambda pair: (

@@ -323,6 +323,21 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "Ohne JavaScript antwortet der Endpunkt selbst (SPARQL-Ergebnis als JSON).",
         "Without JavaScript the endpoint answers itself (SPARQL results as JSON).",
     ),
+    "publisher": ("Herausgeber", "Publisher"),
+    "dataset": ("Datensatz", "Dataset"),
+    "keywords": ("Schlagwörter", "Keywords"),
+    "time_span": ("Zeitraum", "Time span"),
+    "issued": ("Veröffentlicht", "Issued"),
+    "modified": ("Zuletzt geändert", "Modified"),
+    "endpoint": ("SPARQL-Endpunkt", "SPARQL endpoint"),
+    "distributions": ("Downloads mit Größe und Prüfsumme", "Downloads with size and checksum"),
+    "file": ("Datei", "File"),
+    "size": ("Größe", "Size"),
+    "attribution": ("Namensnennung", "Attribution"),
+    "source_documents": (
+        "Jede Angabe nennt ihre Fundstelle im Quelldokument.",
+        "Every fact names the place in its source document.",
+    ),
     "lists": ("Listen", "Lists"),
     "lists_text": (
         "Alles, was die Zielvereinbarungen nennen, als Liste zum Filtern, Sortieren und"

@@ -45,6 +45,7 @@ from aqb_rdf.web.negotiation import HTML, JSON_LD, PAGE_OFFERS, TURTLE, Offer
 from aqb_rdf.web.pages import Page, Site
 from aqb_rdf.web.query_runner import describe, describe_graph, resource_links
 from aqb_rdf.web.render import document, kinds, parts
+from aqb_rdf.web.render.catalogue import catalogue as catalogue_view
 from aqb_rdf.web.render.description import Description
 from aqb_rdf.web.render.ontology import ontology
 from aqb_rdf.web.render.paging import Paging, hydra_triples, parse_page
@@ -71,6 +72,7 @@ BUILDERS: Final[Mapping[str, Callable[[parts.Reader], object]]] = {
     "ontology": ontology,
     "resource": parts.generic,
     "graph": parts.named_graph,
+    "catalogue": catalogue_view,
 }
 """Page kind → the builder of its view; the template is ``{kind}.html``."""
 
@@ -326,4 +328,4 @@ async def catalogue(site: Site, request: Request) -> Response:
         return _not_found(page, offer, str(site.iris.catalog))
     triples = await site.memo.get(site.release.id, "catalogue", load)
     description = Description(str(site.iris.catalog), triples)
-    return await respond(site, request, description, offer, "resource")
+    return await respond(site, request, description, offer, "catalogue")
