@@ -11,6 +11,9 @@ loading an example and showing the result table that ``static/query.js`` builds.
 
 from __future__ import annotations
 
+import csv
+import io
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -143,7 +146,7 @@ def test_a_fact_leads_to_its_words_highlighted_in_the_document(
     assert len(marks) == 31
     mark.find_element(By.XPATH, "following::a[@class='to-resource'][1]").click()
     WebDriverWait(browser, WAIT).until(ec.url_contains("/id/zielvereinbarung/2025/06413/budget"))
-    assert heading(browser) == "id/zielvereinbarung/2025/06413/budget"
+    assert heading(browser) == "Budget – Zielvereinbarung 2025 – Stadt Offenbach am Main"
 
 
 def test_a_project_leads_to_its_words_in_english(site: Site, browser: WebDriver) -> None:
@@ -158,3 +161,89 @@ def test_a_project_leads_to_its_words_in_english(site: Site, browser: WebDriver)
     mark = browser.find_element(By.ID, fragment)
     assert mark.tag_name == "mark"
     assert mark.text == name
+
+
+def test_region_to_its_projects_filtered_by_year_and_the_csv(
+    site: Site, browser: WebDriver, tmp_path: Path
+) -> None:
+    """Issue 12: from a region to the list of its projects, filtered by year in the form, and
+    that list downloaded as CSV (a real download into a folder)."""
+    browser.get(site.server.base + "/id/gebietskoerperschaft/06413")
+    browser.find_element(By.CSS_SELECTOR, "ul.lists a[href^='/id/projekt/']").click()
+    WebDriverWait(browser, WAIT).until(ec.url_contains("/id/projekt/?region=06413"))
+    assert heading(browser) == "Projekte"
+    Select(browser.find_element(By.NAME, "year")).select_by_value("2025")
+    browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+    WebDriverWait(browser, WAIT).until(ec.url_contains("year=2025"))
+    cells = browser.find_elements(By.CSS_SELECTOR, "table.collection td[data-label='Jahr']")
+    assert len(cells) == 9 and {cell.text for cell in cells} == {"2025"}
+    regions = browser.find_elements(
+        By.CSS_SELECTOR, "table.collection td[data-label='Gebietskörperschaft']"
+    )
+    assert {cell.text for cell in regions} == {"Stadt Offenbach am Main"}
+    browser.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
+    )
+    browser.find_element(By.CSS_SELECTOR, "a.download[type='text/csv']").click()
+    target = tmp_path / "projekt-2025-06413.csv"
+    deadline = time.monotonic() + WAIT
+    while not target.is_file() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"), newline="")))
+    assert len(rows) == 9
+    assert {(row["year"], row["region"]) for row in rows} == {("2025", "06413")}
+
+
+LAYOUT_PAGES = (
+    "/",
+    "/id/gebietskoerperschaft/06413",
+    "/id/zielvereinbarung/2025/06413",
+    "/id/zielvereinbarung/2025/06413/budget",
+    "/id/zielvereinbarung/2025/06413/massnahmenart/3/projekt/1",
+    "/id/projekt/",
+    "/id/zielvereinbarung/",
+    "/id/unterzeichnung/",
+    "/id/massnahmenbereich/",
+    "/id/gebietskoerperschaft/",
+    "/catalog",
+    "/def/aqb",
+    "/def/massnahmenart/2",
+    "/queries",
+    "/queries/region?key=06413&run=1",
+    "/query",
+    "/id/dokument/0f3d9f78c524444c",
+    "/.well-known/void",
+    "/def/rechtskreis/sgb-ii",
+    "/id/organisation/hmsi",
+    "/graph/zielvereinbarung/2025/06413",
+)
+PHONE = 390
+
+
+def test_no_horizontal_scroll_on_a_phone(site: Site, browser: WebDriver) -> None:
+    """Issue 12: at 390 px (a phone) no page is wider than the screen, and no number may
+    break inside (each td.num keeps white-space: nowrap)."""
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": PHONE, "height": 844, "deviceScaleFactor": 3, "mobile": True},
+    )
+    try:
+        too_wide, breaking = {}, {}
+        for path in LAYOUT_PAGES:
+            browser.get(site.server.base + path)
+            heading(browser)
+            # A mobile viewport grows to fit what is too wide: compare with the screen.
+            width = browser.execute_script("return document.documentElement.scrollWidth")
+            if width > PHONE:
+                too_wide[path] = width
+            wrapping = browser.execute_script(
+                "return [...document.querySelectorAll('td.num')]"
+                ".filter(e => getComputedStyle(e).whiteSpace !== 'nowrap'"
+                " || getComputedStyle(e).overflowWrap === 'anywhere').length"
+            )
+            if wrapping:
+                breaking[path] = wrapping
+        assert too_wide == {}
+        assert breaking == {}
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
