@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import http.client
-import json
 import re
 import sys
 from dataclasses import dataclass
@@ -424,11 +423,17 @@ def test_named_query_rejects_a_malformed_parameter(site: Site) -> None:
 def test_query_editor(site: Site) -> None:
     html = site.page("/query?name=total-per-year")
     assert '<textarea name="query"' in html and "SELECT ?year" in html
-    block = re.search(r'id="examples">(.*?)</script>', html, re.S)
+    block = re.search(r'<select id="example" name="name">(.*?)</select>', html, re.S)
     assert block is not None
-    examples = json.loads(block.group(1))
+    examples = dict(re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)</option>', block.group(1)))
     assert set(examples) == set(available_queries()) - INTERNAL_QUERIES
-    assert examples["total-per-year"]["title"] == "AQB-Budget insgesamt je Jahr"
+    assert examples["total-per-year"] == "AQB-Budget insgesamt je Jahr"
+    assert '<option value="total-per-year" selected>' in block.group(1)
+    # A query with a required parameter arrives bound (issue 12), or says what it needs.
+    bound = site.page("/query?name=region&key=06413")
+    assert "VALUES ?key { &#34;06413&#34; }" in bound
+    unbound = site.page("/query?name=region")
+    assert "braucht einen Wert für: key" in unbound
     status, headers, body = site.get("/static/query.js")
     assert status == 200 and headers["content-type"].startswith("text/javascript")
     assert b"fetch(" in body

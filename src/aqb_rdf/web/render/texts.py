@@ -316,6 +316,22 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         " as examples.",
     ),
     "example": ("Beispiel", "Example"),
+    "prefixes": ("Präfixe", "Prefixes"),
+    "run_keys": ("Strg+Enter führt aus.", "Ctrl+Enter runs."),
+    "download_result": ("Ergebnis herunterladen:", "Download the result:"),
+    "permalink": ("Link zu dieser Abfrage", "Permalink"),
+    "needs_parameters": (
+        "Diese Abfrage braucht einen Wert für: {names}. Eintragen und noch einmal laden.",
+        "This query needs a value for: {names}. Fill it in and load again.",
+    ),
+    "bad_parameters": (
+        "Ein Parameterwert hat nicht die verlangte Form; die Abfrage steht ohne Werte da.",
+        "A parameter value is not of the required form; the query is shown without values.",
+    ),
+    "query_refused": (
+        "Die Abfrage ist fehlerhaft oder wird nicht ausgeführt (Meldung des Servers):",
+        "The query is malformed or refused (the server's message):",
+    ),
     "load": ("Laden", "Load"),
     "format": ("Format", "Format"),
     "table": ("Tabelle", "Table"),

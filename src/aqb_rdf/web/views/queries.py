@@ -110,6 +110,9 @@ async def one_query(site: Site, request: Request) -> Response:
             if query_form(query) == "SELECT":
                 links[label] = "/sparql?" + urlencode({"query": outcome.sparql, "format": fmt})
         links["open_in_editor"] = page.local("/query?" + urlencode({"query": outcome.sparql}))
+    # The editor binds the parameters itself: the query arrives with the values of the form.
+    given = [("name", name), *((k, v) for k, v in values.items() if v.strip())]
+    editor_link = page.local("/query?" + urlencode(given))
     cells = [
         [
             (term_text(term), page.href(term.value) if isinstance(term, NamedNode) else None)
@@ -129,26 +132,60 @@ async def one_query(site: Site, request: Request) -> Response:
         cells=cells,
         max_rows=MAX_ROWS,
         links=links,
+        editor_link=editor_link,
     )
 
 
 async def editor(site: Site, request: Request) -> Response:
-    """``/query``: type SPARQL, or load a named query as an example, and see the table."""
+    """``/query``: type SPARQL, or load a named query as an example, and see the table.
+
+    ``?query=`` fills the editor (a permalink: with ``run=1`` the page runs it at once);
+    ``?name=`` loads a named query, its parameters bound from the same query string
+    (``/query?name=region&key=06413``), so that one with required parameters arrives runnable.
+    """
     page = Page(site, request)
+    offered = {query.name: query for query in named_queries(site)}
     examples = {
-        query.name: {"title": query.title_in(page.lang), "text": query.text}
-        for query in named_queries(site)
+        name: {
+            "title": query.title_in(page.lang),
+            "parameters": [
+                {"name": p.name, "required": p.required, "expected": p.type.expected}
+                for p in query.parameters
+            ],
+        }
+        for name, query in offered.items()
     }
     text = request.query_params.get("query", "")
     chosen = request.query_params.get("name", "")
-    if not text and chosen in examples:
-        text = examples[chosen]["text"]
+    values: dict[str, str] = {}
+    problem = None
+    if not text and chosen in offered:
+        query = offered[chosen]
+        values = {
+            p.name: request.query_params.get(p.name, "").strip()
+            for p in query.parameters
+            if request.query_params.get(p.name, "").strip()
+        }
+        missing = [p.name for p in query.parameters if p.required and p.name not in values]
+        text = query.text
+        if missing:
+            problem = page.t("needs_parameters", names=", ".join(missing))
+        else:
+            try:
+                text = bind(query, values)
+            except QueryError:
+                problem = page.t("bad_parameters")
     if not text:
-        text = examples.get("budget-per-region-year", {"text": ""})["text"]
+        default = offered.get("budget-per-region-year")
+        text = default.text if default else ""
     return page.render(
         "query.html",
         headers={"Vary": "Accept-Language"},
         examples=examples,
         chosen=chosen,
+        values=values,
+        problem=problem,
+        prefixes=sorted(site.prefixes.items()),
         text=text[: site.settings.max_query_length],
+        run=request.query_params.get("run") == "1",
     )
