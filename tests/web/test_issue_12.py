@@ -17,6 +17,8 @@ import pytest
 from rdflib import Graph, URIRef
 from test_pages import BROWSER, Site, h1, hrefs
 
+from aqb_rdf.sparql.named_queries import PARAMETER_TYPES
+from aqb_rdf.web.render.texts import TEXTS
 from live_server import Server
 
 pytestmark = pytest.mark.slow  # starts aqb-rdf serve
@@ -114,3 +116,9 @@ def test_every_resource_is_reachable_from_the_landing_page(site: Site) -> None:
                 todo.append(target)
     reached = {BASE + path.lstrip("/").split("?")[0] for path in seen}
     assert sorted(described - reached) == []
+
+
+def test_every_parameter_type_is_explained_in_both_languages() -> None:
+    for name in PARAMETER_TYPES:
+        german, english = TEXTS["expected_" + name]
+        assert german and english and german != english, name

@@ -417,7 +417,13 @@ def test_named_query_runs_from_its_form(site: Site) -> None:
 def test_named_query_rejects_a_malformed_parameter(site: Site) -> None:
     status, _, body = site.get("/queries/region?run=1&key=0641%27", BROWSER)
     assert status == 400
-    assert "Kreisschlüssel" in body.decode()
+    # In the page's language only (issue 12): no English message inside a German page.
+    assert "Der Parameter key muss ein fünfstelliger Kreisschlüssel" in body.decode()
+    assert "must be" not in body.decode()
+    status, _, body = site.get("/queries/region?run=1&key=0641%27&lang=en", BROWSER)
+    assert status == 400 and "The parameter key must be a 5-digit" in body.decode()
+    status, _, body = site.get("/queries/region?run=1", BROWSER)
+    assert status == 400 and "braucht einen Wert für: key" in body.decode()
 
 
 def test_query_editor(site: Site) -> None:

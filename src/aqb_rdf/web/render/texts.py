@@ -324,6 +324,27 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "Diese Abfrage braucht einen Wert für: {names}. Eintragen und noch einmal laden.",
         "This query needs a value for: {names}. Fill it in and load again.",
     ),
+    "bad_value": (
+        "Der Parameter {name} muss {expected} sein.",
+        "The parameter {name} must be {expected}.",
+    ),
+    "expected_gYear": ("eine vierstellige Jahreszahl, z. B. 2025", "a 4-digit year, e.g. 2025"),
+    "expected_kreisschluessel": (
+        "ein fünfstelliger Kreisschlüssel, z. B. 06413",
+        "a 5-digit Kreisschlüssel, e.g. 06413",
+    ),
+    "expected_notation": (
+        "eine Nummer wie in skos:notation, z. B. 3",
+        "a number as in skos:notation, e.g. 3",
+    ),
+    "expected_iri": (
+        "eine absolute http(s)-IRI, z. B. https://aqb-rdf.example/id/gebietskoerperschaft/06413",
+        "an absolute http(s) IRI, e.g. https://aqb-rdf.example/id/gebietskoerperschaft/06413",
+    ),
+    "query_failed_text": (
+        "Die Abfrage ist auf dem Server gescheitert. Bitte später noch einmal versuchen.",
+        "The query failed on the server. Please try again later.",
+    ),
     "bad_parameters": (
         "Ein Parameterwert hat nicht die verlangte Form; die Abfrage steht ohne Werte da.",
         "A parameter value is not of the required form; the query is shown without values.",

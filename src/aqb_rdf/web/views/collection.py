@@ -89,7 +89,7 @@ async def _answer(site: Site, page: Page, chosen: Collection, view: View, fmt: s
         answer = answer_for(error, retry_after=site.settings.retry_after_seconds, server_query=True)
         if fmt == "html":
             title = page.t("unavailable") if answer.busy else page.t("error")
-            text = page.t("unavailable_text") if answer.busy else answer.message
+            text = page.t("unavailable_text") if answer.busy else page.t("query_failed_text")
             return page.error(answer.status, title, text, answer.header_map())
         return plain_response(answer)
     rows = collections.sorted_rows(chosen, result.records(), view)

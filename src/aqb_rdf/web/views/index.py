@@ -39,7 +39,10 @@ async def landing(site: Site, request: Request) -> Response:
         per_year = await totals(site)
     except QueryPoolError as error:
         answer = answer_for(error, retry_after=site.settings.retry_after_seconds, server_query=True)
-        return page.error(answer.status, page.t("unavailable"), answer.message, answer.header_map())
+        # In the page's language only: the error's own message is English.
+        title = page.t("unavailable") if answer.busy else page.t("error")
+        text = page.t("unavailable_text") if answer.busy else page.t("query_failed_text")
+        return page.error(answer.status, title, text, answer.header_map())
     bars = [Bar(row.region, row.region_iri, row.year, row.amount, row.agreement) for row in rows]
     chart = budget_chart(
         bars, page.lang, page.href, page.t("budgets_chart"), page.t("chart_caption")

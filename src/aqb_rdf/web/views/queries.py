@@ -60,14 +60,40 @@ def query_form(query: NamedQuery) -> str:
         return "SELECT"
 
 
-async def run_named(site: Site, query: NamedQuery, params: dict[str, str]) -> Outcome:
-    """Bind ``params`` into ``query`` and run it; a table of rows (triples for CONSTRUCT)."""
+def parameter_problem(page: Page, query: NamedQuery, params: dict[str, str]) -> str | None:
+    """What is wrong with ``params`` for ``query``, in the page's language (``None``: nothing).
+
+    The same checks :func:`bind` makes (its messages are English, for the command line and
+    the endpoint): a required parameter missing, a value not of its type's form.
+    """
+    missing = [p.name for p in query.parameters if p.required and p.name not in params]
+    if missing:
+        return page.t("needs_parameters", names=", ".join(missing))
+    for parameter in query.parameters:
+        value = params.get(parameter.name)
+        if value is None:
+            continue
+        try:
+            parameter.type.to_term(value.strip())
+        except ValueError:
+            expected = page.t("expected_" + parameter.type.name)
+            return page.t("bad_value", name=parameter.name, expected=expected)
+    return None
+
+
+async def run_named(page: Page, query: NamedQuery, params: dict[str, str]) -> Outcome:
+    """Bind ``params`` into ``query`` and run it; a table of rows (triples for CONSTRUCT).
+    Problems are told in the page's language."""
+    site = page.site
     retry_after = site.settings.retry_after_seconds
+    problem = parameter_problem(page, query, params)
+    if problem is not None:  # the client's values: its error (400)
+        return Outcome(query.text, problem=problem, status=400)
     try:
         sparql = bind(query, params)
-    except QueryError as error:  # the client's values: its error (400)
+    except QueryError as error:
         answer = answer_for(error, retry_after=retry_after)
-        return Outcome(query.text, problem=answer.message, status=answer.status)
+        return Outcome(query.text, problem=page.t("bad_parameters"), status=answer.status)
     try:
         if query_form(query) in ("CONSTRUCT", "DESCRIBE"):
             triples = await construct_sparql(site.run, sparql)
@@ -78,7 +104,8 @@ async def run_named(site: Site, query: NamedQuery, params: dict[str, str]) -> Ou
         return Outcome(sparql, await select_sparql(site.run, sparql))
     except QueryPoolError as error:  # the query is the server's: 503 when busy, else 500
         answer = answer_for(error, retry_after=retry_after, server_query=True)
-        return Outcome(sparql, problem=answer.message, status=answer.status, headers=answer.headers)
+        text = page.t("unavailable_text") if answer.busy else page.t("query_failed_text")
+        return Outcome(sparql, problem=text, status=answer.status, headers=answer.headers)
 
 
 async def queries(site: Site, request: Request) -> Response:
@@ -103,7 +130,7 @@ async def one_query(site: Site, request: Request) -> Response:
     outcome = None
     if submitted:
         params = {key: value for key, value in values.items() if value.strip()}
-        outcome = await run_named(site, query, params)
+        outcome = await run_named(page, query, params)
     links: dict[str, str] = {}
     if outcome is not None and outcome.result is not None:
         for label, fmt in (("as_csv", "csv"), ("as_json", "json")):
@@ -166,11 +193,9 @@ async def editor(site: Site, request: Request) -> Response:
             for p in query.parameters
             if request.query_params.get(p.name, "").strip()
         }
-        missing = [p.name for p in query.parameters if p.required and p.name not in values]
         text = query.text
-        if missing:
-            problem = page.t("needs_parameters", names=", ".join(missing))
-        else:
+        problem = parameter_problem(page, query, values)
+        if problem is None:
             try:
                 text = bind(query, values)
             except QueryError:

@@ -117,7 +117,7 @@ def _failure(site: Site, page: Page, offer: Offer | None, error: QueryPoolError)
     answer = _answer(site, error, server_query=True)
     if offer is HTML:
         title = page.t("unavailable") if answer.busy else page.t("error")
-        text = page.t("unavailable_text") if answer.busy else answer.message
+        text = page.t("unavailable_text") if answer.busy else page.t("query_failed_text")
         return page.error(answer.status, title, text, answer.header_map())
     return plain_response(answer)
 
