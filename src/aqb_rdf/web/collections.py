@@ -294,15 +294,18 @@ def value_key(term: Term | None) -> tuple[int, Any]:
     return (3, str(term))
 
 
-def sorted_rows(collection: Collection, records: Sequence[Record], view: View) -> list[Record]:
+def sorted_rows(
+    collection: Collection, records: Sequence[Record], view: View, presorted: bool = False
+) -> list[Record]:
     """``records`` in the order ``view`` asks for; the collection's own order breaks ties,
-    and the thing's IRI last, so that the same answer always gives the same order."""
+    and the thing's IRI last, so that the same answer always gives the same order.
+    ``presorted``: the records are in the collection's own order already."""
     order = [*collection.order, collection.item]
 
     def key(record: Record) -> list[tuple[int, Any]]:
         return [value_key(record.get(name)) for name in order]
 
-    rows = sorted(records, key=key)
+    rows = list(records) if presorted else sorted(records, key=key)
     if view.sort is not None:
         column = view.sort
         # Stable: rows equal in the chosen column keep the collection's order.
