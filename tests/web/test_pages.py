@@ -313,7 +313,12 @@ def test_ontology_page_documents_classes_and_properties(site: Site) -> None:
             "/def/massnahmenart/4",
         ),
         (AGREEMENT + "/budget", "Budget – Zielvereinbarung 2025 – Stadt Offenbach", AGREEMENT),
-        ("/graph/zielvereinbarung/2025/06413", "graph/zielvereinbarung/2025/06413", PROJECT),
+        (
+            "/graph/zielvereinbarung/2025/06413",
+            "Benannter Graph: Zielvereinbarung 2025 – Stadt Offenbach am Main",
+            PROJECT,
+        ),
+        ("/graph/reference", "Benannter Graph: Referenzdaten", "/id/gebietskoerperschaft/06413"),
     ],
 )
 def test_generic_pages(site: Site, path: str, heading: str, fact: str) -> None:

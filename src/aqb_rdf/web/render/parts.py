@@ -354,4 +354,16 @@ def named_graph(r: Reader) -> NamedGraph:
         for node in d.described()
         if isinstance(node, NamedNode)
     ]
-    return NamedGraph(title=r.link(d.resource).label, triples=len(d), resources=tuple(resources))
+    # The graph of an agreement is titled by it: its IRI is the graph's with id/ for graph/.
+    graph = d.resource.value
+    base = r.aqb.removesuffix("def/aqb#")
+    title = r.link(d.resource).label
+    if graph.startswith(base + "graph/"):
+        rest = graph[len(base + "graph/") :]
+        thing = NamedNode(base + "id/" + rest)
+        if d.has_label(thing):
+            title = texts.text("graph_of", r.lang, label=d.label(thing, r.lang))
+        elif rest in ("reference", "ontology"):
+            label = texts.text("graph_" + rest, r.lang)
+            title = texts.text("graph_of", r.lang, label=label)
+    return NamedGraph(title=title, triples=len(d), resources=tuple(resources))

@@ -279,6 +279,9 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "contents": ("Inhalt", "Contents"),
     "or": ("oder", "or"),
     "graph": ("Benannter Graph", "Named graph"),
+    "graph_of": ("Benannter Graph: {label}", "Named graph: {label}"),
+    "graph_reference": ("Referenzdaten", "reference data"),
+    "graph_ontology": ("Ontologie", "ontology"),
     "graph_resources": ("Ressourcen in diesem Graphen", "Resources in this graph"),
     "not_found": ("Nicht gefunden", "Not found"),
     "not_found_text": (
