@@ -122,3 +122,12 @@ def test_every_parameter_type_is_explained_in_both_languages() -> None:
     for name in PARAMETER_TYPES:
         german, english = TEXTS["expected_" + name]
         assert german and english and german != english, name
+
+
+def test_the_scheme_lists_the_rechtskreise_in_the_legal_order(site: Site) -> None:
+    page = site.page("/def/rechtskreis")
+    properties = page.split("<h2>Verweise hierher</h2>", 1)[0]
+    codes = re.findall(r'<a href="/def/rechtskreis/[^"]+">([^<]+?) – ', properties)
+    assert codes[:3] == ["SGB I", "SGB II", "SGB III"]
+    assert codes.index("SGB VIII") < codes.index("SGB IX") < codes.index("SGB XII")
+    assert codes[-1] == "AsylbLG" and len(codes) == 14

@@ -23,9 +23,10 @@ from typing import Final
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from aqb_rdf.rdf.iris import Iris
-from aqb_rdf.rdf.namespaces import OA, OWL, RDF_TYPE, RDFS, SCHEMA, XSD
+from aqb_rdf.rdf.namespaces import OA, OWL, RDF_TYPE, RDFS, SCHEMA, SKOS, XSD
 from aqb_rdf.web.render import texts
 from aqb_rdf.web.render.description import Description, Node, Term, sort_key
+from aqb_rdf.web.render.order import legal_order
 from aqb_rdf.web.render.paging import Paging
 from aqb_rdf.web.render.vocabulary import Vocabulary
 
@@ -174,6 +175,26 @@ class Reader:
             return Value(link.label, iri=link.iri or None)
         return Value(str(term))
 
+    def notation_order(self, node: Term) -> tuple[int, int, str]:
+        """Where a concept stands by its ``skos:notation`` (Rechtskreise in the order of the
+        law, Maßnahmenarten by number); things without one after them."""
+        notation = self.d.text(node, SKOS + "notation") if isinstance(node, NamedNode) else None
+        if notation is None:
+            return (9, 0, "")
+        if notation.isdigit():
+            return (0, int(notation), notation)
+        return legal_order(notation)
+
+    def coded(self, term: Term, subject: Node | None = None) -> tuple[tuple[int, int, str], Value]:
+        """:meth:`value` of ``term`` with its notation before its label (``SGB II – …``), and
+        the key that orders it among its siblings."""
+        value = self.value(term, subject)
+        order = self.notation_order(term)
+        notation = order[2]
+        if notation and value.iri and not value.text.startswith(notation):
+            value = Value(f"{notation} – {value.text}", iri=value.iri)
+        return order, value
+
     def formatted(self, literal: Literal, subject: Node | None = None) -> str | None:
         """A number or date as the page's language writes it, ``None`` for other literals."""
         datatype = literal.datatype.value
@@ -260,8 +281,13 @@ def generic(r: Reader) -> Generic:
     d, me = r.d, r.d.resource
     properties = []
     for predicate, objects in d.outgoing(me):
-        values = sorted((r.value(o, me) for o in objects), key=lambda v: (v.lang != r.lang, v.text))
-        properties.append((Link(predicate, r.vocabulary.label(predicate, r.lang)), tuple(values)))
+        values = sorted(
+            (r.coded(o, me) for o in objects),
+            key=lambda pair: (pair[1].lang != r.lang, pair[0], pair[1].text),
+        )
+        properties.append(
+            (Link(predicate, r.vocabulary.label(predicate, r.lang)), tuple(v for _, v in values))
+        )
     properties.sort(
         key=lambda pair: (
             pair[0].iri != RDF_TYPE,
@@ -269,16 +295,21 @@ def generic(r: Reader) -> Generic:
             pair[0].label.lower(),
         )
     )
-    incoming = [
-        (r.link(subject), Link(predicate, r.vocabulary.label(predicate, r.lang)))
-        for subject, predicate in d.incoming(me)
-        if predicate != r.p("belegt")
-    ]
+    incoming = []
+    for subject, predicate in d.incoming(me):
+        if predicate == r.p("belegt"):
+            continue
+        _, shown = r.coded(subject)
+        link = Link(shown.iri, shown.text) if shown.iri else r.link(subject)
+        incoming.append((link, Link(predicate, r.vocabulary.label(predicate, r.lang)), subject))
+    # Concepts with a notation (the Rechtskreise of a scheme) in the order of their codes;
+    # the rest keep theirs (the sort is stable).
+    incoming.sort(key=lambda row: r.notation_order(row[2]))
     return Generic(
         title=r.link(me).label,
         types=r.links(d.nodes(me, RDF_TYPE)),
         properties=tuple(properties),
-        incoming=tuple(incoming),
+        incoming=tuple((link, via) for link, via, _ in incoming),
         evidence=evidence(r),
     )
 
