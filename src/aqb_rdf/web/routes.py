@@ -4,8 +4,8 @@
 path                           what                                          module
 =============================  ============================================  =====================
 ``/``                          the dataset at a glance                       :mod:`.landing`
-``/id/{kind}/``                 the list of one kind of thing: filters, order,  :mod:`.views.collection`
-                               pages; CSV and JSON
+``/id/{kind}/``                the list of one kind of thing: filters,       :mod:`.views.collection`
+                               order, pages; CSV and JSON
 ``/id/…``, ``/def/…``,         every IRI the build mints (base → server      :mod:`.views.resource`
 ``/graph/…``                   root), HTML or RDF by content negotiation
 ``/.well-known/void``          the VoID description                          :mod:`.views.resource`
