@@ -11,6 +11,7 @@ path                           what                                          mod
 ``/queries``                   the named queries                             :mod:`.views.queries`
 ``/queries/{name}``            one named query: form and results table       :mod:`.views.queries`
 ``/query``                     the SPARQL editor                             :mod:`.views.queries`
+``/search?q=…``                the full-text search (HTML, ``format=json``)  :mod:`.views.search`
 ``/static/{name}``             CSS and JavaScript, by exact name             :mod:`.pages`
 ``/download/dokumente/{name}`` a source document's text or original file     :mod:`.views.document`
 =============================  ============================================  =====================
@@ -32,6 +33,7 @@ from aqb_rdf.web.views.document import document_file
 from aqb_rdf.web.views.index import landing
 from aqb_rdf.web.views.queries import editor, one_query, queries
 from aqb_rdf.web.views.resource import catalogue, resource, void
+from aqb_rdf.web.views.search import search
 
 if TYPE_CHECKING:
     from aqb_rdf.web.state import Release, ServeSettings
@@ -59,6 +61,7 @@ def site_routes(
         route("/queries", queries),
         route("/queries/{name}", one_query),
         route("/query", editor),
+        route("/search", search),
         route("/static/{name}", static),
         route("/download/dokumente/{name}", document_file),
         route("/.well-known/void", void),
