@@ -3,10 +3,14 @@ every page, and a Chromium walk search → result → resource page."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from xml.etree import ElementTree
 
+import brotli
+import pyoxigraph as ox
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -15,6 +19,8 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 from test_pages import BROWSER, Site
 
+from aqb_rdf.publish.release import CURRENT
+from aqb_rdf.web.render import sitemap
 from live_server import Server, chromium, require_browser
 
 pytestmark = pytest.mark.slow  # starts aqb-rdf serve (and Chromium)
@@ -87,3 +93,77 @@ def test_search_result_resource(site: Site, browser: WebDriver) -> None:
     first.click()
     WebDriverWait(browser, WAIT).until(ec.url_contains("/id/gebietskoerperschaft/06438"))
     assert "Offenbach" in browser.find_element(By.TAG_NAME, "h1").text
+
+
+def test_the_landing_page_embeds_a_schema_org_dataset(site: Site) -> None:
+    html = site.page("/")
+    start = html.index('<script type="application/ld+json">') + len(
+        '<script type="application/ld+json">'
+    )
+    node = json.loads(html[start : html.index("</script>", start)])
+    assert node["@context"] == "https://schema.org/" and node["@type"] == "Dataset"
+    assert node["name"].startswith("Ausbildungs- und Qualifizierungsbudget Hessen")
+    assert node["description"] and node["license"] == "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
+    assert node["publisher"]["name"].startswith("Hessisches Ministerium")
+    assert node["creator"] == node["publisher"]
+    assert node["temporalCoverage"] == "2025-01-01/2025-12-31"
+    assert node["spatialCoverage"]["name"] == "Hessen"
+    formats = {d["encodingFormat"] for d in node["distribution"]}
+    assert {"text/turtle", "application/n-triples", "application/ld+json", "text/csv"} <= formats
+    for download in node["distribution"]:
+        assert download["contentUrl"].startswith("https://aqb-rdf.example/download/")
+
+
+def test_the_sitemap_lists_every_id_iri(site: Site) -> None:
+    status, headers, body = site.get("/sitemap.xml")
+    assert status == 200 and headers["content-type"].startswith("application/xml")
+    tree = ElementTree.fromstring(body)
+    listed = {loc.text for loc in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    release = (site.out / CURRENT).resolve()
+    subjects = {
+        t.subject.value.partition("#")[0]
+        for t in ox.parse(path=release / "aqb.nt", format=ox.RdfFormat.N_TRIPLES)
+        if isinstance(t.subject, ox.NamedNode)
+    }
+    ids = {iri for iri in subjects if iri.startswith("https://aqb-rdf.example/id/")}
+    assert ids and ids <= listed
+    assert "https://aqb-rdf.example/" in listed and "https://aqb-rdf.example/def/aqb" in listed
+    status, _, _ = site.get("/sitemap-1.xml")
+    assert status == 404  # one file holds them all
+
+
+def test_a_large_sitemap_is_an_index_of_files() -> None:
+    urls = sitemap.pages("https://x.example/", [f"https://x.example/id/r/{n}" for n in range(3)])
+    assert urls[:3] == [
+        "https://x.example/",
+        "https://x.example/id/r/0",
+        "https://x.example/id/r/1",
+    ]
+    tree = ElementTree.fromstring(sitemap.index("https://x.example/", 2))
+    assert [e.text for e in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")] == [
+        "https://x.example/sitemap-1.xml", "https://x.example/sitemap-2.xml",
+    ]  # fmt: skip
+
+
+def test_robots_and_favicon(site: Site) -> None:
+    status, _, body = site.get("/robots.txt")
+    assert status == 200 and "Sitemap: https://aqb-rdf.example/sitemap.xml\n" in body.decode()
+    status, headers, _ = site.get("/favicon.ico")
+    assert status == 301 and headers["location"] == "/static/favicon.svg"
+    status, headers, body = site.get("/static/favicon.svg")
+    assert status == 200 and headers["content-type"].startswith("image/svg+xml")
+    ElementTree.fromstring(body)
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in site.page("/")
+
+
+@pytest.mark.parametrize("path", ["/", "/id/gebietskoerperschaft/06431", "/download/aqb.ttl",
+                                  "/download/aqb.nt", "/sitemap.xml"])  # fmt: skip
+def test_gzip_and_brotli_give_back_the_same_bytes(site: Site, path: str) -> None:
+    status, plain_headers, plain = site.get(path, BROWSER)
+    assert status == 200 and "content-encoding" not in plain_headers
+    for encoding, unpack in (("gzip", gzip.decompress), ("br", brotli.decompress)):
+        status, headers, packed = site.get(path, BROWSER, Accept_Encoding=encoding)
+        assert status == 200 and headers["content-encoding"] == encoding
+        assert "accept-encoding" in headers["vary"].lower()
+        assert len(packed) < len(plain)
+        assert unpack(packed) == plain

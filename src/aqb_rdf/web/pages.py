@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 STATIC_FILES: Final[Mapping[str, str]] = {
     "aqb.css": formats.CSS.content_type,
     "query.js": formats.JAVASCRIPT.content_type,
+    "favicon.svg": formats.SVG.content_type,
 }
 """The files under ``/static/``: name → media type. Nothing else is ever served from there."""
 

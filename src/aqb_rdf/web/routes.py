@@ -12,7 +12,8 @@ path                           what                                          mod
 ``/queries/{name}``            one named query: form and results table       :mod:`.views.queries`
 ``/query``                     the SPARQL editor                             :mod:`.views.queries`
 ``/search?q=…``                the full-text search (HTML, ``format=json``)  :mod:`.views.search`
-``/static/{name}``             CSS and JavaScript, by exact name             :mod:`.pages`
+``/static/{name}``             CSS, JavaScript, the favicon, by exact name   :mod:`.pages`
+``/sitemap.xml``, ``/robots.txt``  for search engines (``/sitemap-{n}.xml``)  :mod:`.views.crawlers`
 ``/download/dokumente/{name}`` a source document's text or original file     :mod:`.views.document`
 =============================  ============================================  =====================
 """
@@ -29,6 +30,7 @@ from starlette.routing import BaseRoute, Route
 from aqb_rdf.rdf.iris import DEFAULT_BASE
 from aqb_rdf.web.pages import Site, static_file
 from aqb_rdf.web.query_runner import Runner
+from aqb_rdf.web.views.crawlers import favicon, robots_txt, sitemap_xml
 from aqb_rdf.web.views.document import document_file
 from aqb_rdf.web.views.index import landing
 from aqb_rdf.web.views.queries import editor, one_query, queries
@@ -62,6 +64,10 @@ def site_routes(
         route("/queries/{name}", one_query),
         route("/query", editor),
         route("/search", search),
+        route("/sitemap.xml", sitemap_xml),
+        route("/sitemap-{number:int}.xml", sitemap_xml),
+        route("/robots.txt", robots_txt),
+        route("/favicon.ico", favicon),
         route("/static/{name}", static),
         route("/download/dokumente/{name}", document_file),
         route("/.well-known/void", void),
