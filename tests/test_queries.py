@@ -58,6 +58,7 @@ QUERY_NAMES = (
     "region",
     "regions-without-project",
     "resource-links",
+    "sitemap-resources",
     "total-per-year",
     "vocabulary-labels",
 )
@@ -154,6 +155,7 @@ def test_declared_parameters() -> None:
             ("year", "gYear", False),
             ("massnahmenart", "notation", False),
         ],
+        "sitemap-resources": [],
         "total-per-year": [("year", "gYear", False)],
         "vocabulary-labels": [],
     }
@@ -713,7 +715,7 @@ def test_every_packaged_query_has_german_title_and_description() -> None:
 
 def test_internal_queries_are_not_offered() -> None:
     internal = {name for name in QUERY_NAMES if find_query(name).internal}
-    assert internal == {"describe-resource", "resource-links"}
+    assert internal == {"describe-resource", "resource-links", "sitemap-resources"}
     assert [q.name for q in offered_queries()] == [n for n in QUERY_NAMES if n not in internal]
 
 
