@@ -215,8 +215,9 @@ def protocol_options(limits: IoLimits | None = None) -> dict[str, object]:
                 limits.table.busy(self)
 
         def on_response_complete(self) -> None:
+            pipelined = bool(self.pipeline)  # a whole request waits: it starts now
             super().on_response_complete()
-            if limits is not None and not self.transport.is_closing():
+            if limits is not None and not pipelined and not self.transport.is_closing():
                 limits.table.waiting(self)
                 self._time("head", limits.head_timeout)
 
