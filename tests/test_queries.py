@@ -64,6 +64,7 @@ QUERY_NAMES = (
     "region",
     "regions-without-project",
     "resource-links",
+    "sitemap-resources",
     "total-per-year",
     "vocabulary-labels",
 )
@@ -180,6 +181,7 @@ def test_declared_parameters() -> None:
             ("year", "gYear", False),
             ("massnahmenart", "notation", False),
         ],
+        "sitemap-resources": [],
         "total-per-year": [("year", "gYear", False)],
         "vocabulary-labels": [],
     }
@@ -739,7 +741,12 @@ def test_every_packaged_query_has_german_title_and_description() -> None:
 
 def test_internal_queries_are_not_offered() -> None:
     internal = {name for name in QUERY_NAMES if find_query(name).internal}
-    assert internal == {"collection-facets", "describe-resource", "resource-links"}
+    assert internal == {
+        "collection-facets",
+        "describe-resource",
+        "resource-links",
+        "sitemap-resources",
+    }
     assert [q.name for q in offered_queries()] == [n for n in QUERY_NAMES if n not in internal]
 
 

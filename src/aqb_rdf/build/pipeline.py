@@ -29,7 +29,10 @@ from aqb_rdf.publish.dumps import DumpWriter, Part, graph_to_ntriples
 from aqb_rdf.publish.metadata import BuiltData, write_descriptions
 from aqb_rdf.publish.processes import die_with_parent
 from aqb_rdf.publish.release import Notice, publish, write_record
+from aqb_rdf.publish.writing import naming
+from aqb_rdf.rdf import files
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
+from aqb_rdf.search.index import index_dump
 from aqb_rdf.validation.report import validate_graph
 
 __all__ = [
@@ -271,6 +274,10 @@ def build(
                 publisher=context.reference.organisation(PUBLISHER),
             )
             digests = write_descriptions(folder, iris, built)
+            with naming(folder / files.SEARCH_INDEX.name):
+                index_dump(
+                    folder / files.N_TRIPLES_DUMP.name, folder / files.SEARCH_INDEX.name, iris
+                )
             write_record(folder, iris.base, [(item.name, item.sha256) for item in seen])
             report.timings["write"] += time.perf_counter() - started
         finally:

@@ -18,9 +18,11 @@ import functools
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
+from starlette_compress import CompressMiddleware, add_compress_type
 
 from aqb_rdf.errors import AqbError, ProtocolError
 from aqb_rdf.publish import jsonld
@@ -36,6 +38,20 @@ from aqb_rdf.web.routes import site_routes
 from aqb_rdf.web.state import QueryRunner, Release, ServeSettings
 
 DUMP_TYPES = {file.name: file.format.content_type for file in DOWNLOADS}
+
+COMPRESSED_TYPES = sorted(
+    {
+        *(f.media_type for f in formats.GRAPH_FORMATS),
+        *(f.media_type for f in (formats.TRIG, formats.N_QUADS, formats.CSV, formats.CSVW_METADATA)),
+        *(f.media_type for f in (formats.RESULTS_JSON, formats.RESULTS_XML, formats.JSON)),
+        *(f.media_type for f in (formats.HTML, formats.CSS, formats.JAVASCRIPT, formats.SVG)),
+        formats.XML.media_type, "text/plain", "text/tab-separated-values",
+    }
+)  # fmt: skip
+"""What is compressed (gzip, or Brotli where the client accepts ``br``): pages, dumps, tables,
+query results; never the SQLite index (not served) nor a PDF original (compressed already)."""
+for _media_type in COMPRESSED_TYPES:
+    add_compress_type(_media_type)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -199,6 +215,9 @@ def build_app(
     methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
     return Starlette(
         exception_handlers={Exception: internal_error},
+        # Brotli and gzip on the fly, as the client's Accept-Encoding asks (Brotli first);
+        # the quality a page costs a millisecond or two to compress (README "Compression").
+        middleware=[Middleware(CompressMiddleware, zstd=False, brotli_quality=4, gzip_level=6)],
         routes=[
             Route(endpoint_path, sparql, methods=methods),
             Route("/download/{name}", download, methods=["GET", "HEAD"]),

@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
@@ -25,8 +27,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from aqb_rdf.publish.metadata import CATALOG
+from aqb_rdf.rdf import files as release_files
 from aqb_rdf.rdf import formats
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
+from aqb_rdf.search.index import SearchIndex
 from aqb_rdf.web.answers import ResponseCache
 from aqb_rdf.web.negotiation import RDF_OFFERS
 from aqb_rdf.web.query_runner import ReleaseMemo, Runner, select
@@ -41,6 +45,7 @@ if TYPE_CHECKING:
 STATIC_FILES: Final[Mapping[str, str]] = {
     "aqb.css": formats.CSS.content_type,
     "query.js": formats.JAVASCRIPT.content_type,
+    "favicon.svg": formats.SVG.content_type,
 }
 """The files under ``/static/``: name → media type. Nothing else is ever served from there."""
 
@@ -76,6 +81,25 @@ class Site:
         self.responses = ResponseCache()
         """Finished Linked-Data answers, per release."""
         self._imprints: dict[tuple[str, str], Imprint] = {}
+        self._search: tuple[str, SearchIndex | None] | None = None
+        self._search_lock = threading.Lock()
+
+    def search_index(self) -> SearchIndex | None:
+        """The search index of the release served, opened read-only once per release
+        (``None``: the release has none, built before ``search.sqlite`` existed)."""
+        with self._search_lock:
+            release = self.release.id
+            if self._search is None or self._search[0] != release:
+                # The index of the release before stays open for a search still running on
+                # it; it is closed when the last reference goes.
+                try:
+                    opened: SearchIndex | None = SearchIndex(
+                        self.release.folder / release_files.SEARCH_INDEX.name
+                    )
+                except (OSError, sqlite3.Error):
+                    opened = None
+                self._search = (release, opened)
+            return self._search[1]
 
     @property
     def aqb(self) -> str:

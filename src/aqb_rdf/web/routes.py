@@ -13,7 +13,9 @@ path                           what                                          mod
 ``/queries``                   the named queries                             :mod:`.views.queries`
 ``/queries/{name}``            one named query: form and results table       :mod:`.views.queries`
 ``/query``                     the SPARQL editor                             :mod:`.views.queries`
-``/static/{name}``             CSS and JavaScript, by exact name             :mod:`.pages`
+``/search?q=…``                the full-text search (HTML, ``format=json``)  :mod:`.views.search`
+``/static/{name}``             CSS, JavaScript, the favicon, by exact name   :mod:`.pages`
+``/sitemap.xml``, ``/robots.txt``  for search engines (``/sitemap-{n}.xml``)  :mod:`.views.crawlers`
 ``/download/dokumente/{name}`` a source document's text or original file     :mod:`.views.document`
 =============================  ============================================  =====================
 """
@@ -31,10 +33,12 @@ from aqb_rdf.rdf.iris import DEFAULT_BASE
 from aqb_rdf.web.pages import Site, static_file
 from aqb_rdf.web.query_runner import Runner
 from aqb_rdf.web.views.collection import collection
+from aqb_rdf.web.views.crawlers import favicon, robots_txt, sitemap_xml
 from aqb_rdf.web.views.document import document_file
 from aqb_rdf.web.views.index import landing
 from aqb_rdf.web.views.queries import editor, one_query, queries
 from aqb_rdf.web.views.resource import catalogue, resource, void
+from aqb_rdf.web.views.search import search
 
 if TYPE_CHECKING:
     from aqb_rdf.web.state import Release, ServeSettings
@@ -62,6 +66,11 @@ def site_routes(
         route("/queries", queries),
         route("/queries/{name}", one_query),
         route("/query", editor),
+        route("/search", search),
+        route("/sitemap.xml", sitemap_xml),
+        route("/sitemap-{number:int}.xml", sitemap_xml),
+        route("/robots.txt", robots_txt),
+        route("/favicon.ico", favicon),
         route("/static/{name}", static),
         route("/download/dokumente/{name}", document_file),
         route("/.well-known/void", void),

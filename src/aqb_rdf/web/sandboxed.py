@@ -24,6 +24,7 @@ import argparse
 import ctypes
 import json
 import os
+import resource
 import signal
 import socket
 import sys
@@ -39,6 +40,8 @@ from aqb_rdf.errors import AqbError
 from aqb_rdf.publish.processes import die_with_parent
 from aqb_rdf.sparql.deadlines import DeadlineBoard
 from aqb_rdf.sparql.sandbox import enter_sandbox
+from aqb_rdf.web.connections import AnswerBudget, ConnectionTable, connection_cap
+from aqb_rdf.web.http_limits import IoLimits
 from aqb_rdf.web.state import ServeSettings
 
 READY = "ready"
@@ -149,7 +152,8 @@ def serve_when_told(
             log_level="warning",
             timeout_keep_alive=5,
             timeout_graceful_shutdown=int(settings.timeout + settings.queue_wait) + 1,
-            **protocol_options(),  # type: ignore[arg-type]  # bounded request line and headers
+            # bounded heads, bodies, connections and writes
+            **protocol_options(io_limits(settings)),  # type: ignore[arg-type]
         )
         server = _BeatingServer(config, board)
         given: list[socket.socket] = []
@@ -165,6 +169,29 @@ def serve_when_told(
         server.run(sockets=given)
     finally:
         publication.close()
+
+
+def io_limits(settings: ServeSettings) -> IoLimits:
+    """The bounds of this process's connections: ``settings``, with the connection cap below
+    what the descriptor limit leaves once the store is open (call it then)."""
+    try:
+        in_use = len(os.listdir("/proc/self/fd"))
+    except OSError:  # no /proc: count the store as a few hundred files
+        in_use = 256
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    limit = soft if soft != resource.RLIM_INFINITY else 1 << 20
+    table = ConnectionTable(
+        connection_cap(settings.max_connections, limit, in_use),
+        settings.max_connections_per_address,
+    )
+    return IoLimits(
+        head_timeout=settings.head_timeout,
+        body_timeout=settings.body_timeout,
+        write_timeout=settings.write_timeout,
+        table=table,
+        budget=AnswerBudget(settings.max_unread_bytes),
+        retry_after=settings.retry_after_seconds,
+    )
 
 
 def _follow(

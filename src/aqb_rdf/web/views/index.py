@@ -7,14 +7,18 @@ ways in: the ontology, the query pages, the SPARQL endpoint and the VoID descrip
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 
 from aqb_rdf.errors import QueryPoolError
 from aqb_rdf.publish.release import LINKED
+from aqb_rdf.rdf import files
+from aqb_rdf.rdf.namespaces import DCTERMS, FOAF
 from aqb_rdf.web.collections import COLLECTIONS
 from aqb_rdf.web.errors import answer_for
 from aqb_rdf.web.pages import Page, Site
+from aqb_rdf.web.render import dataset
 from aqb_rdf.web.render.chart import Bar, budget_chart
 from aqb_rdf.web.statistics import budgets, statistics, totals
 
@@ -28,6 +32,28 @@ def download_sizes(site: Site) -> list[tuple[str, int | None]]:
         except OSError:  # catalog.ttl and void.ttl are missing from older releases
             sizes.append((name, None))
     return sizes
+
+
+FALLBACK_PUBLISHER = "Hessisches Ministerium für Arbeit, Integration, Jugend und Soziales"
+
+
+def publisher(site: Site) -> tuple[str, str]:
+    """(IRI, German name) of the dataset's publisher, as the release's catalogue states it."""
+    catalogue = ox.Store()
+    catalogue.load(path=site.release.folder / files.CATALOG.name, format=ox.RdfFormat.TURTLE)
+    fallback = str(site.iris.organisation("hmsi"))
+    dataset_node, named = ox.NamedNode(str(site.iris.dataset)), ox.NamedNode(FOAF + "name")
+    for quad in catalogue.quads_for_pattern(
+        dataset_node, ox.NamedNode(DCTERMS + "publisher"), None
+    ):
+        agent = quad.object
+        if not isinstance(agent, ox.NamedNode):
+            continue
+        for name in catalogue.quads_for_pattern(agent, named, None):
+            if isinstance(name.object, ox.Literal) and name.object.language == "de":
+                return agent.value, name.object.value
+        return agent.value, FALLBACK_PUBLISHER
+    return fallback, FALLBACK_PUBLISHER
 
 
 async def landing(site: Site, request: Request) -> Response:
@@ -47,14 +73,30 @@ async def landing(site: Site, request: Request) -> Response:
     chart = budget_chart(
         bars, page.lang, page.href, page.t("budgets_chart"), page.t("chart_caption")
     )
+
+    async def load() -> tuple[str, str]:
+        try:
+            return publisher(site)
+        except (OSError, SyntaxError):
+            return str(site.iris.organisation("hmsi")), FALLBACK_PUBLISHER
+
+    years = (counts.first_year, counts.last_year) if counts.first_year else None
+    downloads = download_sizes(site)
+    node = dataset.dataset(
+        site.iris,
+        await site.memo.get(site.release.id, "publisher", load),
+        [dataset.Download(name, size) for name, size in downloads],
+        years,
+    )
     return page.render(
         "index.html",
+        dataset_jsonld=dataset.script(node),
         headers={"Vary": "Accept-Language"},
         counts=counts,
         budgets=rows,
         totals=per_year,
         chart=chart,
-        downloads=download_sizes(site),
+        downloads=downloads,
         release=site.release.id,
         collections=COLLECTIONS,
     )
