@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Final
 
 import uvicorn
+from starlette.types import Receive, Scope, Send
 
 from aqb_rdf.errors import AqbError
 from aqb_rdf.publish.processes import die_with_parent
@@ -47,8 +48,8 @@ from aqb_rdf.web.state import ServeSettings
 READY = "ready"
 GO = "go"
 RETIRING = "retiring"
-LOOK = "look"
-"""From the supervisor: a new release's store is loaded; switch to it now."""
+SWITCH = "switch"
+"""From the supervisor, with a release and a moment: its store is loaded; switch to it then."""
 HEARTBEAT_GRACE: Final = 2.0
 """Seconds an active process's event loop may go without a beat before it is killed (uvicorn's
 loop ticks every 0.1 s; each tick writes the next moment to the last slot of the board)."""
@@ -145,8 +146,12 @@ def serve_when_told(
 
     publication = Publication(args.out, settings, board=board, on_retire=retire, base=args.base)
     try:
-        publication.start()
-        app = build_app(publication.release, publication, settings, base=publication.base)
+        site = build_app(publication.release, publication, settings, base=publication.base)
+
+        async def app(scope: Scope, receive: Receive, send: Send) -> None:
+            publication.sync()  # a new release, at the moment the supervisor set
+            await site(scope, receive, send)
+
         config = uvicorn.Config(
             app,
             log_level="warning",
@@ -159,7 +164,7 @@ def serve_when_told(
         given: list[socket.socket] = []
         go = threading.Event()
         listener = threading.Thread(
-            target=_follow, args=(control, go, given, publication.look), daemon=True
+            target=_follow, args=(control, go, given, publication.prepare), daemon=True
         )
         listener.start()
         name_process("spare")
@@ -198,11 +203,11 @@ def _follow(
     control: socket.socket,
     go: threading.Event,
     given: list[socket.socket],
-    look: Callable[[], None],
+    prepare: Callable[[str, float], None],
 ) -> None:
     """Read the supervisor's lines: ``go`` (with a listening socket, put in ``given``) sets
-    ``go``, ``look`` calls ``look``; when the control socket closes (the supervisor is gone),
-    end this process at once."""
+    ``go``, ``switch NAME AT`` calls ``prepare``; when the control socket closes (the
+    supervisor is gone), end this process at once."""
     received = b""
     while True:
         try:
@@ -215,11 +220,12 @@ def _follow(
         received += chunk
         while b"\n" in received:
             line, received = received.split(b"\n", 1)
-            word = line.decode("utf-8", "replace").strip()
+            parts = line.decode("utf-8", "replace").split()
+            word, rest = (parts[0], parts[1:]) if parts else ("", [])
             if word == GO:
                 go.set()
-            elif word == LOOK:
-                look()
+            elif word == SWITCH and len(rest) == 2:
+                prepare(rest[0], float(rest[1]))
 
 
 if __name__ == "__main__":
