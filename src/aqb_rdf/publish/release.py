@@ -42,7 +42,7 @@ from pathlib import Path
 from aqb_rdf.errors import AqbError
 from aqb_rdf.publish.digests import combined_digest, file_sha256
 from aqb_rdf.publish.writing import naming
-from aqb_rdf.rdf.files import DOWNLOADS, RELEASE_RECORD
+from aqb_rdf.rdf.files import DOWNLOADS, RELEASE_RECORD, TRIG_DUMP
 from aqb_rdf.rdf.iris import DEFAULT_BASE, check_base
 
 MARKER = ".aqb-build"
@@ -55,6 +55,8 @@ LINKED = tuple(file.name for file in DOWNLOADS)
 RECORD = RELEASE_RECORD.name
 """The file in a release folder that records its base IRI, the software and its inputs:
 ``{"base": "https://…/", "software": {…}, "documents": [{"file": …, "sha256": …}, …]}``."""
+DATASET = TRIG_DUMP.name
+"""The dump a release is read from as named graphs (``aqb-rdf diff``)."""
 Notice = Callable[[str], None]
 """Told, in one line, what a build did besides building (e.g. what it cleaned up)."""
 
@@ -324,3 +326,34 @@ def _prune(releases: Path, keep: set[Path | None]) -> None:
     for folder in releases.iterdir():
         if folder.resolve() not in kept:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def find_release(name: str, out: Path) -> Path:
+    """The release folder ``name`` names: a folder, or the id of a release of ``out``.
+
+    A build output folder (it has ``current``) names its published release; a release folder
+    (it has ``aqb.trig``) names itself; otherwise ``name`` is looked up in ``out/releases/``.
+
+    Raises:
+        AqbError: ``name`` is none of these (the message lists the releases ``out`` keeps).
+    """
+    folder = Path(name)
+    if folder.is_dir():
+        release = current_release(folder) if (folder / CURRENT).is_symlink() else folder
+        if release is not None and (release / DATASET).is_file():
+            return release
+        raise AqbError(f"not a release: {DATASET} is missing; build it first", str(folder))
+    kept = releases_of(out)
+    by_id = {release.name: release for release in kept}
+    if name in by_id and (by_id[name] / DATASET).is_file():
+        return by_id[name]
+    ids = ", ".join(sorted(by_id)) or "none"
+    raise AqbError(f"no such folder, nor a release id of {out} (it keeps: {ids})", name)
+
+
+def releases_of(out: Path) -> list[Path]:
+    """The finished release folders ``out`` keeps (staging folders aside), sorted by id."""
+    releases = out / RELEASES
+    if not releases.is_dir():
+        return []
+    return sorted(p for p in releases.iterdir() if p.is_dir() and not p.name.startswith(STAGING))
