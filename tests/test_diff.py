@@ -25,8 +25,8 @@ from pyoxigraph import (
 )
 
 from aqb_rdf.build.pipeline import build
-from aqb_rdf.diff.changes import Status, compare
-from aqb_rdf.diff.graphs import LocalGraph, canonical_triples, read_graphs
+from aqb_rdf.diff.changes import Status, compare, compare_dumps
+from aqb_rdf.diff.graphs import LocalGraph, canonical_triples, index_blocks, read_graphs
 from aqb_rdf.diff.output import german_number, patch_chunks
 from aqb_rdf.rdf.iris import Iris
 from test_cli import aqb_rdf
@@ -266,3 +266,23 @@ def test_read_graphs_streams_a_real_release(releases: tuple[Path, Path]) -> None
 )
 def test_german_number(text: str, german: str) -> None:
     assert german_number(text) == german
+
+
+def test_unchanged_blocks_are_skipped_with_the_same_result(releases: tuple[Path, Path]) -> None:
+    old, new = (folder / "current" / "aqb.trig" for folder in releases)
+    index = index_blocks(old)
+    assert index is not None and f"{BASE}graph/ontology" in index.blocks
+    fast, full = (
+        compare_dumps(old, new, Iris(BASE)),
+        compare(read_graphs(old), read_graphs(new), Iris(BASE)),
+    )
+    assert fast == full and fast.unchanged_agreements == full.unchanged_agreements
+
+
+def test_a_dump_laid_out_otherwise_is_parsed_whole(tmp_path: Path) -> None:
+    one, two = tmp_path / "one.trig", tmp_path / "two.trig"
+    one.write_text("<http://g> { <http://a> <http://b> 1 . }\n", encoding="utf-8")  # one line
+    two.write_text("<http://g> {\n\t<http://a> <http://b> 2 .\n}\n", encoding="utf-8")
+    assert index_blocks(one) is None and index_blocks(two) is not None
+    diff = compare_dumps(one, two, Iris(BASE))
+    assert [(c.graph, c.status) for c in diff.changes] == [("http://g", Status.CHANGED)]

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from aqb_rdf.cli.common import DEFAULT_OUT, reports_errors_with
-from aqb_rdf.diff.changes import compare
+from aqb_rdf.diff.changes import compare_dumps
 from aqb_rdf.diff.graphs import read_graphs
 from aqb_rdf.diff.output import FORMATS, as_json, patch_chunks, text_lines
 from aqb_rdf.publish.release import DATASET, find_release, recorded_base
@@ -50,7 +50,7 @@ def diff(old: str, new: str, out: Path, format_name: str) -> None:
     """
     before, after = find_release(old, out), find_release(new, out)
     iris = Iris(recorded_base(after))
-    result = compare(read_graphs(before / DATASET), read_graphs(after / DATASET), iris)
+    result = compare_dumps(before / DATASET, after / DATASET, iris)
     names = before.name, after.name
     if format_name == "json":
         click.echo(as_json(result, *names), nl=False)

@@ -126,3 +126,102 @@ def graph_digest(triples: Iterable[Triple]) -> str:
     for line in sorted(str(t) for t in canonical_triples(triples)):
         digest.update(line.encode("utf-8") + b"\n")
     return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Block:
+    """One named graph's block of a TriG dump: where its text lies and a digest of it."""
+
+    start: int
+    end: int
+    digest: bytes
+
+
+@dataclass(frozen=True)
+class BlockIndex:
+    """A TriG dump as the build writes it: a header of prefixes, then one block per graph.
+
+    Two dumps with the same header whose blocks for a graph are byte-identical hold the same
+    graph, so :func:`aqb_rdf.diff.changes.compare_dumps` parses only the blocks that differ.
+    """
+
+    path: Path
+    header: bytes
+    blocks: dict[str, Block]
+
+    def graphs(self, names: Iterable[str]) -> Iterator[LocalGraph]:
+        """Parse the blocks of ``names``, one at a time, in the order of the file.
+
+        Raises:
+            AqbError: a block is not valid TriG or holds another graph than its name says.
+        """
+        wanted = sorted((self.blocks[name].start, name) for name in names)
+        with self.path.open("rb") as file:
+            for start, name in wanted:
+                file.seek(start)
+                text = self.header + file.read(self.blocks[name].end - start)
+                try:
+                    quads = list(parse(text, format=RdfFormat.TRIG))
+                except SyntaxError as error:
+                    raise AqbError(f"not valid TriG: {first_line(error)}", str(self.path)) from None
+                if any(str(q.graph_name) != f"<{name}>" for q in quads):
+                    raise AqbError(f"graph <{name}> is not one block", str(self.path))
+                yield LocalGraph(name, tuple(q.triple for q in quads))
+
+
+_BLOCK_END = b"\n}\n"
+
+
+def index_blocks(dump: Path) -> BlockIndex | None:
+    """The blocks of ``dump`` without parsing them, or None if it is not laid out as the build
+    writes TriG (prefix lines, then ``<graph> {`` … ``}`` blocks whose inner lines are indented
+    and whose literals have no raw line breaks). Read in chunks: memory holds one chunk.
+
+    Raises:
+        AqbError: the file cannot be read.
+    """
+    blocks: dict[str, Block] = {}
+    try:
+        with dump.open("rb") as file:
+            buffer = file.read(_CHUNK)
+            position = 0
+            while buffer.startswith(b"@prefix ", position):
+                position = buffer.find(b"\n", position) + 1
+                if position == 0:
+                    return None
+            header, offset = buffer[:position], 0
+            while True:
+                while (end := buffer.find(_BLOCK_END, position)) >= 0:
+                    end += len(_BLOCK_END)
+                    name = _block_name(buffer[position:end])
+                    if name is None or name in blocks:
+                        return None
+                    digest = hashlib.blake2b(buffer[position:end], digest_size=16).digest()
+                    blocks[name] = Block(offset + position, offset + end, digest)
+                    position = end
+                chunk = file.read(_CHUNK)
+                if not chunk:
+                    break
+                offset += position
+                buffer, position = buffer[position:] + chunk, 0
+    except OSError as error:
+        raise AqbError(f"cannot be read: {error.strerror or error}", str(dump)) from None
+    if buffer[position:].strip():
+        return None
+    return BlockIndex(dump, header, blocks)
+
+
+_CHUNK = 1 << 22
+
+
+def _block_name(block: bytes) -> str | None:
+    """The graph name of one ``<graph> {`` … ``}`` block, or None if it is not one."""
+    first = block.find(b" {\n")
+    if not block.startswith(b"<") or first < 2 or block[first - 1 : first] != b">":
+        return None
+    name = block[1 : first - 1]
+    if any(c in name for c in (b"\n", b">", b" ")):
+        return None
+    if b"\n}" in block[:-3] or b"\n<" in block or b'"""' in block or b"'''" in block:
+        return None  # a line at the top level inside the block, or a long literal
+    return name.decode("utf-8")
