@@ -22,13 +22,21 @@ from rdflib import Graph
 from aqb_rdf import resources
 from aqb_rdf.build.worker import ENGINES, Chunk, Context, Item, process_chunk, use_context
 from aqb_rdf.config import BUILD_SHACL_ENGINE
+from aqb_rdf.diff.changes import compare_dumps
 from aqb_rdf.errors import AqbError, BuildFailed, DuplicateError, Problem
 from aqb_rdf.mapping import graphs
 from aqb_rdf.publish.documents import write_document
 from aqb_rdf.publish.dumps import DumpWriter, Part, graph_to_ntriples
 from aqb_rdf.publish.metadata import BuiltData, write_descriptions
 from aqb_rdf.publish.processes import die_with_parent
-from aqb_rdf.publish.release import Notice, publish, write_record
+from aqb_rdf.publish.release import (
+    DATASET,
+    Notice,
+    current_release,
+    publish,
+    recorded_base,
+    write_record,
+)
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.validation.report import validate_graph
 
@@ -261,6 +269,7 @@ def build(
             for part in shared:
                 writer.add(part)
             writer.finish()
+            previous = _previous_release(out, iris)
             report.agreements = len(seen)
             report.triples = writer.triples
             report.agreement_keys = sorted((item.year, item.key) for item in seen)
@@ -269,6 +278,8 @@ def build(
                 agreements=report.agreement_keys,
                 signed=[date for item in seen for date in item.signed],
                 publisher=context.reference.organisation(PUBLISHER),
+                previous=previous,
+                changes=_changes(previous, folder, iris),
             )
             digests = write_descriptions(folder, iris, built)
             write_record(folder, iris.base, [(item.name, item.sha256) for item in seen])
@@ -279,6 +290,25 @@ def build(
 
     publish(out, fill, notice)
     return report
+
+
+def _previous_release(out: Path, iris: Iris) -> Path | None:
+    """The release this build follows: ``out``'s current one, if it has the same base."""
+    release = current_release(out)
+    if release is None or not (release / DATASET).is_file():
+        return None
+    try:
+        return release if recorded_base(release) == iris.base else None
+    except AqbError:  # a damaged record: the new release starts a history of its own
+        return None
+
+
+def _changes(previous: Path | None, folder: Path, iris: Iris) -> dict[str, str] | None:
+    """What changed since ``previous`` (``aqb-rdf diff``'s summary line), in German and English."""
+    if previous is None:
+        return None
+    diff = compare_dumps(previous / DATASET, folder / DATASET, iris)
+    return {"de": diff.summary_de(), "en": diff.summary()}
 
 
 def _duplicates(items: list[Item]) -> Iterator[Problem]:

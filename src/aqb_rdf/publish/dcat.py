@@ -11,6 +11,12 @@ frequency, access rights, file types); media types are IANA IRIs.
 
 Nothing here reads a clock: dates come from the data (see :class:`CatalogueFacts`), so the
 same input gives the same catalogue.
+
+Each release is a `DCAT 3 version <https://www.w3.org/TR/vocab-dcat-3/#dataset-versions>`_ of
+the dataset: the dataset ``dcat:hasVersion`` every release so far (its history, carried from
+the catalogue of the release before), ``dcat:hasCurrentVersion`` this one; each version is a
+``dcat:Dataset`` with its ``dcat:version`` (the content hash), ``adms:versionNotes`` (what
+``aqb-rdf diff`` says changed since the version before) and ``dcat:previousVersion``.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from aqb_rdf.publish.void import DESCRIPTION, TITLE
 from aqb_rdf.rdf.files import DISTRIBUTIONS, METADATA_OF_TABLE, PublishedFile
 from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.rdf.namespaces import (
+    ADMS,
     DCAT,
     DCATDE,
     DCTERMS,
@@ -43,7 +50,7 @@ EU = EU_AUTHORITY
 
 PREFIXES = {
     prefix: str(VOCABULARIES[prefix])
-    for prefix in ("dcat", "dcterms", "dcatde", "foaf", "spdx", "rdfs", "xsd")
+    for prefix in ("dcat", "dcterms", "dcatde", "foaf", "spdx", "adms", "rdfs", "xsd")
 }
 """The prefixes ``catalog.ttl`` is written with."""
 
@@ -87,6 +94,49 @@ class DumpFile:
 
 
 @dataclass(frozen=True)
+class Version:
+    """One release in the dataset's history.
+
+    Attributes:
+        version: its ``dcat:version``, a content hash of its dumps.
+        notes: its ``adms:versionNotes`` by language (``de``, ``en``): what changed.
+        previous: the version it follows, or None for the first.
+    """
+
+    version: str
+    notes: Mapping[str, str]
+    previous: str | None
+
+
+FIRST_NOTES = {"de": "Erste Veröffentlichung.", "en": "First release."}
+UNRECORDED_NOTES = {
+    "de": "Eine frühere Veröffentlichung, vor der Versionsgeschichte erstellt.",
+    "en": "An earlier release, made before the version history was kept.",
+}
+
+
+def version_history(
+    before: Sequence[Version], previous: str | None, version: str, notes: Mapping[str, str]
+) -> list[Version]:
+    """The history of a release: ``before`` (the previous release's, oldest first) and itself.
+
+    Args:
+        before: the history the previous release's catalogue states.
+        previous: the previous release's version, or None for a first release.
+        version: this release's version.
+        notes: what changed since ``previous``, by language.
+    """
+    if previous is None:
+        return [Version(version, FIRST_NOTES, None)]
+    if previous == version:  # the same data again: the history as it was
+        return list(before) or [Version(version, FIRST_NOTES, None)]
+    history = [v for v in before if v.version != version]
+    if not any(v.version == previous for v in history):
+        history.append(Version(previous, UNRECORDED_NOTES, None))
+    return [*history, Version(version, notes, previous)]
+
+
+@dataclass(frozen=True)
 class CatalogueFacts:
     """What the catalogue states beyond the constants above.
 
@@ -99,6 +149,8 @@ class CatalogueFacts:
         issued: the earliest signature date in the data, or None.
         modified: the latest signature date in the data, or None.
         version: a content hash of the dumps.
+        history: every release so far, oldest first, the last being this one (see
+            :func:`version_history`); empty: no versions are stated.
     """
 
     base: str
@@ -108,6 +160,7 @@ class CatalogueFacts:
     issued: dt.date | None
     modified: dt.date | None
     version: str
+    history: Sequence[Version] = ()
 
 
 def _iri(value: str) -> NamedNode:
@@ -171,6 +224,7 @@ def catalogue_triples(facts: CatalogueFacts) -> list[Triple]:
     triples += _dataset(facts, dataset, publisher, service, dates)
     for dump in facts.dumps:
         triples += _distribution(iris, dump, attribution(facts.publisher))
+    triples += _versions(facts, dataset, publisher)
     triples += _service(iris, service, dataset, publisher)
     triples += _agent(publisher, facts.publisher)
     triples += [Triple(_iri(place), _iri(RDF_TYPE), _iri(DCTERMS + "Location")) for place in HESSEN]
@@ -246,6 +300,38 @@ def _dataset(
     statements += [(DCAT + "distribution", _iri(iris.distribution(d.name))) for d in facts.dumps]
     triples += _says(dataset, statements)
     return triples + period
+
+
+def _versions(facts: CatalogueFacts, dataset: NamedNode, publisher: NamedNode) -> list[Triple]:
+    """The dataset's versions: one ``dcat:Dataset`` per release, newest last."""
+    if not facts.history:
+        return []
+    iris = Iris(facts.base)
+    current = facts.history[-1]
+    triples = _texts(dataset, ADMS + "versionNotes", dict(sorted(current.notes.items())))
+    triples.append(
+        Triple(dataset, _iri(DCAT + "hasCurrentVersion"), _iri(iris.version(current.version)))
+    )
+    for entry in facts.history:
+        version = _iri(iris.version(entry.version))
+        triples.append(Triple(dataset, _iri(DCAT + "hasVersion"), version))
+        triples.append(Triple(version, _iri(RDF_TYPE), _iri(DCAT + "Dataset")))
+        triples += _texts(version, DCTERMS + "title", {
+            "de": f"{TITLE['de']}, Version {entry.version}",
+            "en": f"{TITLE['en']}, version {entry.version}",
+        })  # fmt: skip
+        triples += _texts(version, DCTERMS + "description", dict(sorted(entry.notes.items())))
+        triples += _texts(version, ADMS + "versionNotes", dict(sorted(entry.notes.items())))
+        triples += _says(version, [
+            (DCAT + "version", Literal(entry.version)),
+            (DCTERMS + "publisher", publisher),
+            (DCATDE + "contributorID", _iri(CONTRIBUTOR)),
+        ])  # fmt: skip
+        if entry.previous is not None:
+            triples.append(
+                Triple(version, _iri(DCAT + "previousVersion"), _iri(iris.version(entry.previous)))
+            )
+    return triples
 
 
 def _distribution(iris: Iris, dump: DumpFile, attribution: str) -> list[Triple]:

@@ -88,6 +88,10 @@ class Iris:
         """The period the agreements cover, ``{base}catalog#temporal-coverage``."""
         return URIRef(f"{self.catalog}#temporal-coverage")
 
+    def version(self, version: str) -> URIRef:
+        """One release of the dataset as a DCAT 3 version, ``{base}catalog#version-{version}``."""
+        return URIRef(f"{self.catalog}#version-{version}")
+
     def distribution(self, name: str) -> URIRef:
         """``{base}catalog#distribution-aqb-ttl`` for the dump ``aqb.ttl``."""
         return URIRef(f"{self.catalog}#distribution-{name.replace('.', '-')}")
