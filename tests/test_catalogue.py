@@ -319,8 +319,10 @@ def test_each_release_is_a_version_with_the_diff_as_its_notes(
         if isinstance(n, Literal)
     }
     assert notes == {
-        "en": "1 agreement(s) changed, 0 added, 0 removed, 1 unchanged",
-        "de": "1 Zielvereinbarung(en) geändert, 0 hinzugekommen, 0 entfallen, 1 unverändert",
+        "en": "1 agreement(s) changed, 0 added, 0 removed, 1 unchanged;"
+        " 1 other graph differs (datenwuerfel)",
+        "de": "1 Zielvereinbarung(en) geändert, 0 hinzugekommen, 0 entfallen, 1 unverändert;"
+        " 1 weitere(r) Graph(en) geändert (datenwuerfel)",
     }
     assert set(second.objects(dataset, ADMS.versionNotes)) == set(
         second.objects(current, ADMS.versionNotes)

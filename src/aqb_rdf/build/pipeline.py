@@ -24,7 +24,7 @@ from aqb_rdf.build.worker import ENGINES, Chunk, Context, Item, process_chunk, u
 from aqb_rdf.config import BUILD_SHACL_ENGINE
 from aqb_rdf.diff.changes import compare_dumps
 from aqb_rdf.errors import AqbError, BuildFailed, DuplicateError, Problem
-from aqb_rdf.mapping import graphs
+from aqb_rdf.mapping import cube, graphs
 from aqb_rdf.publish.documents import write_document
 from aqb_rdf.publish.dumps import DumpWriter, Part, graph_to_ntriples
 from aqb_rdf.publish.metadata import BuiltData, write_descriptions
@@ -325,7 +325,8 @@ def _duplicates(items: list[Item]) -> Iterator[Problem]:
 
 
 def _shared_parts(items: list[Item], context: Context) -> tuple[list[Part], list[Problem]]:
-    """The ontology and reference graphs, validated once per build."""
+    """The ontology and reference graphs, validated once per build, and the budget cube
+    (checked by the Data Cube integrity constraints in the tests, not by the shapes)."""
     iris = context.iris
     slugs = sorted({slug for item in items for slug in item.bezugsrahmen})
     reference = Graph()
@@ -338,8 +339,10 @@ def _shared_parts(items: list[Item], context: Context) -> tuple[list[Part], list
     problems = [
         Problem("reference data", None, f"SHACL: {v.describe()}") for v in report.violations
     ]
+    budgets = [(item.year, item.key, item.budget) for item in items if item.budget is not None]
     parts = [
         Part(str(iris.ontology_graph), graph_to_ntriples(context.ontology)),
         Part(str(iris.reference_graph), graph_to_ntriples(reference)),
+        Part(str(iris.cube_graph), graph_to_ntriples(cube.cube_graph(budgets, iris))),
     ]
     return parts, problems

@@ -130,7 +130,7 @@ class ReleaseDiff:
         others = self.others()
         if others:
             names = ", ".join(c.graph.rsplit("/", 1)[-1] for c in others)
-            line += f"; {len(others)} other graph(s) {'differ' if len(others) > 1 else 'differs'}"
+            line += f"; {len(others)} other graph{'s differ' if len(others) > 1 else ' differs'}"
             line += f" ({names})"
         return line
 

@@ -128,11 +128,13 @@ def version_history(
     """
     if previous is None:
         return [Version(version, FIRST_NOTES, None)]
-    if previous == version:  # the same data again: the history as it was
-        return list(before) or [Version(version, FIRST_NOTES, None)]
-    history = [v for v in before if v.version != version]
+    history = list(before)
     if not any(v.version == previous for v in history):
         history.append(Version(previous, UNRECORDED_NOTES, None))
+    if any(v.version == version for v in history):
+        # The same data again (a rebuild, or a return to an earlier release's data): that
+        # version is current again, the history stays as it was (and has no cycle).
+        return history
     return [*history, Version(version, notes, previous)]
 
 
@@ -149,7 +151,7 @@ class CatalogueFacts:
         issued: the earliest signature date in the data, or None.
         modified: the latest signature date in the data, or None.
         version: a content hash of the dumps.
-        history: every release so far, oldest first, the last being this one (see
+        history: every release so far, oldest first, one of them this one (see
             :func:`version_history`); empty: no versions are stated.
     """
 
@@ -161,6 +163,9 @@ class CatalogueFacts:
     modified: dt.date | None
     version: str
     history: Sequence[Version] = ()
+    notes: Mapping[str, str] | None = None
+    """What changed since the release before, by language (the dataset's version notes);
+    None: the current version's own notes."""
 
 
 def _iri(value: str) -> NamedNode:
@@ -307,8 +312,9 @@ def _versions(facts: CatalogueFacts, dataset: NamedNode, publisher: NamedNode) -
     if not facts.history:
         return []
     iris = Iris(facts.base)
-    current = facts.history[-1]
-    triples = _texts(dataset, ADMS + "versionNotes", dict(sorted(current.notes.items())))
+    current = next(v for v in facts.history if v.version == facts.version)
+    notes = facts.notes or current.notes
+    triples = _texts(dataset, ADMS + "versionNotes", dict(sorted(notes.items())))
     triples.append(
         Triple(dataset, _iri(DCAT + "hasCurrentVersion"), _iri(iris.version(current.version)))
     )

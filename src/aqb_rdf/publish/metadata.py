@@ -84,6 +84,7 @@ def write_descriptions(folder: Path, iris: Iris, data: BuiltData) -> dict[str, s
         modified=max(data.signed, default=None),
         version=version,
         history=history,
+        notes=data.changes if previous is not None and previous != version else None,
     )
     _write_turtle(folder / CATALOG, dcat.catalogue_triples(facts), dcat.PREFIXES)
     prefixes = {**{p: str(ns) for p, ns in namespaces.STANDARD_PREFIXES.items()}, **iris.prefixes}
@@ -145,12 +146,12 @@ def _recorded_versions(release: Path | None, iris: Iris) -> tuple[list[dcat.Vers
             None,
         )
         versions[number] = dcat.Version(number, notes, previous)
-    chain: list[dcat.Version] = []
-    cursor: str | None = own
-    while cursor is not None and cursor in versions and len(chain) < len(versions):
-        chain.append(versions[cursor])
-        cursor = versions[cursor].previous
-    return chain[::-1], own
+    # Oldest first: from the version that follows none, along dcat:previousVersion forwards.
+    following = {v.previous: v for v in versions.values() if v.previous in versions}
+    chain = [v for v in versions.values() if v.previous not in versions][:1]
+    while chain and chain[-1].version in following and len(chain) < len(versions):
+        chain.append(following[chain[-1].version])
+    return chain, own
 
 
 def _write_turtle(path: Path, triples: list[ox.Triple], prefixes: dict[str, str]) -> None:
