@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 
 from aqb_rdf import resources
 from aqb_rdf.build.worker import ENGINES, Chunk, Context, Item, process_chunk, use_context
@@ -37,7 +37,9 @@ from aqb_rdf.publish.release import (
     recorded_base,
     write_record,
 )
+from aqb_rdf.publish.void import SYNTHETIC
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
+from aqb_rdf.rdf.namespaces import RDFS
 from aqb_rdf.validation.report import validate_graph
 
 __all__ = [
@@ -223,6 +225,7 @@ def build(
     progress: Progress | None = None,
     engine: str = BUILD_SHACL_ENGINE.default,
     notice: Notice | None = None,
+    synthetic: bool = False,
 ) -> BuildReport:
     """Build the dataset of ``sources`` into ``out``; raise BuildFailed listing every problem.
 
@@ -230,6 +233,9 @@ def build(
     paths, so the output is deterministic); the folder replaces ``out`` only if nothing failed.
     ``notice`` is told, one line each, which files in the source folders are skipped (not
     agreement documents) and what was cleaned up of interrupted builds in ``out``.
+    ``synthetic``: the documents are invented (``make demo``, :mod:`aqb_rdf.demo.years`); the
+    release record, the catalogue, VoID and the dumps (a statement about the dataset in the
+    reference graph) say so, and the server's pages show it.
     """
     iris = Iris(base)
     paths, skipped = find_sources(sources)
@@ -261,7 +267,7 @@ def build(
                 report.timings["write"] += time.perf_counter() - started
             problems.extend(_duplicates(seen))
             started = time.perf_counter()
-            shared, reference_problems = _shared_parts(seen, context)
+            shared, reference_problems = _shared_parts(seen, context, synthetic)
             problems.extend(reference_problems)
             if problems:
                 # One line each: a malformed manifest is the problem of every document beside it.
@@ -280,9 +286,10 @@ def build(
                 publisher=context.reference.organisation(PUBLISHER),
                 previous=previous,
                 changes=_changes(previous, folder, iris),
+                synthetic=synthetic,
             )
             digests = write_descriptions(folder, iris, built)
-            write_record(folder, iris.base, [(item.name, item.sha256) for item in seen])
+            write_record(folder, iris.base, [(item.name, item.sha256) for item in seen], synthetic)
             report.timings["write"] += time.perf_counter() - started
         finally:
             writer.close()
@@ -324,7 +331,9 @@ def _duplicates(items: list[Item]) -> Iterator[Problem]:
             ).problem
 
 
-def _shared_parts(items: list[Item], context: Context) -> tuple[list[Part], list[Problem]]:
+def _shared_parts(
+    items: list[Item], context: Context, synthetic: bool = False
+) -> tuple[list[Part], list[Problem]]:
     """The ontology and reference graphs, validated once per build, and the budget cube
     (checked by the Data Cube integrity constraints in the tests, not by the shapes)."""
     iris = context.iris
@@ -332,6 +341,9 @@ def _shared_parts(items: list[Item], context: Context) -> tuple[list[Part], list
     reference = Graph()
     for graph in (context.reference_graph, graphs.bezugsrahmen_to_graph(slugs, iris)):
         reference.addN((s, p, o, reference) for s, p, o in graph)
+    if synthetic:  # every dump says so: they all hold the reference graph
+        for lang, text in SYNTHETIC.items():
+            reference.add((URIRef(iris.dataset), RDFS.comment, Literal(text, lang=lang)))
     data = Graph()
     for graph in (context.ontology, reference):
         data.addN((s, p, o, data) for s, p, o in graph)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from aqb_rdf.publish.void import DESCRIPTION, TITLE
+from aqb_rdf.publish.void import DESCRIPTION, TITLE, marked
 from aqb_rdf.rdf.files import DISTRIBUTIONS, METADATA_OF_TABLE, PublishedFile
 from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.rdf.namespaces import (
@@ -163,6 +163,8 @@ class CatalogueFacts:
     modified: dt.date | None
     version: str
     history: Sequence[Version] = ()
+    synthetic: bool = False
+    """The data are invented (``make demo``): every title and description says so."""
     notes: Mapping[str, str] | None = None
     """What changed since the release before, by language (the dataset's version notes);
     None: the current version's own notes."""
@@ -203,16 +205,17 @@ def catalogue_triples(facts: CatalogueFacts) -> list[Triple]:
         dates.append((DCTERMS + "modified", _date(facts.modified)))
 
     triples = [Triple(catalog, _iri(RDF_TYPE), _iri(DCAT + "Catalog"))]
-    triples += _texts(catalog, DCTERMS + "title", {
+    synthetic = facts.synthetic
+    triples += _texts(catalog, DCTERMS + "title", marked({
         "de": "Katalog der AQB-Zielvereinbarungen Hessen",
         "en": "Catalogue of the Hessian AQB target agreements",
-    })  # fmt: skip
-    triples += _texts(catalog, DCTERMS + "description", {
+    }, synthetic, title=True))  # fmt: skip
+    triples += _texts(catalog, DCTERMS + "description", marked({
         "de": "Der Datensatz der AQB-Zielvereinbarungen mit seinen Downloads und seinem"
         " SPARQL-Endpunkt.",
         "en": "The dataset of the AQB target agreements with its downloads and its SPARQL"
         " endpoint.",
-    })  # fmt: skip
+    }, synthetic))  # fmt: skip
     triples += _says(
         catalog,
         [
@@ -270,8 +273,8 @@ def _dataset(
 ) -> list[Triple]:
     iris = Iris(facts.base)
     triples = [Triple(dataset, _iri(RDF_TYPE), _iri(DCAT + "Dataset"))]
-    triples += _texts(dataset, DCTERMS + "title", TITLE)
-    triples += _texts(dataset, DCTERMS + "description", DESCRIPTION)
+    triples += _texts(dataset, DCTERMS + "title", marked(TITLE, facts.synthetic, title=True))
+    triples += _texts(dataset, DCTERMS + "description", marked(DESCRIPTION, facts.synthetic))
     triples += [
         Triple(dataset, _iri(DCAT + "keyword"), Literal(word, language=lang))
         for lang, words in KEYWORDS.items()
@@ -322,10 +325,10 @@ def _versions(facts: CatalogueFacts, dataset: NamedNode, publisher: NamedNode) -
         version = _iri(iris.version(entry.version))
         triples.append(Triple(dataset, _iri(DCAT + "hasVersion"), version))
         triples.append(Triple(version, _iri(RDF_TYPE), _iri(DCAT + "Dataset")))
-        triples += _texts(version, DCTERMS + "title", {
+        triples += _texts(version, DCTERMS + "title", marked({
             "de": f"{TITLE['de']}, Version {entry.version}",
             "en": f"{TITLE['en']}, version {entry.version}",
-        })  # fmt: skip
+        }, facts.synthetic, title=True))  # fmt: skip
         triples += _texts(version, DCTERMS + "description", dict(sorted(entry.notes.items())))
         triples += _texts(version, ADMS + "versionNotes", dict(sorted(entry.notes.items())))
         triples += _says(version, [

@@ -48,6 +48,7 @@ class BuiltData:
     publisher: Organisation
     previous: Path | None = None
     changes: Mapping[str, str] | None = None
+    synthetic: bool = False
 
 
 def dump_file(path: Path) -> dcat.DumpFile:
@@ -85,6 +86,7 @@ def write_descriptions(folder: Path, iris: Iris, data: BuiltData) -> dict[str, s
         version=version,
         history=history,
         notes=data.changes if previous is not None and previous != version else None,
+        synthetic=data.synthetic,
     )
     _write_turtle(folder / CATALOG, dcat.catalogue_triples(facts), dcat.PREFIXES)
     prefixes = {**{p: str(ns) for p, ns in namespaces.STANDARD_PREFIXES.items()}, **iris.prefixes}
@@ -94,6 +96,7 @@ def write_descriptions(folder: Path, iris: Iris, data: BuiltData) -> dict[str, s
         triples=data.triples,
         examples=void.example_resources(iris, data.agreements[0] if data.agreements else None),
         vocabularies=void.vocabularies(prefixes),
+        synthetic=data.synthetic,
     )
     _write_turtle(
         folder / VOID, void.void_triples(void_facts), {**prefixes, "void": str(namespaces.VOID)}

@@ -85,18 +85,22 @@ def software_version() -> str:
         return "unknown"
 
 
-def write_record(folder: Path, base: str, documents: Iterable[tuple[str, str]] = ()) -> None:
+def write_record(
+    folder: Path, base: str, documents: Iterable[tuple[str, str]] = (), synthetic: bool = False
+) -> None:
     """Record in the release ``folder`` how it was built (deterministic JSON).
 
     The record holds the ``base`` IRI, the ``software`` that built it (name and version) and
     the ``documents`` read, as ``{"file": name, "sha256": …}`` sorted by name and checksum:
     the same input and software give the same bytes, wherever the documents lay.
     """
-    record = {
+    record: dict[str, object] = {
         "base": check_base(base),
         "software": {"name": "aqb-rdf", "version": software_version()},
         "documents": [{"file": name, "sha256": sha256} for name, sha256 in sorted(set(documents))],
     }
+    if synthetic:  # invented data (make demo); a real release's record stays as it was
+        record["synthetic"] = True
     text = json.dumps(record, sort_keys=True, indent=2, ensure_ascii=False)
     with naming(folder / RECORD):
         (folder / RECORD).write_text(text + "\n", encoding="utf-8")
@@ -125,6 +129,15 @@ def recorded_base(data: Path) -> str:
         except (ValueError, KeyError, TypeError) as error:
             raise AqbError(f"not a record of the release's base IRI: {error}", str(path)) from None
     return DEFAULT_BASE
+
+
+def recorded_synthetic(release: Path) -> bool:
+    """Whether the release folder ``release`` holds invented data (``make demo``)."""
+    try:
+        record = json.loads((release / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(record, dict) and record.get("synthetic") is True
 
 
 def release_base(recorded: str, wanted: str | None) -> str:

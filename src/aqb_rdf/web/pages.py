@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -24,6 +25,7 @@ from pyoxigraph import Literal, NamedNode
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
+from aqb_rdf.publish.release import recorded_synthetic
 from aqb_rdf.rdf import formats
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.web.answers import ResponseCache
@@ -176,6 +178,11 @@ class Page:
     def size(self, size: int) -> str:
         return texts.format_bytes(size, self.lang)
 
+    @property
+    def synthetic(self) -> bool:
+        """Whether the release holds invented data (``make demo``): every page says so."""
+        return _synthetic(self.site.release.folder)
+
     def render(
         self,
         template: str,
@@ -221,3 +228,9 @@ def static_file(site: Site, request: Request) -> Response:
     if media_type is None:
         return PlainTextResponse("no such file\n", status_code=404)
     return Response(_static_bytes(name), media_type=media_type, headers=site.headers())
+
+
+@lru_cache(maxsize=8)
+def _synthetic(release: Path) -> bool:
+    """:func:`~aqb_rdf.publish.release.recorded_synthetic`, read once per release folder."""
+    return recorded_synthetic(release)

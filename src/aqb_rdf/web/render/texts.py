@@ -238,6 +238,13 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "whole_resource": ("die ganze Ressource", "the whole resource"),
     "agreements_per_year": ("Zielvereinbarungen je Jahr", "Target agreements per year"),
     "budget_per_year": ("Budget je Jahr", "Budget per year"),
+    "synthetic_title": ("Synthetische Daten.", "Synthetic data."),
+    "synthetic_banner": (
+        "Diese Zielvereinbarungen sind synthetisch: erfunden zur Demonstration (make demo),"
+        " nur die Gebietskörperschaften sind echt.",
+        "These target agreements are synthetic: invented for a demonstration (make demo);"
+        " only the territorial authorities are real.",
+    ),
     "change_to_year_before": ("Änderung zum Vorjahr", "Change to the year before"),
     "change_percent": ("Änderung in %", "Change in %"),
     "projects_over_the_years": ("Projekte im Lauf der Jahre", "Projects over the years"),

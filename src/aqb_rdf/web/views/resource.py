@@ -35,6 +35,7 @@ from starlette.responses import Response
 from aqb_rdf.errors import AqbError, PageError, QueryPoolError
 from aqb_rdf.publish import jsonld
 from aqb_rdf.publish.metadata import CATALOG
+from aqb_rdf.publish.release import recorded_synthetic
 from aqb_rdf.publish.void import DatasetFacts, example_resources, vocabularies, void_triples
 from aqb_rdf.rdf import formats
 from aqb_rdf.rdf.iris import Iris
@@ -323,6 +324,7 @@ async def void(site: Site, request: Request) -> Response:
         triples=figures.triples,
         examples=example_resources(site.iris, first),
         vocabularies=vocabularies(site.prefixes),
+        synthetic=recorded_synthetic(site.release.folder),
     )
     description = Description(str(site.iris.dataset), void_triples(facts))
     return await respond(site, request, description, offer, "resource")
