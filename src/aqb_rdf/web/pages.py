@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -27,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from aqb_rdf.publish.metadata import CATALOG
+from aqb_rdf.publish.release import recorded_synthetic
 from aqb_rdf.rdf import files as release_files
 from aqb_rdf.rdf import formats
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
@@ -222,6 +224,11 @@ class Page:
     def size(self, size: int) -> str:
         return texts.format_bytes(size, self.lang)
 
+    @property
+    def synthetic(self) -> bool:
+        """Whether the release holds invented data (``make demo``): every page says so."""
+        return _synthetic(self.site.release.folder)
+
     def render(
         self,
         template: str,
@@ -267,3 +274,9 @@ def static_file(site: Site, request: Request) -> Response:
     if media_type is None:
         return PlainTextResponse("no such file\n", status_code=404)
     return Response(_static_bytes(name), media_type=media_type, headers=site.headers())
+
+
+@lru_cache(maxsize=8)
+def _synthetic(release: Path) -> bool:
+    """:func:`~aqb_rdf.publish.release.recorded_synthetic`, read once per release folder."""
+    return recorded_synthetic(release)

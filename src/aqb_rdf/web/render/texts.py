@@ -258,6 +258,32 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "characters": ("Zeichen", "Characters"),
     "whole_resource": ("die ganze Ressource", "the whole resource"),
     "agreements_per_year": ("Zielvereinbarungen je Jahr", "Target agreements per year"),
+    "budget_per_year": ("Budget je Jahr", "Budget per year"),
+    "synthetic_title": ("Synthetische Daten.", "Synthetic data."),
+    "synthetic_banner": (
+        "Diese Zielvereinbarungen sind synthetisch: erfunden zur Demonstration (make demo),"
+        " nur die Gebietskörperschaften sind echt.",
+        "These target agreements are synthetic: invented for a demonstration (make demo);"
+        " only the territorial authorities are real.",
+    ),
+    "change_to_year_before": ("Änderung zum Vorjahr", "Change to the year before"),
+    "change_percent": ("Änderung in %", "Change in %"),
+    "projects_over_the_years": ("Projekte im Lauf der Jahre", "Projects over the years"),
+    "timeline_rule": (
+        "Ein Projekt läuft weiter, wenn das Vorjahr denselben Titel nennt (Groß- und"
+        " Kleinschreibung und Leerraum zählen nicht, sonst nichts).",
+        "A project continues when the year before lists the same title (case and white"
+        " space do not count, nothing else does).",
+    ),
+    "status_continued": ("läuft weiter", "continued"),
+    "status_new": ("neu", "new"),
+    "status_ended": ("entfallen", "ended"),
+    "status_first": ("erstes Jahr", "first year"),
+    "mix_per_year": ("Maßnahmenarten je Jahr", "Maßnahmenarten per year"),
+    "mix_caption": (
+        "Projekte je Maßnahmenart und ihr Anteil an den Projekten des Jahres.",
+        "Projects per Maßnahmenart and their share of the year's projects.",
+    ),
     "nuts3": ("NUTS-3", "NUTS 3"),
     "external": ("Verknüpfungen", "Links to other datasets"),
     "district": ("Regierungsbezirk", "Administrative region"),

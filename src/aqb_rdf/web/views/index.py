@@ -20,7 +20,7 @@ from aqb_rdf.web.errors import answer_for
 from aqb_rdf.web.pages import Page, Site
 from aqb_rdf.web.render import dataset
 from aqb_rdf.web.render.chart import Bar, budget_chart
-from aqb_rdf.web.statistics import budgets, statistics, totals
+from aqb_rdf.web.statistics import MixRow, budgets, massnahmenart_mix, statistics, totals
 
 
 def download_sizes(site: Site) -> list[tuple[str, int | None]]:
@@ -56,6 +56,16 @@ def publisher(site: Site) -> tuple[str, str]:
     return fallback, FALLBACK_PUBLISHER
 
 
+def _mix_table(rows: tuple[MixRow, ...]) -> list[tuple[str, list[MixRow | None]]]:
+    """Per year, one cell per Maßnahmenart any year lists (None: not listed that year)."""
+    arten = sorted({row.massnahmenart for row in rows}, key=int)
+    cells = {(row.year, row.massnahmenart): row for row in rows}
+    return [
+        (year, [cells.get((year, art)) for art in arten])
+        for year in sorted({row.year for row in rows})
+    ]
+
+
 async def landing(site: Site, request: Request) -> Response:
     """The landing page."""
     page = Page(site, request)
@@ -63,6 +73,7 @@ async def landing(site: Site, request: Request) -> Response:
         counts = await statistics(site)
         rows = await budgets(site)
         per_year = await totals(site)
+        mix_rows = await massnahmenart_mix(site)
     except QueryPoolError as error:
         answer = answer_for(error, retry_after=site.settings.retry_after_seconds, server_query=True)
         # In the page's language only: the error's own message is English.
@@ -96,6 +107,10 @@ async def landing(site: Site, request: Request) -> Response:
         budgets=rows,
         totals=per_year,
         chart=chart,
+        mix_arten=sorted(
+            {(row.massnahmenart, row.label) for row in mix_rows}, key=lambda item: int(item[0])
+        ),
+        mix=_mix_table(mix_rows),
         downloads=downloads,
         release=site.release.id,
         collections=COLLECTIONS,
