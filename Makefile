@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?=
 PORT   ?=
 
-.PHONY: install run build lint test test-fast golden bench clean
+.PHONY: install run build demo lint test test-fast golden bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ build: $(STAMP)
 run: build
 	$(BIN)/aqb-rdf summary dist
 	$(BIN)/aqb-rdf serve dist $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
+
+# The synthetic corpus (the 26 real regions × 2014–2026, invented figures) built under its
+# own base IRI into demo/dist and served; it never touches data/ or dist/.
+demo: $(STAMP)
+	$(BIN)/python -m aqb_rdf.demo --folder demo $(if $(PORT),--port $(PORT))
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

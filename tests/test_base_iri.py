@@ -192,11 +192,12 @@ def test_push_writes_the_graphs_under_the_recorded_base(
     endpoints = ("--endpoint", store.query, "--graph-store", store.graph_store)
     result = run("push", built, *endpoints)
     assert result.exit_code == 0, result.output
-    assert "4 created" in result.output, result.output
+    assert "5 created" in result.output, result.output
     iris = Iris(base)
     assert graph_names(store.query) == {
         str(iris.ontology_graph),
         str(iris.reference_graph),
+        str(iris.cube_graph),
         str(iris.agreement_graph(2025, "06413")),
         str(iris.agreement_graph(2025, "06431")),
     }
@@ -210,7 +211,7 @@ def test_push_writes_the_graphs_under_the_recorded_base(
 
     again = run("push", built, *endpoints, "--base", base)  # the same base, given: the same
     assert again.exit_code == 0, again.output
-    assert "4 unchanged" in again.output
+    assert "5 unchanged" in again.output
 
 
 def test_push_refuses_another_base(built: Path, oxigraph_store: stores.Store) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -275,3 +276,65 @@ def test_void_counts_the_triples_of_the_dumps(built: Path) -> None:
     nt = Graph().parse(built / "aqb.nt", format="nt")
     for example in examples:  # every example is described in the data
         assert (example, None, None) in nt, example
+
+
+# -- releases as versions (issue 13) --------------------------------------------------------------
+
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+
+
+def test_each_release_is_a_version_with_the_diff_as_its_notes(
+    tmp_path: Path, shapes: Graph, vocabularies: Graph
+) -> None:
+    seeds = REPO / "data" / "agreements" / "2025"
+    out = tmp_path / "dist"
+    build([seeds], out, workers=1)
+    first = Graph().parse(out / "catalog.ttl", format="turtle")
+    dataset = URIRef(Iris(DEFAULT_BASE).dataset)
+    [only] = first.objects(dataset, DCAT.hasVersion)
+    assert first.value(dataset, DCAT.hasCurrentVersion) == only
+    assert first.value(only, DCAT.version) == first.value(dataset, DCAT.version)
+    assert first.value(only, DCAT.previousVersion) is None
+    assert {str(n) for n in first.objects(only, ADMS.versionNotes)} == {
+        "First release.",
+        "Erste Veröffentlichung.",
+    }
+
+    edited = tmp_path / "edited"
+    edited.mkdir()
+    text = (seeds / "bergstrasse.txt").read_text(encoding="utf-8")
+    (edited / "bergstrasse.txt").write_text(
+        text.replace("\n1.230.450 Euro\n", "\n1.250.000 Euro\n"), encoding="utf-8"
+    )
+    shutil.copy(seeds / "offenbach-am-main-stadt.md", edited)
+    build([edited], out, workers=1)
+    second = Graph().parse(out / "catalog.ttl", format="turtle")
+    current = second.value(dataset, DCAT.hasCurrentVersion)
+    assert set(second.objects(dataset, DCAT.hasVersion)) == {only, current}
+    assert second.value(current, DCAT.previousVersion) == only
+    assert second.value(current, DCAT.version) == second.value(dataset, DCAT.version)
+    notes = {
+        n.language: str(n)
+        for n in second.objects(current, ADMS.versionNotes)
+        if isinstance(n, Literal)
+    }
+    assert notes == {
+        "en": "1 agreement(s) changed, 0 added, 0 removed, 1 unchanged;"
+        " 1 other graph differs (datenwuerfel)",
+        "de": "1 Zielvereinbarung(en) geändert, 0 hinzugekommen, 0 entfallen, 1 unverändert;"
+        " 1 weitere(r) Graph(en) geändert (datenwuerfel)",
+    }
+    assert set(second.objects(dataset, ADMS.versionNotes)) == set(
+        second.objects(current, ADMS.versionNotes)
+    )
+    conforms, _, report = shacl_report(second, shapes, vocabularies)
+    assert conforms, report
+    ranges = Graph().parse(SHAPES / RANGE_SHAPES, format="turtle")
+    conforms, _, report = shacl_report(second, ranges, Graph())
+    assert conforms, report
+
+    release = (out / "current").resolve()
+    catalogue_bytes = (out / "catalog.ttl").read_bytes()
+    build([edited], out, workers=1)  # the same data again: the same history, the same release
+    assert (out / "current").resolve() == release
+    assert (out / "catalog.ttl").read_bytes() == catalogue_bytes

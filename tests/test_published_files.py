@@ -21,7 +21,7 @@ from aqb_rdf.rdf.namespaces import DCAT, DCTERMS, RDF, SPDX, VOID
 from aqb_rdf.sparql.store import DATASET_FILE
 from aqb_rdf.web.app import DUMP_TYPES
 
-NOT_DUMPS = (Role.DESCRIPTION, Role.RECORD)
+NOT_DUMPS = (Role.DESCRIPTION, Role.INDEX, Role.RECORD)
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,8 @@ def built(built_default_dataset: Path) -> Path:
 def test_names_are_unique_and_every_view_comes_from_the_registry() -> None:
     names = [file.name for file in PUBLISHED_FILES]
     assert len(set(names)) == len(names)
-    assert release.LINKED == tuple(f.name for f in files.DOWNLOADS) == tuple(names[:-1])
+    assert release.LINKED == tuple(f.name for f in files.DOWNLOADS) == tuple(names[:-2])
+    assert files.SEARCH_INDEX.name == names[-2]  # in the release, not linked nor downloaded
     assert release.RECORD == names[-1] == files.RELEASE_RECORD.name
     assert dumps.DUMPS == tuple(f.name for f in PUBLISHED_FILES if f.role not in NOT_DUMPS)
     assert metadata.DESCRIPTIONS == (metadata.CATALOG, metadata.VOID) == ("catalog.ttl", "void.ttl")

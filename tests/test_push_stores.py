@@ -193,19 +193,20 @@ def test_push_creates_skips_replaces_and_reports_stale(
 
     again = target.push(releases.a)
     assert again.exit_code == 0, again.output
-    assert counts(again) == {"created": 0, "replaced": 0, "unchanged": 10, "stale": 0}
+    assert counts(again) == {"created": 0, "replaced": 0, "unchanged": 11, "stale": 0}
     assert "0 triples sent" in again.output
 
     changed = target.push(releases.b)
     assert changed.exit_code == 0, changed.output
     # 2025 is new, 2024 changed, and so did the reference graph (2025 names a new Bezugsrahmen)
-    assert counts(changed) == {"created": 4, "replaced": 5, "unchanged": 1, "stale": 4}
+    # and the budget cube (issue 13)
+    assert counts(changed) == {"created": 4, "replaced": 6, "unchanged": 1, "stale": 4}
     assert "replaced  https://aqb-rdf.example/graph/zielvereinbarung/2024/" in changed.output
     assert "stale     https://aqb-rdf.example/graph/zielvereinbarung/2023/" in changed.output
-    assert len(remote_graph_names(store.query)) == 14  # stale graphs are kept …
+    assert len(remote_graph_names(store.query)) == 15  # stale graphs are kept …
 
     deleted = target.push(releases.b, "--delete-stale")
-    assert counts(deleted) == {"created": 0, "replaced": 0, "unchanged": 10, "stale": 0,
+    assert counts(deleted) == {"created": 0, "replaced": 0, "unchanged": 11, "stale": 0,
                                "deleted": 4}  # fmt: skip
     assert_store_holds(store.query, releases.b)  # … until asked
 
@@ -254,9 +255,9 @@ def assert_old_or_new(endpoint: str, releases: Releases) -> None:
 def assert_converges(target: Target, releases: Releases) -> None:
     converged = target.push(releases.b, "--delete-stale")
     assert converged.exit_code == 0, converged.output
-    assert counts(converged)["created"] + counts(converged)["replaced"] == 9 - 2  # not yet new
+    assert counts(converged)["created"] + counts(converged)["replaced"] == 10 - 2  # not yet new
     assert_store_holds(target.store.query, releases.b)
-    assert counts(target.push(releases.b))["unchanged"] == 10
+    assert counts(target.push(releases.b))["unchanged"] == 11
 
 
 @pytest.mark.parametrize("mode", ["gsp", "update"])

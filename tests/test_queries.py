@@ -48,22 +48,37 @@ from aqb_rdf.sparql.store import (
 
 FIXTURE = Path(__file__).parent / "queries" / "fixture.trig"
 QUERY_NAMES = (
+    "budget-change-per-region",
     "budget-per-region-year",
+    "collection-agreements",
+    "collection-facets",
+    "collection-massnahmenbereiche",
+    "collection-projects",
+    "collection-regions",
+    "collection-signatures",
     "dataset-statistics",
     "describe-graph",
     "describe-resource",
     "fundstellen",
     "instances",
+    "massnahmenart-mix-per-year",
+    "projects-between-years",
     "projects-per-massnahmenart",
     "region",
+    "regions-ranked-by-budget",
     "regions-without-project",
     "resource-links",
+    "sitemap-resources",
     "total-per-year",
     "vocabulary-labels",
 )
 SAMPLE_PARAMS = {
     "year": "2025",
+    "from": "2024",
+    "to": "2025",
     "key": "06413",
+    "region": "06413",
+    "rechtskreis": "https://aqb-rdf.example/def/rechtskreis/sgb-ii",
     "massnahmenart": "3",
     "resource": "https://aqb-rdf.example/id/gebietskoerperschaft/06413",
     "graph": "https://aqb-rdf.example/graph/reference",
@@ -138,7 +153,33 @@ def test_declared_parameters() -> None:
         for name in QUERY_NAMES
     }
     assert declared == {
+        "budget-change-per-region": [("key", "kreisschluessel", False), ("year", "gYear", False)],
         "budget-per-region-year": [("year", "gYear", False)],
+        "collection-agreements": [
+            ("year", "gYear", False),
+            ("region", "kreisschluessel", False),
+            ("rechtskreis", "iri", False),
+        ],
+        "collection-facets": [],
+        "collection-massnahmenbereiche": [
+            ("year", "gYear", False),
+            ("region", "kreisschluessel", False),
+            ("massnahmenart", "notation", False),
+        ],
+        "collection-projects": [
+            ("year", "gYear", False),
+            ("region", "kreisschluessel", False),
+            ("massnahmenart", "notation", False),
+        ],
+        "collection-regions": [("year", "gYear", False)],
+        "collection-signatures": [("year", "gYear", False), ("region", "kreisschluessel", False)],
+        "massnahmenart-mix-per-year": [("year", "gYear", False)],
+        "projects-between-years": [
+            ("from", "gYear", True),
+            ("to", "gYear", True),
+            ("key", "kreisschluessel", False),
+        ],
+        "regions-ranked-by-budget": [("year", "gYear", True)],
         "dataset-statistics": [],
         "describe-graph": [("graph", "iri", True)],
         "describe-resource": [("resource", "iri", True)],
@@ -154,6 +195,7 @@ def test_declared_parameters() -> None:
             ("year", "gYear", False),
             ("massnahmenart", "notation", False),
         ],
+        "sitemap-resources": [],
         "total-per-year": [("year", "gYear", False)],
         "vocabulary-labels": [],
     }
@@ -179,6 +221,82 @@ def test_budget_per_region_year_in_one_year(store: pyoxigraph.Store) -> None:
         ("06431", Decimal("980000.50")),
     ]
     assert select(store, "budget-per-region-year", year="2023") == []
+
+
+def test_budget_change_per_region(store: pyoxigraph.Store) -> None:
+    rows = select(store, "budget-change-per-region")
+    assert columns(
+        rows, "key", "year", "budget", "previous_budget", "change", "change_percent"
+    ) == [
+        ("06413", "2024", Decimal("1400000"), None, None, None),
+        (
+            "06413",
+            "2025",
+            Decimal("1450700"),
+            Decimal("1400000"),
+            Decimal("50700"),
+            Decimal("3.62"),
+        ),
+        ("06431", "2025", Decimal("980000.5"), None, None, None),
+    ]
+    one = select(store, "budget-change-per-region", key="06413", year="2025")
+    assert columns(one, "change", "change_percent") == [(Decimal("50700"), Decimal("3.62"))]
+
+
+def test_regions_ranked_by_budget(store: pyoxigraph.Store) -> None:
+    rows = select(store, "regions-ranked-by-budget", year="2025")
+    assert columns(rows, "rank", "key", "budget") == [
+        (Decimal(1), "06413", Decimal("1450700")),
+        (Decimal(2), "06431", Decimal("980000.5")),
+    ]
+    assert columns(select(store, "regions-ranked-by-budget", year="2024"), "rank", "key") == [
+        (Decimal(1), "06413")
+    ]
+
+
+def test_massnahmenart_mix_per_year(store: pyoxigraph.Store) -> None:
+    rows = select(store, "massnahmenart-mix-per-year")
+    assert columns(rows, "year", "massnahmenart", "agreements", "projects", "share_percent") == [
+        ("2024", "1", Decimal(1), Decimal(2), Decimal("66.7")),
+        ("2024", "2", Decimal(1), Decimal(1), Decimal("33.3")),
+        ("2024", "3", Decimal(1), Decimal(0), Decimal(0)),  # listed without projects
+        ("2025", "1", Decimal(2), Decimal(2), Decimal("28.6")),
+        ("2025", "2", Decimal(2), Decimal(3), Decimal("42.9")),
+        ("2025", "3", Decimal(1), Decimal(1), Decimal("14.3")),
+        ("2025", "4", Decimal(2), Decimal(1), Decimal("14.3")),
+    ]
+    assert len(select(store, "massnahmenart-mix-per-year", year="2024")) == 3
+
+
+def test_projects_between_years(store: pyoxigraph.Store) -> None:
+    rows = select(store, "projects-between-years", **{"from": "2024", "to": "2025"})
+    assert columns(rows, "key", "status", "title") == [
+        ("06413", "ended", "Berufsorientierung für Zugewanderte"),
+        ("06413", "new", "Schulung der Fallmanager*innen"),
+        ("06413", "new", "Teilqualifizierung „Lager und Logistik“"),
+    ]  # Werkstattjahr and Ausbildungscoaching continue; Bergstraße has no 2024 agreement
+    backwards = select(store, "projects-between-years", **{"from": "2025", "to": "2024"})
+    assert columns(backwards, "status", "title") == [
+        ("ended", "Schulung der Fallmanager*innen"),
+        ("ended", "Teilqualifizierung „Lager und Logistik“"),
+        ("new", "Berufsorientierung für Zugewanderte"),
+    ]
+
+
+def test_a_title_differing_only_in_case_and_spaces_continues(dataset_dir: Path) -> None:
+    store = load_dataset(dataset_dir)  # its own: the session's store stays as the fixture is
+    graph = "https://aqb-rdf.example/graph/zielvereinbarung/2025/06413"
+    project = "https://aqb-rdf.example/id/zielvereinbarung/2025/06413/massnahmenart/1/projekt/1"
+    store.update(
+        f"DELETE {{ GRAPH <{graph}> {{ <{project}> <http://schema.org/name> ?n }} }}"
+        f" INSERT {{ GRAPH <{graph}> {{ <{project}> <http://schema.org/name>"
+        f' "  berufsorientierung  FÜR zugewanderte "@de }} }}'
+        f" WHERE {{ GRAPH <{graph}> {{ <{project}> <http://schema.org/name> ?n }} }}"
+    )
+    rows = select(store, "projects-between-years", **{"from": "2024", "to": "2025"})
+    titles = [str(row["title"]) for row in rows]
+    assert "Berufsorientierung für Zugewanderte" not in titles  # continues, though written anew
+    assert "Werkstattjahr" in titles  # 2025's project 1 was the Werkstattjahr: now it ended
 
 
 def test_total_per_year(store: pyoxigraph.Store) -> None:
@@ -713,7 +831,12 @@ def test_every_packaged_query_has_german_title_and_description() -> None:
 
 def test_internal_queries_are_not_offered() -> None:
     internal = {name for name in QUERY_NAMES if find_query(name).internal}
-    assert internal == {"describe-resource", "resource-links"}
+    assert internal == {
+        "collection-facets",
+        "describe-resource",
+        "resource-links",
+        "sitemap-resources",
+    }
     assert [q.name for q in offered_queries()] == [n for n in QUERY_NAMES if n not in internal]
 
 

@@ -55,7 +55,9 @@ OFFENBACH = f"{BASE}graph/zielvereinbarung/2025/06413"
 LIMBURG = f"{BASE}graph/zielvereinbarung/2025/06431"
 REFERENCE = f"{BASE}graph/reference"
 ONTOLOGY = f"{BASE}graph/ontology"
-ALL_QUADS = 2461  # 1607 before the links to other datasets (120 triples), 1727 before the
+CUBE = f"{BASE}graph/datenwuerfel"
+ALL_QUADS = 2510  # 2461 before the budget cube of issue 13 (37 for its structure, 6 per
+# cell), 1607 before the links to other datasets (120 triples), 1727 before the
 # layouts work (43 ontology triples, 6 per agreement: aqb:anzahlProjekte and the names as written,
 # 1 for the ministry's earlier name), 1783 before the provenance of issue 9 § 3 (319 per
 # agreement: the selectors of each Fundstelle, the document's size, checksum and files; 40
@@ -313,7 +315,7 @@ def test_protocol_default_graphs_select_graphs(pool: QueryPool) -> None:
     limburg = count(pool, default_graphs=(LIMBURG,))
     assert 0 < offenbach < ALL_QUADS and 0 < limburg < ALL_QUADS
     assert count(pool, default_graphs=(OFFENBACH, LIMBURG)) == offenbach + limburg
-    every = (OFFENBACH, LIMBURG, REFERENCE, ONTOLOGY)
+    every = (OFFENBACH, LIMBURG, REFERENCE, ONTOLOGY, CUBE)
     assert count(pool, default_graphs=every) == ALL_QUADS
 
 
@@ -326,7 +328,7 @@ def test_protocol_named_graphs_select_graphs(pool: QueryPool) -> None:
         body = run(pool, graphs, default_graphs=default_graphs, named_graphs=named_graphs)
         return [b["g"]["value"] for b in json.loads(body)["results"]["bindings"]]
 
-    assert named() == sorted([OFFENBACH, LIMBURG, REFERENCE, ONTOLOGY])
+    assert named() == sorted([OFFENBACH, LIMBURG, REFERENCE, ONTOLOGY, CUBE])
     assert named(named_graphs=(LIMBURG,)) == [LIMBURG]
     # A protocol dataset is exactly what it names: no named graphs given, none there.
     assert named(default_graphs=(OFFENBACH,)) == []

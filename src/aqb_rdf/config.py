@@ -171,6 +171,43 @@ SERVE_MEMORY_LIMIT = Setting(
     "Bytes of address space each server process may use (RLIMIT_AS; 4 GiB).",
     option="--memory-limit", envvar="AQB_SERVE_MEMORY_LIMIT", minimum=1 << 28,
 )  # fmt: skip
+SERVE_HEAD_TIMEOUT = Setting(
+    "serve.head_timeout", float, 10.0,
+    "Seconds a connection may take to send a request's line and headers, from its start or "
+    "its previous answer (408 after).",
+    option="--head-timeout", envvar="AQB_SERVE_HEAD_TIMEOUT", minimum=0.1, maximum=3600,
+)  # fmt: skip
+SERVE_BODY_TIMEOUT = Setting(
+    "serve.body_timeout", float, 30.0,
+    "Seconds a request's body may take to arrive after its headers (408 after).",
+    option="--body-timeout", envvar="AQB_SERVE_BODY_TIMEOUT", minimum=0.1, maximum=3600,
+)  # fmt: skip
+SERVE_WRITE_TIMEOUT = Setting(
+    "serve.write_timeout", float, 20.0,
+    "Seconds an answer may wait for its client to read a byte; then the connection is closed.",
+    option="--write-timeout", envvar="AQB_SERVE_WRITE_TIMEOUT", minimum=0.1, maximum=3600,
+)  # fmt: skip
+SERVE_MAX_CONNECTIONS = Setting(
+    "serve.max_connections", int, 0,
+    "Connections each server process holds; a new one beyond closes the one that waited on "
+    "its client longest (503 if none waits).",
+    option="--max-connections", envvar="AQB_SERVE_MAX_CONNECTIONS", minimum=0,
+    maximum=1_000_000,
+    default_text="0: what the descriptor limit leaves (ulimit -n 1024: about 900)",
+)  # fmt: skip
+SERVE_MAX_CONNECTIONS_PER_ADDRESS = Setting(
+    "serve.max_connections_per_address", int, 128,
+    "Connections each server process holds from one client address, as --max-connections.",
+    option="--max-connections-per-address", envvar="AQB_SERVE_MAX_CONNECTIONS_PER_ADDRESS",
+    minimum=1, maximum=1_000_000,
+)  # fmt: skip
+SERVE_MAX_UNREAD_BYTES = Setting(
+    "serve.max_unread_bytes", int, 64 * 1024 * 1024,
+    "Bytes of large answers (over 256 KiB each) a process holds for clients still reading "
+    "them (64 MiB); a large answer beyond is 503.",
+    option="--max-unread-bytes", envvar="AQB_SERVE_MAX_UNREAD_BYTES", minimum=1 << 20,
+    maximum=2**40,
+)  # fmt: skip
 SERVE_PAGE_SIZE = Setting(
     "serve.page_size", int, 100,
     "Things that link to a resource per Linked-Data page (?page=2 for the next).",
@@ -300,7 +337,9 @@ SETTINGS: tuple[Setting[Any], ...] = (
     BASE, DEBUG,
     BUILD_REFERENCE, BUILD_WORKERS, BUILD_SHACL_ENGINE,
     SERVE_HOST, SERVE_PORT, SERVE_QUERY_WORKERS, SERVE_TIMEOUT, SERVE_PROCESSES, SERVE_SPARES,
-    SERVE_QUEUE_LENGTH, SERVE_QUEUE_WAIT, SERVE_MEMORY_LIMIT, SERVE_PAGE_SIZE,
+    SERVE_QUEUE_LENGTH, SERVE_QUEUE_WAIT, SERVE_MEMORY_LIMIT, SERVE_HEAD_TIMEOUT,
+    SERVE_BODY_TIMEOUT, SERVE_WRITE_TIMEOUT, SERVE_MAX_CONNECTIONS,
+    SERVE_MAX_CONNECTIONS_PER_ADDRESS, SERVE_MAX_UNREAD_BYTES, SERVE_PAGE_SIZE,
     SERVE_CLIENT_QUERIES, SERVE_CLIENT_QUERY_SECONDS, SERVE_CLIENT_WINDOW, SERVE_UNLIMITED_CLIENTS,
     SERVE_MAX_BODY_BYTES, SERVE_MAX_QUERY_LENGTH, SERVE_MAX_GRAPH_PARAMETERS,
     SERVE_RETRY_AFTER_SECONDS, SERVE_CACHE_SECONDS,
@@ -347,6 +386,12 @@ class ServeSettings:
     queue_length: int = SERVE_QUEUE_LENGTH.default
     queue_wait: float = SERVE_QUEUE_WAIT.default
     memory_limit: int = SERVE_MEMORY_LIMIT.default
+    head_timeout: float = SERVE_HEAD_TIMEOUT.default
+    body_timeout: float = SERVE_BODY_TIMEOUT.default
+    write_timeout: float = SERVE_WRITE_TIMEOUT.default
+    max_connections: int = SERVE_MAX_CONNECTIONS.default
+    max_connections_per_address: int = SERVE_MAX_CONNECTIONS_PER_ADDRESS.default
+    max_unread_bytes: int = SERVE_MAX_UNREAD_BYTES.default
     page_size: int = SERVE_PAGE_SIZE.default
     """Things that link to a resource per Linked-Data page (:mod:`aqb_rdf.web.render.paging`)."""
     client_queries: int = SERVE_CLIENT_QUERIES.default

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import http.client
-import json
 import re
 import sys
 from dataclasses import dataclass
@@ -300,11 +299,9 @@ def test_ontology_page_documents_classes_and_properties(site: Site) -> None:
     ("path", "heading", "fact"),
     [
         ("/def/rechtskreis/sgb-ii", "Zweites Buch Sozialgesetzbuch", AGREEMENT),
-        (
-            AGREEMENT + "/fundstelle/jahr",
-            "id/zielvereinbarung/2025/06413/fundstelle/jahr",
-            AGREEMENT,
-        ),
+        # Parts without a label of their own are titled by their class and what they belong
+        # to, never by a raw path (issue 12).
+        (AGREEMENT + "/fundstelle/jahr", "Fundstelle: Jahr – Zielvereinbarung 2025", AGREEMENT),
         (
             "/id/bezugsrahmen/esf-hessen",
             "ESF Hessen (Europäischer Sozialfonds in Hessen)",
@@ -315,8 +312,13 @@ def test_ontology_page_documents_classes_and_properties(site: Site) -> None:
             "Maßnahmenarten des Ausbildungs- und Qualifizierungsbudgets",
             "/def/massnahmenart/4",
         ),
-        (AGREEMENT + "/budget", "id/zielvereinbarung/2025/06413/budget", AGREEMENT),
-        ("/graph/zielvereinbarung/2025/06413", "graph/zielvereinbarung/2025/06413", PROJECT),
+        (AGREEMENT + "/budget", "Budget – Zielvereinbarung 2025 – Stadt Offenbach", AGREEMENT),
+        (
+            "/graph/zielvereinbarung/2025/06413",
+            "Benannter Graph: Zielvereinbarung 2025 – Stadt Offenbach am Main",
+            PROJECT,
+        ),
+        ("/graph/reference", "Benannter Graph: Referenzdaten", "/id/gebietskoerperschaft/06413"),
     ],
 )
 def test_generic_pages(site: Site, path: str, heading: str, fact: str) -> None:
@@ -383,7 +385,7 @@ def test_pages_load_nothing_from_elsewhere(site: Site) -> None:
 # --- the query pages ------------------------------------------------------------------------
 
 
-INTERNAL_QUERIES = {"describe-resource", "resource-links"}
+INTERNAL_QUERIES = {"collection-facets", "describe-resource", "resource-links", "sitemap-resources"}
 
 
 def test_queries_page_lists_every_offered_query_in_the_page_language(site: Site) -> None:
@@ -420,17 +422,29 @@ def test_named_query_runs_from_its_form(site: Site) -> None:
 def test_named_query_rejects_a_malformed_parameter(site: Site) -> None:
     status, _, body = site.get("/queries/region?run=1&key=0641%27", BROWSER)
     assert status == 400
-    assert "Kreisschlüssel" in body.decode()
+    # In the page's language only (issue 12): no English message inside a German page.
+    assert "Der Parameter key muss ein fünfstelliger Kreisschlüssel" in body.decode()
+    assert "must be" not in body.decode()
+    status, _, body = site.get("/queries/region?run=1&key=0641%27&lang=en", BROWSER)
+    assert status == 400 and "The parameter key must be a 5-digit" in body.decode()
+    status, _, body = site.get("/queries/region?run=1", BROWSER)
+    assert status == 400 and "braucht einen Wert für: key" in body.decode()
 
 
 def test_query_editor(site: Site) -> None:
     html = site.page("/query?name=total-per-year")
     assert '<textarea name="query"' in html and "SELECT ?year" in html
-    block = re.search(r'id="examples">(.*?)</script>', html, re.S)
+    block = re.search(r'<select id="example" name="name">(.*?)</select>', html, re.S)
     assert block is not None
-    examples = json.loads(block.group(1))
+    examples = dict(re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)</option>', block.group(1)))
     assert set(examples) == set(available_queries()) - INTERNAL_QUERIES
-    assert examples["total-per-year"]["title"] == "AQB-Budget insgesamt je Jahr"
+    assert examples["total-per-year"] == "AQB-Budget insgesamt je Jahr"
+    assert '<option value="total-per-year" selected>' in block.group(1)
+    # A query with a required parameter arrives bound (issue 12), or says what it needs.
+    bound = site.page("/query?name=region&key=06413")
+    assert "VALUES ?key { &#34;06413&#34; }" in bound
+    unbound = site.page("/query?name=region")
+    assert "braucht einen Wert für: key" in unbound
     status, headers, body = site.get("/static/query.js")
     assert status == 200 and headers["content-type"].startswith("text/javascript")
     assert b"fetch(" in body

@@ -17,19 +17,32 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 
 from aqb_rdf import resources
 from aqb_rdf.build.worker import ENGINES, Chunk, Context, Item, process_chunk, use_context
 from aqb_rdf.config import BUILD_SHACL_ENGINE
+from aqb_rdf.diff.changes import compare_dumps
 from aqb_rdf.errors import AqbError, BuildFailed, DuplicateError, Problem
-from aqb_rdf.mapping import graphs
+from aqb_rdf.mapping import cube, graphs
 from aqb_rdf.publish.documents import write_document
 from aqb_rdf.publish.dumps import DumpWriter, Part, graph_to_ntriples
 from aqb_rdf.publish.metadata import BuiltData, write_descriptions
 from aqb_rdf.publish.processes import die_with_parent
-from aqb_rdf.publish.release import Notice, publish, write_record
+from aqb_rdf.publish.release import (
+    DATASET,
+    Notice,
+    current_release,
+    publish,
+    recorded_base,
+    write_record,
+)
+from aqb_rdf.publish.void import SYNTHETIC
+from aqb_rdf.publish.writing import naming
+from aqb_rdf.rdf import files
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
+from aqb_rdf.rdf.namespaces import RDFS
+from aqb_rdf.search.index import index_dump
 from aqb_rdf.validation.report import validate_graph
 
 __all__ = [
@@ -215,6 +228,7 @@ def build(
     progress: Progress | None = None,
     engine: str = BUILD_SHACL_ENGINE.default,
     notice: Notice | None = None,
+    synthetic: bool = False,
 ) -> BuildReport:
     """Build the dataset of ``sources`` into ``out``; raise BuildFailed listing every problem.
 
@@ -222,6 +236,9 @@ def build(
     paths, so the output is deterministic); the folder replaces ``out`` only if nothing failed.
     ``notice`` is told, one line each, which files in the source folders are skipped (not
     agreement documents) and what was cleaned up of interrupted builds in ``out``.
+    ``synthetic``: the documents are invented (``make demo``, :mod:`aqb_rdf.demo.years`); the
+    release record, the catalogue, VoID and the dumps (a statement about the dataset in the
+    reference graph) say so, and the server's pages show it.
     """
     iris = Iris(base)
     paths, skipped = find_sources(sources)
@@ -253,7 +270,7 @@ def build(
                 report.timings["write"] += time.perf_counter() - started
             problems.extend(_duplicates(seen))
             started = time.perf_counter()
-            shared, reference_problems = _shared_parts(seen, context)
+            shared, reference_problems = _shared_parts(seen, context, synthetic)
             problems.extend(reference_problems)
             if problems:
                 # One line each: a malformed manifest is the problem of every document beside it.
@@ -261,6 +278,7 @@ def build(
             for part in shared:
                 writer.add(part)
             writer.finish()
+            previous = _previous_release(out, iris)
             report.agreements = len(seen)
             report.triples = writer.triples
             report.agreement_keys = sorted((item.year, item.key) for item in seen)
@@ -269,9 +287,16 @@ def build(
                 agreements=report.agreement_keys,
                 signed=[date for item in seen for date in item.signed],
                 publisher=context.reference.organisation(PUBLISHER),
+                previous=previous,
+                changes=_changes(previous, folder, iris),
+                synthetic=synthetic,
             )
             digests = write_descriptions(folder, iris, built)
-            write_record(folder, iris.base, [(item.name, item.sha256) for item in seen])
+            with naming(folder / files.SEARCH_INDEX.name):
+                index_dump(
+                    folder / files.N_TRIPLES_DUMP.name, folder / files.SEARCH_INDEX.name, iris
+                )
+            write_record(folder, iris.base, [(item.name, item.sha256) for item in seen], synthetic)
             report.timings["write"] += time.perf_counter() - started
         finally:
             writer.close()
@@ -279,6 +304,25 @@ def build(
 
     publish(out, fill, notice)
     return report
+
+
+def _previous_release(out: Path, iris: Iris) -> Path | None:
+    """The release this build follows: ``out``'s current one, if it has the same base."""
+    release = current_release(out)
+    if release is None or not (release / DATASET).is_file():
+        return None
+    try:
+        return release if recorded_base(release) == iris.base else None
+    except AqbError:  # a damaged record: the new release starts a history of its own
+        return None
+
+
+def _changes(previous: Path | None, folder: Path, iris: Iris) -> dict[str, str] | None:
+    """What changed since ``previous`` (``aqb-rdf diff``'s summary line), in German and English."""
+    if previous is None:
+        return None
+    diff = compare_dumps(previous / DATASET, folder / DATASET, iris)
+    return {"de": diff.summary_de(), "en": diff.summary()}
 
 
 def _duplicates(items: list[Item]) -> Iterator[Problem]:
@@ -294,13 +338,19 @@ def _duplicates(items: list[Item]) -> Iterator[Problem]:
             ).problem
 
 
-def _shared_parts(items: list[Item], context: Context) -> tuple[list[Part], list[Problem]]:
-    """The ontology and reference graphs, validated once per build."""
+def _shared_parts(
+    items: list[Item], context: Context, synthetic: bool = False
+) -> tuple[list[Part], list[Problem]]:
+    """The ontology and reference graphs, validated once per build, and the budget cube
+    (checked by the Data Cube integrity constraints in the tests, not by the shapes)."""
     iris = context.iris
     slugs = sorted({slug for item in items for slug in item.bezugsrahmen})
     reference = Graph()
     for graph in (context.reference_graph, graphs.bezugsrahmen_to_graph(slugs, iris)):
         reference.addN((s, p, o, reference) for s, p, o in graph)
+    if synthetic:  # every dump says so: they all hold the reference graph
+        for lang, text in SYNTHETIC.items():
+            reference.add((URIRef(iris.dataset), RDFS.comment, Literal(text, lang=lang)))
     data = Graph()
     for graph in (context.ontology, reference):
         data.addN((s, p, o, data) for s, p, o in graph)
@@ -308,8 +358,10 @@ def _shared_parts(items: list[Item], context: Context) -> tuple[list[Part], list
     problems = [
         Problem("reference data", None, f"SHACL: {v.describe()}") for v in report.violations
     ]
+    budgets = [(item.year, item.key, item.budget) for item in items if item.budget is not None]
     parts = [
         Part(str(iris.ontology_graph), graph_to_ntriples(context.ontology)),
         Part(str(iris.reference_graph), graph_to_ntriples(reference)),
+        Part(str(iris.cube_graph), graph_to_ntriples(cube.cube_graph(budgets, iris))),
     ]
     return parts, problems

@@ -16,6 +16,7 @@ import itertools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -66,6 +67,8 @@ class Item:
     """The file name of the source document."""
     sha256: str = ""
     """The SHA-256 of the source document."""
+    budget: Decimal | None = None
+    """The agreement's budget in euros, for the budget cube (:mod:`aqb_rdf.mapping.cube`)."""
 
     def without_data(self) -> Item:
         """This item without its triples, rows and document (all the build keeps once they
@@ -213,6 +216,7 @@ def _item(agreement: Zielvereinbarung, triples: list[Triple], ctx: Context) -> I
         bezugsrahmen=[b.value for b in agreement.bezugsrahmen],
         triples=len(triples),
         signed=[signature.date for signature in agreement.signatures],
+        budget=agreement.budget.value,
         document=PublishedDocument(
             name=source.name,
             sha256=source.sha256,

@@ -6,7 +6,7 @@ tracebacks of internal errors.
 
 This module holds the click group and registers the commands; ``common`` the shared error
 handling, ``options`` the options made from :data:`aqb_rdf.config.SETTINGS`, ``build`` build,
-validate, query and summary, ``link`` link, ``serve`` serve and ``push`` push. May import every
+validate, query and summary, ``link`` link, ``serve`` serve, ``push`` push and ``diff`` diff. May import every
 package.
 """
 
@@ -16,6 +16,7 @@ import click
 
 from aqb_rdf.cli.build import build, query, summary, validate
 from aqb_rdf.cli.common import reports_errors
+from aqb_rdf.cli.diff import diff
 from aqb_rdf.cli.link import link
 from aqb_rdf.cli.push import push
 from aqb_rdf.cli.serve import serve
@@ -23,6 +24,7 @@ from aqb_rdf.cli.serve import serve
 __all__ = [
     "build",
     "cli",
+    "diff",
     "link",
     "push",
     "query",
@@ -53,3 +55,4 @@ cli.add_command(summary)
 cli.add_command(link)
 cli.add_command(serve)
 cli.add_command(push)
+cli.add_command(diff)

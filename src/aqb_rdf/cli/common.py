@@ -22,28 +22,40 @@ F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_OUT = Path("dist")
 
 
-def _fail(problems: Sequence[Problem], summary: str | None = None) -> None:
+def _fail(problems: Sequence[Problem], summary: str | None = None, status: int = 1) -> None:
     for problem in problems:
         click.echo(f"aqb-rdf: error: {problem}", err=True)
     if summary:
         click.echo(f"aqb-rdf: {summary}", err=True)
-    sys.exit(1)
+    sys.exit(status)
 
 
 def reports_errors(command: F) -> F:
     """Turn the errors a user can cause into one-line messages and exit status 1."""
+    return reports_errors_with(1)(command)
 
+
+def reports_errors_with(status: int) -> Callable[[F], F]:
+    """:func:`reports_errors` with another exit status (``diff``: 2, as diff(1) has it)."""
+
+    def decorate(command: F) -> F:
+        return _reporting(command, status)
+
+    return decorate
+
+
+def _reporting(command: F, status: int) -> F:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
         except BuildFailed as failure:
-            _fail(failure.problems, str(failure))
+            _fail(failure.problems, str(failure), status)
         except AqbError as error:
-            _fail([error.problem])
+            _fail([error.problem], status=status)
         except OSError as error:
             path = str(error.filename) if error.filename else ""
-            _fail([Problem(path, None, str(error.strerror or error))])
+            _fail([Problem(path, None, str(error.strerror or error))], status=status)
         except KeyboardInterrupt:
             click.echo("aqb-rdf: interrupted; nothing was written", err=True)
             sys.exit(130)
@@ -53,6 +65,6 @@ def reports_errors(command: F) -> F:
             message = (
                 f"internal error ({type(error).__name__}: {error}); set AQB_DEBUG=1 and report it"
             )
-            _fail([Problem("", None, message)])
+            _fail([Problem("", None, message)], status=status)
 
     return cast(F, wrapper)  # functools.wraps keeps the signature, which mypy cannot see

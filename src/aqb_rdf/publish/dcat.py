@@ -11,6 +11,12 @@ frequency, access rights, file types); media types are IANA IRIs.
 
 Nothing here reads a clock: dates come from the data (see :class:`CatalogueFacts`), so the
 same input gives the same catalogue.
+
+Each release is a `DCAT 3 version <https://www.w3.org/TR/vocab-dcat-3/#dataset-versions>`_ of
+the dataset: the dataset ``dcat:hasVersion`` every release so far (its history, carried from
+the catalogue of the release before), ``dcat:hasCurrentVersion`` this one; each version is a
+``dcat:Dataset`` with its ``dcat:version`` (the content hash), ``adms:versionNotes`` (what
+``aqb-rdf diff`` says changed since the version before) and ``dcat:previousVersion``.
 """
 
 from __future__ import annotations
@@ -21,10 +27,11 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from aqb_rdf.publish.void import DESCRIPTION, TITLE
+from aqb_rdf.publish.void import DESCRIPTION, TITLE, marked
 from aqb_rdf.rdf.files import DISTRIBUTIONS, METADATA_OF_TABLE, PublishedFile
 from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.rdf.namespaces import (
+    ADMS,
     DCAT,
     DCATDE,
     DCTERMS,
@@ -43,7 +50,7 @@ EU = EU_AUTHORITY
 
 PREFIXES = {
     prefix: str(VOCABULARIES[prefix])
-    for prefix in ("dcat", "dcterms", "dcatde", "foaf", "spdx", "rdfs", "xsd")
+    for prefix in ("dcat", "dcterms", "dcatde", "foaf", "spdx", "adms", "rdfs", "xsd")
 }
 """The prefixes ``catalog.ttl`` is written with."""
 
@@ -87,6 +94,51 @@ class DumpFile:
 
 
 @dataclass(frozen=True)
+class Version:
+    """One release in the dataset's history.
+
+    Attributes:
+        version: its ``dcat:version``, a content hash of its dumps.
+        notes: its ``adms:versionNotes`` by language (``de``, ``en``): what changed.
+        previous: the version it follows, or None for the first.
+    """
+
+    version: str
+    notes: Mapping[str, str]
+    previous: str | None
+
+
+FIRST_NOTES = {"de": "Erste Veröffentlichung.", "en": "First release."}
+UNRECORDED_NOTES = {
+    "de": "Eine frühere Veröffentlichung, vor der Versionsgeschichte erstellt.",
+    "en": "An earlier release, made before the version history was kept.",
+}
+
+
+def version_history(
+    before: Sequence[Version], previous: str | None, version: str, notes: Mapping[str, str]
+) -> list[Version]:
+    """The history of a release: ``before`` (the previous release's, oldest first) and itself.
+
+    Args:
+        before: the history the previous release's catalogue states.
+        previous: the previous release's version, or None for a first release.
+        version: this release's version.
+        notes: what changed since ``previous``, by language.
+    """
+    if previous is None:
+        return [Version(version, FIRST_NOTES, None)]
+    history = list(before)
+    if not any(v.version == previous for v in history):
+        history.append(Version(previous, UNRECORDED_NOTES, None))
+    if any(v.version == version for v in history):
+        # The same data again (a rebuild, or a return to an earlier release's data): that
+        # version is current again, the history stays as it was (and has no cycle).
+        return history
+    return [*history, Version(version, notes, previous)]
+
+
+@dataclass(frozen=True)
 class CatalogueFacts:
     """What the catalogue states beyond the constants above.
 
@@ -99,6 +151,8 @@ class CatalogueFacts:
         issued: the earliest signature date in the data, or None.
         modified: the latest signature date in the data, or None.
         version: a content hash of the dumps.
+        history: every release so far, oldest first, one of them this one (see
+            :func:`version_history`); empty: no versions are stated.
     """
 
     base: str
@@ -108,6 +162,12 @@ class CatalogueFacts:
     issued: dt.date | None
     modified: dt.date | None
     version: str
+    history: Sequence[Version] = ()
+    synthetic: bool = False
+    """The data are invented (``make demo``): every title and description says so."""
+    notes: Mapping[str, str] | None = None
+    """What changed since the release before, by language (the dataset's version notes);
+    None: the current version's own notes."""
 
 
 def _iri(value: str) -> NamedNode:
@@ -145,16 +205,17 @@ def catalogue_triples(facts: CatalogueFacts) -> list[Triple]:
         dates.append((DCTERMS + "modified", _date(facts.modified)))
 
     triples = [Triple(catalog, _iri(RDF_TYPE), _iri(DCAT + "Catalog"))]
-    triples += _texts(catalog, DCTERMS + "title", {
+    synthetic = facts.synthetic
+    triples += _texts(catalog, DCTERMS + "title", marked({
         "de": "Katalog der AQB-Zielvereinbarungen Hessen",
         "en": "Catalogue of the Hessian AQB target agreements",
-    })  # fmt: skip
-    triples += _texts(catalog, DCTERMS + "description", {
+    }, synthetic, title=True))  # fmt: skip
+    triples += _texts(catalog, DCTERMS + "description", marked({
         "de": "Der Datensatz der AQB-Zielvereinbarungen mit seinen Downloads und seinem"
         " SPARQL-Endpunkt.",
         "en": "The dataset of the AQB target agreements with its downloads and its SPARQL"
         " endpoint.",
-    })  # fmt: skip
+    }, synthetic))  # fmt: skip
     triples += _says(
         catalog,
         [
@@ -171,6 +232,7 @@ def catalogue_triples(facts: CatalogueFacts) -> list[Triple]:
     triples += _dataset(facts, dataset, publisher, service, dates)
     for dump in facts.dumps:
         triples += _distribution(iris, dump, attribution(facts.publisher))
+    triples += _versions(facts, dataset, publisher)
     triples += _service(iris, service, dataset, publisher)
     triples += _agent(publisher, facts.publisher)
     triples += [Triple(_iri(place), _iri(RDF_TYPE), _iri(DCTERMS + "Location")) for place in HESSEN]
@@ -211,8 +273,8 @@ def _dataset(
 ) -> list[Triple]:
     iris = Iris(facts.base)
     triples = [Triple(dataset, _iri(RDF_TYPE), _iri(DCAT + "Dataset"))]
-    triples += _texts(dataset, DCTERMS + "title", TITLE)
-    triples += _texts(dataset, DCTERMS + "description", DESCRIPTION)
+    triples += _texts(dataset, DCTERMS + "title", marked(TITLE, facts.synthetic, title=True))
+    triples += _texts(dataset, DCTERMS + "description", marked(DESCRIPTION, facts.synthetic))
     triples += [
         Triple(dataset, _iri(DCAT + "keyword"), Literal(word, language=lang))
         for lang, words in KEYWORDS.items()
@@ -246,6 +308,39 @@ def _dataset(
     statements += [(DCAT + "distribution", _iri(iris.distribution(d.name))) for d in facts.dumps]
     triples += _says(dataset, statements)
     return triples + period
+
+
+def _versions(facts: CatalogueFacts, dataset: NamedNode, publisher: NamedNode) -> list[Triple]:
+    """The dataset's versions: one ``dcat:Dataset`` per release, newest last."""
+    if not facts.history:
+        return []
+    iris = Iris(facts.base)
+    current = next(v for v in facts.history if v.version == facts.version)
+    notes = facts.notes or current.notes
+    triples = _texts(dataset, ADMS + "versionNotes", dict(sorted(notes.items())))
+    triples.append(
+        Triple(dataset, _iri(DCAT + "hasCurrentVersion"), _iri(iris.version(current.version)))
+    )
+    for entry in facts.history:
+        version = _iri(iris.version(entry.version))
+        triples.append(Triple(dataset, _iri(DCAT + "hasVersion"), version))
+        triples.append(Triple(version, _iri(RDF_TYPE), _iri(DCAT + "Dataset")))
+        triples += _texts(version, DCTERMS + "title", marked({
+            "de": f"{TITLE['de']}, Version {entry.version}",
+            "en": f"{TITLE['en']}, version {entry.version}",
+        }, facts.synthetic, title=True))  # fmt: skip
+        triples += _texts(version, DCTERMS + "description", dict(sorted(entry.notes.items())))
+        triples += _texts(version, ADMS + "versionNotes", dict(sorted(entry.notes.items())))
+        triples += _says(version, [
+            (DCAT + "version", Literal(entry.version)),
+            (DCTERMS + "publisher", publisher),
+            (DCATDE + "contributorID", _iri(CONTRIBUTOR)),
+        ])  # fmt: skip
+        if entry.previous is not None:
+            triples.append(
+                Triple(version, _iri(DCAT + "previousVersion"), _iri(iris.version(entry.previous)))
+            )
+    return triples
 
 
 def _distribution(iris: Iris, dump: DumpFile, attribution: str) -> list[Triple]:

@@ -9,7 +9,7 @@ IRI, which the server maps to its root.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,12 +37,18 @@ class BuiltData:
         agreements: (year, district key) of every agreement, sorted.
         signed: the date of every signature.
         publisher: the organisation that publishes the dataset.
+        previous: the release folder this release follows (the build's ``current`` before),
+            or None for a first release.
+        changes: what changed since ``previous``, one line by language (``de``, ``en``).
     """
 
     triples: int
     agreements: Sequence[tuple[int, str]]
     signed: Sequence[dt.date]
     publisher: Organisation
+    previous: Path | None = None
+    changes: Mapping[str, str] | None = None
+    synthetic: bool = False
 
 
 def dump_file(path: Path) -> dcat.DumpFile:
@@ -67,6 +73,9 @@ def write_descriptions(folder: Path, iris: Iris, data: BuiltData) -> dict[str, s
     with ThreadPoolExecutor() as hashing:
         dumps = list(hashing.map(dump_file, [folder / file.name for file in files.DISTRIBUTIONS]))
     years = sorted({year for year, _ in data.agreements})
+    version = content_version(dumps)
+    before, previous = _recorded_versions(data.previous, iris)
+    history = dcat.version_history(before, previous, version, data.changes or {})
     facts = dcat.CatalogueFacts(
         base=iris.base,
         publisher=data.publisher,
@@ -74,7 +83,10 @@ def write_descriptions(folder: Path, iris: Iris, data: BuiltData) -> dict[str, s
         years=(years[0], years[-1]) if years else None,
         issued=min(data.signed, default=None),
         modified=max(data.signed, default=None),
-        version=content_version(dumps),
+        version=version,
+        history=history,
+        notes=data.changes if previous is not None and previous != version else None,
+        synthetic=data.synthetic,
     )
     _write_turtle(folder / CATALOG, dcat.catalogue_triples(facts), dcat.PREFIXES)
     prefixes = {**{p: str(ns) for p, ns in namespaces.STANDARD_PREFIXES.items()}, **iris.prefixes}
@@ -84,11 +96,65 @@ def write_descriptions(folder: Path, iris: Iris, data: BuiltData) -> dict[str, s
         triples=data.triples,
         examples=void.example_resources(iris, data.agreements[0] if data.agreements else None),
         vocabularies=void.vocabularies(prefixes),
+        synthetic=data.synthetic,
     )
     _write_turtle(
         folder / VOID, void.void_triples(void_facts), {**prefixes, "void": str(namespaces.VOID)}
     )
     return {dump.name: dump.sha256 for dump in dumps}
+
+
+def _recorded_versions(release: Path | None, iris: Iris) -> tuple[list[dcat.Version], str | None]:
+    """The version history the catalogue of ``release`` states, oldest first, and its own
+    version (None without a release or a catalogue of this base)."""
+    path = release / CATALOG if release is not None else None
+    if path is None or not path.is_file():
+        return [], None
+    graph = ox.Dataset(q for q in ox.parse(path=path, format=ox.RdfFormat.TURTLE))
+    version_of = ox.NamedNode(namespaces.DCAT + "version")
+
+    def value(subject: ox.NamedNode, predicate: str) -> str | None:
+        for quad in graph.quads_for_subject(subject):
+            if quad.predicate.value == predicate and isinstance(quad.object, ox.Literal):
+                return quad.object.value
+        return None
+
+    dataset = ox.NamedNode(str(iris.dataset))
+    own = value(dataset, version_of.value)
+    if own is None:
+        return [], None
+    versions: dict[str, dcat.Version] = {}
+    for quad in graph.quads_for_subject(dataset):
+        if quad.predicate.value != namespaces.DCAT + "hasVersion":
+            continue
+        node = quad.object
+        assert isinstance(node, ox.NamedNode)
+        number = value(node, version_of.value)
+        if number is None:
+            continue
+        notes = {
+            q.object.language: q.object.value
+            for q in graph.quads_for_subject(node)
+            if q.predicate.value == namespaces.ADMS + "versionNotes"
+            and isinstance(q.object, ox.Literal)
+            and q.object.language
+        }
+        previous = next(
+            (
+                value(q.object, version_of.value)
+                for q in graph.quads_for_subject(node)
+                if q.predicate.value == namespaces.DCAT + "previousVersion"
+                and isinstance(q.object, ox.NamedNode)
+            ),
+            None,
+        )
+        versions[number] = dcat.Version(number, notes, previous)
+    # Oldest first: from the version that follows none, along dcat:previousVersion forwards.
+    following = {v.previous: v for v in versions.values() if v.previous in versions}
+    chain = [v for v in versions.values() if v.previous not in versions][:1]
+    while chain and chain[-1].version in following and len(chain) < len(versions):
+        chain.append(following[chain[-1].version])
+    return chain, own
 
 
 def _write_turtle(path: Path, triples: list[ox.Triple], prefixes: dict[str, str]) -> None:

@@ -42,7 +42,7 @@ from pathlib import Path
 from aqb_rdf.errors import AqbError
 from aqb_rdf.publish.digests import combined_digest, file_sha256
 from aqb_rdf.publish.writing import naming
-from aqb_rdf.rdf.files import DOWNLOADS, RELEASE_RECORD
+from aqb_rdf.rdf.files import DOWNLOADS, RELEASE_RECORD, TRIG_DUMP
 from aqb_rdf.rdf.iris import DEFAULT_BASE, check_base
 
 MARKER = ".aqb-build"
@@ -55,6 +55,8 @@ LINKED = tuple(file.name for file in DOWNLOADS)
 RECORD = RELEASE_RECORD.name
 """The file in a release folder that records its base IRI, the software and its inputs:
 ``{"base": "https://…/", "software": {…}, "documents": [{"file": …, "sha256": …}, …]}``."""
+DATASET = TRIG_DUMP.name
+"""The dump a release is read from as named graphs (``aqb-rdf diff``)."""
 Notice = Callable[[str], None]
 """Told, in one line, what a build did besides building (e.g. what it cleaned up)."""
 
@@ -83,18 +85,22 @@ def software_version() -> str:
         return "unknown"
 
 
-def write_record(folder: Path, base: str, documents: Iterable[tuple[str, str]] = ()) -> None:
+def write_record(
+    folder: Path, base: str, documents: Iterable[tuple[str, str]] = (), synthetic: bool = False
+) -> None:
     """Record in the release ``folder`` how it was built (deterministic JSON).
 
     The record holds the ``base`` IRI, the ``software`` that built it (name and version) and
     the ``documents`` read, as ``{"file": name, "sha256": …}`` sorted by name and checksum:
     the same input and software give the same bytes, wherever the documents lay.
     """
-    record = {
+    record: dict[str, object] = {
         "base": check_base(base),
         "software": {"name": "aqb-rdf", "version": software_version()},
         "documents": [{"file": name, "sha256": sha256} for name, sha256 in sorted(set(documents))],
     }
+    if synthetic:  # invented data (make demo); a real release's record stays as it was
+        record["synthetic"] = True
     text = json.dumps(record, sort_keys=True, indent=2, ensure_ascii=False)
     with naming(folder / RECORD):
         (folder / RECORD).write_text(text + "\n", encoding="utf-8")
@@ -123,6 +129,15 @@ def recorded_base(data: Path) -> str:
         except (ValueError, KeyError, TypeError) as error:
             raise AqbError(f"not a record of the release's base IRI: {error}", str(path)) from None
     return DEFAULT_BASE
+
+
+def recorded_synthetic(release: Path) -> bool:
+    """Whether the release folder ``release`` holds invented data (``make demo``)."""
+    try:
+        record = json.loads((release / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(record, dict) and record.get("synthetic") is True
 
 
 def release_base(recorded: str, wanted: str | None) -> str:
@@ -324,3 +339,34 @@ def _prune(releases: Path, keep: set[Path | None]) -> None:
     for folder in releases.iterdir():
         if folder.resolve() not in kept:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def find_release(name: str, out: Path) -> Path:
+    """The release folder ``name`` names: a folder, or the id of a release of ``out``.
+
+    A build output folder (it has ``current``) names its published release; a release folder
+    (it has ``aqb.trig``) names itself; otherwise ``name`` is looked up in ``out/releases/``.
+
+    Raises:
+        AqbError: ``name`` is none of these (the message lists the releases ``out`` keeps).
+    """
+    folder = Path(name)
+    if folder.is_dir():
+        release = current_release(folder) if (folder / CURRENT).is_symlink() else folder
+        if release is not None and (release / DATASET).is_file():
+            return release
+        raise AqbError(f"not a release: {DATASET} is missing; build it first", str(folder))
+    kept = releases_of(out)
+    by_id = {release.name: release for release in kept}
+    if name in by_id and (by_id[name] / DATASET).is_file():
+        return by_id[name]
+    ids = ", ".join(sorted(by_id)) or "none"
+    raise AqbError(f"no such folder, nor a release id of {out} (it keeps: {ids})", name)
+
+
+def releases_of(out: Path) -> list[Path]:
+    """The finished release folders ``out`` keeps (staging folders aside), sorted by id."""
+    releases = out / RELEASES
+    if not releases.is_dir():
+        return []
+    return sorted(p for p in releases.iterdir() if p.is_dir() and not p.name.startswith(STAGING))

@@ -11,7 +11,7 @@ their IRIs under the base; the dataset's IRI is the one the DCAT catalogue descr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -40,6 +40,24 @@ DESCRIPTION = {
 """Title and description of the dataset, shared with the DCAT catalogue."""
 
 
+SYNTHETIC = {
+    "de": "Synthetische Demonstrationsdaten (synthetisch, erfunden): keine echten"
+    " Zielvereinbarungen.",
+    "en": "Synthetic demonstration data (synthetic, invented): no real target agreements.",
+}
+"""What a synthetic release (``make demo``) says of itself wherever it describes itself."""
+SYNTHETIC_TITLE = {"de": "Synthetisch: ", "en": "Synthetic: "}
+
+
+def marked(texts: Mapping[str, str], synthetic: bool, *, title: bool = False) -> dict[str, str]:
+    """``texts`` by language, saying "synthetic" in each language if ``synthetic``."""
+    if not synthetic:
+        return dict(texts)
+    if title:
+        return {lang: SYNTHETIC_TITLE[lang] + text for lang, text in texts.items()}
+    return {lang: f"{text} {SYNTHETIC[lang]}" for lang, text in texts.items()}
+
+
 @dataclass(frozen=True)
 class DatasetFacts:
     """What the VoID description states.
@@ -50,6 +68,7 @@ class DatasetFacts:
         triples: the number of triples in the release.
         examples: IRIs of typical resources.
         vocabularies: namespaces the data uses.
+        synthetic: the data are invented (``make demo``): the title and description say so.
     """
 
     base: str
@@ -57,6 +76,7 @@ class DatasetFacts:
     triples: int
     examples: Sequence[str]
     vocabularies: Sequence[str]
+    synthetic: bool = False
 
 
 def example_resources(iris: Iris, first_agreement: tuple[int, str] | None) -> list[str]:
@@ -83,9 +103,13 @@ def void_triples(facts: DatasetFacts) -> list[Triple]:
         return Triple(dataset, NamedNode(predicate), obj)
 
     triples = [says(RDF_TYPE, NamedNode(VOID + "Dataset"))]
-    triples += [says(DCTERMS + "title", Literal(t, language=lang)) for lang, t in TITLE.items()]
+    title, description = (
+        marked(TITLE, facts.synthetic, title=True),
+        marked(DESCRIPTION, facts.synthetic),
+    )
+    triples += [says(DCTERMS + "title", Literal(t, language=lang)) for lang, t in title.items()]
     triples += [
-        says(DCTERMS + "description", Literal(t, language=lang)) for lang, t in DESCRIPTION.items()
+        says(DCTERMS + "description", Literal(t, language=lang)) for lang, t in description.items()
     ]
     triples += [
         says(VOID + "sparqlEndpoint", NamedNode(server.endpoint)),

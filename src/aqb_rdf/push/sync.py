@@ -24,33 +24,37 @@ No HTTP here: the store is behind :class:`RemoteStore` (:class:`aqb_rdf.push.gra
 from __future__ import annotations
 
 import enum
-import hashlib
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Protocol
 
-from pyoxigraph import (
-    BlankNode,
-    CanonicalizationAlgorithm,
-    Dataset,
-    DefaultGraph,
-    Literal,
-    NamedNode,
-    Quad,
-    RdfFormat,
-    Triple,
-    parse,
-)
+from pyoxigraph import Triple
 
-from aqb_rdf.errors import AqbError, first_line
-from aqb_rdf.rdf.namespaces import XSD
-from aqb_rdf.rdf.terms import INTEGER_DATATYPES, canonical_decimal
+from aqb_rdf.diff.graphs import (
+    LocalGraph,
+    canonical_number,
+    graph_digest,
+    read_graphs,
+)
+from aqb_rdf.errors import AqbError
 from aqb_rdf.sparql.store import DATASET_FILE
+
+__all__ = [
+    "Change",
+    "LocalGraph",
+    "PushReport",
+    "RemoteStore",
+    "canonical_number",
+    "dataset_dump",
+    "decide",
+    "graph_digest",
+    "push_release",
+    "read_graphs",
+]
 
 
 class Change(enum.Enum):
@@ -63,21 +67,6 @@ class Change(enum.Enum):
     """In our graph namespace on the store, not in the release; kept."""
     DELETED = "deleted"
     """Stale and dropped (``delete_stale``)."""
-
-
-@dataclass(frozen=True)
-class LocalGraph:
-    """One named graph of the release: its IRI and its triples."""
-
-    iri: str
-    triples: tuple[Triple, ...]
-
-    @property
-    def has_blank_nodes(self) -> bool:
-        return any(
-            isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode)
-            for t in self.triples
-        )
 
 
 class RemoteStore(Protocol):
@@ -134,77 +123,6 @@ def dataset_dump(path: Path) -> Path:
             f"no dataset at {path} ({DATASET_FILE} is missing): run `aqb-rdf build` first"
         )
     return dump.resolve()
-
-
-def read_graphs(dump: Path) -> Iterator[LocalGraph]:
-    """Stream the named graphs of a TriG file, one at a time, in file order.
-
-    Raises:
-        AqbError: the file is not valid TriG, has triples in the default graph, or names a
-            graph in two separate blocks (the build writes each graph as one block).
-    """
-    seen: set[str] = set()
-    current: str | None = None
-    triples: list[Triple] = []
-    try:
-        for quad in parse(path=dump, format=RdfFormat.TRIG):
-            name = quad.graph_name
-            if isinstance(name, DefaultGraph) or not isinstance(name, NamedNode):
-                raise AqbError("has triples outside a named graph; push only sends named graphs",
-                               str(dump))  # fmt: skip
-            if name.value != current:
-                if current is not None:
-                    yield LocalGraph(current, tuple(triples))
-                if name.value in seen:
-                    raise AqbError(f"graph <{name.value}> appears in two blocks", str(dump))
-                seen.add(name.value)
-                current, triples = name.value, []
-            triples.append(quad.triple)
-    except SyntaxError as error:
-        raise AqbError(f"not valid TriG: {first_line(error)}", str(dump)) from None
-    if current is not None:
-        yield LocalGraph(current, tuple(triples))
-
-
-def canonical_number(literal: Literal) -> Literal:
-    """A numeric literal in the form stores give back: its value, not its spelling.
-
-    Stores keep numbers as values: Virtuoso and Oxigraph return ``"1011410.00"^^xsd:decimal``
-    as ``"1011410"``, and Oxigraph returns every integer type as ``xsd:integer``. So integers
-    become ``xsd:integer`` and decimals lose trailing zeros; other literals stay as they are.
-    """
-    datatype = literal.datatype.value
-    try:
-        if datatype in INTEGER_DATATYPES:
-            return Literal(str(int(literal.value.strip())), datatype=NamedNode(XSD + "integer"))
-        if datatype == XSD + "decimal":
-            value = Decimal(literal.value.strip())
-            return Literal(canonical_decimal(value), datatype=literal.datatype)
-    except (ValueError, InvalidOperation):
-        pass  # an ill-typed literal stays as written
-    return literal
-
-
-def graph_digest(triples: Iterable[Triple]) -> str:
-    """A digest that is equal for two graphs exactly when they are isomorphic.
-
-    Blank nodes are renamed canonically first (pyoxigraph's canonicalisation, the same in both
-    graphs within one process), numbers are compared by value (:func:`canonical_number`), and
-    duplicates count once.
-    """
-    canonical = {
-        Triple(t.subject, t.predicate, canonical_number(t.object))
-        if isinstance(t.object, Literal) else t
-        for t in triples
-    }  # fmt: skip
-    if any(isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode) for t in canonical):
-        dataset = Dataset(Quad(t.subject, t.predicate, t.object) for t in canonical)
-        dataset.canonicalize(CanonicalizationAlgorithm.UNSTABLE)
-        canonical = {q.triple for q in dataset}
-    digest = hashlib.sha256()
-    for line in sorted(str(t) for t in canonical):
-        digest.update(line.encode("utf-8") + b"\n")
-    return digest.hexdigest()
 
 
 def decide(local: LocalGraph, remote_size: int | None, fetch: Callable[[], list[Triple]]) -> Change:

@@ -33,6 +33,9 @@ class Role(StrEnum):
     describes); not data."""
     DESCRIPTION = "description"
     """The release's description of itself (DCAT-AP.de catalogue, VoID)."""
+    INDEX = "index"
+    """Made from the data for the server (the search index); kept in the release folder, not
+    linked from the output folder nor offered for download."""
     RECORD = "record"
     """What the software records about a release (its base IRI); kept in the release folder,
     not linked from the output folder nor offered for download."""
@@ -110,16 +113,19 @@ METADATA_OF_TABLE: Final[Mapping[str, PublishedFile]] = {
 """The CSVW metadata file of each table, by the table's name."""
 CATALOG: Final = PublishedFile("catalog.ttl", formats.TURTLE, Role.DESCRIPTION)
 VOID: Final = PublishedFile("void.ttl", formats.TURTLE, Role.DESCRIPTION)
+SEARCH_INDEX: Final = PublishedFile("search.sqlite", formats.SQLITE, Role.INDEX)
+"""The full-text index of the release's names (:mod:`aqb_rdf.search.index`), written by the
+build from ``aqb.nt``, opened read-only by the server's ``/search``."""
 RELEASE_RECORD: Final = PublishedFile("release.json", formats.JSON, Role.RECORD)
 """The base IRI the release was built with, the software version and the SHA-256 of each input
 document (:mod:`aqb_rdf.publish.release`)."""
 
 PUBLISHED_FILES: Final = (
     TURTLE_DUMP, N_TRIPLES_DUMP, JSON_LD_DUMP, TRIG_DUMP, *TABLES, JSON_LD_CONTEXT,
-    *TABLE_METADATA, CATALOG, VOID, RELEASE_RECORD,
+    *TABLE_METADATA, CATALOG, VOID, SEARCH_INDEX, RELEASE_RECORD,
 )  # fmt: skip
 """Every file of a release, in the order listings show them: the dumps, the descriptions,
-the record."""
+the search index, the record."""
 
 DOCUMENTS_FOLDER: Final = "dokumente"
 """The folder of a release with the source documents: per document its decoded text (what
@@ -163,5 +169,7 @@ DUMPS: Final = tuple(
 DISTRIBUTIONS: Final = tuple(file for file in PUBLISHED_FILES if file.role is Role.DISTRIBUTION)
 """The distributions of the dataset, in the order the catalogue lists them."""
 DESCRIPTIONS: Final = tuple(file for file in PUBLISHED_FILES if file.role is Role.DESCRIPTION)
-DOWNLOADS: Final = tuple(file for file in PUBLISHED_FILES if file.role is not Role.RECORD)
+DOWNLOADS: Final = tuple(
+    file for file in PUBLISHED_FILES if file.role not in (Role.INDEX, Role.RECORD)
+)
 """What the output folder links to and the server offers under ``/download/``."""

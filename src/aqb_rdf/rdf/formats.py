@@ -91,11 +91,14 @@ RESULTS_CSV: Final = Format("text/csv", "csv", results=QueryResultsFormat.CSV,
 RESULTS_TSV: Final = Format("text/tab-separated-values", "tsv", results=QueryResultsFormat.TSV,
                             w3c="SPARQL_Results_TSV")  # fmt: skip
 JSON: Final = Format("application/json", "json", text=False)
+SQLITE: Final = Format("application/vnd.sqlite3", "sqlite", text=False, label="SQLite")
 SPARQL_QUERY: Final = Format("application/sparql-query", "rq")
 SPARQL_UPDATE: Final = Format("application/sparql-update", "ru")
 HTML: Final = Format("text/html", "html")
 CSS: Final = Format("text/css", "css")
 JAVASCRIPT: Final = Format("text/javascript", "js")
+SVG: Final = Format("image/svg+xml", "svg")
+XML: Final = Format("application/xml", "xml")
 
 GRAPH_FORMATS: Final = (TURTLE, JSON_LD, N_TRIPLES, RDF_XML)
 """What a CONSTRUCT, a DESCRIBE or a Linked-Data resource can be answered in, default first."""

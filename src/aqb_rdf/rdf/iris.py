@@ -52,6 +52,10 @@ class Iris:
         self.rechtskreis_scheme = URIRef(f"{base}def/rechtskreis")
         self.reference_graph = URIRef(f"{base}graph/reference")
         self.ontology_graph = URIRef(f"{base}graph/ontology")
+        self.cube_graph = URIRef(f"{base}graph/datenwuerfel")
+        self.cube = Namespace(f"{base}def/datenwuerfel#")
+        """The terms of the budget cube: its structure, dimensions and measure."""
+        self.cube_dataset = URIRef(f"{base}id/datenwuerfel/budget")
 
     @property
     def graph_namespace(self) -> str:
@@ -87,6 +91,14 @@ class Iris:
     def temporal_coverage(self) -> URIRef:
         """The period the agreements cover, ``{base}catalog#temporal-coverage``."""
         return URIRef(f"{self.catalog}#temporal-coverage")
+
+    def observation(self, year: int, key: str) -> URIRef:
+        """One cell of the budget cube: a region's budget in a year."""
+        return URIRef(f"{self.cube_dataset}/{year}/{key}")
+
+    def version(self, version: str) -> URIRef:
+        """One release of the dataset as a DCAT 3 version, ``{base}catalog#version-{version}``."""
+        return URIRef(f"{self.catalog}#version-{version}")
 
     def distribution(self, name: str) -> URIRef:
         """``{base}catalog#distribution-aqb-ttl`` for the dump ``aqb.ttl``."""

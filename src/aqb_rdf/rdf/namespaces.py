@@ -62,6 +62,10 @@ DCAT: Final = Vocabulary("http://www.w3.org/ns/dcat#")
 DCATDE: Final = Vocabulary("http://dcat-ap.de/def/dcatde/")
 FOAF: Final = Vocabulary("http://xmlns.com/foaf/0.1/")
 SPDX: Final = Vocabulary("http://spdx.org/rdf/terms#")
+QB: Final = Vocabulary("http://purl.org/linked-data/cube#")
+"""The W3C RDF Data Cube vocabulary (the budgets as a statistical data set)."""
+ADMS: Final = Vocabulary("http://www.w3.org/ns/adms#")
+"""The Asset Description Metadata Schema (``adms:versionNotes`` of a release)."""
 OA: Final = Vocabulary("http://www.w3.org/ns/oa#")
 """The W3C Web Annotation vocabulary (selectors of a Fundstelle)."""
 HYDRA: Final = Vocabulary("http://www.w3.org/ns/hydra/core#")
@@ -102,6 +106,8 @@ VOCABULARIES: Final[Mapping[str, Vocabulary]] = {
     "dcatde": DCATDE,
     "foaf": FOAF,
     "spdx": SPDX,
+    "adms": ADMS,
+    "qb": QB,
     "oa": OA,
     "hydra": HYDRA,
     "sd": SD,

@@ -23,6 +23,7 @@ from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
+from starlette_compress import CompressMiddleware, add_compress_type
 
 from aqb_rdf.errors import AqbError, ProtocolError
 from aqb_rdf.publish import jsonld
@@ -39,6 +40,20 @@ from aqb_rdf.web.routes import site_routes
 from aqb_rdf.web.state import QueryRunner, Release, ServeSettings
 
 DUMP_TYPES = {file.name: file.format.content_type for file in DOWNLOADS}
+
+COMPRESSED_TYPES = sorted(
+    {
+        *(f.media_type for f in formats.GRAPH_FORMATS),
+        *(f.media_type for f in (formats.TRIG, formats.N_QUADS, formats.CSV, formats.CSVW_METADATA)),
+        *(f.media_type for f in (formats.RESULTS_JSON, formats.RESULTS_XML, formats.JSON)),
+        *(f.media_type for f in (formats.HTML, formats.CSS, formats.JAVASCRIPT, formats.SVG)),
+        formats.XML.media_type, "text/plain", "text/tab-separated-values",
+    }
+)  # fmt: skip
+"""What is compressed (gzip, or Brotli where the client accepts ``br``): pages, dumps, tables,
+query results; never the SQLite index (not served) nor a PDF original (compressed already)."""
+for _media_type in COMPRESSED_TYPES:
+    add_compress_type(_media_type)
 
 
 GUARD_INLINE_CHARS: Final = 4096
@@ -216,8 +231,13 @@ def build_app(
     return Starlette(
         # MemoryError apart: Starlette logs a traceback for what reaches the Exception handler.
         exception_handlers={MemoryError: out_of_memory, Exception: internal_error},
-        # Each request's queries count against its client's budget (sparql.budgets).
-        middleware=[Middleware(ClientOfRequest, unlimited=settings.unlimited_clients)],
+        # Each request's queries count against its client's budget (sparql.budgets); Brotli
+        # and gzip on the fly, as the client's Accept-Encoding asks (Brotli first); the
+        # quality a page costs a millisecond or two to compress (README "Compression").
+        middleware=[
+            Middleware(ClientOfRequest, unlimited=settings.unlimited_clients),
+            Middleware(CompressMiddleware, zstd=False, brotli_quality=4, gzip_level=6),
+        ],
         routes=[
             Route(endpoint_path, sparql, methods=methods),
             Route("/download/{name}", download, methods=["GET", "HEAD"]),

@@ -13,23 +13,32 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
+from aqb_rdf.publish.metadata import CATALOG
+from aqb_rdf.publish.release import recorded_synthetic
+from aqb_rdf.rdf import files as release_files
 from aqb_rdf.rdf import formats
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
+from aqb_rdf.search.index import SearchIndex
 from aqb_rdf.web.answers import ResponseCache
 from aqb_rdf.web.negotiation import RDF_OFFERS
 from aqb_rdf.web.query_runner import ReleaseMemo, Runner, select
 from aqb_rdf.web.render import texts
+from aqb_rdf.web.render.catalogue import Imprint, imprint
+from aqb_rdf.web.render.description import Description
 from aqb_rdf.web.render.vocabulary import Vocabulary, prefixes
 
 if TYPE_CHECKING:
@@ -38,6 +47,7 @@ if TYPE_CHECKING:
 STATIC_FILES: Final[Mapping[str, str]] = {
     "aqb.css": formats.CSS.content_type,
     "query.js": formats.JAVASCRIPT.content_type,
+    "favicon.svg": formats.SVG.content_type,
 }
 """The files under ``/static/``: name → media type. Nothing else is ever served from there."""
 
@@ -72,6 +82,26 @@ class Site:
         self.memo = ReleaseMemo()
         self.responses = ResponseCache()
         """Finished Linked-Data answers, per release."""
+        self._imprints: dict[tuple[str, str], Imprint] = {}
+        self._search: tuple[str, SearchIndex | None] | None = None
+        self._search_lock = threading.Lock()
+
+    def search_index(self) -> SearchIndex | None:
+        """The search index of the release served, opened read-only once per release
+        (``None``: the release has none, built before ``search.sqlite`` existed)."""
+        with self._search_lock:
+            release = self.release.id
+            if self._search is None or self._search[0] != release:
+                # The index of the release before stays open for a search still running on
+                # it; it is closed when the last reference goes.
+                try:
+                    opened: SearchIndex | None = SearchIndex(
+                        self.release.folder / release_files.SEARCH_INDEX.name
+                    )
+                except (OSError, sqlite3.Error):
+                    opened = None
+                self._search = (release, opened)
+            return self._search[1]
 
     @property
     def aqb(self) -> str:
@@ -91,6 +121,24 @@ class Site:
             return Vocabulary(rows, self.prefixes)
 
         return await self.memo.get(self.release.id, "vocabulary", load)
+
+    def imprint(self, lang: str) -> Imprint | None:
+        """What every page's footer says of the licence, publisher and source: from the
+        release's ``catalog.ttl``, read once per release (``None`` for a release without)."""
+        path = self.release.folder / CATALOG
+        key = (self.release.id, lang)
+        if key not in self._imprints:
+            try:
+                triples = [q.triple for q in parse(path=path, format=RdfFormat.TURTLE)]
+            except (OSError, SyntaxError):
+                return None
+            self._imprints = {
+                (self.release.id, language): imprint(
+                    Description(str(self.iris.catalog), triples), language
+                )
+                for language in texts.LANGUAGES
+            }
+        return self._imprints.get(key)
 
     def headers(self, **extra: str) -> dict[str, str]:
         """The headers every page answer carries."""
@@ -176,6 +224,11 @@ class Page:
     def size(self, size: int) -> str:
         return texts.format_bytes(size, self.lang)
 
+    @property
+    def synthetic(self) -> bool:
+        """Whether the release holds invented data (``make demo``): every page says so."""
+        return _synthetic(self.site.release.folder)
+
     def render(
         self,
         template: str,
@@ -221,3 +274,9 @@ def static_file(site: Site, request: Request) -> Response:
     if media_type is None:
         return PlainTextResponse("no such file\n", status_code=404)
     return Response(_static_bytes(name), media_type=media_type, headers=site.headers())
+
+
+@lru_cache(maxsize=8)
+def _synthetic(release: Path) -> bool:
+    """:func:`~aqb_rdf.publish.release.recorded_synthetic`, read once per release folder."""
+    return recorded_synthetic(release)

@@ -4,6 +4,8 @@
 path                           what                                          module
 =============================  ============================================  =====================
 ``/``                          the dataset at a glance                       :mod:`.landing`
+``/id/{kind}/``                the list of one kind of thing: filters,       :mod:`.views.collection`
+                               order, pages; CSV and JSON
 ``/id/…``, ``/def/…``,         every IRI the build mints (base → server      :mod:`.views.resource`
 ``/graph/…``                   root), HTML or RDF by content negotiation
 ``/.well-known/void``          the VoID description                          :mod:`.views.resource`
@@ -11,7 +13,9 @@ path                           what                                          mod
 ``/queries``                   the named queries                             :mod:`.views.queries`
 ``/queries/{name}``            one named query: form and results table       :mod:`.views.queries`
 ``/query``                     the SPARQL editor                             :mod:`.views.queries`
-``/static/{name}``             CSS and JavaScript, by exact name             :mod:`.pages`
+``/search?q=…``                the full-text search (HTML, ``format=json``)  :mod:`.views.search`
+``/static/{name}``             CSS, JavaScript, the favicon, by exact name   :mod:`.pages`
+``/sitemap.xml``, ``/robots.txt``  for search engines (``/sitemap-{n}.xml``)  :mod:`.views.crawlers`
 ``/download/dokumente/{name}`` a source document's text or original file     :mod:`.views.document`
 =============================  ============================================  =====================
 """
@@ -28,10 +32,13 @@ from starlette.routing import BaseRoute, Route
 from aqb_rdf.rdf.iris import DEFAULT_BASE
 from aqb_rdf.web.pages import Site, static_file
 from aqb_rdf.web.query_runner import Runner
+from aqb_rdf.web.views.collection import collection
+from aqb_rdf.web.views.crawlers import favicon, robots_txt, sitemap_xml
 from aqb_rdf.web.views.document import document_file
 from aqb_rdf.web.views.index import landing
 from aqb_rdf.web.views.queries import editor, one_query, queries
 from aqb_rdf.web.views.resource import catalogue, resource, void
+from aqb_rdf.web.views.search import search
 
 if TYPE_CHECKING:
     from aqb_rdf.web.state import Release, ServeSettings
@@ -59,10 +66,16 @@ def site_routes(
         route("/queries", queries),
         route("/queries/{name}", one_query),
         route("/query", editor),
+        route("/search", search),
+        route("/sitemap.xml", sitemap_xml),
+        route("/sitemap-{number:int}.xml", sitemap_xml),
+        route("/robots.txt", robots_txt),
+        route("/favicon.ico", favicon),
         route("/static/{name}", static),
         route("/download/dokumente/{name}", document_file),
         route("/.well-known/void", void),
         route("/catalog", catalogue),
+        route("/id/{kind}/", collection),
         route("/id/{path:path}", resource),
         route("/def/{path:path}", resource),
         route("/graph/{path:path}", resource),

@@ -26,6 +26,7 @@ import argparse
 import ctypes
 import json
 import os
+import resource
 import signal
 import socket
 import sys
@@ -36,19 +37,22 @@ from pathlib import Path
 from typing import Final
 
 import uvicorn
+from starlette.types import Receive, Scope, Send
 
 from aqb_rdf.errors import AqbError
 from aqb_rdf.publish.processes import die_with_parent
 from aqb_rdf.sparql.budgets import Budget, ClientBudgets
 from aqb_rdf.sparql.deadlines import DeadlineBoard
 from aqb_rdf.sparql.sandbox import enter_sandbox
+from aqb_rdf.web.connections import AnswerBudget, ConnectionTable, connection_cap
+from aqb_rdf.web.http_limits import IoLimits
 from aqb_rdf.web.state import ServeSettings
 
 READY = "ready"
 GO = "go"
 RETIRING = "retiring"
-LOOK = "look"
-"""From the supervisor: a new release's store is loaded; switch to it now."""
+SWITCH = "switch"
+"""From the supervisor, with a release and a moment: its store is loaded; switch to it then."""
 HEARTBEAT_GRACE: Final = 2.0
 """Seconds an active process's event loop may go without a beat before it is killed (uvicorn's
 loop ticks every 0.1 s; each tick writes the next moment to the last slot of the board)."""
@@ -176,20 +180,25 @@ def serve_when_told(
         args.out, settings, board=board, budgets=budgets, on_retire=retire, base=args.base
     )
     try:
-        publication.start()
-        app = build_app(publication.release, publication, settings, base=publication.base)
+        site = build_app(publication.release, publication, settings, base=publication.base)
+
+        async def app(scope: Scope, receive: Receive, send: Send) -> None:
+            publication.sync()  # a new release, at the moment the supervisor set
+            await site(scope, receive, send)
+
         config = uvicorn.Config(
             app,
             log_level="warning",
             timeout_keep_alive=5,
             timeout_graceful_shutdown=int(settings.timeout + settings.queue_wait) + 1,
-            **protocol_options(),  # type: ignore[arg-type]  # bounded request line and headers
+            # bounded heads, bodies, connections and writes
+            **protocol_options(io_limits(settings)),  # type: ignore[arg-type]
         )
         server = _BeatingServer(config, board)
         given: list[socket.socket] = []
         go = threading.Event()
         listener = threading.Thread(
-            target=_follow, args=(control, go, given, publication.look), daemon=True
+            target=_follow, args=(control, go, given, publication.prepare), daemon=True
         )
         listener.start()
         name_process("spare")
@@ -201,15 +210,38 @@ def serve_when_told(
         publication.close()
 
 
+def io_limits(settings: ServeSettings) -> IoLimits:
+    """The bounds of this process's connections: ``settings``, with the connection cap below
+    what the descriptor limit leaves once the store is open (call it then)."""
+    try:
+        in_use = len(os.listdir("/proc/self/fd"))
+    except OSError:  # no /proc: count the store as a few hundred files
+        in_use = 256
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    limit = soft if soft != resource.RLIM_INFINITY else 1 << 20
+    table = ConnectionTable(
+        connection_cap(settings.max_connections, limit, in_use),
+        settings.max_connections_per_address,
+    )
+    return IoLimits(
+        head_timeout=settings.head_timeout,
+        body_timeout=settings.body_timeout,
+        write_timeout=settings.write_timeout,
+        table=table,
+        budget=AnswerBudget(settings.max_unread_bytes),
+        retry_after=settings.retry_after_seconds,
+    )
+
+
 def _follow(
     control: socket.socket,
     go: threading.Event,
     given: list[socket.socket],
-    look: Callable[[], None],
+    prepare: Callable[[str, float], None],
 ) -> None:
     """Read the supervisor's lines: ``go`` (with a listening socket, put in ``given``) sets
-    ``go``, ``look`` calls ``look``; when the control socket closes (the supervisor is gone),
-    end this process at once."""
+    ``go``, ``switch NAME AT`` calls ``prepare``; when the control socket closes (the
+    supervisor is gone), end this process at once."""
     received = b""
     while True:
         try:
@@ -222,11 +254,12 @@ def _follow(
         received += chunk
         while b"\n" in received:
             line, received = received.split(b"\n", 1)
-            word = line.decode("utf-8", "replace").strip()
+            parts = line.decode("utf-8", "replace").split()
+            word, rest = (parts[0], parts[1:]) if parts else ("", [])
             if word == GO:
                 go.set()
-            elif word == LOOK:
-                look()
+            elif word == SWITCH and len(rest) == 2:
+                prepare(rest[0], float(rest[1]))
 
 
 if __name__ == "__main__":

@@ -3,10 +3,10 @@
 A release's store (``releases/<id>/store``) is loaded from its ``aqb.trig`` the first time the
 release is served, into a staging folder renamed into place, so a server never opens a
 half-loaded store; the supervisor (:mod:`aqb_rdf.web.supervisor`) loads it, before any server
-process opens it. :class:`Publication`, in each server process, watches ``DIR/current``: once a
-build has published a new release and its store is there, it opens that store and switches
-over in one step; queries already running finish on the old release. A reader therefore never
-sees a half-written release.
+process opens it. :class:`Publication`, in each server process, switches to a new release when
+the supervisor says so, at one moment for every process; queries already running finish on the
+old release. A reader therefore never sees a half-written release, nor an old one again after a
+new one.
 
 The server maps the base IRI the release was built with (its record,
 :func:`~aqb_rdf.publish.release.recorded_base`) to its root, so it serves one base: a new
@@ -18,13 +18,13 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 from aqb_rdf.errors import AqbError
-from aqb_rdf.publish.release import current_release, recorded_base, release_base
+from aqb_rdf.publish.release import RELEASES, current_release, recorded_base, release_base
 from aqb_rdf.sparql.budgets import ClientBudgets
 from aqb_rdf.sparql.deadlines import DeadlineBoard
 from aqb_rdf.sparql.engine import Engine, OpenStore
@@ -90,8 +90,15 @@ def ensure_store(folder: Path) -> Path:
 
 
 class Publication:
-    """The release a server process serves and the engine answering its queries, following
-    ``out`` to newer releases.
+    """The release a server process serves and the engine answering its queries, switched to
+    newer releases when the supervisor says so.
+
+    Every server process must switch at the same moment, or a client whose requests reach two
+    of them could see the new release and then the old one again. So the supervisor, once it
+    has loaded a new release's store, tells every process to :meth:`prepare` it with one moment
+    ``at`` (``time.monotonic()``, one clock for the whole machine) a second ahead; each opens the
+    store at once, and :meth:`sync`, at the start of every request, switches when that moment
+    has come. A request that starts after it, in any process, is answered from the new release.
 
     Args:
         out: the build output folder.
@@ -99,7 +106,6 @@ class Publication:
         board: where the engine writes its deadlines for the supervisor (None: unwatched).
         budgets: the client budgets the engine keeps to (None: no client is limited).
         on_retire: called once, on the event loop, when the process should end.
-        poll: seconds between looks at ``out/current``.
         base: the base IRI to serve; default: the one the release records. AqbError if the
             release was built with another.
     """
@@ -112,15 +118,11 @@ class Publication:
         board: DeadlineBoard | None = None,
         budgets: ClientBudgets | None = None,
         on_retire: Callable[[str], None] = lambda reason: None,
-        poll: float = 1.0,
         base: str | None = None,
     ) -> None:
         self.out = out
-        self.poll = poll
         folder = open_release(out)
         self.base = release_base(recorded_base(folder), base)
-        self._passed_over: Path | None = None
-        """The newest release not switched to (another base), so it is reported once."""
         self.release = Release(folder)
         self.answers = AnswerCache()
         self.engine = Engine(
@@ -134,9 +136,8 @@ class Publication:
             memory_limit=settings.memory_limit,
             on_retire=on_retire,
         )
-        self._stop = threading.Event()
-        self._looking = threading.Lock()
-        self._watcher = threading.Thread(target=self._watch, name="release-watcher", daemon=True)
+        self._pending: tuple[Path, OpenStore, float] | None = None
+        """The release prepared, its open store, and the moment to switch to it."""
 
     async def run_async(self, request: QueryRequest) -> QueryResult:
         """The answer kept for this release, or the engine's (then kept)."""
@@ -155,46 +156,33 @@ class Publication:
         """The answer to a ``MemoryError`` met while answering; the process retires."""
         return self.engine.out_of_memory()
 
-    def start(self) -> None:
-        self._watcher.start()
-
-    def _watch(self) -> None:
-        while not self._stop.wait(self.poll):
-            self.look()
-
-    def look(self) -> None:
-        """Switch to the release ``out`` publishes now, if it is new, of the base served, and
-        its store is loaded (the supervisor loads it, then tells every process to look)."""
-        with self._looking:
-            folder = current_release(self.out)
-            if folder is None or folder in (self.release.folder, self._passed_over):
-                return
-            if not (folder / STORE).is_dir() or not self._same_base(folder):
-                return
-            try:
-                store = OpenStore.open(folder / STORE)
-            except AqbError as error:  # keep serving the old release
-                print(f"aqb-rdf: cannot switch to release {folder.name}: {error}", file=sys.stderr)
-                self._passed_over = folder
-                return
-            retired = self.release.id
-            self.engine.switch(store)
-            self.release.move_to(folder)
-            self.answers.drop_release(retired)
-
-    def _same_base(self, folder: Path) -> bool:
-        """Whether the release ``folder`` was built with the base served (the supervisor says
-        so once when it is not)."""
+    def prepare(self, name: str, at: float) -> None:
+        """Open the store of the release ``releases/<name>`` to switch to it at ``at``; one
+        line on stderr, and the old release kept, if it cannot be opened or has another base."""
+        folder = self.out / RELEASES / name
+        if folder == self.release.folder:
+            return
         try:
-            same = recorded_base(folder) == self.base
-        except AqbError:
-            same = False
-        if not same:
-            self._passed_over = folder
-        return same
+            if recorded_base(folder) != self.base:
+                raise AqbError(f"it was built with another base than {self.base}")
+            store = OpenStore.open(folder / STORE)
+        except AqbError as error:  # keep serving the old release
+            print(f"aqb-rdf: cannot switch to release {name}: {error}", file=sys.stderr)
+            return
+        self._pending = (folder, store, at)
+
+    def sync(self) -> None:
+        """Switch to the prepared release if its moment has come (on the event loop, at the
+        start of every request)."""
+        pending = self._pending
+        if pending is None or time.monotonic() < pending[2]:
+            return
+        folder, store, _ = pending
+        self._pending = None
+        retired = self.release.id
+        self.engine.switch(store)
+        self.release.move_to(folder)
+        self.answers.drop_release(retired)
 
     def close(self) -> None:
-        self._stop.set()
-        if self._watcher.is_alive():
-            self._watcher.join(timeout=self.poll + 1)
         self.engine.close()

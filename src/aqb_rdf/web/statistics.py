@@ -98,6 +98,49 @@ async def budgets(site: Site) -> tuple[Budget, ...]:
     return await site.memo.get(site.release.id, "budgets", load)
 
 
+@dataclass(frozen=True)
+class MixRow:
+    """One year's projects of one Maßnahmenart (a row of ``massnahmenart-mix-per-year``)."""
+
+    year: str
+    massnahmenart: str
+    label: str
+    agreements: int
+    projects: int
+    share_percent: Decimal
+
+
+async def massnahmenart_mix(site: Site) -> tuple[MixRow, ...]:
+    """The Maßnahmenart mix per year (``massnahmenart-mix-per-year.rq``)."""
+
+    async def load() -> tuple[MixRow, ...]:
+        rows = (await select(site.run, "massnahmenart-mix-per-year", base=site.iris.base)).records()
+        return tuple(
+            MixRow(
+                year=term_text(row["year"]),
+                massnahmenart=term_text(row["massnahmenart"]),
+                label=term_text(row.get("massnahmenart_label")),
+                agreements=int(_number(row["agreements"])),
+                projects=int(_number(row["projects"])),
+                share_percent=_number(row["share_percent"]),
+            )
+            for row in rows
+        )
+
+    return await site.memo.get(site.release.id, "massnahmenart-mix", load)
+
+
+async def region_projects(site: Site, key: str) -> tuple[tuple[str, str], ...]:
+    """``(year, title)`` of each project of the region ``key``, in the agreements' order
+    (the ``projekt`` rows of ``region.rq``)."""
+    rows = (await select(site.run, "region", {"key": key}, base=site.iris.base)).records()
+    return tuple(
+        (term_text(row["year"]), term_text(row["item"]))
+        for row in rows
+        if term_text(row.get("section")) == "projekt"
+    )
+
+
 async def totals(site: Site) -> tuple[YearTotal, ...]:
     """The total per year (``total-per-year.rq``)."""
 

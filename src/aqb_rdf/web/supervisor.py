@@ -57,7 +57,7 @@ from aqb_rdf.errors import AqbError
 from aqb_rdf.publish.release import current_release, recorded_base, release_base
 from aqb_rdf.sparql.budgets import ClientBudgets
 from aqb_rdf.sparql.deadlines import DeadlineBoard
-from aqb_rdf.web.sandboxed import GO, LOOK, READY, RETIRING, budget_of, send
+from aqb_rdf.web.sandboxed import GO, READY, RETIRING, SWITCH, budget_of, send
 from aqb_rdf.web.server import ensure_store, open_release
 from aqb_rdf.web.state import ServeSettings
 
@@ -71,6 +71,9 @@ _QUICK_END: Final = 10.0
 """A process that ends sooner than this after it started failed to start."""
 _MAX_QUICK_ENDS: Final = 5
 """Processes in a row that fail to start: then the server stops."""
+_SWITCH_AHEAD: Final = 1.0
+"""Seconds between telling the processes of a new release and their switching to it (each
+opens the store in that time: tens of milliseconds)."""
 _BACKLOG: Final = 2048
 """Connections each listening socket may hold before they are accepted."""
 
@@ -160,6 +163,8 @@ class Supervisor:
         self._failures_in_a_row = 0
         self._last_start = 0.0
         self._telling = threading.Lock()
+        self._switch = ""
+        """The last release switched to and when (``NAME AT``), for processes that start later."""
         self._loader = threading.Thread(target=self._load_new_stores, daemon=True)
 
     # --- counts
@@ -217,6 +222,8 @@ class Supervisor:
             word, _, detail = line.decode("utf-8", "replace").partition(" ")
             if word == READY and child.state == "starting":
                 child.state = "spare"
+                if self._switch:  # it may have opened the release before the last switch
+                    self._tell(child, SWITCH, self._switch)
                 self._failures_in_a_row = 0
                 isolated, _, how = detail.partition(" ")
                 if isolated != "1":
@@ -252,7 +259,7 @@ class Supervisor:
             spare = next((child for child in self.children if child.state == "spare"), None)
             if spare is None:
                 break
-            if self._tell(spare, GO, self.slots[slot]):
+            if self._tell(spare, GO, sock=self.slots[slot]):
                 spare.state, spare.slot = "active", slot
             else:
                 spare.state = "retiring"
@@ -262,13 +269,15 @@ class Supervisor:
             if not paced:
                 self._start()
 
-    def _tell(self, child: _Child, word: str, sock: socket.socket | None = None) -> bool:
-        """Send ``word`` to ``child``, with the listening socket ``sock`` if given (from the loop
-        or the store loader: one at a time); False, and the process killed, if it cannot be
-        told (it is ending)."""
+    def _tell(
+        self, child: _Child, word: str, detail: str = "", sock: socket.socket | None = None
+    ) -> bool:
+        """Send ``word detail`` to ``child``, with the listening socket ``sock`` if given (from
+        the loop or the store loader: one at a time); False, and the process killed, if it
+        cannot be told (it is ending)."""
         with self._telling:
             try:
-                send(child.control, word, sock=sock)
+                send(child.control, word, detail, sock=sock)
                 return True
             except OSError:
                 child.process.kill()  # poll() will see it end
@@ -336,8 +345,12 @@ class Supervisor:
             except Exception as error:  # noqa: BLE001 - keep serving the old release
                 self._say(f"cannot load the store of release {folder.name}: {error}")
                 continue
-            for child in list(self.children):  # switch together, not a poll apart
-                self._tell(child, LOOK)
+            # Every process switches at the same moment (web.server.Publication explains why).
+            at = time.monotonic() + _SWITCH_AHEAD
+            self._switch = f"{folder.name} {at!r}"
+            for child in list(self.children):
+                if child.state != "starting":  # those are told when they are ready
+                    self._tell(child, SWITCH, self._switch)
 
     @staticmethod
     def _say(message: str) -> None:

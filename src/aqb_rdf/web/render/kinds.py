@@ -29,7 +29,9 @@ from aqb_rdf.rdf import external as links
 from aqb_rdf.rdf.namespaces import DCTERMS, SCHEMA, SKOS
 from aqb_rdf.web.render.description import Node
 from aqb_rdf.web.render.document import FactKey, Quote
+from aqb_rdf.web.render.order import legal_order
 from aqb_rdf.web.render.parts import Link, Reader
+from aqb_rdf.web.render.years import RegionYears
 
 DCTERMS_SOURCE = DCTERMS + "source"
 
@@ -113,6 +115,10 @@ class Region:
     external: tuple[Link, ...]
     """Links to other datasets: Wikidata, NUTS, DCAT-AP.de."""
     agreements: tuple[AgreementRow, ...]
+    years: RegionYears | None = None
+    """Its budget per year and its projects as a timeline (:mod:`.years`), if fetched."""
+    year_chart: str = ""
+    """The budget per year as SVG markup (escaped), if there are budgets."""
 
 
 @dataclass(frozen=True)
@@ -227,7 +233,15 @@ def agreement(r: Reader, quotes: Mapping[FactKey, Quote] | None = None) -> Agree
         )
     source = d.node(me, DCTERMS_SOURCE)
     source_name = r.text(source, "dateiname") if source else None
-    legal_spheres = r.links(d.nodes(me, r.p("rechtskreis")))
+    # In the order of the law, each with its short code: "SGB II – Zweites Buch …".
+    spheres = [
+        (d.text(node, SKOS + "notation") or "", node) for node in d.nodes(me, r.p("rechtskreis"))
+    ]
+    spheres.sort(key=lambda pair: legal_order(pair[0]))
+    legal_spheres = tuple(
+        Link(link.iri, f"{code} – {link.label}" if code and code != link.label else link.label)
+        for code, link in ((code, r.link(node)) for code, node in spheres)
+    )
     frameworks = r.links(d.nodes(me, r.p("bezugsrahmen")))
     value = SCHEMA + "value"
     return Agreement(
@@ -274,8 +288,8 @@ def external_links(r: Reader) -> tuple[Link, ...]:
     )
 
 
-def region(r: Reader) -> Region:
-    """A Landkreis or kreisfreie Stadt and its agreements per year."""
+def region(r: Reader, years: RegionYears | None = None, year_chart: str = "") -> Region:
+    """A Landkreis or kreisfreie Stadt and its agreements per year (and its years, if given)."""
     d, me = r.d, r.d.resource
     classes = [t for t in d.types(me) if t.startswith(r.aqb)]
     return Region(
@@ -288,6 +302,8 @@ def region(r: Reader) -> Region:
         valid_until=r.text(me, "gueltigBis"),
         external=external_links(r),
         agreements=agreement_rows(r, "gebietskoerperschaft"),
+        years=years,
+        year_chart=year_chart,
     )
 
 

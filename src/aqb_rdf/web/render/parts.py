@@ -17,14 +17,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Final
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from aqb_rdf.rdf.iris import Iris
-from aqb_rdf.rdf.namespaces import OA, OWL, RDF_TYPE, RDFS
+from aqb_rdf.rdf.namespaces import OA, OWL, RDF_TYPE, RDFS, SCHEMA, SKOS, XSD
+from aqb_rdf.web.render import texts
 from aqb_rdf.web.render.description import Description, Node, Term, sort_key
+from aqb_rdf.web.render.order import legal_order
 from aqb_rdf.web.render.paging import Paging
 from aqb_rdf.web.render.vocabulary import Vocabulary
+
+_INTEGERS: Final = frozenset(
+    XSD + name for name in ("integer", "nonNegativeInteger", "positiveInteger", "int", "long")
+)
 
 
 @dataclass(frozen=True)
@@ -113,8 +121,38 @@ class Reader:
         named = self.vocabulary.label(iri, self.lang)
         if named != iri:
             return Link(iri, named)
+        derived = self.derived_label(node)
+        if derived is not None:
+            return Link(iri, derived)
         base = self.aqb.removesuffix("def/aqb#")
         return Link(iri, iri[len(base) :] if iri.startswith(base) else iri)
+
+    def derived_label(self, node: NamedNode) -> str | None:
+        """A name for a part of a labelled thing that has none of its own: its class, its
+        number if its IRI ends in one, and the thing it is part of (``Budget –
+        Zielvereinbarung 2025 – Stadt Offenbach am Main``, ``Unterzeichnung 2 – …``).
+        ``None`` when the description holds no class or no labelled thing linking to it."""
+        types = sorted(self.d.types(node), key=lambda t: (not t.startswith(self.aqb), t))
+        parents = sorted(
+            (s for s, _ in self.d.incoming(node) if isinstance(s, NamedNode) and s != node),
+            key=sort_key,
+        )
+        parent = next((s for s in parents if self.d.has_label(s)), None)
+        if not types:
+            return None
+        label = self.vocabulary.label(types[0], self.lang)
+        number = node.value.rstrip("/").rsplit("/", 1)[-1]
+        if number.isdigit():
+            label = f"{label} {number}"
+        if parent is not None:
+            return f"{label} – {self.d.label(parent, self.lang)}"
+        supported = self.d.node(node, self.p("belegt"))  # a Fundstelle: the fact it supports
+        if isinstance(supported, NamedNode) and supported != node:
+            fact = self.d.node(node, self.p("eigenschaft"))
+            what = self.vocabulary.label(fact.value, self.lang) if fact is not None else None
+            target = self.link(supported).label
+            return f"{label}: {what} – {target}" if what else f"{label}: {target}"
+        return label
 
     def maybe_link(self, term: Term | None) -> Link | None:
         """:meth:`link` for an IRI or blank node, ``None`` for anything else."""
@@ -123,14 +161,58 @@ class Reader:
     def links(self, nodes: Sequence[Node]) -> tuple[Link, ...]:
         return tuple(sorted((self.link(node) for node in nodes), key=lambda link: link.label))
 
-    def value(self, term: Term) -> Value:
+    def value(self, term: Term, subject: Node | None = None) -> Value:
+        """A value as the page writes it: numbers and dates in the page's language (an
+        amount of ``subject``'s ``schema:currency`` with it), links by their labels."""
         if isinstance(term, Literal):
             datatype = term.datatype.value if term.language is None else None
+            shown = self.formatted(term, subject)
+            if shown is not None:
+                return Value(shown, datatype=None)
             return Value(term.value, lang=term.language, datatype=datatype)
         if isinstance(term, NamedNode | BlankNode):
             link = self.link(term)
             return Value(link.label, iri=link.iri or None)
         return Value(str(term))
+
+    def notation_order(self, node: Term) -> tuple[int, int, str]:
+        """Where a concept stands by its ``skos:notation`` (Rechtskreise in the order of the
+        law, Maßnahmenarten by number); things without one after them."""
+        notation = self.d.text(node, SKOS + "notation") if isinstance(node, NamedNode) else None
+        if notation is None:
+            return (9, 0, "")
+        if notation.isdigit():
+            return (0, int(notation), notation)
+        return legal_order(notation)
+
+    def coded(self, term: Term, subject: Node | None = None) -> tuple[tuple[int, int, str], Value]:
+        """:meth:`value` of ``term`` with its notation before its label (``SGB II – …``), and
+        the key that orders it among its siblings."""
+        value = self.value(term, subject)
+        order = self.notation_order(term)
+        notation = order[2]
+        if notation and value.iri and not value.text.startswith(notation):
+            value = Value(f"{notation} – {value.text}", iri=value.iri)
+        return order, value
+
+    def formatted(self, literal: Literal, subject: Node | None = None) -> str | None:
+        """A number or date as the page's language writes it, ``None`` for other literals."""
+        datatype = literal.datatype.value
+        try:
+            if datatype in _INTEGERS:
+                return texts.format_integer(int(literal.value), self.lang)
+            if datatype == XSD + "decimal":
+                amount = Decimal(literal.value)
+                currency = self.d.text(subject, SCHEMA + "currency") if subject else None
+                if currency:
+                    return texts.format_amount(amount, self.lang, currency)
+                places = max(0, -int(amount.as_tuple().exponent))
+                return texts.format_amount(amount, self.lang, None, places)
+            if datatype == XSD + "date":
+                return texts.format_date(literal.value, self.lang)
+        except (ValueError, ArithmeticError):
+            return None
+        return None
 
     def by_position(self, projects: Sequence[Node]) -> list[Node]:
         """Projects in document order (``aqb:position``)."""
@@ -199,8 +281,13 @@ def generic(r: Reader) -> Generic:
     d, me = r.d, r.d.resource
     properties = []
     for predicate, objects in d.outgoing(me):
-        values = sorted((r.value(o) for o in objects), key=lambda v: (v.lang != r.lang, v.text))
-        properties.append((Link(predicate, r.vocabulary.label(predicate, r.lang)), tuple(values)))
+        values = sorted(
+            (r.coded(o, me) for o in objects),
+            key=lambda pair: (pair[1].lang != r.lang, pair[0], pair[1].text),
+        )
+        properties.append(
+            (Link(predicate, r.vocabulary.label(predicate, r.lang)), tuple(v for _, v in values))
+        )
     properties.sort(
         key=lambda pair: (
             pair[0].iri != RDF_TYPE,
@@ -208,16 +295,21 @@ def generic(r: Reader) -> Generic:
             pair[0].label.lower(),
         )
     )
-    incoming = [
-        (r.link(subject), Link(predicate, r.vocabulary.label(predicate, r.lang)))
-        for subject, predicate in d.incoming(me)
-        if predicate != r.p("belegt")
-    ]
+    incoming = []
+    for subject, predicate in d.incoming(me):
+        if predicate == r.p("belegt"):
+            continue
+        _, shown = r.coded(subject)
+        link = Link(shown.iri, shown.text) if shown.iri else r.link(subject)
+        incoming.append((link, Link(predicate, r.vocabulary.label(predicate, r.lang)), subject))
+    # Concepts with a notation (the Rechtskreise of a scheme) in the order of their codes;
+    # the rest keep theirs (the sort is stable).
+    incoming.sort(key=lambda row: r.notation_order(row[2]))
     return Generic(
         title=r.link(me).label,
         types=r.links(d.nodes(me, RDF_TYPE)),
         properties=tuple(properties),
-        incoming=tuple(incoming),
+        incoming=tuple((link, via) for link, via, _ in incoming),
         evidence=evidence(r),
     )
 
@@ -293,4 +385,16 @@ def named_graph(r: Reader) -> NamedGraph:
         for node in d.described()
         if isinstance(node, NamedNode)
     ]
-    return NamedGraph(title=r.link(d.resource).label, triples=len(d), resources=tuple(resources))
+    # The graph of an agreement is titled by it: its IRI is the graph's with id/ for graph/.
+    graph = d.resource.value
+    base = r.aqb.removesuffix("def/aqb#")
+    title = r.link(d.resource).label
+    if graph.startswith(base + "graph/"):
+        rest = graph[len(base + "graph/") :]
+        thing = NamedNode(base + "id/" + rest)
+        if d.has_label(thing):
+            title = texts.text("graph_of", r.lang, label=d.label(thing, r.lang))
+        elif rest in ("reference", "ontology"):
+            label = texts.text("graph_" + rest, r.lang)
+            title = texts.text("graph_of", r.lang, label=label)
+    return NamedGraph(title=title, triples=len(d), resources=tuple(resources))

@@ -115,6 +115,27 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         " open data: every fact with the place in the document it comes from.",
     ),
     "home": ("Start", "Home"),
+    "search": ("Suche", "Search"),
+    "search_placeholder": ("Region, Projekt, Person, Ort …", "Region, project, person, place …"),
+    "search_found": ("{count} Treffer für „{query}“", "{count} results for “{query}”"),
+    "search_nothing": ("Nichts gefunden für „{query}“.", "Nothing found for “{query}”."),
+    "search_more": ("… und {count} weitere", "… and {count} more"),
+    "search_corrected": ("Gesucht nach ähnlichen Wörtern:", "Searched for similar words:"),
+    "search_unavailable": (
+        "Diese Veröffentlichung hat keinen Suchindex; ein neuer Build legt ihn an.",
+        "This release has no search index; a new build writes one.",
+    ),
+    "kind_region": ("Gebietskörperschaften", "Territorial authorities"),
+    "kind_agreement": ("Zielvereinbarungen", "Target agreements"),
+    "kind_project": ("Projekte", "Projects"),
+    "kind_person": ("Personen (Unterzeichnungen)", "Persons (signatures)"),
+    "kind_place": ("Orte (Unterzeichnungen)", "Places (signatures)"),
+    "kind_organisation": ("Organisationen", "Organisations"),
+    "kind_massnahmenart": ("Maßnahmenarten", "Types of measure"),
+    "kind_rechtskreis": ("Rechtskreise", "Legal frameworks"),
+    "kind_bezugsrahmen": ("Bezugsrahmen", "Frames of reference"),
+    "kind_document": ("Quelldokumente", "Source documents"),
+    "kind_term": ("Begriffe der Ontologie", "Terms of the ontology"),
     "ontology": ("Ontologie", "Ontology"),
     "queries": ("Abfragen", "Queries"),
     "query": ("SPARQL", "SPARQL"),
@@ -237,6 +258,32 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "characters": ("Zeichen", "Characters"),
     "whole_resource": ("die ganze Ressource", "the whole resource"),
     "agreements_per_year": ("Zielvereinbarungen je Jahr", "Target agreements per year"),
+    "budget_per_year": ("Budget je Jahr", "Budget per year"),
+    "synthetic_title": ("Synthetische Daten.", "Synthetic data."),
+    "synthetic_banner": (
+        "Diese Zielvereinbarungen sind synthetisch: erfunden zur Demonstration (make demo),"
+        " nur die Gebietskörperschaften sind echt.",
+        "These target agreements are synthetic: invented for a demonstration (make demo);"
+        " only the territorial authorities are real.",
+    ),
+    "change_to_year_before": ("Änderung zum Vorjahr", "Change to the year before"),
+    "change_percent": ("Änderung in %", "Change in %"),
+    "projects_over_the_years": ("Projekte im Lauf der Jahre", "Projects over the years"),
+    "timeline_rule": (
+        "Ein Projekt läuft weiter, wenn das Vorjahr denselben Titel nennt (Groß- und"
+        " Kleinschreibung und Leerraum zählen nicht, sonst nichts).",
+        "A project continues when the year before lists the same title (case and white"
+        " space do not count, nothing else does).",
+    ),
+    "status_continued": ("läuft weiter", "continued"),
+    "status_new": ("neu", "new"),
+    "status_ended": ("entfallen", "ended"),
+    "status_first": ("erstes Jahr", "first year"),
+    "mix_per_year": ("Maßnahmenarten je Jahr", "Maßnahmenarten per year"),
+    "mix_caption": (
+        "Projekte je Maßnahmenart und ihr Anteil an den Projekten des Jahres.",
+        "Projects per Maßnahmenart and their share of the year's projects.",
+    ),
     "nuts3": ("NUTS-3", "NUTS 3"),
     "external": ("Verknüpfungen", "Links to other datasets"),
     "district": ("Regierungsbezirk", "Administrative region"),
@@ -279,6 +326,9 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "contents": ("Inhalt", "Contents"),
     "or": ("oder", "or"),
     "graph": ("Benannter Graph", "Named graph"),
+    "graph_of": ("Benannter Graph: {label}", "Named graph: {label}"),
+    "graph_reference": ("Referenzdaten", "reference data"),
+    "graph_ontology": ("Ontologie", "ontology"),
     "graph_resources": ("Ressourcen in diesem Graphen", "Resources in this graph"),
     "not_found": ("Nicht gefunden", "Not found"),
     "not_found_text": (
@@ -323,6 +373,43 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         " as examples.",
     ),
     "example": ("Beispiel", "Example"),
+    "prefixes": ("Präfixe", "Prefixes"),
+    "run_keys": ("Strg+Enter führt aus.", "Ctrl+Enter runs."),
+    "download_result": ("Ergebnis herunterladen:", "Download the result:"),
+    "permalink": ("Link zu dieser Abfrage", "Permalink"),
+    "needs_parameters": (
+        "Diese Abfrage braucht einen Wert für: {names}. Eintragen und noch einmal laden.",
+        "This query needs a value for: {names}. Fill it in and load again.",
+    ),
+    "bad_value": (
+        "Der Parameter {name} muss {expected} sein.",
+        "The parameter {name} must be {expected}.",
+    ),
+    "expected_gYear": ("eine vierstellige Jahreszahl, z. B. 2025", "a 4-digit year, e.g. 2025"),
+    "expected_kreisschluessel": (
+        "ein fünfstelliger Kreisschlüssel, z. B. 06413",
+        "a 5-digit Kreisschlüssel, e.g. 06413",
+    ),
+    "expected_notation": (
+        "eine Nummer wie in skos:notation, z. B. 3",
+        "a number as in skos:notation, e.g. 3",
+    ),
+    "expected_iri": (
+        "eine absolute http(s)-IRI, z. B. https://aqb-rdf.example/id/gebietskoerperschaft/06413",
+        "an absolute http(s) IRI, e.g. https://aqb-rdf.example/id/gebietskoerperschaft/06413",
+    ),
+    "query_failed_text": (
+        "Die Abfrage ist auf dem Server gescheitert. Bitte später noch einmal versuchen.",
+        "The query failed on the server. Please try again later.",
+    ),
+    "bad_parameters": (
+        "Ein Parameterwert hat nicht die verlangte Form; die Abfrage steht ohne Werte da.",
+        "A parameter value is not of the required form; the query is shown without values.",
+    ),
+    "query_refused": (
+        "Die Abfrage ist fehlerhaft oder wird nicht ausgeführt (Meldung des Servers):",
+        "The query is malformed or refused (the server's message):",
+    ),
     "load": ("Laden", "Load"),
     "format": ("Format", "Format"),
     "table": ("Tabelle", "Table"),
@@ -330,6 +417,91 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "Ohne JavaScript antwortet der Endpunkt selbst (SPARQL-Ergebnis als JSON).",
         "Without JavaScript the endpoint answers itself (SPARQL results as JSON).",
     ),
+    "publisher": ("Herausgeber", "Publisher"),
+    "dataset": ("Datensatz", "Dataset"),
+    "keywords": ("Schlagwörter", "Keywords"),
+    "time_span": ("Zeitraum", "Time span"),
+    "issued": ("Veröffentlicht", "Issued"),
+    "modified": ("Zuletzt geändert", "Modified"),
+    "endpoint": ("SPARQL-Endpunkt", "SPARQL endpoint"),
+    "distributions": ("Downloads mit Größe und Prüfsumme", "Downloads with size and checksum"),
+    "file": ("Datei", "File"),
+    "size": ("Größe", "Size"),
+    "attribution": ("Namensnennung", "Attribution"),
+    "source_documents": (
+        "Jede Angabe nennt ihre Fundstelle im Quelldokument.",
+        "Every fact names the place in its source document.",
+    ),
+    "lists": ("Listen", "Lists"),
+    "lists_text": (
+        "Alles, was die Zielvereinbarungen nennen, als Liste zum Filtern, Sortieren und"
+        " Herunterladen (CSV, JSON):",
+        "Everything the agreements state, as lists to filter, sort and download (CSV, JSON):",
+    ),
+    "regions": ("Gebietskörperschaften", "Territorial authorities"),
+    "massnahmenbereiche": (
+        "Maßnahmenarten der Zielvereinbarungen",
+        "Measure types of the agreements",
+    ),
+    "regions_intro": (
+        "Alle Landkreise und kreisfreien Städte Hessens, mit der Zahl ihrer Zielvereinbarungen"
+        " und der Summe der Budgets (gefiltert nach Jahr: in diesem Jahr).",
+        "Every Landkreis and kreisfreie Stadt of Hesse, with the number of its agreements and"
+        " their budgets in all (filtered by year: in that year).",
+    ),
+    "agreements_intro": (
+        "Jede Zielvereinbarung mit Jahr, Gebietskörperschaft, Budget, Zahl der Projekte und"
+        " den Rechtskreisen, die sie nennt.",
+        "Every target agreement with its year, territorial authority, budget, number of"
+        " projects and the legal spheres it names.",
+    ),
+    "projects_intro": (
+        "Jedes Projekt jeder Zielvereinbarung, mit seiner Maßnahmenart.",
+        "Every project of every agreement, with its measure type.",
+    ),
+    "signatures_intro": (
+        "Jede Unterschrift unter einer Zielvereinbarung: Person, Funktion, Organisation, Ort"
+        " und Datum.",
+        "Every signature under an agreement: person, function, organisation, place and date.",
+    ),
+    "massnahmenbereiche_intro": (
+        "Jede Maßnahmenart, wie eine Zielvereinbarung sie aufführt, mit dem Titel im Text und"
+        " der Zahl ihrer Projekte (0: ohne Projekt aufgeführt).",
+        "Every measure type as an agreement lists it, with its title as written and its"
+        " number of projects (0: listed without a project).",
+    ),
+    "name": ("Name", "Name"),
+    "kind_of_region": ("Art", "Kind"),
+    "title": ("Titel", "Title"),
+    "place": ("Ort", "Place"),
+    "date": ("Datum", "Date"),
+    "agreement_label": ("Zielvereinbarung {year} – {region}", "Target agreement {year} – {region}"),
+    "filters": ("Filter", "Filters"),
+    "legal_sphere": ("Rechtskreis", "Legal sphere"),
+    "all": ("alle", "all"),
+    "apply_filters": ("Anzeigen", "Show"),
+    "reset_filters": ("Filter zurücksetzen", "Clear filters"),
+    "list_summary": (
+        "{total} Einträge; Seite {number} von {pages}.",
+        "{total} entries; page {number} of {pages}.",
+    ),
+    "list_summary_one": ("1 Eintrag.", "1 entry."),
+    "list_empty": ("Kein Eintrag passt zu diesen Filtern.", "No entry matches these filters."),
+    "download_list": ("Die ganze Liste herunterladen:", "Download the whole list:"),
+    "sort_by": ("sortieren nach {column}", "sort by {column}"),
+    "no_filter": (
+        "Diese Liste lässt sich nicht nach {name} filtern.",
+        "This list cannot be filtered by {name}.",
+    ),
+    "bad_filter": (
+        "Der Filter {name} hat keinen solchen Wert: {value}.",
+        "The filter {name} has no such value: {value}.",
+    ),
+    "bad_sort": (
+        "Sortiert werden kann nur nach einer Spalte der Liste ({names}).",
+        "A list can only be sorted by one of its columns ({names}).",
+    ),
+    "lists_of_region": ("Listen dieser Gebietskörperschaft", "Lists of this territorial authority"),
     "chart_caption": (
         "Balken: Budget in Euro; ein Balken je Jahr. Ein Klick öffnet die Zielvereinbarung.",
         "Bars: budget in euros, one bar per year. A click opens the agreement.",

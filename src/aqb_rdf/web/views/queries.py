@@ -60,14 +60,40 @@ def query_form(query: NamedQuery) -> str:
         return "SELECT"
 
 
-async def run_named(site: Site, query: NamedQuery, params: dict[str, str]) -> Outcome:
-    """Bind ``params`` into ``query`` and run it; a table of rows (triples for CONSTRUCT)."""
+def parameter_problem(page: Page, query: NamedQuery, params: dict[str, str]) -> str | None:
+    """What is wrong with ``params`` for ``query``, in the page's language (``None``: nothing).
+
+    The same checks :func:`bind` makes (its messages are English, for the command line and
+    the endpoint): a required parameter missing, a value not of its type's form.
+    """
+    missing = [p.name for p in query.parameters if p.required and p.name not in params]
+    if missing:
+        return page.t("needs_parameters", names=", ".join(missing))
+    for parameter in query.parameters:
+        value = params.get(parameter.name)
+        if value is None:
+            continue
+        try:
+            parameter.type.to_term(value.strip())
+        except ValueError:
+            expected = page.t("expected_" + parameter.type.name)
+            return page.t("bad_value", name=parameter.name, expected=expected)
+    return None
+
+
+async def run_named(page: Page, query: NamedQuery, params: dict[str, str]) -> Outcome:
+    """Bind ``params`` into ``query`` and run it; a table of rows (triples for CONSTRUCT).
+    Problems are told in the page's language."""
+    site = page.site
     retry_after = site.settings.retry_after_seconds
+    problem = parameter_problem(page, query, params)
+    if problem is not None:  # the client's values: its error (400)
+        return Outcome(query.text, problem=problem, status=400)
     try:
         sparql = bind(query, params)
-    except QueryError as error:  # the client's values: its error (400)
+    except QueryError as error:
         answer = answer_for(error, retry_after=retry_after)
-        return Outcome(query.text, problem=answer.message, status=answer.status)
+        return Outcome(query.text, problem=page.t("bad_parameters"), status=answer.status)
     try:
         if query_form(query) in ("CONSTRUCT", "DESCRIBE"):
             triples = await construct_sparql(site.run, sparql)
@@ -78,7 +104,8 @@ async def run_named(site: Site, query: NamedQuery, params: dict[str, str]) -> Ou
         return Outcome(sparql, await select_sparql(site.run, sparql))
     except QueryPoolError as error:  # the query is the server's: 503 when busy, else 500
         answer = answer_for(error, retry_after=retry_after, server_query=True)
-        return Outcome(sparql, problem=answer.message, status=answer.status, headers=answer.headers)
+        text = page.t("unavailable_text") if answer.busy else page.t("query_failed_text")
+        return Outcome(sparql, problem=text, status=answer.status, headers=answer.headers)
 
 
 async def queries(site: Site, request: Request) -> Response:
@@ -103,13 +130,16 @@ async def one_query(site: Site, request: Request) -> Response:
     outcome = None
     if submitted:
         params = {key: value for key, value in values.items() if value.strip()}
-        outcome = await run_named(site, query, params)
+        outcome = await run_named(page, query, params)
     links: dict[str, str] = {}
     if outcome is not None and outcome.result is not None:
         for label, fmt in (("as_csv", "csv"), ("as_json", "json")):
             if query_form(query) == "SELECT":
                 links[label] = "/sparql?" + urlencode({"query": outcome.sparql, "format": fmt})
         links["open_in_editor"] = page.local("/query?" + urlencode({"query": outcome.sparql}))
+    # The editor binds the parameters itself: the query arrives with the values of the form.
+    given = [("name", name), *((k, v) for k, v in values.items() if v.strip())]
+    editor_link = page.local("/query?" + urlencode(given))
     cells = [
         [
             (term_text(term), page.href(term.value) if isinstance(term, NamedNode) else None)
@@ -129,26 +159,58 @@ async def one_query(site: Site, request: Request) -> Response:
         cells=cells,
         max_rows=MAX_ROWS,
         links=links,
+        editor_link=editor_link,
     )
 
 
 async def editor(site: Site, request: Request) -> Response:
-    """``/query``: type SPARQL, or load a named query as an example, and see the table."""
+    """``/query``: type SPARQL, or load a named query as an example, and see the table.
+
+    ``?query=`` fills the editor (a permalink: with ``run=1`` the page runs it at once);
+    ``?name=`` loads a named query, its parameters bound from the same query string
+    (``/query?name=region&key=06413``), so that one with required parameters arrives runnable.
+    """
     page = Page(site, request)
+    offered = {query.name: query for query in named_queries(site)}
     examples = {
-        query.name: {"title": query.title_in(page.lang), "text": query.text}
-        for query in named_queries(site)
+        name: {
+            "title": query.title_in(page.lang),
+            "parameters": [
+                {"name": p.name, "required": p.required, "expected": p.type.expected}
+                for p in query.parameters
+            ],
+        }
+        for name, query in offered.items()
     }
     text = request.query_params.get("query", "")
     chosen = request.query_params.get("name", "")
-    if not text and chosen in examples:
-        text = examples[chosen]["text"]
+    values: dict[str, str] = {}
+    problem = None
+    if not text and chosen in offered:
+        query = offered[chosen]
+        values = {
+            p.name: request.query_params.get(p.name, "").strip()
+            for p in query.parameters
+            if request.query_params.get(p.name, "").strip()
+        }
+        text = query.text
+        problem = parameter_problem(page, query, values)
+        if problem is None:
+            try:
+                text = bind(query, values)
+            except QueryError:
+                problem = page.t("bad_parameters")
     if not text:
-        text = examples.get("budget-per-region-year", {"text": ""})["text"]
+        default = offered.get("budget-per-region-year")
+        text = default.text if default else ""
     return page.render(
         "query.html",
         headers={"Vary": "Accept-Language"},
         examples=examples,
         chosen=chosen,
+        values=values,
+        problem=problem,
+        prefixes=sorted(site.prefixes.items()),
         text=text[: site.settings.max_query_length],
+        run=request.query_params.get("run") == "1",
     )

@@ -35,6 +35,7 @@ from starlette.responses import Response
 from aqb_rdf.errors import AqbError, PageError, QueryPoolError
 from aqb_rdf.publish import jsonld
 from aqb_rdf.publish.metadata import CATALOG
+from aqb_rdf.publish.release import recorded_synthetic
 from aqb_rdf.publish.void import DatasetFacts, example_resources, vocabularies, void_triples
 from aqb_rdf.rdf import formats
 from aqb_rdf.rdf.iris import Iris
@@ -44,11 +45,12 @@ from aqb_rdf.web.errors import ErrorAnswer, answer_for, plain_response
 from aqb_rdf.web.negotiation import HTML, JSON_LD, PAGE_OFFERS, TURTLE, Offer
 from aqb_rdf.web.pages import Page, Site
 from aqb_rdf.web.query_runner import describe, describe_graph, resource_links
-from aqb_rdf.web.render import document, kinds, parts
+from aqb_rdf.web.render import document, kinds, parts, years
+from aqb_rdf.web.render.catalogue import catalogue as catalogue_view
 from aqb_rdf.web.render.description import Description
 from aqb_rdf.web.render.ontology import ontology
 from aqb_rdf.web.render.paging import Paging, hydra_triples, parse_page
-from aqb_rdf.web.statistics import budgets, statistics
+from aqb_rdf.web.statistics import budgets, region_projects, statistics
 from aqb_rdf.web.views import document as document_view
 
 _SEGMENT = r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*"
@@ -71,6 +73,7 @@ BUILDERS: Final[Mapping[str, Callable[[parts.Reader], object]]] = {
     "ontology": ontology,
     "resource": parts.generic,
     "graph": parts.named_graph,
+    "catalogue": catalogue_view,
 }
 """Page kind → the builder of its view; the template is ``{kind}.html``."""
 
@@ -116,7 +119,7 @@ def _failure(site: Site, page: Page, offer: Offer | None, error: QueryPoolError)
     answer = _answer(site, error, server_query=True)
     if offer is HTML:
         title = page.t("unavailable") if answer.busy else page.t("error")
-        text = page.t("unavailable_text") if answer.busy else answer.message
+        text = page.t("unavailable_text") if answer.busy else page.t("query_failed_text")
         if answer.over_budget:
             title, text = page.t("over_budget"), page.t("over_budget_text")
         return page.error(answer.status, title, text, answer.header_map())
@@ -265,9 +268,27 @@ async def _describe_and_respond(
     if offer is HTML:
         try:
             build = await document_view.builder(site, description, kind)
+            if kind == "region":
+                build = await _region_builder(site, page, description)
         except QueryPoolError as error:
             return _failure(site, page, offer, error)
     return await respond(site, request, description, offer, kind, paging, members, build)
+
+
+async def _region_builder(
+    site: Site, page: Page, description: Description
+) -> Callable[[parts.Reader], object] | None:
+    """The region page's builder with its years: budgets per year, the projects' timeline."""
+    key = description.text(description.resource, site.aqb + "kreisschluessel")
+    if key is None:
+        return None
+    region_iri = str(site.iris.region(key))
+    rows = [
+        (b.year, b.amount, b.agreement) for b in await budgets(site) if b.region_iri == region_iri
+    ]
+    found = years.region_years(rows, await region_projects(site, key))
+    chart = years.year_chart(found.budgets, page.lang, page.href, page.t("budget_per_year"))
+    return lambda reader: kinds.region(reader, found, chart if found.budgets else "")
 
 
 async def _whole(
@@ -308,6 +329,7 @@ async def void(site: Site, request: Request) -> Response:
         triples=figures.triples,
         examples=example_resources(site.iris, first),
         vocabularies=vocabularies(site.prefixes),
+        synthetic=recorded_synthetic(site.release.folder),
     )
     description = Description(str(site.iris.dataset), void_triples(facts))
     return await respond(site, request, description, offer, "resource")
@@ -329,4 +351,4 @@ async def catalogue(site: Site, request: Request) -> Response:
         return _not_found(page, offer, str(site.iris.catalog))
     triples = await site.memo.get(site.release.id, "catalogue", load)
     description = Description(str(site.iris.catalog), triples)
-    return await respond(site, request, description, offer, "resource")
+    return await respond(site, request, description, offer, "catalogue")

@@ -1,0 +1,338 @@
+"""Soak ``aqb-rdf serve`` with ordinary and hostile clients for minutes; is it still whole?
+
+The issue "Hold under hostile load and faults" asks for a mix of ordinary and hostile clients
+for 10 minutes, reporting answers, failures, p99 and the server's memory over time. This runs
+our server as shipped (default settings, every safety measure on) over the synthetic corpus of
+``dataset.py`` and, all at the same time, on 127.0.0.1 only:
+
+  ordinary     ``--clients`` threads, each sending lookups, aggregates and Linked-Data pages,
+               every text new (never from a cache), one request per fresh connection
+  runaway      a cross product every 5 s (the guard rightly lets it through; it runs to the time
+               limit, and its process retires)
+  crash        a string doubled forty times every 30 s (aborts the process that runs it)
+  idle         connections that send half a request head and nothing more, up to 200 at a time
+  non-reader   connections that ask for a large answer and never read it, up to 20 at a time
+  padded       queries padded to 90 KB with comments, and URLs padded to 60 KB (cache keys)
+  guard        55 KB queries of thousands of variables ending in an escaped ``SERVICE``
+
+Every ``--window`` seconds it prints one line: ordinary answers and failures (by cause), their
+p50 / p99, hostile requests sent, and the resident memory of the server's whole process tree.
+At the end: PASS when no ordinary request failed except those in flight on a process that a
+crash query took down (counted apart: at most ``--clients`` per crash), p99 stayed under
+``--p99``, and memory was flat (the last window's at most 1.25 × the second's + 64 MiB).
+
+    .venv/bin/python benchmarks/soak.py --minutes 10           # the issue's soak
+    .venv/bin/python benchmarks/soak.py --minutes 1 --agreements 200   # a quick look
+
+Exits 0 on PASS, 1 on FAIL, 2 if the setup fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import math
+import random
+import shutil
+import socket
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dataset import Dataset, prepare_data
+from servers import HOST, Server, group_rss, start_ours_retrying
+from workload import aggregate_query, lookup_query
+
+MIB = 1 << 20
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+CRASH = (
+    'SELECT ?a40 WHERE { BIND("ab" AS ?a0) '
+    + " ".join(f"BIND(CONCAT(?a{i}, ?a{i}) AS ?a{i + 1})" for i in range(40))
+    + " }"
+)
+LARGE = "SELECT * WHERE { ?s ?p ?o }"
+"""Every triple: a large answer (tens of MB at 1M triples)."""
+
+
+def sparql_path(query: str) -> str:
+    return "/sparql?" + urllib.parse.urlencode({"query": query})
+
+
+@dataclass
+class Window:
+    """What happened in one reporting window."""
+
+    ok: int = 0
+    failed: Counter[str] = field(default_factory=Counter)
+    latencies: list[float] = field(default_factory=list)
+    hostile: Counter[str] = field(default_factory=Counter)
+    crashes: int = 0
+    rss: int = 0
+
+
+class Soak:
+    """The clients, the windows they report into, and the crash moments."""
+
+    def __init__(self, server: Server, data: Dataset, clients: int, seed: int) -> None:
+        self.server = server
+        self.data = data
+        self.clients = clients
+        self.random = random.Random(seed)
+        self.stop = threading.Event()
+        self.lock = threading.Lock()
+        self.windows: list[Window] = [Window()]
+        self.crash_moments: list[float] = []
+        self.threads: list[threading.Thread] = []
+
+    @property
+    def window(self) -> Window:
+        return self.windows[-1]
+
+    # --- ordinary clients
+
+    def ordinary(self, number: int) -> None:
+        count = 0
+        while not self.stop.is_set():
+            count += 1
+            agreement = self.random.choice(self.data.agreements)
+            kind = count % 3
+            if kind == 0:
+                path = sparql_path(f"{lookup_query(agreement)} # {number} {count}")
+            elif kind == 1:
+                threshold = self.random.randrange(0, 2_000_000)
+                path = sparql_path(f"{aggregate_query(threshold)} # {number} {count}")
+            else:
+                path = "/" + agreement.iri.removeprefix("https://aqb-rdf.example/")
+                path += f"?n={number}-{count}"  # a new page key each time
+            started = time.monotonic()
+            try:
+                status = self._get(path, 30.0)
+                cause = "" if status == 200 else str(status)
+            except OSError as error:
+                cause = type(error).__name__
+            took = time.monotonic() - started
+            with self.lock:
+                if cause:
+                    self.window.failed[self._blame(cause, started)] += 1
+                else:
+                    self.window.ok += 1
+                    self.window.latencies.append(took)
+            time.sleep(0.01)
+
+    def _blame(self, cause: str, started: float) -> str:
+        """A failure begun before a crash and ended after it is the crash's, counted apart."""
+        if cause in ("ConnectionResetError", "RemoteDisconnected", "BadStatusLine",
+                     "IncompleteRead", "ConnectionAbortedError"):  # fmt: skip
+            if any(started <= moment for moment in self.crash_moments[-1:]):
+                return f"crash:{cause}"
+        return cause
+
+    def _get(self, path: str, timeout: float) -> int:
+        connection = http.client.HTTPConnection(HOST, self.server.port, timeout=timeout)
+        try:
+            connection.request("GET", path, headers={"Accept": "text/turtle, */*;q=0.1"})
+            response = connection.getresponse()
+            response.read()
+            return response.status
+        finally:
+            connection.close()
+
+    # --- hostile clients
+
+    def every(self, seconds: float, name: str, action: object) -> None:
+        while not self.stop.wait(seconds * (0.5 + self.random.random())):
+            try:
+                action()  # type: ignore[operator]
+            except OSError:
+                pass
+            with self.lock:
+                self.window.hostile[name] += 1
+
+    def runaway(self) -> None:
+        self._get(sparql_path(RUNAWAY), 60.0)
+
+    def crash(self) -> None:
+        with self.lock:
+            self.crash_moments.append(time.monotonic())
+            self.window.crashes += 1
+        try:
+            self._get(sparql_path(CRASH), 60.0)
+        finally:
+            with self.lock:  # the crash is over when its answer (or reset) came
+                self.crash_moments.append(time.monotonic())
+
+    def idle_heads(self, most: int = 200) -> None:
+        held: list[socket.socket] = []
+        while not self.stop.is_set():
+            if len(held) < most:
+                try:
+                    sock = socket.create_connection((HOST, self.server.port), timeout=5)
+                    sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n")
+                    held.append(sock)
+                    with self.lock:
+                        self.window.hostile["idle"] += 1
+                except OSError:
+                    pass
+            else:  # the server may have closed them: replace the oldest
+                held.pop(0).close()
+            self.stop.wait(0.05)
+        for sock in held:
+            sock.close()
+
+    def non_readers(self, most: int = 20) -> None:
+        held: list[socket.socket] = []
+        count = 0
+        while not self.stop.is_set():
+            count += 1
+            if len(held) >= most:
+                held.pop(0).close()
+            try:
+                sock = socket.create_connection((HOST, self.server.port), timeout=5)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                path = sparql_path(f"{LARGE} # {count}")
+                sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+                held.append(sock)
+                with self.lock:
+                    self.window.hostile["non-reader"] += 1
+            except OSError:
+                pass
+            self.stop.wait(1.0)
+        for sock in held:
+            sock.close()
+
+    def padded(self) -> None:
+        n = self.random.randrange(1 << 30)
+        self._get(sparql_path(f"ASK {{}} #{n}" + "p" * 90_000), 30.0)
+        agreement = self.random.choice(self.data.agreements)
+        path = "/" + agreement.iri.removeprefix("https://aqb-rdf.example/")
+        self._get(f"{path}?pad={n}{'p' * 60_000}", 30.0)
+
+    def guard(self) -> None:
+        variables = " ".join(f"?v{i}" for i in range(7_985))
+        self._get(sparql_path(f"SELECT {variables} WHERE {{ }} \\u0053ERVICE"), 30.0)
+
+    # --- the run
+
+    def start(self) -> None:
+        targets = [(self.ordinary, (n,)) for n in range(self.clients)]
+        targets += [
+            (self.every, (5.0, "runaway", self.runaway)),
+            (self.every, (30.0, "crash", self.crash)),
+            (self.every, (0.5, "padded", self.padded)),
+            (self.every, (0.5, "guard", self.guard)),
+            (self.idle_heads, ()),
+            (self.non_readers, ()),
+        ]
+        for target, args in targets:
+            thread = threading.Thread(target=target, args=args, daemon=True)
+            thread.start()
+            self.threads.append(thread)
+
+    def next_window(self) -> Window:
+        pgid = self.server.process.pid if self.server.process else 0
+        with self.lock:
+            done = self.window
+            done.rss = group_rss(pgid)
+            self.windows.append(Window())
+        return done
+
+    def finish(self) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=60)
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1)]
+
+
+def ms(value: float | None) -> str:
+    return "-" if value is None else f"{value * 1000:,.1f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--window", type=float, default=30.0, help="seconds per report line")
+    parser.add_argument("--agreements", type=int, default=3_400, help="(3,400: about 1M triples)")
+    parser.add_argument("--years", type=int, default=25)
+    parser.add_argument("--clients", type=int, default=8, help="ordinary clients")
+    parser.add_argument("--p99", type=float, default=2.0, help="seconds the ordinary p99 may take")
+    parser.add_argument("--timeout", type=float, default=10.0, help="our server's --timeout")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workdir", type=Path, help="data and logs (reused when they match)")
+    args = parser.parse_args(argv)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="aqb-soak-"))
+    (workdir / "logs").mkdir(parents=True, exist_ok=True)
+    years = max(1, min(args.years, args.agreements))
+    data = prepare_data(workdir, max(1, math.ceil(args.agreements / years)), years, args.seed)
+    print(f"{len(data.agreements):,} agreements, {data.triples:,} triples; "
+          f"{args.clients} ordinary clients and the hostile ones for {args.minutes:g} min")  # fmt: skip
+    server: Server | None = None
+    try:
+        server = start_ours_retrying(data, workdir, None, args.timeout, None)
+        soak = Soak(server, data, args.clients, args.seed)
+        soak.start()
+        ends = time.monotonic() + args.minutes * 60
+        print(f"{'t s':>6} {'ok':>6} {'failed':>7} {'crash-hit':>9} {'p50 ms':>8} {'p99 ms':>8} "
+              f"{'hostile':>8} {'RSS MiB':>8}  failures")  # fmt: skip
+        started = time.monotonic()
+        while time.monotonic() < ends:
+            time.sleep(min(args.window, max(0.0, ends - time.monotonic())))
+            w = soak.next_window()
+            crash_hits = sum(n for cause, n in w.failed.items() if cause.startswith("crash:"))
+            failed = sum(w.failed.values()) - crash_hits
+            print(f"{time.monotonic() - started:6.0f} {w.ok:6d} {failed:7d} {crash_hits:9d} "
+                  f"{ms(percentile(w.latencies, 0.5)):>8} {ms(percentile(w.latencies, 0.99)):>8} "
+                  f"{sum(w.hostile.values()):8d} {w.rss / MIB:8.0f}  "
+                  f"{dict(w.failed) or ''}", flush=True)  # fmt: skip
+        soak.finish()
+        return verdict(soak.windows[:-1], args)
+    except (RuntimeError, OSError) as error:
+        print(f"setup failed: {error}", file=sys.stderr)
+        return 2
+    finally:
+        if server is not None:
+            server.stop()
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def verdict(windows: list[Window], args: argparse.Namespace) -> int:
+    ok = sum(w.ok for w in windows)
+    crash_hits = sum(n for w in windows for c, n in w.failed.items() if c.startswith("crash:"))
+    failed = sum(sum(w.failed.values()) for w in windows) - crash_hits
+    crashes = sum(w.crashes for w in windows)
+    p99 = percentile([t for w in windows for t in w.latencies], 0.99)
+    checks = [
+        (f"ordinary requests failed: {failed} of {ok + failed + crash_hits}", failed == 0),
+        (
+            f"in flight on a crashed process: {crash_hits} (at most {args.clients} × {crashes} "
+            "crashes)",
+            crash_hits <= args.clients * max(crashes, 1),
+        ),  # fmt: skip
+        (
+            f"ordinary p99: {ms(p99)} ms (limit {args.p99 * 1000:,.0f})",
+            p99 is not None and p99 < args.p99,
+        ),
+    ]
+    if len(windows) >= 3:
+        second, last = windows[1].rss, windows[-1].rss
+        checks.append((f"memory: {second / MIB:,.0f} MiB in the second window, "
+                       f"{last / MIB:,.0f} MiB in the last", last <= 1.25 * second + 64 * MIB))  # fmt: skip
+    print()
+    for text, passed in checks:
+        print(f"{'PASS' if passed else 'FAIL'}  {text}")
+    return 0 if all(passed for _, passed in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
