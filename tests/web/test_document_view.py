@@ -214,3 +214,23 @@ def test_the_page_of_a_fact_quotes_it_and_links_to_its_mark(
     assert match, page[:300]
     assert match.groups()[::2] == (words, mark)
     assert marked(site.page(match.group(2)))[mark] == words
+
+
+@pytest.mark.slow
+def test_the_evidence_table_gives_the_position_selectors_characters(
+    site: Site, dataset: Graph
+) -> None:
+    """The characters a page shows for a Fundstelle are its TextPositionSelector's
+    ``oa:start``–``oa:end`` (their one home; the Fundstelle states no offsets itself)."""
+    page = site.page(AGREEMENT + "/budget")
+    table = page.split('<table class="data evidence">', 1)[1].split("</table>", 1)[0]
+    fundstelle = URIRef(BASE + AGREEMENT[1:] + "/fundstelle/budget")
+    (position,) = (
+        s
+        for s in dataset.objects(fundstelle, OA.hasSelector)
+        if (s, RDF.type, OA.TextPositionSelector) in dataset
+    )
+    start, end = dataset.value(position, OA.start), dataset.value(position, OA.end)
+    assert start is not None and end is not None
+    assert f'<td class="num">{start}–{end}</td>' in table, table
+    assert not list(dataset.triples((fundstelle, AQB.zeichenVon, None)))

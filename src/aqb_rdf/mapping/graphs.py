@@ -111,7 +111,7 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
     t_type, t_fundstelle, t_belegt = RDF.type, aqb.Fundstelle, aqb.belegt
     t_eigenschaft, t_wert = aqb.eigenschaft, aqb.wert
     t_zeile_von, t_zeile_bis = aqb.zeileVon, aqb.zeileBis
-    t_zeichen_von, t_zeichen_bis, t_seite = aqb.zeichenVon, aqb.zeichenBis, aqb.seite
+    t_seite = aqb.seite
 
     def fundstelle(
         name: str,
@@ -130,9 +130,8 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
             add((f, t_wert, value))
         add((f, t_zeile_von, _int(span.first_line)))
         add((f, t_zeile_bis, _int(span.last_line)))
-        add((f, t_zeichen_von, _int(start)))
-        add((f, t_zeichen_bis, _int(end)))
-        # The same place as a W3C Web Annotation segment of the published text.
+        # The characters as a W3C Web Annotation segment of the published text (the one
+        # home of the offsets: the TextPositionSelector's oa:start and oa:end).
         add((f, _OA_HAS_SOURCE, published_text))
         quote, position = iris.selector(f, "zitat"), iris.selector(f, "position")
         add((f, _OA_HAS_SELECTOR, quote))

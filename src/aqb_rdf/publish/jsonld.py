@@ -56,8 +56,6 @@ _AQB_TERMS: dict[str, str] = {
     "wert": "@id",
     "zeileVon": "xsd:integer",
     "zeileBis": "xsd:integer",
-    "zeichenVon": "xsd:integer",
-    "zeichenBis": "xsd:integer",
     "seite": "xsd:integer",
     "kreisschluessel": "",
     "nuts3": "",
