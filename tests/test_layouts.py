@@ -180,7 +180,8 @@ def test_listed_without_projects_and_not_listed_are_published_as_such() -> None:
     title_3 = "3. Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung\n"
     start = text.index(title_3)
     end = text.index("4. Weiterbildungsmaßnahmen")
-    text = text[:start] + text[end:]  # Maßnahmenart 3 with its projects: not listed at all
+    # Maßnahmenart 3 with its projects: not listed at all (the list goes on numbered 3.)
+    text = text[:start] + text[end:].replace("4. Weiterbildungs", "3. Weiterbildungs", 1)
     text = text.replace(
         "2. Ausbildung und Ausbildungscoaching in anerkannten Ausbildungsberufen\n",
         "2. Ausbildung und Ausbildungscoaching in anerkannten Ausbildungsberufen\n - entfällt\n",
