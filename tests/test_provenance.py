@@ -78,7 +78,26 @@ def check_quotes(graph: Graph, text: str) -> int:
         first = number(graph, fundstelle, AQB.zeileVon)
         assert text.count("\n", 0, start) + 1 == first
         count += 1
+    check_names_as_written(graph)
     return count
+
+
+def check_names_as_written(graph: Graph) -> None:
+    """Each name as written has a Fundstelle of its own, whose quote is that name (its words
+    as they stand, wrapped lines included, without the article)."""
+    for prop in (AQB.ministeriumLaut, AQB.gebietskoerperschaftLaut):
+        for agreement, name in graph.subject_objects(prop):
+            (fundstelle,) = (
+                f
+                for f in graph.subjects(AQB.belegt, agreement)
+                if graph.value(f, AQB.eigenschaft) == prop
+            )
+            (quote,) = (
+                s
+                for s in graph.objects(fundstelle, OA.hasSelector)
+                if (s, RDF.type, OA.TextQuoteSelector) in graph
+            )
+            assert " ".join(str(graph.value(quote, OA.exact)).split()) == str(name), fundstelle
 
 
 def published_round_trip(path: Path, folder: Path) -> tuple[Graph, str, Path]:

@@ -179,6 +179,8 @@ def test_pieces_nest_the_marks_and_cover_the_text() -> None:
     ]
     assert [sorted(p.opens) for p in found] == [[], ["outer"], ["inner"], [], []]
     assert [[m.id for m in p.closes] for p in found] == [[], [], ["inner"], ["outer"], []]
+    # The outer mark stays open around the inner one: one element each.
+    assert [(p.open_from, p.close_to) for p in found] == [(0, 0), (0, 1), (1, 1), (1, 0), (0, 0)]
 
 
 def test_crossing_marks_are_cut_and_each_opens_once() -> None:
@@ -189,6 +191,8 @@ def test_crossing_marks_are_cut_and_each_opens_once() -> None:
         ("ef", ["b"]),
     ]
     assert sum(len(p.opens) for p in found) == 2
+    # "a" stays open into "cd"; "b" is opened inside it, and again (without id) after it.
+    assert [(p.open_from, p.close_to) for p in found] == [(0, 1), (1, 0), (0, 0)]
 
 
 def test_marks_outside_the_text_are_left_out() -> None:

@@ -164,13 +164,16 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
     fundstelle("jahr", agreement.year.span, a, aqb.jahr)
     fundstelle("ministerium", agreement.ministry.span, a, aqb.ministerium)
     fundstelle("gebietskoerperschaft", agreement.region.span, a, aqb.gebietskoerperschaft)
-    # The names as written stand exactly where the parties were read: the Fundstellen of
-    # aqb:ministerium and aqb:gebietskoerperschaft above are theirs too (no second copy, which
-    # would cost 16 triples per agreement).
+    # The names as written, each with its own Fundstelle: their words without the article
+    # (the party's Fundstelle quotes the article too).
     if agreement.ministry_as_written is not None:
-        add((a, aqb.ministeriumLaut, _de(agreement.ministry_as_written.value)))
+        written = agreement.ministry_as_written
+        add((a, aqb.ministeriumLaut, _de(written.value)))
+        fundstelle("ministerium-laut", written.span, a, aqb.ministeriumLaut)
     if agreement.region_as_written is not None:
-        add((a, aqb.gebietskoerperschaftLaut, _de(agreement.region_as_written.value)))
+        written = agreement.region_as_written
+        add((a, aqb.gebietskoerperschaftLaut, _de(written.value)))
+        fundstelle("gebietskoerperschaft-laut", written.span, a, aqb.gebietskoerperschaftLaut)
 
     budget = iris.budget(a)
     add((a, aqb.budget, budget))

@@ -170,10 +170,22 @@ class _Parser:
         except ResolveError as error:
             raise self.fail(error.message, region_span, ResolveError) from None
         written = (
-            Located(_ARTICLE.sub("", names[ministry_group]), ministry_span),
-            Located(_ARTICLE.sub("", names[region_group]), region_span),
+            Located(
+                _ARTICLE.sub("", names[ministry_group]), self._name_span(match, ministry_group)
+            ),
+            Located(_ARTICLE.sub("", names[region_group]), self._name_span(match, region_group)),
         )
         return Located(ministry, ministry_span), Located(region, region_span), written
+
+    def _name_span(self, match: re.Match[str], group: str) -> Span:
+        """Where a party's name as written stands: its words without the article (the party's
+        own span has the article), so that its quote is the name."""
+        raw = match.group(group)
+        start = match.start(group) + len(raw) - len(raw.lstrip())
+        article = _ARTICLE.match(raw.lstrip())
+        if article:
+            start += article.end()
+        return self.flow.span(start, match.start(group) + len(raw.rstrip()))
 
     # -- § 4: budget -------------------------------------------------------------------------
 

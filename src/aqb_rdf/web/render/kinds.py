@@ -99,6 +99,12 @@ class Agreement:
     authority_quote: Quote | None = None
     legal_sphere_quotes: tuple[Quote | None, ...] = ()
     framework_quotes: tuple[Quote | None, ...] = ()
+    region_as_written: str | None = None
+    """The region as the title writes it (``aqb:gebietskoerperschaftLaut``)."""
+    ministry_as_written: str | None = None
+    """The ministry as the title writes it (``aqb:ministeriumLaut``), the name of its year."""
+    region_as_written_quote: Quote | None = None
+    ministry_as_written_quote: Quote | None = None
 
 
 @dataclass(frozen=True)
@@ -262,6 +268,10 @@ def agreement(r: Reader, quotes: Mapping[FactKey, Quote] | None = None) -> Agree
         framework_quotes=tuple(
             found.get((me.value, r.p("bezugsrahmen"), link.iri)) for link in frameworks
         ),
+        region_as_written=r.text(me, "gebietskoerperschaftLaut"),
+        ministry_as_written=r.text(me, "ministeriumLaut"),
+        region_as_written_quote=quote(me, "gebietskoerperschaftLaut"),
+        ministry_as_written_quote=quote(me, "ministeriumLaut"),
     )
 
 
