@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import XSD
 
 from aqb_rdf import resources
@@ -25,6 +26,9 @@ from aqb_rdf.source.model import SourceDocument, Zielvereinbarung
 from aqb_rdf.source.parsing import parse_agreement
 from aqb_rdf.source.reading import read_document
 from documents.variants import VARIANTS, Variant, broken_variants, structure, variants
+
+OA = Namespace("http://www.w3.org/ns/oa#")
+SCHEMA = Namespace("http://schema.org/")
 
 DOCUMENTS = Path(__file__).parent / "documents"
 REFERENCE = resources.reference()
@@ -51,6 +55,10 @@ def facts(agreement: Zielvereinbarung) -> dict[str, object]:
         "budget": agreement.budget.value,
         "massnahmenarten": [
             (b.art.value, b.title, [p.title for p in b.projects])
+            for b in agreement.massnahmenbereiche
+        ],
+        "amounts": [
+            [p.amount.value if p.amount else None for p in b.projects]
             for b in agreement.massnahmenbereiche
         ],
         "rechtskreise": [r.value for r in agreement.rechtskreise],
@@ -277,3 +285,40 @@ def test_only_another_region_of_the_year_contradicts_the_title(town: str, refuse
     with pytest.raises(ParseError) as raised:
         parse_text(text, "other.txt")
     assert str(raised.value).startswith(f"other.txt:{line}: § 2 names ")
+
+
+def test_a_project_amount_is_a_fact_of_its_own_with_its_own_quote() -> None:
+    """Issue 9: "Jobcoach (120.000 Euro)" is the project "Jobcoach" with aqb:betrag 120000,
+    each quoted by its own Fundstelle."""
+    text = fixture_text(BERGSTRASSE).replace(" - Jobdatings\n", " - Jobdatings (120.000 Euro)\n")
+    agreement = parse_text(text)
+    project = agreement.massnahmenbereiche[2].projects[-1]
+    assert project.title == "Jobdatings"
+    assert project.amount is not None and project.amount.value == Decimal("120000.00")
+    iris = Iris()
+    graph = agreement_to_graph(agreement, iris)
+    p = URIRef(iris.projekt(iris.agreement(2025, "06431"), 3, 6))
+    assert str(graph.value(p, SCHEMA.name)) == "Jobdatings"
+    assert graph.value(p, iris.aqb.betrag) == Literal("120000", datatype=XSD.decimal)
+    quotes = {}
+    for fundstelle in graph.subjects(iris.aqb.belegt, p):
+        for selector in graph.objects(fundstelle, OA.hasSelector):
+            if (exact := graph.value(selector, OA.exact)) is not None:
+                quotes[graph.value(fundstelle, iris.aqb.eigenschaft)] = str(exact)
+    assert quotes == {None: "Jobdatings", iris.aqb.betrag: "120.000"}
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("Jobdatings (12O.000 Euro)", "malformed amount '12O.000' of the project"),
+        ("Jobdatings (ca. 12.000 Euro)", "malformed amount 'ca. 12.000' of the project"),
+        ("(12.000 Euro)", "a project with an amount but no title"),
+    ],
+)
+def test_a_project_amount_that_does_not_parse_is_refused(written: str, message: str) -> None:
+    text = fixture_text(BERGSTRASSE).replace(" - Jobdatings\n", f" - {written}\n")
+    line = text.split("\n").index(f" - {written}") + 1
+    with pytest.raises(ParseError) as raised:
+        parse_text(text, "amount.txt")
+    assert str(raised.value).startswith(f"amount.txt:{line}: {message}")

@@ -1033,6 +1033,27 @@ FAILING_CASES = [
         "MaxCount",
     ),
     case(
+        "projekt-betrag-twice",
+        add('$p11 aqb:betrag "120000"^^xsd:decimal', '$p11 aqb:betrag "90000"^^xsd:decimal'),
+        "p11",
+        "aqb:betrag",
+        "MaxCount",
+    ),
+    case(
+        "projekt-betrag-integer",
+        add('$p11 aqb:betrag "120000"^^xsd:integer'),
+        "p11",
+        "aqb:betrag",
+        "Datatype",
+    ),
+    case(
+        "projekt-betrag-zero",
+        add('$p11 aqb:betrag "0"^^xsd:decimal'),
+        "p11",
+        "aqb:betrag",
+        "MinExclusive",
+    ),
+    case(
         "projekt-massnahmenart-twice",
         add("$p11 aqb:massnahmenart mart:2"),
         "p11",
@@ -2074,7 +2095,7 @@ CLASSES = {
 }  # fmt: skip
 PROPERTIES = {
     "jahr", "laufzeitBeginn", "laufzeitEnde", "ministerium", "gebietskoerperschaft", "budget",
-    "massnahmenbereich", "massnahmenart", "bezeichnung", "projekt", "position",
+    "massnahmenbereich", "massnahmenart", "bezeichnung", "projekt", "position", "betrag",
     "zielvereinbarung", "rechtskreis", "bezugsrahmen", "bewilligungsbehoerde",
     "bewilligungsform", "unterzeichnung", "ort", "person", "funktion", "datum", "organisation",
     "organisationLaut", "belegt", "eigenschaft", "zeileVon", "zeileBis",

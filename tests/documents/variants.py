@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 _ITEM = re.compile(r"^\s*(?:\*\*)?(?P<number>[1-9])\.(?:\*\*)?\s+(?P<title>\S.*?)\s*$")
 _BULLET = re.compile(r"^\s*[-•*▪–]\s+(?P<title>\S.*?)\s*$")
@@ -264,6 +265,26 @@ class Variant:
     """The Vertretungsvermerk the region's signature must carry."""
 
 
+def project_amount(k: int, title: str) -> int:
+    """The amount (euros) the amount variants write after project ``k`` titled ``title``."""
+    return 1000 * (len(title) + k) + 250 * k
+
+
+def _with_amounts(write: Callable[[str], str]) -> Callable[[int, str], str]:
+    """Projects with their amount after the title, as ``write(amount in German notation)``."""
+    return lambda k, t: f" - {t} {write(f'{project_amount(k, t):,}'.replace(',', '.'))}"
+
+
+def _amounts(facts: dict[str, object]) -> dict[str, object]:
+    """The fixture's facts with the amount of every project (as :func:`project_amount`)."""
+    listed = facts["massnahmenarten"]
+    amounts = [
+        [Decimal(project_amount(k, t)).quantize(Decimal("0.01")) for k, t in enumerate(projects)]
+        for _, _, projects in listed  # type: ignore[attr-defined]
+    ]
+    return {**facts, "amounts": amounts}
+
+
 def _signature_fields(**changes: object) -> Expect:
     """The first (ministry's) signature with ``changes`` to its fields."""
     names = ("place", "date", "person", "role", "organisation_text", "organisation_slug")
@@ -299,6 +320,21 @@ VARIANTS: tuple[Variant, ...] = (
         lambda s: render(s, project=lambda k, t: f"   {_letters(k) * 2}) {t}"),
     ),
     Variant("indented-plain-projects", lambda s: render(s, project=lambda _k, t: f"      {t}")),
+    Variant(
+        "project-amounts-in-parentheses",
+        lambda s: render(s, project=_with_amounts(lambda a: f"({a} Euro)")),
+        _amounts,
+    ),
+    Variant(
+        "project-amounts-after-a-dash",
+        lambda s: render(s, project=_with_amounts(lambda a: f"– {a},00 €")),
+        _amounts,
+    ),
+    Variant(
+        "project-amounts-eur-first",
+        lambda s: render(s, project=_with_amounts(lambda a: f"(EUR {a})")),
+        _amounts,
+    ),
     Variant(
         "hard-wrapped-titles",
         lambda s: render(

@@ -207,6 +207,12 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
             add((p, aqb.massnahmenart, concept))
             add((p, aqb.zielvereinbarung, a))
             fundstelle(f"projekt-{number}-{position}", projekt.span, p)
+            if projekt.amount is not None:
+                value = canonical_decimal(projekt.amount.value)
+                add((p, aqb.betrag, Literal(value, datatype=XSD.decimal)))
+                fundstelle(
+                    f"projekt-{number}-{position}-betrag", projekt.amount.span, p, aqb.betrag
+                )
 
     for art in agreement.absent_massnahmenarten:
         add((a, aqb.nichtAufgefuehrt, iris.massnahmenart(art.value)))

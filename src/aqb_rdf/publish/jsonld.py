@@ -38,6 +38,7 @@ _AQB_TERMS: dict[str, str] = {
     "bezeichnung": "@language",
     "projekt": "@id",
     "position": "xsd:integer",
+    "betrag": "xsd:decimal",
     "zielvereinbarung": "@id",
     "rechtskreis": "@id",
     "bezugsrahmen": "@id",

@@ -49,6 +49,13 @@ _AMOUNT_ANCHOR = re.compile(r"in\s+Höhe\s+von(?:\s+insgesamt)?", re.IGNORECASE)
 _AMOUNT = re.compile(r"(?P<amount>[^\s€]+(?:[ \u00a0\u202f]\d{3})*)\s*(?:Euro|EUR|€)")
 _AMOUNT_BEFORE = re.compile(r"(?:EUR|€)\s*(?P<amount>[0-9][^\s]*)")
 _SECTION = re.compile(r"§\s*(\d+)\b")
+# An amount after a project's title: "Jobcoach (120.000 Euro)", "(EUR 120.000)", "– 120.000 €".
+_PROJECT_AMOUNT = re.compile(
+    r"\s*(?:\(\s*(?P<a>[^()]*\d[^()]*?)\s*(?:Euro|EUR|€)\s*\)"
+    r"|\(\s*(?:EUR|€)\s*(?P<b>\d[^()]*?)\s*\)"
+    r"|\s[-–:]\s*(?P<c>\d[^()]*?)\s*(?:Euro|EUR|€)"
+    r"|\s[-–:]\s*(?:EUR|€)\s*(?P<d>\d[^()]*?))\s*$"
+)
 _SGB = re.compile(
     r"\bSGB\s*(?P<books>[IVX]+\b(?:\s*(?:,|und|sowie|oder|bzw\.|/)\s*(?:SGB\s*)?[IVX]+\b)*)"
 )
@@ -235,12 +242,38 @@ class _Parser:
                     f"Maßnahmenart {art.value} listed twice (also on line {seen[art]})", span
                 )
             seen[art] = head.lines[0].number
-            projects = tuple(
-                Projekt(_entry_title(p.marker, p.lines), _entry_span(p.marker, p.lines))
-                for p in item.projects
-            )
+            projects = tuple(self._projekt(p.marker, p.lines) for p in item.projects)
             result.append(Massnahmenbereich(art, title, span, projects))
         return tuple(result)
+
+    def _projekt(self, marker: re.Pattern[str], lines: Sequence[Line]) -> Projekt:
+        """A project entry: its title, and the amount that follows it as a fact of its own
+        (read or refused, never left in the title)."""
+        title = _entry_title(marker, lines)
+        found = _PROJECT_AMOUNT.search(title)
+        if found is None:
+            return Projekt(title, _entry_span(marker, lines))
+        last, column = lines[-1], _title_column(marker, lines)
+        in_line = _PROJECT_AMOUNT.search(last.text, column if len(lines) == 1 else 0)
+        if in_line is None:
+            raise self.fail(
+                f"the amount of the project {title!r} is split across lines",
+                _entry_span(marker, lines),
+            )
+        group = next(g for g in "abcd" if in_line.group(g))
+        token = in_line.group(group)
+        amount_span = line_span([last], in_line.start(group), in_line.end(group))
+        try:
+            amount = parse_amount(token)
+        except ValueError as error:
+            raise self.fail(
+                f"malformed amount {token!r} of the project {title!r} ({error})", amount_span
+            ) from None
+        name = title[: found.start()].rstrip()
+        if not name:
+            raise self.fail(f"a project with an amount but no title: {title!r}", amount_span)
+        span = line_span(lines, column, in_line.start())
+        return Projekt(name, span, Located(amount, amount_span))
 
     # -- running text: legal spheres, frameworks, granting authority --------------------------
 
@@ -309,6 +342,11 @@ def _entry_title(marker: re.Pattern[str], lines: Sequence[Line]) -> str:
 
 def _entry_span(marker: re.Pattern[str], lines: Sequence[Line]) -> Span:
     """The span of a list entry's text, without its number or bullet."""
+    return line_span(lines, _title_column(marker, lines))
+
+
+def _title_column(marker: re.Pattern[str], lines: Sequence[Line]) -> int:
+    """Where the text of a list entry starts in its first line (after number or bullet)."""
     match = marker.match(lines[0].text)
     assert match is not None
-    return line_span(lines, match.start("title"))
+    return match.start("title")

@@ -162,6 +162,8 @@ class Project:
     region: Link | None
     as_written: str | None
     siblings: tuple[Link, ...]
+    amount: Decimal | None = None
+    """The project's amount in euros, where § 5 states one after its title (``aqb:betrag``)."""
 
 
 def agreement_row(r: Reader, agreement: Node) -> AgreementRow:
@@ -370,4 +372,5 @@ def project(r: Reader) -> Project:
         region=r.maybe_link(region_node),
         as_written=r.text(bereich, "bezeichnung") if bereich else None,
         siblings=tuple(r.link(p) for p in r.by_position(siblings)),
+        amount=d.number(me, r.p("betrag")),
     )
