@@ -104,9 +104,19 @@ class Index:
     dictionary compares keys that are equal but not the same object with ``__eq__``, which
     is Python code for rdflib's terms, and the data's predicates are other objects than the
     shapes' (each agreement's mapping makes its own). Nodes stay rdflib terms.
+
+    ``inverse`` and ``paired``, where given, are the only predicates asked for by object
+    (:meth:`subjects`) and for all their pairs (:meth:`pairs`): the others are indexed by
+    subject only, which is all the shapes ask of them (``CoreValidator.index`` knows which).
     """
 
-    def __init__(self, triples: Iterable[Triple], base: Index | None = None) -> None:
+    def __init__(
+        self,
+        triples: Iterable[Triple],
+        base: Index | None = None,
+        inverse: frozenset[str] | None = None,
+        paired: frozenset[str] | None = None,
+    ) -> None:
         self.base = base
         self.out: dict[Node, dict[str, list[Node]]] = defaultdict(lambda: defaultdict(list))
         self.into: dict[Node, dict[str, list[Node]]] = defaultdict(lambda: defaultdict(list))
@@ -116,13 +126,22 @@ class Index:
         # an entry each would cost more than the whole rest, and only an inverse path from a
         # literal focus node asks for them (answered from by_predicate, see subjects).
         out, into, by_predicate = self.out, self.into, self.by_predicate
-        for s, p, o in triples:
-            key = str(p)
-            out[s][key].append(o)
-            # type() first: isinstance of an rdflib class that fails goes through ABCMeta.
-            if type(o) is URIRef or not isinstance(o, Literal):
-                into[o][key].append(s)
-            by_predicate[key].append((s, o))
+        if inverse is None or paired is None:
+            for s, p, o in triples:
+                key = str(p)
+                out[s][key].append(o)
+                # type() first: isinstance of an rdflib class that fails goes through ABCMeta.
+                if type(o) is URIRef or not isinstance(o, Literal):
+                    into[o][key].append(s)
+                by_predicate[key].append((s, o))
+        else:
+            for s, p, o in triples:
+                key = str(p)
+                out[s][key].append(o)
+                if key in inverse and (type(o) is URIRef or not isinstance(o, Literal)):
+                    into[o][key].append(s)
+                if key in paired:
+                    by_predicate[key].append((s, o))
         self._superclasses: dict[Node, frozenset[Node]] = {}
         self._instances: dict[Node, list[Node]] | None = None
 
@@ -268,6 +287,13 @@ class CoreValidator:
             for s in shapes.subjects(t, None)
         }
         self.roots = [self._shape(node) for node in sorted(roots, key=str)]
+        # What an index of the data is asked by object or for all pairs: inverse paths (a
+        # literal focus node is answered from the pairs), the targets' predicates, rdf:type.
+        self.inverse = frozenset(str(p) for p in shapes.objects(None, SH.inversePath))
+        targeted = (SH.targetSubjectsOf, SH.targetObjectsOf)
+        self.paired = (
+            self.inverse | {_TYPE} | {str(p) for t in targeted for p in shapes.objects(None, t)}
+        )
 
     # -- compiling --------------------------------------------------------------------------
 
@@ -452,7 +478,7 @@ class CoreValidator:
 
     def validate(self, triples: Iterable[Triple], base: Index | None = None) -> ValidationReport:
         """Validate ``triples`` (with the pre-built ``base`` index of shared triples)."""
-        index = Index(triples, base)
+        index = Index(triples, base, self.inverse, self.paired)
         violations = [
             violation
             for shape in self.roots
