@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import XSD
 
 from aqb_rdf import resources
@@ -25,6 +26,9 @@ from aqb_rdf.source.model import SourceDocument, Zielvereinbarung
 from aqb_rdf.source.parsing import parse_agreement
 from aqb_rdf.source.reading import read_document
 from documents.variants import VARIANTS, Variant, broken_variants, structure, variants
+
+OA = Namespace("http://www.w3.org/ns/oa#")
+SCHEMA = Namespace("http://schema.org/")
 
 DOCUMENTS = Path(__file__).parent / "documents"
 REFERENCE = resources.reference()
@@ -51,6 +55,10 @@ def facts(agreement: Zielvereinbarung) -> dict[str, object]:
         "budget": agreement.budget.value,
         "massnahmenarten": [
             (b.art.value, b.title, [p.title for p in b.projects])
+            for b in agreement.massnahmenbereiche
+        ],
+        "amounts": [
+            [p.amount.value if p.amount else None for p in b.projects]
             for b in agreement.massnahmenbereiche
         ],
         "rechtskreise": [r.value for r in agreement.rechtskreise],
@@ -180,7 +188,8 @@ def test_listed_without_projects_and_not_listed_are_published_as_such() -> None:
     title_3 = "3. Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung\n"
     start = text.index(title_3)
     end = text.index("4. Weiterbildungsmaßnahmen")
-    text = text[:start] + text[end:]  # Maßnahmenart 3 with its projects: not listed at all
+    # Maßnahmenart 3 with its projects: not listed at all (the list goes on numbered 3.)
+    text = text[:start] + text[end:].replace("4. Weiterbildungs", "3. Weiterbildungs", 1)
     text = text.replace(
         "2. Ausbildung und Ausbildungscoaching in anerkannten Ausbildungsberufen\n",
         "2. Ausbildung und Ausbildungscoaching in anerkannten Ausbildungsberufen\n - entfällt\n",
@@ -276,3 +285,129 @@ def test_only_another_region_of_the_year_contradicts_the_title(town: str, refuse
     with pytest.raises(ParseError) as raised:
         parse_text(text, "other.txt")
     assert str(raised.value).startswith(f"other.txt:{line}: § 2 names ")
+
+
+def test_a_project_amount_is_a_fact_of_its_own_with_its_own_quote() -> None:
+    """Issue 9: "Jobcoach (120.000 Euro)" is the project "Jobcoach" with aqb:betrag 120000,
+    each quoted by its own Fundstelle."""
+    text = fixture_text(BERGSTRASSE).replace(" - Jobdatings\n", " - Jobdatings (120.000 Euro)\n")
+    agreement = parse_text(text)
+    project = agreement.massnahmenbereiche[2].projects[-1]
+    assert project.title == "Jobdatings"
+    assert project.amount is not None and project.amount.value == Decimal("120000.00")
+    iris = Iris()
+    graph = agreement_to_graph(agreement, iris)
+    p = URIRef(iris.projekt(iris.agreement(2025, "06431"), 3, 6))
+    assert str(graph.value(p, SCHEMA.name)) == "Jobdatings"
+    assert graph.value(p, iris.aqb.betrag) == Literal("120000", datatype=XSD.decimal)
+    quotes = {}
+    for fundstelle in graph.subjects(iris.aqb.belegt, p):
+        for selector in graph.objects(fundstelle, OA.hasSelector):
+            if (exact := graph.value(selector, OA.exact)) is not None:
+                quotes[graph.value(fundstelle, iris.aqb.eigenschaft)] = str(exact)
+    assert quotes == {None: "Jobdatings", iris.aqb.betrag: "120.000"}
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("Jobdatings (12O.000 Euro)", "malformed amount '12O.000' of the project"),
+        ("Jobdatings (ca. 12.000 Euro)", "malformed amount 'ca. 12.000' of the project"),
+        ("(12.000 Euro)", "a project with an amount but no title"),
+    ],
+)
+def test_a_project_amount_that_does_not_parse_is_refused(written: str, message: str) -> None:
+    text = fixture_text(BERGSTRASSE).replace(" - Jobdatings\n", f" - {written}\n")
+    line = text.split("\n").index(f" - {written}") + 1
+    with pytest.raises(ParseError) as raised:
+        parse_text(text, "amount.txt")
+    assert str(raised.value).startswith(f"amount.txt:{line}: {message}")
+
+
+# --- README.md "Supported document layouts": every row shown by variants, every example real --
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+LAYOUT_ROWS: dict[str, tuple[str, ...]] = {
+    "Maßnahmenart numbered": (
+        "as-is", "numbers-with-parenthesis", "numbers-with-dash", "roman-numbers", "bold-numbers",
+        "maßnahmenart-numbers",
+    ),
+    "Maßnahmenart as heading or bold paragraph": ("heading-items", "bold-paragraphs"),
+    "projects as bullets": (
+        "as-is", "star-bullets", "dot-bullets", "square-bullets", "dash-bullets", "o-bullets",
+    ),
+    "projects as letters or sub-numbers": (
+        "letter-items", "double-letter-items", "letters-in-parentheses", "letters-with-dot",
+        "sub-numbers",
+    ),
+    "projects as plain indented lines": ("indented-plain-projects",),
+    "no project stated in words": ("no-project-keine", "no-project-entfaellt", "no-project-dots"),
+    "an amount after a project's title": (
+        "project-amounts-in-parentheses", "project-amounts-after-a-dash",
+        "project-amounts-eur-first",
+    ),
+    "hard-wrapped titles": ("hard-wrapped-titles",),
+    "hyphenation": ("hyphenated-titles",),
+    "page footers": (
+        "page-breaks-dash-footer-title-header", "page-breaks-seite-footer-running-header",
+        "page-breaks-slash-footer", "page-breaks-number-only",
+    ),
+    "running page headers": (
+        "page-breaks-dash-footer-title-header", "page-breaks-seite-footer-running-header",
+        "page-breaks-slash-footer", "page-breaks-number-only",
+    ),
+    "two-column blocks (PDF text)": ("two-column-signatures", "two-column-signatures-with-notes"),
+    # The PDF itself: test_a_pdf_with_signature_blocks_side_by_side_gives_the_facts_of_the_stacked_one
+    # and test_signature_blocks_merged_into_one_line_are_refused; its text is the variant's.
+    "signature blocks side by side in a PDF": ("two-column-signatures",),
+    "signature with Vertretungsvermerk": (
+        "in-vertretung", "i-v-inline", "fuer-das-land-hessen", "two-column-signatures-with-notes",
+    ),
+    "handwritten name above the printed one": ("as-is",),
+    "role above the name": ("role-above-name",),
+    "minister's title instead of the ministry": ("minister-title",),
+    "party of a signature": (
+        "as-is", "signed-for-hmsi", "signed-for-land-hessen",
+        "signed-for-the-ministry-in-the-genitive",
+    ),
+    "granting authority": ("as-is", "bewilligungsbescheid", "bescheid-des-rp"),
+}  # fmt: skip
+
+
+def layout_table() -> list[tuple[str, str, str]]:
+    """The rows (layout class, example, how it is read) of the README's layout table."""
+    section = README.read_text(encoding="utf-8").split("### Supported document layouts", 1)[1]
+    rows = []
+    for line in section.split("\n\n", 2)[2].splitlines():
+        if not line.startswith("|"):
+            break
+        cells = [c.strip() for c in line.strip("|").split(" | ")]
+        if cells[0] not in ("layout class", "---|---|---") and not set(cells[0]) <= {"-", "|"}:
+            rows.append((cells[0], cells[1], cells[2]))
+    return rows
+
+
+def test_every_row_of_the_readme_layout_table_is_a_tested_variant() -> None:
+    rows = [name for name, _, _ in layout_table()]
+    assert len(rows) == len(set(rows)) > 15
+    assert set(rows) == set(LAYOUT_ROWS), "a row of the README without variants, or stale"
+    shown = {name for names in LAYOUT_ROWS.values() for name in names}
+    assert shown == {v.name for v in VARIANTS}, "a variant no row of the README names"
+
+
+@pytest.mark.parametrize(("row", "example", "how"), layout_table(), ids=lambda x: str(x)[:30])
+def test_every_example_of_the_readme_layout_table_is_in_a_variant(
+    row: str, example: str, how: str
+) -> None:
+    """Each `example` of the row (… stands for any text) stands in the text of one of its
+    variants, whose facts test_every_layout_variant_gives_the_facts_of_its_fixture checks."""
+    texts = [
+        " ".join(variants(fixture_text(case))[name].split())
+        for case in FIXTURES
+        for name in LAYOUT_ROWS.get(row, ())
+    ]
+    examples = re.findall(r"`([^`]+)`", example)
+    assert examples or row == "signature blocks side by side in a PDF", row
+    for written in examples:
+        pattern = ".*?".join(re.escape(" ".join(part.split())) for part in written.split("…"))
+        assert any(re.search(pattern, text) for text in texts), f"{row}: {written!r}"

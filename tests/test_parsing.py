@@ -12,7 +12,7 @@ import pytest
 
 from aqb_rdf import resources
 from aqb_rdf.errors import ParseError, ResolveError
-from aqb_rdf.source.model import Massnahmenart, SourceDocument, Zielvereinbarung
+from aqb_rdf.source.model import SourceDocument, Zielvereinbarung
 from aqb_rdf.source.parsing import parse_agreement
 from aqb_rdf.source.reading import read_document
 
@@ -279,29 +279,33 @@ def test_layout_variants_of_the_list_and_amounts() -> None:
         .replace(" - Vorbereitung TZ Ausbildung", "• Vorbereitung TZ Aus-\nbildung")
         .replace(" - Jobdatings", "* Jobdatings")
         .replace("Wiesbaden, den 2.8.2025", "Wiesbaden, den 2. August 2025")
-        .replace(
-            "3. Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung\n", ""
-        )
         .replace("\nSeite", "Seite")
     )
     lines = text.split("\n")
     lines.insert(40, "Seite 1 von 3")  # a page footer in the middle of the text
     agreement = parse_text("\n".join(lines))
     assert agreement.budget.value == Decimal("987350.00")
-    arts = [b.art for b in agreement.massnahmenbereiche]
-    # Maßnahmenart 3's heading is gone: its projects now belong to Maßnahmenart 2.
-    assert arts == [
-        Massnahmenart.AUSBILDUNGSVORBEREITUNG,
-        Massnahmenart.AUSBILDUNG_UND_COACHING,
-        Massnahmenart.WEITERBILDUNG_PERSONAL,
-    ]
+    assert [b.art.value for b in agreement.massnahmenbereiche] == [1, 2, 3, 4]
     first = agreement.massnahmenbereiche[0]
     assert [p.title for p in first.projects] == [
         "Vorbereitung TZ Ausbildung",
         "Ausbildungsvorbereitung",
     ]
-    assert agreement.massnahmenbereiche[1].projects[-1].title == "Jobdatings"
+    assert agreement.massnahmenbereiche[2].projects[-1].title == "Jobdatings"
     assert agreement.signatures[0].date == dt.date(2025, 8, 2)
+
+
+def test_a_lost_massnahmenart_heading_is_refused_not_read_as_the_previous_one() -> None:
+    """Without its heading, Maßnahmenart 3's projects would stand under Maßnahmenart 2 (which
+    has none): the list numbered 1, 2, 4 is refused at the entry after the gap."""
+    heading = "3. Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung\n"
+    text = BERGSTRASSE_TEXT.replace(heading, "")
+    line = text.split("\n").index(next(x for x in text.split("\n") if x.startswith("4. "))) + 1
+    with pytest.raises(ParseError) as raised:
+        parse_text(text, "lost.txt")
+    message = str(raised.value)
+    assert message.startswith(f"lost.txt:{line}: line in § 5 is Maßnahmenart number 4 after ")
+    assert "missing or unreadable" in message and "\n" not in message
 
 
 @pytest.mark.parametrize(
@@ -311,7 +315,16 @@ def test_layout_variants_of_the_list_and_amounts() -> None:
         (("1.230.450 Euro", "1.230,450,00 Euro"), ParseError, "malformed amount"),
         (("1.230.450 Euro", ""), ParseError, "no budget"),
         (("Zielvereinbarung", "Vereinbarung"), ParseError, "not a Zielvereinbarung"),
-        (("1. Ausbildungsvorbereitung", "1. Sonstiges"), None, None),
+        (
+            ("1. Ausbildungsvorbereitung", "1. Sonstiges"),
+            ParseError,
+            "line in § 5 is a numbered entry that is not a Maßnahmenart: '1. Sonstiges'",
+        ),
+        (
+            ("1. Ausbildungsvorbereitung\n", ""),
+            ParseError,
+            "line in § 5 is a project before the first Maßnahmenart: '- Vorbereitung TZ",
+        ),
         (
             (
                 "2. Ausbildung und Ausbildungscoaching in anerkannten",
@@ -324,17 +337,11 @@ def test_layout_variants_of_the_list_and_amounts() -> None:
     ],
 )
 def test_malformed_facts_are_refused_with_their_line(
-    edit: tuple[str, str], error: type[Exception] | None, message: str | None
+    edit: tuple[str, str], error: type[Exception], message: str
 ) -> None:
     text = BERGSTRASSE_TEXT.replace(*edit)
-    if error is None:  # an unknown title is not a Maßnahmenart: its bullets are not read as one
-        agreement = parse_text(text)
-        assert Massnahmenart.AUSBILDUNGSVORBEREITUNG not in [
-            b.art for b in agreement.massnahmenbereiche
-        ]
-        return
     with pytest.raises(error) as raised:
         parse_text(text, "bad.txt")
-    assert message is not None and message in str(raised.value)
+    assert message in str(raised.value)
     assert str(raised.value).startswith("bad.txt:")
     assert "\n" not in str(raised.value)

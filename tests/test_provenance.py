@@ -73,13 +73,31 @@ def check_quotes(graph: Graph, text: str) -> int:
         prefix, suffix = graph.value(quote, OA.prefix), graph.value(quote, OA.suffix)
         assert text[max(0, start - CONTEXT) : start] == (str(prefix) if prefix else "")
         assert text[end : end + CONTEXT] == (str(suffix) if suffix else "")
-        # The lines and characters the Fundstelle states itself are the same place.
-        assert number(graph, fundstelle, AQB.zeichenVon) == start
-        assert number(graph, fundstelle, AQB.zeichenBis) == end
+        # The offsets have one home, the position selector; the lines are the same place.
+        assert graph.value(fundstelle, AQB.zeichenVon) is None
         first = number(graph, fundstelle, AQB.zeileVon)
         assert text.count("\n", 0, start) + 1 == first
         count += 1
+    check_names_as_written(graph)
     return count
+
+
+def check_names_as_written(graph: Graph) -> None:
+    """Each name as written has a Fundstelle of its own, whose quote is that name (its words
+    as they stand, wrapped lines included, without the article)."""
+    for prop in (AQB.ministeriumLaut, AQB.gebietskoerperschaftLaut):
+        for agreement, name in graph.subject_objects(prop):
+            (fundstelle,) = (
+                f
+                for f in graph.subjects(AQB.belegt, agreement)
+                if graph.value(f, AQB.eigenschaft) == prop
+            )
+            (quote,) = (
+                s
+                for s in graph.objects(fundstelle, OA.hasSelector)
+                if (s, RDF.type, OA.TextQuoteSelector) in graph
+            )
+            assert " ".join(str(graph.value(quote, OA.exact)).split()) == str(name), fundstelle
 
 
 def published_round_trip(path: Path, folder: Path) -> tuple[Graph, str, Path]:

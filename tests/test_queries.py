@@ -555,7 +555,10 @@ def test_bind_subjects_restricts_what_links_here(store: pyoxigraph.Store) -> Non
 def test_fundstellen_of_a_seed_in_document_order(built_default_dataset: Path) -> None:
     store = load_dataset((built_default_dataset / "current").resolve())
     rows = select(store, "fundstellen", document=SAMPLE_PARAMS["document"])
-    assert len(rows) == len({row["fundstelle"] for row in rows}) == 31
+    # 31, and one for each name as written (the ministry's, the region's)
+    assert len(rows) == len({row["fundstelle"] for row in rows}) == 33
+    written = next(r for r in rows if str(r["fundstelle"]).endswith("/gebietskoerperschaft-laut"))
+    assert written["exact"] == "Stadt Offenbach am Main"
     starts = [int(str(row["start"])) for row in rows]
     assert starts == sorted(starts)
     budget = next(row for row in rows if str(row["fundstelle"]).endswith("/fundstelle/budget"))

@@ -56,12 +56,15 @@ LIMBURG = f"{BASE}graph/zielvereinbarung/2025/06431"
 REFERENCE = f"{BASE}graph/reference"
 ONTOLOGY = f"{BASE}graph/ontology"
 CUBE = f"{BASE}graph/datenwuerfel"
-ALL_QUADS = 2510  # 2461 before the budget cube of issue 13 (37 for its structure, 6 per
-# cell), 1607 before the links to other datasets (120 triples), 1727 before the
+ALL_QUADS = 2441  # 2386 without the budget cube of issue 13, and 2461 before the Fundstelle
+# offsets lived only in the position selector; 1607 before the links to other datasets
+# (120 triples), 1727 before the
 # layouts work (43 ontology triples, 6 per agreement: aqb:anzahlProjekte and the names as written,
 # 1 for the ministry's earlier name), 1783 before the provenance of issue 9 § 3 (319 per
 # agreement: the selectors of each Fundstelle, the document's size, checksum and files; 40
-# ontology triples)
+# ontology triples), 2461 before the offsets had one home (the position selector's oa:start
+# and oa:end; 2 triples per Fundstelle and 20 ontology triples fewer), 2317 before the names
+# as written had a Fundstelle each (15 triples each), 2377 before aqb:betrag (9 ontology triples)
 JSON = "application/sparql-results+json"
 SPARQL_NS = "{http://www.w3.org/2005/sparql-results#}"
 

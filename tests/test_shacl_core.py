@@ -154,10 +154,18 @@ def test_features_beyond_the_implemented_ones_are_refused(
 
 def test_an_inverse_path_from_a_literal_finds_its_subjects() -> None:
     """Literals are not indexed as objects (most are distinct quotes); asked for, they are
-    still found, in the own triples and the shared ones."""
-    p, s, t = URIRef("urn:p"), URIRef("urn:s"), URIRef("urn:t")
-    shared = Index([(t, p, Literal("x"))])
-    index = Index([(s, p, Literal("x")), (s, p, Literal("y")), (t, p, URIRef("urn:o"))], shared)
+    still found, in the own triples and the shared ones. The index is asked by the
+    predicate's text (a plain str)."""
+    p, s, t = "urn:p", URIRef("urn:s"), URIRef("urn:t")
+    shared = Index([(t, URIRef(p), Literal("x"))])
+    index = Index(
+        [
+            (s, URIRef(p), Literal("x")),
+            (s, URIRef(p), Literal("y")),
+            (t, URIRef(p), URIRef("urn:o")),
+        ],
+        shared,
+    )
     assert index.subjects(Literal("x"), p) == [s, t]
     assert index.subjects(Literal("y"), p) == [s]
     assert index.subjects(Literal("z"), p) == []

@@ -220,7 +220,8 @@ def test_one_massnahmenart_row_per_listed_or_not_listed_one(release: Path, graph
 def test_a_massnahmenart_not_listed_has_its_row(tmp_path: Path) -> None:
     text = BERGSTRASSE.read_text(encoding="utf-8")
     start = text.index("3. Qualifizierungsprojekte zur Arbeitsmarktintegration")
-    text = text[:start] + text[text.index("4. Weiterbildungsmaßnahmen") :]
+    rest = text[text.index("4. Weiterbildungsmaßnahmen") :]
+    text = text[:start] + "3" + rest[1:]  # the list numbered on: 1., 2., 3. Weiterbildung…
     source = tmp_path / "documents" / "bergstrasse.txt"
     source.parent.mkdir()
     source.write_text(text, encoding="utf-8")

@@ -12,7 +12,8 @@ Each error says where (file, line) and what is wrong, on one line: ``str()`` giv
     ├── ValidationError      the graph violates the SHACL shapes
     ├── BuildFailed          the build found problems (one Problem each); nothing was written
     ├── QueryError           a named query is missing, malformed or lacks a parameter
-    │   └── QueryRefused     a query the public endpoint will not run (sparql.guard)
+    │   ├── QueryRefused     a query the public endpoint will not run (sparql.guard)
+    │   └── ViewError        a list request a collection cannot answer (web.collections)
     ├── QueryPoolError       the query pool could not answer a query
     │   ├── QuerySyntaxError     not valid SPARQL
     │   ├── QueryFailed          the engine failed while evaluating it
@@ -118,6 +119,21 @@ class QueryError(AqbError):
 
 class QueryRefused(QueryError):
     """The query is refused before it runs; ``str()`` says what and why, on one line."""
+
+
+class ViewError(QueryError):
+    """A request a list (``/id/{kind}/``) cannot answer (400), with what a page says about it.
+
+    Args:
+        message: one line, in English (CSV, JSON).
+        key: the text of :mod:`aqb_rdf.web.render.texts` that says it on a page; ``values``
+            fill it.
+    """
+
+    def __init__(self, message: str, key: str, **values: str) -> None:
+        super().__init__(message)
+        self.key = key
+        self.values = values
 
 
 class QueryPoolError(AqbError):

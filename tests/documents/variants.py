@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 _ITEM = re.compile(r"^\s*(?:\*\*)?(?P<number>[1-9])\.(?:\*\*)?\s+(?P<title>\S.*?)\s*$")
 _BULLET = re.compile(r"^\s*[-•*▪–]\s+(?P<title>\S.*?)\s*$")
@@ -225,6 +226,22 @@ def _role_above_name(blocks: tuple[tuple[str, ...], ...]) -> list[str]:
     return _stacked(tuple(moved))
 
 
+def _ministry_lines(*organisation: str) -> Callable[[tuple[tuple[str, ...], ...]], list[str]]:
+    """The ministry's block with ``organisation`` as its organisation lines."""
+
+    def rewrite(blocks: tuple[tuple[str, ...], ...]) -> list[str]:
+        first = _printed(blocks[0])
+        start = next(i for i, line in enumerate(first) if line.startswith("Hessisches Minister"))
+        return _stacked(((*first[:start], *organisation), *blocks[1:]))
+
+    return rewrite
+
+
+def _no_project_in_words(words: str) -> Callable[[Entry], list[str]]:
+    """A Maßnahmenart without projects says so in a bullet ("- keine")."""
+    return lambda e: [f"{e.number}. {e.title}", *([f" - {words}"] if not e.projects else [])]
+
+
 def _minister_title(blocks: tuple[tuple[str, ...], ...]) -> list[str]:
     first = _printed(blocks[0])
     return _stacked(((first[0], first[1], MINISTER_TITLE), *blocks[1:]))
@@ -237,9 +254,13 @@ BEWILLIGUNG = (
 )
 
 
-def _bewilligung(between: list[str]) -> list[str]:
+def _bewilligung(between: list[str], sentence: str = BEWILLIGUNG) -> list[str]:
     text = "\n".join(between)
-    return _GRANTING.sub(BEWILLIGUNG, text, count=1).split("\n")
+    return _GRANTING.sub(sentence, text, count=1).split("\n")
+
+
+BESCHEID_DES_RP = "Die Förderung der aufgeführten Maßnahmen regelt der Bescheid des RP Kassel."
+MINISTRY_GENITIVE = "des Hessischen Ministeriums für Arbeit, Integration, Jugend und Soziales"
 
 
 # -- the variants ------------------------------------------------------------------------------
@@ -262,6 +283,26 @@ class Variant:
     """The Vertretungsvermerk the ministry's signature must carry."""
     region_on_behalf: tuple[str, ...] = ()
     """The Vertretungsvermerk the region's signature must carry."""
+
+
+def project_amount(k: int, title: str) -> int:
+    """The amount (euros) the amount variants write after project ``k`` titled ``title``."""
+    return 1000 * (len(title) + k) + 250 * k
+
+
+def _with_amounts(write: Callable[[str], str]) -> Callable[[int, str], str]:
+    """Projects with their amount after the title, as ``write(amount in German notation)``."""
+    return lambda k, t: f" - {t} {write(f'{project_amount(k, t):,}'.replace(',', '.'))}"
+
+
+def _amounts(facts: dict[str, object]) -> dict[str, object]:
+    """The fixture's facts with the amount of every project (as :func:`project_amount`)."""
+    listed = facts["massnahmenarten"]
+    amounts = [
+        [Decimal(project_amount(k, t)).quantize(Decimal("0.01")) for k, t in enumerate(projects)]
+        for _, _, projects in listed  # type: ignore[attr-defined]
+    ]
+    return {**facts, "amounts": amounts}
 
 
 def _signature_fields(**changes: object) -> Expect:
@@ -287,18 +328,48 @@ VARIANTS: tuple[Variant, ...] = (
         lambda s: render(s, item=lambda e: [f"{'I II III IV'.split()[e.number - 1]}. {e.title}"]),
     ),
     Variant("bold-numbers", lambda s: render(s, item=lambda e: [f"**{e.number}.** {e.title}"])),
+    Variant("numbers-with-dash", lambda s: render(s, item=lambda e: [f"{e.number} – {e.title}"])),
+    Variant(
+        "maßnahmenart-numbers",
+        lambda s: render(s, item=lambda e: [f"Maßnahmenart {e.number}: {e.title}"]),
+    ),
     Variant("bold-paragraphs", lambda s: render(s, item=lambda e: ["", f"**{e.title}**", ""])),
     Variant("heading-items", lambda s: render(s, item=lambda e: ["", f"### {e.title}", ""])),
     Variant("star-bullets", lambda s: render(s, project=lambda _k, t: f"* {t}")),
     Variant("square-bullets", lambda s: render(s, project=lambda _k, t: f"▪ {t}")),
     Variant("dash-bullets", lambda s: render(s, project=lambda _k, t: f"– {t}")),
     Variant("dot-bullets", lambda s: render(s, project=lambda _k, t: f"• {t}")),
+    Variant("o-bullets", lambda s: render(s, project=lambda _k, t: f"o {t}")),
+    Variant(
+        "letters-in-parentheses",
+        lambda s: render(s, project=lambda k, t: f"   ({_letters(k)}) {t}"),
+    ),
+    Variant("letters-with-dot", lambda s: render(s, project=lambda k, t: f"   {_letters(k)}. {t}")),
+    Variant("sub-numbers", lambda s: render(s, project=lambda k, t: f"   1.{k + 1} {t}")),
+    Variant("no-project-keine", lambda s: render(s, item=_no_project_in_words("keine"))),
+    Variant("no-project-entfaellt", lambda s: render(s, item=_no_project_in_words("entfällt"))),
+    Variant("no-project-dots", lambda s: render(s, item=_no_project_in_words("./."))),
     Variant("letter-items", lambda s: render(s, project=lambda k, t: f"   {_letters(k)}) {t}")),
     Variant(
         "double-letter-items",
         lambda s: render(s, project=lambda k, t: f"   {_letters(k) * 2}) {t}"),
     ),
     Variant("indented-plain-projects", lambda s: render(s, project=lambda _k, t: f"      {t}")),
+    Variant(
+        "project-amounts-in-parentheses",
+        lambda s: render(s, project=_with_amounts(lambda a: f"({a} Euro)")),
+        _amounts,
+    ),
+    Variant(
+        "project-amounts-after-a-dash",
+        lambda s: render(s, project=_with_amounts(lambda a: f"– {a},00 €")),
+        _amounts,
+    ),
+    Variant(
+        "project-amounts-eur-first",
+        lambda s: render(s, project=_with_amounts(lambda a: f"(EUR {a})")),
+        _amounts,
+    ),
     Variant(
         "hard-wrapped-titles",
         lambda s: render(
@@ -333,10 +404,18 @@ VARIANTS: tuple[Variant, ...] = (
         ),
     ),
     Variant(
+        "page-breaks-slash-footer",
+        lambda s: render(s, inside=_page_break("{page} / 4", "Zielvereinbarung 2025")),
+    ),
+    Variant(
         "page-breaks-number-only",
         lambda s: render(s, inside=_page_break("{page}", "Zielvereinbarung AQB 2025")),
     ),
     Variant("bewilligungsbescheid", lambda s: render(s, between=_bewilligung)),
+    Variant(
+        "bescheid-des-rp",
+        lambda s: render(s, between=lambda b: _bewilligung(b, BESCHEID_DES_RP)),
+    ),
     Variant("two-column-signatures", lambda s: render(s, blocks=_side_by_side)),
     Variant(
         "two-column-signatures-with-notes",
@@ -363,6 +442,26 @@ VARIANTS: tuple[Variant, ...] = (
         on_behalf=("Für das Land Hessen",),
     ),
     Variant("role-above-name", lambda s: render(s, blocks=_role_above_name)),
+    Variant(
+        "signed-for-hmsi",
+        lambda s: render(s, blocks=_ministry_lines("HMSI")),
+        _signature_fields(organisation_text="HMSI"),
+    ),
+    Variant(
+        "signed-for-the-ministry-in-the-genitive",
+        lambda s: render(
+            s,
+            blocks=_ministry_lines(
+                "des Hessischen Ministeriums", "für Arbeit, Integration, Jugend und Soziales"
+            ),
+        ),
+        _signature_fields(organisation_text=MINISTRY_GENITIVE),
+    ),
+    Variant(
+        "signed-for-land-hessen",
+        lambda s: render(s, blocks=_ministry_lines("Land Hessen")),
+        _signature_fields(organisation_text="Land Hessen"),
+    ),
     Variant(
         "minister-title",
         lambda s: render(s, blocks=_minister_title),

@@ -46,7 +46,7 @@ def test_a_difference_names_the_triples_on_each_side() -> None:
     assert difference(expected, read_expected(case)) == ""
 
 
-POSITION = {"zeileVon", "zeileBis", "zeichenVon", "zeichenBis", "seite", "hasSource", "hasSelector"}
+POSITION = {"zeileVon", "zeileBis", "seite", "hasSource", "hasSelector"}
 
 
 def facts(case: Case) -> set[tuple[str, str, str]]:

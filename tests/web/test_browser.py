@@ -145,7 +145,13 @@ def test_a_fact_leads_to_its_words_highlighted_in_the_document(
     other = browser.find_element(By.CSS_SELECTOR, "pre.document-text mark#jahr")
     assert other.value_of_css_property("background-color") != "rgba(255, 179, 71, 1)"
     marks = browser.find_elements(By.CSS_SELECTOR, "pre.document-text mark[id]")
-    assert len(marks) == 31
+    assert len(marks) == 33  # 31, and the two names as written, each with its own quote
+    # The region's name as written is one mark inside the mark of the region (with article).
+    inner = browser.find_element(By.CSS_SELECTOR, "mark#gebietskoerperschaft-laut")
+    assert inner.text == "Stadt Offenbach am Main"
+    outer = browser.execute_script("return arguments[0].parentElement.closest('mark[id]')", inner)
+    assert outer.get_attribute("id") == "gebietskoerperschaft"
+    assert outer.text == "der Stadt Offenbach am Main"
     mark.find_element(By.XPATH, "following::a[@class='to-resource'][1]").click()
     WebDriverWait(browser, WAIT).until(ec.url_contains("/id/zielvereinbarung/2025/06413/budget"))
     assert heading(browser) == "Budget – Zielvereinbarung 2025 – Stadt Offenbach am Main"

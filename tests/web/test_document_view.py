@@ -179,6 +179,8 @@ def test_pieces_nest_the_marks_and_cover_the_text() -> None:
     ]
     assert [sorted(p.opens) for p in found] == [[], ["outer"], ["inner"], [], []]
     assert [[m.id for m in p.closes] for p in found] == [[], [], ["inner"], ["outer"], []]
+    # The outer mark stays open around the inner one: one element each.
+    assert [(p.open_from, p.close_to) for p in found] == [(0, 0), (0, 1), (1, 1), (1, 0), (0, 0)]
 
 
 def test_crossing_marks_are_cut_and_each_opens_once() -> None:
@@ -189,6 +191,8 @@ def test_crossing_marks_are_cut_and_each_opens_once() -> None:
         ("ef", ["b"]),
     ]
     assert sum(len(p.opens) for p in found) == 2
+    # "a" stays open into "cd"; "b" is opened inside it, and again (without id) after it.
+    assert [(p.open_from, p.close_to) for p in found] == [(0, 1), (1, 0), (0, 0)]
 
 
 def test_marks_outside_the_text_are_left_out() -> None:
@@ -214,3 +218,23 @@ def test_the_page_of_a_fact_quotes_it_and_links_to_its_mark(
     assert match, page[:300]
     assert match.groups()[::2] == (words, mark)
     assert marked(site.page(match.group(2)))[mark] == words
+
+
+@pytest.mark.slow
+def test_the_evidence_table_gives_the_position_selectors_characters(
+    site: Site, dataset: Graph
+) -> None:
+    """The characters a page shows for a Fundstelle are its TextPositionSelector's
+    ``oa:start``–``oa:end`` (their one home; the Fundstelle states no offsets itself)."""
+    page = site.page(AGREEMENT + "/budget")
+    table = page.split('<table class="data evidence">', 1)[1].split("</table>", 1)[0]
+    fundstelle = URIRef(BASE + AGREEMENT[1:] + "/fundstelle/budget")
+    (position,) = (
+        s
+        for s in dataset.objects(fundstelle, OA.hasSelector)
+        if (s, RDF.type, OA.TextPositionSelector) in dataset
+    )
+    start, end = dataset.value(position, OA.start), dataset.value(position, OA.end)
+    assert start is not None and end is not None
+    assert f'<td class="num">{start}–{end}</td>' in table, table
+    assert not list(dataset.triples((fundstelle, AQB.zeichenVon, None)))

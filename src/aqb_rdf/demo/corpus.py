@@ -202,7 +202,9 @@ def render_markdown(agreement: Agreement) -> str:
     """The agreement in the Markdown-like format of ``offenbach-am-main-stadt.md``."""
     region = agreement.region
     measures = []
-    for number, title, projects in agreement.measures:
+    # Numbered 1, 2, 3 … in order, also where a Maßnahmenart is not listed (the parser
+    # refuses a skipped number: it cannot tell a lost heading from one not listed).
+    for number, (_, title, projects) in enumerate(agreement.measures, start=1):
         measures.append(f"{number}. {title}")
         measures.extend(f"  - {project}" for project in projects)
     # The "Bündnis für Ausbildung" runs in five-year periods (2025 bis 2029 in the seeds).

@@ -27,6 +27,10 @@ LABELS = {
     "gebietskoerperschaft": ("Gebietskörperschaft", "Territorial authority"),
     "jahr": ("Jahr", "Year"),
     "budget": ("Budget in Euro", "Budget in euros"),
+    "terms": (
+        "Datenwürfel der AQB-Budgets: Struktur und Komponenten",
+        "The AQB budget cube: its structure and components",
+    ),
 }
 
 
@@ -48,6 +52,10 @@ def cube_graph(budgets: Iterable[tuple[int, str, Decimal]], iris: Iris) -> Graph
     add((dataset, DCTERMS.source, URIRef(iris.dataset)))
     add((structure, RDF.type, QB.DataStructureDefinition))
     labelled(structure, "structure")
+    # The document the cube's hash IRIs belong to answers too (/def/datenwuerfel), naming them.
+    terms = URIRef(str(cube).removesuffix("#"))
+    labelled(terms, "terms")
+    add((terms, DCTERMS.hasPart, structure))
     components = (
         (
             "gebietskoerperschaft",
@@ -65,6 +73,7 @@ def cube_graph(budgets: Iterable[tuple[int, str, Decimal]], iris: Iris) -> Graph
         add((prop, RDF.type, RDF.Property))
         add((prop, RDFS.range, value_range))
         labelled(prop, name)
+        add((terms, DCTERMS.hasPart, prop))
         add((structure, QB.component, spec))
         add((spec, RDF.type, QB.ComponentSpecification))
         add((spec, role, prop))

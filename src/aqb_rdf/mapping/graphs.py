@@ -111,7 +111,7 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
     t_type, t_fundstelle, t_belegt = RDF.type, aqb.Fundstelle, aqb.belegt
     t_eigenschaft, t_wert = aqb.eigenschaft, aqb.wert
     t_zeile_von, t_zeile_bis = aqb.zeileVon, aqb.zeileBis
-    t_zeichen_von, t_zeichen_bis, t_seite = aqb.zeichenVon, aqb.zeichenBis, aqb.seite
+    t_seite = aqb.seite
 
     def fundstelle(
         name: str,
@@ -130,9 +130,8 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
             add((f, t_wert, value))
         add((f, t_zeile_von, _int(span.first_line)))
         add((f, t_zeile_bis, _int(span.last_line)))
-        add((f, t_zeichen_von, _int(start)))
-        add((f, t_zeichen_bis, _int(end)))
-        # The same place as a W3C Web Annotation segment of the published text.
+        # The characters as a W3C Web Annotation segment of the published text (the one
+        # home of the offsets: the TextPositionSelector's oa:start and oa:end).
         add((f, _OA_HAS_SOURCE, published_text))
         quote, position = iris.selector(f, "zitat"), iris.selector(f, "position")
         add((f, _OA_HAS_SELECTOR, quote))
@@ -165,13 +164,16 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
     fundstelle("jahr", agreement.year.span, a, aqb.jahr)
     fundstelle("ministerium", agreement.ministry.span, a, aqb.ministerium)
     fundstelle("gebietskoerperschaft", agreement.region.span, a, aqb.gebietskoerperschaft)
-    # The names as written stand exactly where the parties were read: the Fundstellen of
-    # aqb:ministerium and aqb:gebietskoerperschaft above are theirs too (no second copy, which
-    # would cost 16 triples per agreement).
+    # The names as written, each with its own Fundstelle: their words without the article
+    # (the party's Fundstelle quotes the article too).
     if agreement.ministry_as_written is not None:
-        add((a, aqb.ministeriumLaut, _de(agreement.ministry_as_written.value)))
+        written = agreement.ministry_as_written
+        add((a, aqb.ministeriumLaut, _de(written.value)))
+        fundstelle("ministerium-laut", written.span, a, aqb.ministeriumLaut)
     if agreement.region_as_written is not None:
-        add((a, aqb.gebietskoerperschaftLaut, _de(agreement.region_as_written.value)))
+        written = agreement.region_as_written
+        add((a, aqb.gebietskoerperschaftLaut, _de(written.value)))
+        fundstelle("gebietskoerperschaft-laut", written.span, a, aqb.gebietskoerperschaftLaut)
 
     budget = iris.budget(a)
     add((a, aqb.budget, budget))
@@ -205,6 +207,12 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
             add((p, aqb.massnahmenart, concept))
             add((p, aqb.zielvereinbarung, a))
             fundstelle(f"projekt-{number}-{position}", projekt.span, p)
+            if projekt.amount is not None:
+                value = canonical_decimal(projekt.amount.value)
+                add((p, aqb.betrag, Literal(value, datatype=XSD.decimal)))
+                fundstelle(
+                    f"projekt-{number}-{position}-betrag", projekt.amount.span, p, aqb.betrag
+                )
 
     for art in agreement.absent_massnahmenarten:
         add((a, aqb.nichtAufgefuehrt, iris.massnahmenart(art.value)))

@@ -7,7 +7,10 @@ sub-numbers ("1.1") or plain lines indented deeper than their Maßnahmenart. A l
 on with the previous entry (hard-wrapped title) is joined to it; page furniture is skipped,
 so a page break inside the list changes nothing. The list ends at the next § or at a prose
 paragraph; a line in between that is none of these is refused with its line, and so is a
-list entry after the end of the list: no line of § 5 is ever dropped unread.
+list entry before the first Maßnahmenart or after the end of the list: no line of § 5 is ever
+dropped unread. Numbered Maßnahmenarten are numbered 1, 2, 3 … in order: a number skipped
+(1, 2, 4) is refused, since a lost heading would silently put its projects under the one
+before, and from the text that cannot be told apart from a list that numbers by Maßnahmenart.
 One pass over the lines.
 """
 
@@ -67,6 +70,7 @@ def read_list(lines: Sequence[Line]) -> list[Item]:
         if not reader.feed(line, lines, index):
             _check_rest(lines, index)
             break
+    _check_numbers(reader.items)
     return reader.items
 
 
@@ -103,7 +107,12 @@ class _Reader:
             self.skip = len(wrapped) - 1
             return True
         if not self.items:
-            return True  # the sentence introducing the list
+            # The sentence introducing the list; an entry here belongs to no Maßnahmenart.
+            if ITEM.match(line.text):
+                raise _unplaced(line, "a numbered entry that is not a Maßnahmenart")
+            if BULLET.match(line.text):
+                raise _unplaced(line, "a project before the first Maßnahmenart")
+            return True
         item = self.items[-1]
         current = item.projects[-1] if item.projects else item.head
         bullet = BULLET.match(line.text)
@@ -229,6 +238,42 @@ def _check_rest(lines: Sequence[Line], index: int) -> None:
         if starts and (BULLET.match(line.text) or _art_title(line) is not None):
             raise _unplaced(line, "a list entry after the end of the list")
         starts = line.blank or bool(_SENTENCE_END.search(line.text)) or line.text.endswith(":")
+
+
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+
+
+def _number(item: Item) -> int | None:
+    """The number an item's Maßnahmenart entry carries ("2.", "II.", "Maßnahmenart 2:"), or
+    None for a heading or bold line without one."""
+    if item.head.marker is not ITEM:
+        return None
+    match = ITEM.match(join_lines(item.head.lines))
+    if match is None:
+        return None
+    if match.group("number"):
+        return int(match.group("number"))
+    return _ROMAN[match.group("roman")]
+
+
+def _check_numbers(items: Sequence[Item]) -> None:
+    """The numbered Maßnahmenarten run 1, 2, 3 … in order; refuse the first that does not."""
+    expected = 1
+    for item in items:
+        number = _number(item)
+        if number is None:
+            continue
+        if number != expected:
+            line = item.head.lines[0]
+            after = f"after number {expected - 1}" if expected > 1 else "as the first"
+            raise ParseError(
+                f"line in § 5 is Maßnahmenart number {number} {after}: an entry of the list "
+                "is missing or unreadable (its projects would be read as another's); the "
+                "Maßnahmenarten are numbered 1, 2, 3 … in order",
+                None,
+                line.number,
+            )
+        expected += 1
 
 
 def _unplaced(line: Line, what: str) -> ParseError:

@@ -108,8 +108,12 @@ class Located(Generic[T]):
 
 @dataclass(frozen=True)
 class Projekt:
+    """A project as § 5 lists it: its title (without an amount that follows it) and, where
+    the entry states one ("Jobcoach (120.000 Euro)"), its amount in euros."""
+
     title: str
     span: Span
+    amount: Located[Decimal] | None = None
 
 
 @dataclass(frozen=True)

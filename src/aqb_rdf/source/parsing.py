@@ -49,6 +49,13 @@ _AMOUNT_ANCHOR = re.compile(r"in\s+Höhe\s+von(?:\s+insgesamt)?", re.IGNORECASE)
 _AMOUNT = re.compile(r"(?P<amount>[^\s€]+(?:[ \u00a0\u202f]\d{3})*)\s*(?:Euro|EUR|€)")
 _AMOUNT_BEFORE = re.compile(r"(?:EUR|€)\s*(?P<amount>[0-9][^\s]*)")
 _SECTION = re.compile(r"§\s*(\d+)\b")
+# An amount after a project's title: "Jobcoach (120.000 Euro)", "(EUR 120.000)", "– 120.000 €".
+_PROJECT_AMOUNT = re.compile(
+    r"\s*(?:\(\s*(?P<a>[^()]*\d[^()]*?)\s*(?:Euro|EUR|€)\s*\)"
+    r"|\(\s*(?:EUR|€)\s*(?P<b>\d[^()]*?)\s*\)"
+    r"|\s[-–:]\s*(?P<c>\d[^()]*?)\s*(?:Euro|EUR|€)"
+    r"|\s[-–:]\s*(?:EUR|€)\s*(?P<d>\d[^()]*?))\s*$"
+)
 _SGB = re.compile(
     r"\bSGB\s*(?P<books>[IVX]+\b(?:\s*(?:,|und|sowie|oder|bzw\.|/)\s*(?:SGB\s*)?[IVX]+\b)*)"
 )
@@ -170,10 +177,22 @@ class _Parser:
         except ResolveError as error:
             raise self.fail(error.message, region_span, ResolveError) from None
         written = (
-            Located(_ARTICLE.sub("", names[ministry_group]), ministry_span),
-            Located(_ARTICLE.sub("", names[region_group]), region_span),
+            Located(
+                _ARTICLE.sub("", names[ministry_group]), self._name_span(match, ministry_group)
+            ),
+            Located(_ARTICLE.sub("", names[region_group]), self._name_span(match, region_group)),
         )
         return Located(ministry, ministry_span), Located(region, region_span), written
+
+    def _name_span(self, match: re.Match[str], group: str) -> Span:
+        """Where a party's name as written stands: its words without the article (the party's
+        own span has the article), so that its quote is the name."""
+        raw = match.group(group)
+        start = match.start(group) + len(raw) - len(raw.lstrip())
+        article = _ARTICLE.match(raw.lstrip())
+        if article:
+            start += article.end()
+        return self.flow.span(start, match.start(group) + len(raw.rstrip()))
 
     # -- § 4: budget -------------------------------------------------------------------------
 
@@ -223,12 +242,38 @@ class _Parser:
                     f"Maßnahmenart {art.value} listed twice (also on line {seen[art]})", span
                 )
             seen[art] = head.lines[0].number
-            projects = tuple(
-                Projekt(_entry_title(p.marker, p.lines), _entry_span(p.marker, p.lines))
-                for p in item.projects
-            )
+            projects = tuple(self._projekt(p.marker, p.lines) for p in item.projects)
             result.append(Massnahmenbereich(art, title, span, projects))
         return tuple(result)
+
+    def _projekt(self, marker: re.Pattern[str], lines: Sequence[Line]) -> Projekt:
+        """A project entry: its title, and the amount that follows it as a fact of its own
+        (read or refused, never left in the title)."""
+        title = _entry_title(marker, lines)
+        found = _PROJECT_AMOUNT.search(title)
+        if found is None:
+            return Projekt(title, _entry_span(marker, lines))
+        last, column = lines[-1], _title_column(marker, lines)
+        in_line = _PROJECT_AMOUNT.search(last.text, column if len(lines) == 1 else 0)
+        if in_line is None:
+            raise self.fail(
+                f"the amount of the project {title!r} is split across lines",
+                _entry_span(marker, lines),
+            )
+        group = next(g for g in "abcd" if in_line.group(g))
+        token = in_line.group(group)
+        amount_span = line_span([last], in_line.start(group), in_line.end(group))
+        try:
+            amount = parse_amount(token)
+        except ValueError as error:
+            raise self.fail(
+                f"malformed amount {token!r} of the project {title!r} ({error})", amount_span
+            ) from None
+        name = title[: found.start()].rstrip()
+        if not name:
+            raise self.fail(f"a project with an amount but no title: {title!r}", amount_span)
+        span = line_span(lines, column, in_line.start())
+        return Projekt(name, span, Located(amount, amount_span))
 
     # -- running text: legal spheres, frameworks, granting authority --------------------------
 
@@ -297,6 +342,11 @@ def _entry_title(marker: re.Pattern[str], lines: Sequence[Line]) -> str:
 
 def _entry_span(marker: re.Pattern[str], lines: Sequence[Line]) -> Span:
     """The span of a list entry's text, without its number or bullet."""
+    return line_span(lines, _title_column(marker, lines))
+
+
+def _title_column(marker: re.Pattern[str], lines: Sequence[Line]) -> int:
+    """Where the text of a list entry starts in its first line (after number or bullet)."""
     match = marker.match(lines[0].text)
     assert match is not None
-    return line_span(lines, match.start("title"))
+    return match.start("title")

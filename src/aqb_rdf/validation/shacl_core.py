@@ -42,9 +42,9 @@ from aqb_rdf.validation.report import (
 )
 
 Triple = tuple[Node, Node, Node]
-# Looked up once: each lookup in a Vocabulary makes a new URIRef, and these are asked for
-# once per value node.
-_TYPE, _SUBCLASS_OF = RDF.type, RDFS.subClassOf
+# The index keys its predicates by their plain text (see Index); these are asked for once
+# per value node.
+_TYPE, _SUBCLASS_OF = str(RDF.type), str(RDFS.subClassOf)
 _LANG_STRING, _STRING = RDF.langString, XSD.string
 _PARAMETERS = {
     SH[name]
@@ -99,26 +99,53 @@ class Index:
 
     ``base`` is an index of triples shared by many validations (the ontology and reference
     data); it is built once and consulted after this index's own triples.
+
+    Predicates are keyed by their text (a plain ``str``), and are asked for that way: a
+    dictionary compares keys that are equal but not the same object with ``__eq__``, which
+    is Python code for rdflib's terms, and the data's predicates are other objects than the
+    shapes' (each agreement's mapping makes its own). Nodes stay rdflib terms.
+
+    ``inverse`` and ``paired``, where given, are the only predicates asked for by object
+    (:meth:`subjects`) and for all their pairs (:meth:`pairs`): the others are indexed by
+    subject only, which is all the shapes ask of them (``CoreValidator.index`` knows which).
     """
 
-    def __init__(self, triples: Iterable[Triple], base: Index | None = None) -> None:
+    def __init__(
+        self,
+        triples: Iterable[Triple],
+        base: Index | None = None,
+        inverse: frozenset[str] | None = None,
+        paired: frozenset[str] | None = None,
+    ) -> None:
         self.base = base
-        self.out: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
-        self.into: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
-        self.by_predicate: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+        self.out: dict[Node, dict[str, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        self.into: dict[Node, dict[str, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        self.by_predicate: dict[str, list[tuple[Node, Node]]] = defaultdict(list)
         # Repeated triples are harmless: value nodes are made distinct where they are counted.
         # Literals are not indexed as objects: nearly all are distinct (quotes, names, numbers),
         # an entry each would cost more than the whole rest, and only an inverse path from a
         # literal focus node asks for them (answered from by_predicate, see subjects).
-        for s, p, o in triples:
-            self.out[s][p].append(o)
-            if not isinstance(o, Literal):
-                self.into[o][p].append(s)
-            self.by_predicate[p].append((s, o))
+        out, into, by_predicate = self.out, self.into, self.by_predicate
+        if inverse is None or paired is None:
+            for s, p, o in triples:
+                key = str(p)
+                out[s][key].append(o)
+                # type() first: isinstance of an rdflib class that fails goes through ABCMeta.
+                if type(o) is URIRef or not isinstance(o, Literal):
+                    into[o][key].append(s)
+                by_predicate[key].append((s, o))
+        else:
+            for s, p, o in triples:
+                key = str(p)
+                out[s][key].append(o)
+                if key in inverse and (type(o) is URIRef or not isinstance(o, Literal)):
+                    into[o][key].append(s)
+                if key in paired:
+                    by_predicate[key].append((s, o))
         self._superclasses: dict[Node, frozenset[Node]] = {}
         self._instances: dict[Node, list[Node]] | None = None
 
-    def objects(self, node: Node, predicate: Node) -> list[Node]:
+    def objects(self, node: Node, predicate: str) -> list[Node]:
         edges = self.out.get(node)
         own = edges.get(predicate, []) if edges else []
         if self.base is None:
@@ -126,7 +153,7 @@ class Index:
         shared = self.base.objects(node, predicate)
         return own + shared if own and shared else own or shared
 
-    def subjects(self, node: Node, predicate: Node) -> list[Node]:
+    def subjects(self, node: Node, predicate: str) -> list[Node]:
         if isinstance(node, Literal):
             own = [s for s, o in self.by_predicate.get(predicate, []) if o == node]
         else:
@@ -137,7 +164,7 @@ class Index:
         shared = self.base.subjects(node, predicate)
         return own + shared if own and shared else own or shared
 
-    def pairs(self, predicate: Node) -> list[tuple[Node, Node]]:
+    def pairs(self, predicate: str) -> list[tuple[Node, Node]]:
         """(subject, object) of every triple with ``predicate``."""
         own = self.by_predicate.get(predicate, [])
         return own + self.base.pairs(predicate) if self.base is not None else own
@@ -183,6 +210,9 @@ class Shape:
     path_text: str
     # (component, check), or ("property", the nested property shape) for sh:property.
     constraints: list[tuple[str, Check | Shape]] = field(default_factory=list)
+    # The same constraints for the yes/no question (does a focus node conform?), in order:
+    # a test of each value node, a nested shape every value node must conform to, or a check.
+    tests: list[tuple[ValueTest | None, Shape | None, Check | None]] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     messages: tuple[str, str] = ("", "")
     severity: str = "Violation"
@@ -194,10 +224,12 @@ class Shape:
 
 def _compile_path(shapes: Graph, path: Node) -> tuple[Path, str]:
     if isinstance(path, URIRef):
-        return (lambda index, focus: index.objects(focus, path)), f"<{path}>"
+        key = str(path)
+        return (lambda index, focus: index.objects(focus, key)), f"<{path}>"
     inverse = shapes.value(path, SH.inversePath)
     if isinstance(inverse, URIRef):
-        return (lambda index, focus: index.subjects(focus, inverse)), "(complex path)"
+        inverse_key = str(inverse)
+        return (lambda index, focus: index.subjects(focus, inverse_key)), "(complex path)"
     if shapes.value(path, RDF.first) is not None:
         steps = [_compile_path(shapes, step)[0] for step in Collection(shapes, path)]
 
@@ -255,6 +287,13 @@ class CoreValidator:
             for s in shapes.subjects(t, None)
         }
         self.roots = [self._shape(node) for node in sorted(roots, key=str)]
+        # What an index of the data is asked by object or for all pairs: inverse paths (a
+        # literal focus node is answered from the pairs), the targets' predicates, rdf:type.
+        self.inverse = frozenset(str(p) for p in shapes.objects(None, SH.inversePath))
+        targeted = (SH.targetSubjectsOf, SH.targetObjectsOf)
+        self.paired = (
+            self.inverse | {_TYPE} | {str(p) for t in targeted for p in shapes.objects(None, t)}
+        )
 
     # -- compiling --------------------------------------------------------------------------
 
@@ -305,7 +344,12 @@ class CoreValidator:
         g, node, add = self.shapes, shape.node, shape.constraints.append
 
         def each(test: ValueTest) -> Check:
+            tests.append((test, None, None))
             return lambda index, focus, values: [v for v in values if not test(index, focus, v)]
+
+        def whole(check: Check) -> Check:
+            tests.append((None, None, check))
+            return check
 
         def conforms_to(nested: Shape) -> ValueTest:
             return lambda index, focus, value: self._conforms(index, nested, value)
@@ -315,6 +359,8 @@ class CoreValidator:
 
         def conforms_to_any(options: list[Shape]) -> ValueTest:
             return lambda index, focus, value: any(self._conforms(index, s, value) for s in options)
+
+        tests = shape.tests
 
         for cls in g.objects(node, SH["class"]):
             add(("ClassConstraintComponent", each(_instance_of(cls))))
@@ -326,9 +372,9 @@ class CoreValidator:
             add(("NodeKindConstraintComponent", each(_node_kind(kind))))
         # The counts and lengths are xsd:integer literals: int() of their lexical form.
         for n in g.objects(node, SH.minCount):
-            add(("MinCountConstraintComponent", _min_count(int(str(n)))))
+            add(("MinCountConstraintComponent", whole(_min_count(int(str(n))))))
         for n in g.objects(node, SH.maxCount):
-            add(("MaxCountConstraintComponent", _max_count(int(str(n)))))
+            add(("MaxCountConstraintComponent", whole(_max_count(int(str(n))))))
         bounds: tuple[tuple[str, Callable[[Node, Node], bool]], ...] = (
             ("minInclusive", lambda v, b: _ordered(b, v, False)),
             ("maxInclusive", lambda v, b: _ordered(v, b, False)),
@@ -353,18 +399,18 @@ class CoreValidator:
             wanted = [str(x) for x in Collection(g, languages)]
             add(("LanguageInConstraintComponent", each(_language_in(wanted))))
         if g.value(node, SH.uniqueLang) == Literal(True):
-            add(("UniqueLangConstraintComponent", _unique_lang))
+            add(("UniqueLangConstraintComponent", whole(_unique_lang)))
         for members in g.objects(node, SH["in"]):
             allowed = set(Collection(g, members))
             add(("InConstraintComponent", each(_member_of(allowed))))
         for value in g.objects(node, SH.hasValue):
-            add(("HasValueConstraintComponent", _has_value(value)))
+            add(("HasValueConstraintComponent", whole(_has_value(value))))
         for other in g.objects(node, SH.equals):
-            add(("EqualsConstraintComponent", _equals(other)))
+            add(("EqualsConstraintComponent", whole(_equals(other))))
         for other in g.objects(node, SH.lessThan):
-            add(("LessThanConstraintComponent", _compare(other, strict=True)))
+            add(("LessThanConstraintComponent", whole(_compare(other, strict=True))))
         for other in g.objects(node, SH.lessThanOrEquals):
-            add(("LessThanOrEqualsConstraintComponent", _compare(other, strict=False)))
+            add(("LessThanOrEqualsConstraintComponent", whole(_compare(other, strict=False))))
         for inner in g.objects(node, SH["not"]):
             add(("NotConstraintComponent", each(violates(self._shape(inner)))))
         for alternatives in g.objects(node, SH["or"]):
@@ -373,7 +419,11 @@ class CoreValidator:
         for inner in g.objects(node, SH.node):
             add(("NodeConstraintComponent", each(conforms_to(self._shape(inner)))))
         for prop in g.objects(node, SH.property):
-            add(("property", self._shape(prop)))
+            nested = self._shape(prop)
+            tests.append((None, nested, None))
+            add(("property", nested))
+        if len(tests) != len(shape.constraints):  # a component above that is in one list only
+            raise AssertionError(f"{node}: constraints and tests differ")
 
     # -- evaluating -------------------------------------------------------------------------
 
@@ -389,7 +439,7 @@ class CoreValidator:
             other = shape.others.get(component)
             for failed in check(index, focus, values):
                 compared = (
-                    "" if other is None else compared_text(other, index.objects(focus, other))
+                    "" if other is None else compared_text(other, index.objects(focus, str(other)))
                 )
                 yield Violation(
                     focus=str(focus),
@@ -405,16 +455,36 @@ class CoreValidator:
                 )
 
     def _conforms(self, index: Index, shape: Shape, focus: Node) -> bool:
-        return next(iter(self._results(index, shape, focus)), None) is None
+        """Whether ``focus`` conforms to ``shape``: exactly when :meth:`_results` gives
+        nothing, without making any result (the data nearly always conform)."""
+        if shape.path is None:
+            values = [focus]
+        else:
+            values = shape.path(index, focus)
+            if len(values) > 1:
+                values = list(dict.fromkeys(values))
+        for test, nested, check in shape.tests:
+            if test is not None:
+                for value in values:
+                    if not test(index, focus, value):
+                        return False
+            elif nested is not None:
+                for value in values:
+                    if not self._conforms(index, nested, value):
+                        return False
+            elif check is not None and check(index, focus, values):
+                return False
+        return True
 
     def validate(self, triples: Iterable[Triple], base: Index | None = None) -> ValidationReport:
         """Validate ``triples`` (with the pre-built ``base`` index of shared triples)."""
-        index = Index(triples, base)
+        index = Index(triples, base, self.inverse, self.paired)
         violations = [
             violation
             for shape in self.roots
             for target in shape.targets
             for focus in dict.fromkeys(target(index))
+            if not self._conforms(index, shape, focus)
             for violation in self._results(index, shape, focus)
         ]
         violations = sorted(set(violations), key=lambda v: (v.focus, v.path, v.component, v.value))
@@ -432,8 +502,10 @@ def _unique_lang(index: Index, focus: Node, values: list[Node]) -> list[Node | N
 
 
 def _equals(other: Node) -> Callable[[Index, Node, list[Node]], list[Node | None]]:
+    key = str(other)
+
     def check(index: Index, focus: Node, values: list[Node]) -> list[Node | None]:
-        theirs = set(index.objects(focus, other))
+        theirs = set(index.objects(focus, key))
         mine = set(values)
         return sorted(mine ^ theirs, key=str)
 
@@ -441,8 +513,10 @@ def _equals(other: Node) -> Callable[[Index, Node, list[Node]], list[Node | None
 
 
 def _compare(other: Node, strict: bool) -> Callable[[Index, Node, list[Node]], list[Node | None]]:
+    key = str(other)
+
     def check(index: Index, focus: Node, values: list[Node]) -> list[Node | None]:
-        bounds = index.objects(focus, other)
+        bounds = index.objects(focus, key)
         return [v for v in values for b in bounds if not _ordered(v, b, strict)]
 
     return check
@@ -460,11 +534,13 @@ def _just(node: Node) -> Target:
 
 
 def _subjects_of(predicate: Node) -> Target:
-    return lambda index: [s for s, _ in index.pairs(predicate)]
+    key = str(predicate)
+    return lambda index: [s for s, _ in index.pairs(key)]
 
 
 def _objects_of(predicate: Node) -> Target:
-    return lambda index: [o for _, o in index.pairs(predicate)]
+    key = str(predicate)
+    return lambda index: [o for _, o in index.pairs(key)]
 
 
 def _instance_of(cls: Node) -> ValueTest:

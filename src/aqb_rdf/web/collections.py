@@ -26,7 +26,7 @@ from typing import Any, Final
 
 from pyoxigraph import Literal, NamedNode
 
-from aqb_rdf.errors import PageError, QueryError
+from aqb_rdf.errors import PageError, ViewError
 from aqb_rdf.rdf.namespaces import XSD
 from aqb_rdf.sparql.named_queries import PARAMETER_TYPES
 from aqb_rdf.sparql.results import SelectResult, Term
@@ -99,20 +99,6 @@ FILTERS: Final[Mapping[str, str]] = {
 }
 """Every filter a list may take, with the form of its value; each is a parameter of the
 list's query of the same name (a Rechtskreis by its name, ``sgb-ii``, bound as its IRI)."""
-
-
-class ViewError(QueryError):
-    """A request a list cannot answer (400), with what a page says about it.
-
-    Args:
-        message: one line, in English (CSV, JSON).
-        key: the text of :mod:`.texts` that says it on a page; ``values`` fill it.
-    """
-
-    def __init__(self, message: str, key: str, **values: str) -> None:
-        super().__init__(message)
-        self.key = key
-        self.values = values
 
 
 _AGREEMENT = Column("agreement", "agreement", "link", "agreement")

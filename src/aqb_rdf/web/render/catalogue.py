@@ -15,14 +15,9 @@ from typing import Final
 
 from pyoxigraph import Literal, NamedNode
 
-from aqb_rdf.rdf.namespaces import DCTERMS, RDF_TYPE
+from aqb_rdf.rdf.namespaces import DCAT, DCATDE, DCTERMS, FOAF, RDF_TYPE, SPDX
 from aqb_rdf.web.render.description import Description, Node, pick_language, sort_key
 from aqb_rdf.web.render.parts import Link, Reader
-
-DCAT: Final = "http://www.w3.org/ns/dcat#"
-DCATDE: Final = "http://dcat-ap.de/def/dcatde/"
-SPDX: Final = "http://spdx.org/rdf/terms#"
-FOAF: Final = "http://xmlns.com/foaf/0.1/"
 
 LICENCES: Final = {
     "http://dcat-ap.de/def/licenses/dl-by-de/2.0": (

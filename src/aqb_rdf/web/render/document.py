@@ -12,6 +12,7 @@ shows for one fact: the quoted words and a link to the document view at that mar
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -53,13 +54,19 @@ class Piece:
     """A stretch of the text inside the same marks (outermost first).
 
     ``opens`` are the ids of the marks that begin with this piece, ``closes`` the marks that
-    end with it (the page links back to their resources there).
+    end with it (the page links back to their resources there). The page opens
+    ``marks[open_from:]`` before the text (the outer ones are still open from the piece
+    before) and closes the marks after the text down to ``close_to`` (those the next piece
+    is inside too stay open): a mark nested in another is one element inside it, and only
+    marks that cross are cut and opened again, without their id.
     """
 
     text: str
     marks: tuple[Mark, ...]
     opens: frozenset[str]
     closes: tuple[Mark, ...]
+    open_from: int = 0
+    close_to: int = 0
 
 
 @dataclass(frozen=True)
@@ -189,7 +196,26 @@ def pieces(text: str, all_marks: Sequence[Mark]) -> tuple[Piece, ...]:
                 tuple(m for m in around if m.end == right),
             )
         )
-    return tuple(result)
+    # The marks a piece shares with the next, outermost first, stay open between them.
+    shared = [_shared(a.marks, b.marks) for a, b in zip(result, result[1:], strict=False)]
+    return tuple(
+        dataclasses.replace(
+            piece,
+            open_from=shared[i - 1] if i else 0,
+            close_to=shared[i] if i < len(shared) else 0,
+        )
+        for i, piece in enumerate(result)
+    )
+
+
+def _shared(before: tuple[Mark, ...], after: tuple[Mark, ...]) -> int:
+    """How many outermost marks two neighbouring pieces are both inside."""
+    count = 0
+    for a, b in zip(before, after, strict=False):
+        if a is not b:
+            break
+        count += 1
+    return count
 
 
 def document(r: Reader, text: str | None, found: Sequence[Row]) -> DocumentPage:

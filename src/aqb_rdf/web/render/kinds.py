@@ -101,6 +101,12 @@ class Agreement:
     authority_quote: Quote | None = None
     legal_sphere_quotes: tuple[Quote | None, ...] = ()
     framework_quotes: tuple[Quote | None, ...] = ()
+    region_as_written: str | None = None
+    """The region as the title writes it (``aqb:gebietskoerperschaftLaut``)."""
+    ministry_as_written: str | None = None
+    """The ministry as the title writes it (``aqb:ministeriumLaut``), the name of its year."""
+    region_as_written_quote: Quote | None = None
+    ministry_as_written_quote: Quote | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +168,8 @@ class Project:
     region: Link | None
     as_written: str | None
     siblings: tuple[Link, ...]
+    amount: Decimal | None = None
+    """The project's amount in euros, where § 5 states one after its title (``aqb:betrag``)."""
 
 
 def agreement_row(r: Reader, agreement: Node) -> AgreementRow:
@@ -276,6 +284,10 @@ def agreement(r: Reader, quotes: Mapping[FactKey, Quote] | None = None) -> Agree
         framework_quotes=tuple(
             found.get((me.value, r.p("bezugsrahmen"), link.iri)) for link in frameworks
         ),
+        region_as_written=r.text(me, "gebietskoerperschaftLaut"),
+        ministry_as_written=r.text(me, "ministeriumLaut"),
+        region_as_written_quote=quote(me, "gebietskoerperschaftLaut"),
+        ministry_as_written_quote=quote(me, "ministeriumLaut"),
     )
 
 
@@ -376,4 +388,5 @@ def project(r: Reader) -> Project:
         region=r.maybe_link(region_node),
         as_written=r.text(bereich, "bezeichnung") if bereich else None,
         siblings=tuple(r.link(p) for p in r.by_position(siblings)),
+        amount=d.number(me, r.p("betrag")),
     )

@@ -262,10 +262,17 @@ def evidence(r: Reader) -> tuple[Evidence, ...]:
         else:
             fact = d.label(me, r.lang)
         first, last = d.number(node, r.p("zeileVon")), d.number(node, r.p("zeileBis"))
-        start, end = d.number(node, r.p("zeichenVon")), d.number(node, r.p("zeichenBis"))
         lines = f"{first}" if first == last else f"{first}–{last}"
-        quote = next(
-            (q for s in d.nodes(node, OA + "hasSelector") if (q := d.text(s, OA + "exact"))), None
+        selectors = d.nodes(node, OA + "hasSelector")
+        quote = next((q for s in selectors if (q := d.text(s, OA + "exact"))), None)
+        # The characters have one home: the position selector's oa:start and oa:end.
+        start, end = next(
+            (
+                (begin, d.number(s, OA + "end"))
+                for s in selectors
+                if (begin := d.number(s, OA + "start")) is not None
+            ),
+            (None, None),
         )
         text = d.node(node, OA + "hasSource")
         document = iris.dokument_of_text(text.value) if isinstance(text, NamedNode) else None

@@ -304,6 +304,7 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "Listed in {count} target agreement(s).",
     ),
     "position": ("Position", "Position"),
+    "project_amount": ("Betrag", "Amount"),
     "agreement": ("Zielvereinbarung", "Target agreement"),
     "project": ("Projekt", "Project"),
     "measure_type": ("Maßnahmenart", "Measure type"),

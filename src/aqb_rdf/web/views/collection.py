@@ -21,7 +21,7 @@ from pyoxigraph import Literal, NamedNode
 from starlette.requests import Request
 from starlette.responses import Response
 
-from aqb_rdf.errors import PageError, QueryPoolError
+from aqb_rdf.errors import PageError, QueryPoolError, ViewError
 from aqb_rdf.rdf import formats
 from aqb_rdf.sparql.results import SelectResult
 from aqb_rdf.web import collections
@@ -67,7 +67,7 @@ async def collection(site: Site, request: Request) -> Response:
         return _problem(page, "html" if fmt == "html" else fmt, 400, message, message)
     try:
         view = collections.parse_view(chosen, request.query_params)
-    except collections.ViewError as error:
+    except ViewError as error:
         return _problem(page, fmt, 400, page.t(error.key, **error.values), str(error))
     except PageError as error:
         return _problem(page, fmt, error.status, page.t("bad_page_text"), str(error))
