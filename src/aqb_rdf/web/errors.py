@@ -11,6 +11,7 @@ error                             status  message
 ================================  ======  ==========================================
 ProtocolError, PageError          own     the error's (``Allow`` for 405)
 QueryRefused, QueryError          400     the error's
+ViewError                         400     the error's, in the page's language on a page
 QuerySyntaxError                  400     ``malformed query: …``
 QueryFailed                       400     ``query failed: …``
 NotAcceptable, UnsupportedFormat  406     the error's
@@ -49,6 +50,7 @@ from aqb_rdf.errors import (
     ResultTooLarge,
     TooManyQueries,
     UnsupportedFormat,
+    ViewError,
 )
 from aqb_rdf.web.negotiation import NotAcceptable
 
@@ -75,6 +77,7 @@ RULES: Final[Mapping[type[AqbError], Rule]] = {
     PageError: Rule(None),
     QueryRefused: Rule(400),
     QueryError: Rule(400),
+    ViewError: Rule(400),
     QuerySyntaxError: Rule(400, "malformed query: "),
     QueryFailed: Rule(400, "query failed: "),
     NotAcceptable: Rule(406),
