@@ -20,7 +20,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,9 +89,9 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def group_rss(pgid: int) -> int:
-    """The summed resident memory of every live process in the process group, in bytes."""
-    total = 0
+def _group_stats(pgid: int) -> Iterator[list[bytes]]:
+    """The fields of ``/proc/<pid>/stat`` after the name (``fields[0]`` is field 3, the state)
+    of every process in the process group ``pgid`` (field 5)."""
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -101,27 +101,18 @@ def group_rss(pgid: int) -> int:
         except OSError:
             continue
         fields = stat[stat.rindex(b")") + 2 :].split()
-        # fields[0] is field 3 (state): pgrp is field 5, rss (pages) field 24.
-        if int(fields[2]) == pgid and fields[0] != b"Z":
-            total += int(fields[21]) * PAGE
-    return total
+        if int(fields[2]) == pgid:
+            yield fields
+
+
+def group_rss(pgid: int) -> int:
+    """The summed resident memory of every live process in the process group, in bytes."""
+    return sum(int(f[21]) * PAGE for f in _group_stats(pgid) if f[0] != b"Z")  # rss: field 24
 
 
 def group_cpu(pgid: int) -> float:
-    total = 0
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(b")") + 2 :].split()
-        # fields[0] is field 3 (state): pgrp is field 5, utime 14, stime 15.
-        if int(fields[2]) == pgid:
-            total += int(fields[11]) + int(fields[12])
-    return total / TICKS
+    """User + system CPU seconds of the processes in the group (fields 14 and 15)."""
+    return sum(int(f[11]) + int(f[12]) for f in _group_stats(pgid)) / TICKS
 
 
 def stop_group(process: subprocess.Popen[bytes], grace: float = 10.0) -> None:

@@ -32,7 +32,6 @@ import asyncio
 import logging
 import multiprocessing
 import os
-import signal
 import threading
 import time
 from dataclasses import dataclass
@@ -60,6 +59,7 @@ from aqb_rdf.sparql.execution import (
     QueryResult,
     declares_dataset,
 )
+from aqb_rdf.sparql.sandbox import describe_exit
 from aqb_rdf.sparql.store import build_store
 from aqb_rdf.sparql.worker import serve
 
@@ -268,7 +268,7 @@ class QueryPool:
                 reply = slot.conn.recv() if answered else None  # then read all of it
             except (EOFError, OSError):
                 code = await asyncio.to_thread(self._replace, slot, deadline + _READY_GRACE)
-                raise WorkerCrashed(f"the query worker died ({_describe_exit(code)})") from None
+                raise WorkerCrashed(f"the query worker died ({describe_exit(code)})") from None
             if reply is None:
                 await asyncio.to_thread(self._replace, slot, deadline + _READY_GRACE)
                 raise QueryTimeout(f"the query did not finish within {self.timeout:g} s")
@@ -307,7 +307,7 @@ class QueryPool:
             reply = slot.conn.recv() if answered else None
         except (EOFError, OSError):
             code = self._replace(slot, deadline + _READY_GRACE)
-            raise WorkerCrashed(f"the query worker died ({_describe_exit(code)})") from None
+            raise WorkerCrashed(f"the query worker died ({describe_exit(code)})") from None
         if reply is None:
             self._replace(slot, deadline + _READY_GRACE)
             raise QueryTimeout(f"the query did not finish within {self.timeout:g} s")
@@ -354,7 +354,7 @@ class QueryPool:
             greeting = slot.conn.recv()
         except (EOFError, OSError):
             slot.process.join(0.1)
-            return f"it died ({_describe_exit(slot.process.exitcode)})"
+            return f"it died ({describe_exit(slot.process.exitcode)})"
         match greeting:
             case ("ready", bool(isolated), str(detail)):
                 slot.ready = True
@@ -429,14 +429,3 @@ def _needs_replacement(reply: object) -> bool:
         case ("format", str(), str()):
             return False
     return True
-
-
-def _describe_exit(code: int | None) -> str:
-    if code is None:
-        return "exit status unknown"
-    if code < 0:
-        try:
-            return f"killed by {signal.Signals(-code).name}"
-        except ValueError:
-            return f"killed by signal {-code}"
-    return f"exit status {code}"

@@ -29,6 +29,7 @@ from __future__ import annotations
 import ctypes
 import os
 import resource
+import signal
 from dataclasses import dataclass
 from typing import Final
 
@@ -76,3 +77,15 @@ def _isolate_network() -> tuple[bool, str]:
             return True, name
         problems.append(f"unshare({name}): {os.strerror(ctypes.get_errno())}")
     return False, "; ".join(problems)
+
+
+def describe_exit(code: int | None) -> str:
+    """How a process that ran queries ended, from its exit code (negative: the signal)."""
+    if code is None:
+        return "exit status unknown"
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit status {code}"

@@ -57,6 +57,7 @@ from aqb_rdf.errors import AqbError
 from aqb_rdf.publish.release import current_release, recorded_base, release_base
 from aqb_rdf.sparql.budgets import ClientBudgets
 from aqb_rdf.sparql.deadlines import DeadlineBoard
+from aqb_rdf.sparql.sandbox import describe_exit
 from aqb_rdf.web.sandboxed import GO, READY, RETIRING, SWITCH, budget_of, send
 from aqb_rdf.web.server import ensure_store, open_release
 from aqb_rdf.web.state import ServeSettings
@@ -247,8 +248,8 @@ class Supervisor:
         self._failures_in_a_row = self._failures_in_a_row + 1 if quick else 0
         if self._failures_in_a_row >= _MAX_QUICK_ENDS:
             raise AqbError(f"server processes keep ending right after they start "
-                           f"({_describe_exit(code)}); see the messages above")  # fmt: skip
-        self._say(f"server process {child.pid} ended ({_describe_exit(code)}); "
+                           f"({describe_exit(code)}); see the messages above")  # fmt: skip
+        self._say(f"server process {child.pid} ended ({describe_exit(code)}); "
                   "a spare takes over")  # fmt: skip
 
     def _fill(self) -> None:
@@ -393,14 +394,3 @@ def serve(
             made.close()
         if own:
             sock.close()
-
-
-def _describe_exit(code: int | None) -> str:
-    if code is None:
-        return "exit status unknown"
-    if code < 0:
-        try:
-            return f"killed by {signal.Signals(-code).name}"
-        except ValueError:
-            return f"killed by signal {-code}"
-    return f"exit status {code}"
