@@ -2,7 +2,7 @@
 
 26 real regions × 2024–2026 are generated and built as the demo builds them (synthetic, under
 its own base); the year-over-year queries must give the generator's own figures, and every
-dump, the catalogue, VoID and the release record must say "synthetic" in both languages.
+dump, table, the catalogue, VoID and the release record must say "synthetic" in both languages.
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ import pytest
 from aqb_rdf.build.pipeline import build
 from aqb_rdf.demo.__main__ import main as demo_main
 from aqb_rdf.demo.years import DEMO_BASE, Figures, generate_years, real_regions
+from aqb_rdf.publish.tables import SYNTHETIC_NOTE
 from aqb_rdf.rdf.iris import DEFAULT_BASE
 from aqb_rdf.sparql.results import term_text
 from aqb_rdf.sparql.store import find_query, load_dataset, run_query
 from aqb_rdf.web.render.years import same_title
 from live_server import serving
+from test_tables import csvw_problems
 
 pytestmark = pytest.mark.slow  # builds 78 agreements
 
@@ -118,6 +120,26 @@ def test_every_description_says_synthetic(demo: tuple[Path, Figures]) -> None:
         assert DEFAULT_BASE not in text, f"{name} mixes in the default base"
     record = json.loads((dist / "current" / "release.json").read_text(encoding="utf-8"))
     assert record["synthetic"] is True and record["base"] == DEMO_BASE
+
+
+@pytest.mark.parametrize("name", ["agreements.csv", "projects.csv", "massnahmenarten.csv"])
+def test_every_table_row_says_synthetic(demo: tuple[Path, Figures], name: str) -> None:
+    """A spreadsheet shows the first column of every row: there it says so, in both
+    languages; the metadata's titles and description too, and csvw still validates it."""
+    dist, _ = demo
+    header, *rows = (dist / "current" / name).read_bytes().decode("utf-8").split("\r\n")[:-1]
+    assert header.startswith("synthetisch,") and rows
+    for row in rows:
+        assert row.startswith(f'"{SYNTHETIC_NOTE}",') or row.startswith(f"{SYNTHETIC_NOTE},"), row
+    assert "synthetisch" in SYNTHETIC_NOTE and "synthetic" in SYNTHETIC_NOTE
+    metadata = json.loads((dist / "current" / f"{name}-metadata.json").read_text(encoding="utf-8"))
+    texts = json.dumps([metadata["dc:title"], metadata["dc:description"]], ensure_ascii=False)
+    assert "Synthetisch" in texts and "Synthetic" in texts
+    assert metadata["tableSchema"]["columns"][0] == {
+        "name": "synthetisch", "titles": {"de": "Synthetisch", "en": "Synthetic"},
+        "datatype": "string", "suppressOutput": True,
+    }  # fmt: skip
+    assert csvw_problems(dist / "current" / f"{name}-metadata.json") == []
 
 
 def test_the_demo_never_writes_into_dist(capsys: pytest.CaptureFixture[str]) -> None:

@@ -252,7 +252,7 @@ def build(
             notice(f"skipped {file}")
 
     def fill(folder: Path) -> dict[str, str]:
-        writer = DumpWriter(folder, iris, str(iris.organisation(PUBLISHER)))
+        writer = DumpWriter(folder, iris, str(iris.organisation(PUBLISHER)), synthetic)
         problems: list[Problem] = []
         seen: list[Item] = []
         try:

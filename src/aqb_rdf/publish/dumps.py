@@ -89,15 +89,18 @@ class DumpWriter:
     CRLF line ends, a field quoted where it holds a comma, quote or line break; UTF-8 without
     a byte order mark); ``finish`` serialises Turtle and TriG from those files, and JSON-LD in
     a second process at the same time, and writes the tables' CSVW metadata, which names
-    ``publisher`` (an IRI) as theirs.
+    ``publisher`` (an IRI) as theirs. The tables of a ``synthetic`` release (``make demo``)
+    say so in the first cell of every row and in their metadata
+    (:data:`~aqb_rdf.publish.tables.SYNTHETIC_NOTE`).
     """
 
     _NQUADS = ".aqb.nq"
 
-    def __init__(self, folder: Path, iris: Iris, publisher: str) -> None:
+    def __init__(self, folder: Path, iris: Iris, publisher: str, synthetic: bool = False) -> None:
         self.folder = folder
         self.iris = iris
         self.publisher = publisher
+        self.synthetic = synthetic
         self.triples = 0
         self._nt = open(folder / files.N_TRIPLES_DUMP.name, "wb")  # noqa: SIM115 - closed in finish/close
         self._nq = open(folder / self._NQUADS, "wb")  # noqa: SIM115
@@ -107,7 +110,7 @@ class DumpWriter:
             with naming(folder / name):
                 file = open(folder / name, "w", encoding="utf-8", newline="")  # noqa: SIM115
                 self._tables[name] = (file, csv.writer(file, lineterminator="\r\n"))
-                self._tables[name][1].writerow(table.header)
+                self._tables[name][1].writerow(tables.header_of(table, synthetic))
 
     def add(self, part: Part, rows: Mapping[str, Sequence[tables.Row]] | None = None) -> None:
         """Append ``part`` to the dumps and ``rows`` (by table file name) to the tables."""
@@ -119,7 +122,9 @@ class DumpWriter:
             self._nq.write(part.ntriples.replace(b" .\n", f" <{part.graph}> .\n".encode()))
         for name, table_rows in (rows or {}).items():
             with naming(self.folder / name):
-                self._tables[name][1].writerows(table_rows)
+                self._tables[name][1].writerows(
+                    tables.marked_row(row, self.synthetic) for row in table_rows
+                )
         self.triples += part.ntriples.count(b"\n")
 
     def _files(self) -> list[tuple[IO[Any], str]]:
@@ -176,7 +181,7 @@ class DumpWriter:
                 metadata_file = folder / table.metadata.name
                 with naming(metadata_file):
                     metadata_file.write_bytes(
-                        tables.metadata_document(table, self.iris, self.publisher)
+                        tables.metadata_document(table, self.iris, self.publisher, self.synthetic)
                     )
         finally:
             jsonld_writer.join()

@@ -27,7 +27,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from aqb_rdf.publish.dcat import LICENSE
-from aqb_rdf.publish.void import TITLE
+from aqb_rdf.publish.void import SYNTHETIC, TITLE, marked
 from aqb_rdf.rdf import files
 from aqb_rdf.rdf.files import PublishedFile
 from aqb_rdf.rdf.iris import Iris
@@ -78,10 +78,6 @@ class Table:
     primary_key: tuple[str, ...]
     description_de: str
     description_en: str
-
-    @property
-    def header(self) -> Row:
-        return tuple(column.name for column in self.columns)
 
 
 def _column(name: str, de: str, en: str, datatype: str, **more: Any) -> Column:
@@ -181,6 +177,29 @@ MASSNAHMENARTEN = Table(
 
 TABLES: tuple[Table, ...] = (AGREEMENTS, PROJECTS, MASSNAHMENARTEN)
 """The tables in the order of :data:`aqb_rdf.rdf.files.TABLES`."""
+
+SYNTHETIC_NOTE = "synthetisch – Synthetische Demonstrationsdaten / synthetic demonstration data"
+"""The first cell of every row of a synthetic release's tables (``make demo``): what a
+spreadsheet user sees first, in each row, whatever they sort or filter."""
+SYNTHETIC_COLUMN = _column("synthetisch", "Synthetisch", "Synthetic", "string")
+"""The column of :data:`SYNTHETIC_NOTE`, first in a synthetic release's tables; it states no
+property of the row (``suppressOutput``): the metadata's title and description say it of the
+table."""
+
+
+def columns_of(table: Table, synthetic: bool = False) -> tuple[Column, ...]:
+    """The columns of ``table``; a synthetic release's begin with :data:`SYNTHETIC_COLUMN`."""
+    return (SYNTHETIC_COLUMN, *table.columns) if synthetic else table.columns
+
+
+def header_of(table: Table, synthetic: bool = False) -> Row:
+    """The header row of ``table`` (:func:`columns_of`)."""
+    return tuple(column.name for column in columns_of(table, synthetic))
+
+
+def marked_row(row: Row, synthetic: bool = False) -> Row:
+    """``row`` as the file holds it: after :data:`SYNTHETIC_NOTE` in a synthetic release."""
+    return (SYNTHETIC_NOTE, *row) if synthetic else row
 
 
 @dataclass(frozen=True)
@@ -304,11 +323,13 @@ def _texts(texts: Mapping[str, str]) -> list[dict[str, str]]:
     return [{"@value": text, "@language": language} for language, text in texts.items()]
 
 
-def metadata(table: Table, iris: Iris, publisher: str) -> dict[str, Any]:
-    """The CSVW metadata of ``table`` (CSVW metadata vocabulary, §5.4 tables)."""
+def metadata(table: Table, iris: Iris, publisher: str, synthetic: bool = False) -> dict[str, Any]:
+    """The CSVW metadata of ``table`` (CSVW metadata vocabulary, §5.4 tables); of a
+    ``synthetic`` release, its titles, description and ``rdfs:comment`` say so in both
+    languages, and its first column is :data:`SYNTHETIC_COLUMN`."""
     prefixes = {**{p: str(ns) for p, ns in STANDARD_PREFIXES.items()}, **iris.prefixes}
     columns: list[dict[str, Any]] = []
-    for column in table.columns:
+    for column in columns_of(table, synthetic):
         described: dict[str, Any] = {
             "name": column.name,
             "titles": {"de": column.title_de, "en": column.title_en},
@@ -327,23 +348,31 @@ def metadata(table: Table, iris: Iris, publisher: str) -> dict[str, Any]:
         if not column.property:
             described["suppressOutput"] = True
         columns.append(described)
-    return {
+    title = {"de": table.file.title_de, "en": table.file.title_en}
+    description = {"de": table.description_de, "en": table.description_en}
+    described_table: dict[str, Any] = {
         "@context": CSVW_CONTEXT,
         "url": table.file.name,
-        "dc:title": _texts({"de": table.file.title_de, "en": table.file.title_en}),
-        "dc:description": _texts({"de": table.description_de, "en": table.description_en}),
-        "dc:isPartOf": {"@id": str(iris.dataset), "dc:title": _texts(TITLE)},
+        "dc:title": _texts(marked(title, synthetic, title=True)),
+        "dc:description": _texts(marked(description, synthetic)),
+        "dc:isPartOf": {
+            "@id": str(iris.dataset),
+            "dc:title": _texts(marked(TITLE, synthetic, title=True)),
+        },
         "dc:license": {"@id": LICENSE},
         "dc:publisher": {"@id": publisher},
-        "tableSchema": {
-            "columns": columns,
-            "primaryKey": list(table.primary_key),
-            "aboutUrl": "{+" + table.about + "}",
-        },
     }
+    if synthetic:
+        described_table["rdfs:comment"] = _texts(SYNTHETIC)
+    described_table["tableSchema"] = {
+        "columns": columns,
+        "primaryKey": list(table.primary_key),
+        "aboutUrl": "{+" + table.about + "}",
+    }
+    return described_table
 
 
-def metadata_document(table: Table, iris: Iris, publisher: str) -> bytes:
+def metadata_document(table: Table, iris: Iris, publisher: str, synthetic: bool = False) -> bytes:
     """``<table>.csv-metadata.json``: :func:`metadata` as UTF-8 JSON, ending in a newline."""
-    text = json.dumps(metadata(table, iris, publisher), ensure_ascii=False, indent=1)
+    text = json.dumps(metadata(table, iris, publisher, synthetic), ensure_ascii=False, indent=1)
     return (text + "\n").encode("utf-8")
