@@ -21,7 +21,16 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from aqb_rdf import resources
 from aqb_rdf.build.pipeline import BuildFailed, build
 from aqb_rdf.errors import AqbError
-from aqb_rdf.publish.release import CURRENT, LINKED, MARKER, RELEASES, publish
+from aqb_rdf.publish.release import (
+    CURRENT,
+    LINKED,
+    MARKER,
+    PUBLISHED,
+    RELEASES,
+    publish,
+    published_at,
+    releases_of,
+)
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.validation.report import validate_graph
 
@@ -64,9 +73,10 @@ def assert_isomorphic(expected: Graph, actual: Graph, what: str, limit: int = 25
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` (hidden ones included) by relative path, with its bytes."""
+    """Every file under ``folder`` (hidden ones included) by relative path, with its bytes;
+    a release's :data:`PUBLISHED` by name only: it says when the release became current."""
     return {
-        str(path.relative_to(folder)): path.read_bytes()
+        str(path.relative_to(folder)): b"" if path.name == PUBLISHED else path.read_bytes()
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
@@ -139,7 +149,28 @@ def test_a_new_release_is_swapped_in_and_the_previous_one_kept(tmp_path: Path) -
     third = (out / CURRENT).resolve()
     assert third not in (first, second)
     assert (third / "aqb.nt").read_bytes() == first_nt
-    assert sorted(p.resolve() for p in (out / RELEASES).iterdir()) == sorted([second, third])
+    # The releases published last are kept (five by default), each saying when it was.
+    assert sorted(p.resolve() for p in (out / RELEASES).iterdir()) == sorted([first, second, third])
+    assert [p.resolve() for p in releases_of(out, newest_first=True)] == [third, second, first]
+    assert all(published_at(p) is not None for p in (first, second, third))
+
+
+def test_a_build_keeps_as_many_releases_as_told(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    sources = tmp_path / "sources"
+    shutil.copytree(AGREEMENTS, sources)
+    offenbach = sources / "2025" / "offenbach-am-main-stadt.md"
+    built = []
+    for step in range(3):
+        if step == 1:
+            offenbach.unlink()
+        if step == 2:
+            shutil.copy(AGREEMENTS / "2025" / "offenbach-am-main-stadt.md", offenbach)
+        build([sources], out, workers=1, keep_releases=2)
+        built.append((out / CURRENT).resolve())
+    assert len(set(built)) == 3
+    # The current release and the one before it: the oldest is gone.
+    assert sorted(p.resolve() for p in (out / RELEASES).iterdir()) == sorted(built[1:])
 
 
 def test_a_failed_first_build_leaves_nothing(

@@ -67,6 +67,7 @@ QUERY_NAMES = (
     "region",
     "regions-ranked-by-budget",
     "regions-without-project",
+    "resource-exists",
     "resource-links",
     "sitemap-resources",
     "total-per-year",
@@ -183,6 +184,7 @@ def test_declared_parameters() -> None:
         "dataset-statistics": [],
         "describe-graph": [("graph", "iri", True)],
         "describe-resource": [("resource", "iri", True)],
+        "resource-exists": [("resource", "iri", True)],
         "resource-links": [("resource", "iri", True)],
         "fundstellen": [("document", "iri", True)],
         "instances": [("class", "iri", True)],
@@ -837,6 +839,7 @@ def test_internal_queries_are_not_offered() -> None:
     assert internal == {
         "collection-facets",
         "describe-resource",
+        "resource-exists",
         "resource-links",
         "sitemap-resources",
     }

@@ -127,6 +127,13 @@ BUILD_SHACL_ENGINE = Setting(
     "SHACL engine: 'core' (fast, checked against pySHACL in the tests) or 'pyshacl'.",
     option="--shacl-engine", envvar="AQB_SHACL_ENGINE", choices=("core", "pyshacl"),
 )  # fmt: skip
+BUILD_KEEP_RELEASES = Setting(
+    "build.keep_releases", int, 5,
+    "Releases the output folder keeps, the new one included (at least 2); serve answers each "
+    "under /release/<id>/.",
+    option="--keep-releases", envvar="AQB_BUILD_KEEP_RELEASES", minimum=2, maximum=100,
+    commands=("build",),
+)  # fmt: skip
 
 SERVE_HOST = Setting(
     "serve.host", str, "127.0.0.1", "Address to listen on.",
@@ -335,7 +342,7 @@ PUSH_TOKEN: Setting[str | None] = Setting(
 
 SETTINGS: tuple[Setting[Any], ...] = (
     BASE, DEBUG,
-    BUILD_REFERENCE, BUILD_WORKERS, BUILD_SHACL_ENGINE,
+    BUILD_REFERENCE, BUILD_WORKERS, BUILD_SHACL_ENGINE, BUILD_KEEP_RELEASES,
     SERVE_HOST, SERVE_PORT, SERVE_QUERY_WORKERS, SERVE_TIMEOUT, SERVE_PROCESSES, SERVE_SPARES,
     SERVE_QUEUE_LENGTH, SERVE_QUEUE_WAIT, SERVE_MEMORY_LIMIT, SERVE_HEAD_TIMEOUT,
     SERVE_BODY_TIMEOUT, SERVE_WRITE_TIMEOUT, SERVE_MAX_CONNECTIONS,
@@ -371,6 +378,7 @@ class BuildSettings:
     reference: Path | None = BUILD_REFERENCE.default
     workers: int | None = BUILD_WORKERS.default
     shacl_engine: str = BUILD_SHACL_ENGINE.default
+    keep_releases: int = BUILD_KEEP_RELEASES.default
 
 
 @dataclass(frozen=True)

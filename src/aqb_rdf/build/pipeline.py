@@ -31,6 +31,7 @@ from aqb_rdf.publish.metadata import BuiltData, write_descriptions
 from aqb_rdf.publish.processes import die_with_parent
 from aqb_rdf.publish.release import (
     DATASET,
+    KEEP_RELEASES,
     Notice,
     current_release,
     publish,
@@ -229,6 +230,7 @@ def build(
     engine: str = BUILD_SHACL_ENGINE.default,
     notice: Notice | None = None,
     synthetic: bool = False,
+    keep_releases: int = KEEP_RELEASES,
 ) -> BuildReport:
     """Build the dataset of ``sources`` into ``out``; raise BuildFailed listing every problem.
 
@@ -238,7 +240,8 @@ def build(
     agreement documents) and what was cleaned up of interrupted builds in ``out``.
     ``synthetic``: the documents are invented (``make demo``, :mod:`aqb_rdf.demo.years`); the
     release record, the catalogue, VoID and the dumps (a statement about the dataset in the
-    reference graph) say so, and the server's pages show it.
+    reference graph) say so, and the server's pages show it. ``keep_releases``: the releases
+    ``out`` keeps, the new one included (:func:`~aqb_rdf.publish.release.publish`).
     """
     iris = Iris(base)
     paths, skipped = find_sources(sources)
@@ -302,7 +305,7 @@ def build(
             writer.close()
         return digests
 
-    publish(out, fill, notice)
+    publish(out, fill, notice, keep_releases)
     return report
 
 

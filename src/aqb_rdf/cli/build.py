@@ -78,6 +78,7 @@ def build(sources: tuple[Path, ...], out: Path, settings: Settings) -> None:
         progress=_Progress(),
         engine=settings.build.shacl_engine,
         notice=lambda line: click.echo(f"aqb-rdf: {line}", err=True),
+        keep_releases=settings.build.keep_releases,
     )
     elapsed = time.perf_counter() - started
     click.echo(

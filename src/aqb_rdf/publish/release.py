@@ -8,12 +8,16 @@ A build output folder ``DIR`` looks like this::
     DIR/releases/<id>/release.json the base IRI the release was built with (see below), the
                                    software version and the SHA-256 of every input document
     DIR/releases/<id>/dokumente/   each document's decoded text and original file
+    DIR/releases/<id>/.published   when the release last became current (ISO 8601, UTC;
+                                   not part of its content: the id does not count it)
     DIR/current -> releases/<id>   the published release, replaced by one atomic rename
     DIR/aqb.ttl -> current/aqb.ttl and the other dumps, catalog.ttl, void.ttl: stable paths
 
 A new release is filled in a staging folder (``releases/.new-*``) and only then becomes
-``current``, so a reader never sees a half-written release; the release ``current`` pointed to
-before stays until the next build, so a server still reading it can finish and switch over.
+``current``, so a reader never sees a half-written release. The releases published last are
+kept, ``keep`` of them (the current one and the one before it at least, so a server still
+reading that one can finish and switch over; ``build --keep-releases``, default
+:data:`KEEP_RELEASES`): the server serves each under ``/release/<id>/``.
 
 A build killed at any moment leaves ``DIR`` usable: the marker is the first thing written into
 a fresh ``DIR``, and the next build removes the staging folders of dead builds (and says so).
@@ -29,6 +33,7 @@ commands that read a release (``summary``, ``query``, ``serve``, ``push``) take 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import json
 import os
@@ -39,6 +44,7 @@ from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from aqb_rdf.config import BUILD_KEEP_RELEASES
 from aqb_rdf.errors import AqbError
 from aqb_rdf.publish.digests import combined_digest, file_sha256
 from aqb_rdf.publish.writing import naming
@@ -50,6 +56,10 @@ RELEASES = "releases"
 CURRENT = "current"
 STAGING = ".new-"
 """The prefix of a release folder still being filled."""
+PUBLISHED = ".published"
+"""The file in a release folder saying when it last became current (ISO 8601, UTC)."""
+KEEP_RELEASES: int = BUILD_KEEP_RELEASES.default
+"""Releases a build output keeps by default, the current one included (config's setting)."""
 LINKED = tuple(file.name for file in DOWNLOADS)
 """The files of a release that ``DIR`` links to: the dumps, ``catalog.ttl`` and ``void.ttl``."""
 RECORD = RELEASE_RECORD.name
@@ -161,7 +171,10 @@ def current_release(out: Path) -> Path | None:
 
 
 def publish(
-    out: Path, fill: Callable[[Path], Mapping[str, str] | None], notice: Notice | None = None
+    out: Path,
+    fill: Callable[[Path], Mapping[str, str] | None],
+    notice: Notice | None = None,
+    keep: int = KEEP_RELEASES,
 ) -> Path:
     """Fill a new release of ``out`` with ``fill`` and make it current; return its folder.
 
@@ -176,6 +189,8 @@ def publish(
         out: the build output folder.
         fill: writes the release's files into the folder it is given.
         notice: told what was cleaned up of interrupted builds, one line each.
+        keep: the releases to keep, the new one included (at least 2: it and the one before);
+            older ones are removed, the least recently published first.
 
     Raises:
         AqbError: ``out`` is not a build output, or another build is writing into it.
@@ -186,7 +201,7 @@ def publish(
     with _exclusive(out):  # a refusal undoes nothing: the folder is the other build's
         try:
             _remove_unfinished(releases, notice)
-            return _publish_locked(out, releases, fill)
+            return _publish_locked(out, releases, fill, max(2, keep))
         except BaseException:
             if fresh:
                 _unclaim(out, fresh)
@@ -270,7 +285,7 @@ def _remove_unfinished(releases: Path, notice: Notice | None) -> None:
 
 
 def _publish_locked(
-    out: Path, releases: Path, fill: Callable[[Path], Mapping[str, str] | None]
+    out: Path, releases: Path, fill: Callable[[Path], Mapping[str, str] | None], keep: int
 ) -> Path:
     releases.mkdir(exist_ok=True)
     previous = current_release(out)
@@ -285,7 +300,10 @@ def _publish_locked(
         kept = release.exists()
         if kept:  # the same content again: keep the published folder as it is
             shutil.rmtree(staging)
+            if release.resolve() != previous:  # current again: published now (not if it is)
+                _stamp(release)
         else:
+            _stamp(staging)
             os.replace(staging, release)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -299,12 +317,32 @@ def _publish_locked(
         if not kept and current_release(out) != release:  # never published: not left behind
             shutil.rmtree(release, ignore_errors=True)
         raise
-    _prune(releases, keep={release, previous})
+    _prune(releases, keep={release, previous, *releases_of(out, newest_first=True)[:keep]})
     expected = {MARKER, RELEASES, CURRENT, *LINKED}
     for entry in out.iterdir():  # what an older build left: the folder is ours (MARKER)
         if entry.name not in expected:
             _remove(entry)
     return release
+
+
+def _stamp(folder: Path) -> None:
+    """Record in ``folder`` that it becomes current now (:data:`PUBLISHED`), in one step."""
+    moment = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    temporary = folder / f"{PUBLISHED}.new"
+    with naming(folder / PUBLISHED):
+        temporary.write_text(moment + "\n", encoding="utf-8")
+        os.replace(temporary, folder / PUBLISHED)
+
+
+def published_at(release: Path) -> dt.datetime | None:
+    """When the release folder ``release`` last became current (None: not recorded, a release
+    built before releases recorded it, or unreadable)."""
+    try:
+        text = (release / PUBLISHED).read_text(encoding="utf-8").strip()
+        moment = dt.datetime.fromisoformat(text)
+    except (OSError, ValueError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _replace_link(path: Path, target: str) -> None:
@@ -364,9 +402,25 @@ def find_release(name: str, out: Path) -> Path:
     raise AqbError(f"no such folder, nor a release id of {out} (it keeps: {ids})", name)
 
 
-def releases_of(out: Path) -> list[Path]:
-    """The finished release folders ``out`` keeps (staging folders aside), sorted by id."""
+def releases_of(out: Path, *, newest_first: bool = False) -> list[Path]:
+    """The finished release folders ``out`` keeps (staging folders aside), sorted by id; or,
+    ``newest_first``, the current one first and the others by when they were last published
+    (:func:`published_at`; a release that does not record it by its folder's age), newest first."""
     releases = out / RELEASES
     if not releases.is_dir():
         return []
-    return sorted(p for p in releases.iterdir() if p.is_dir() and not p.name.startswith(STAGING))
+    found = sorted(p for p in releases.iterdir() if p.is_dir() and not p.name.startswith(STAGING))
+    if not newest_first:
+        return found
+    current = current_release(out)
+
+    def age(folder: Path) -> tuple[bool, dt.datetime, str]:
+        moment = published_at(folder)
+        if moment is None:
+            try:
+                moment = dt.datetime.fromtimestamp(folder.stat().st_mtime, dt.UTC)
+            except OSError:
+                moment = dt.datetime.min.replace(tzinfo=dt.UTC)
+        return (folder.resolve() == current, moment, folder.name)
+
+    return sorted(found, key=age, reverse=True)

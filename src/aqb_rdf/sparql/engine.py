@@ -193,8 +193,10 @@ class Engine:
         """Answer the next queries from ``store``; running ones finish on the old one."""
         self.store = store
 
-    async def run_async(self, request: QueryRequest) -> QueryResult:
-        """The answer to ``request``, or the error it earned.
+    async def run_async(self, request: QueryRequest, store: OpenStore | None = None) -> QueryResult:
+        """The answer to ``request`` on ``store`` (default: the current one, :meth:`switch`),
+        or the error it earned. Every store shares the same slots, queue and deadlines: an
+        older release served beside the current one (``/release/<id>/``) takes no more.
 
         Raises:
             TooManyQueries: the client (:data:`~aqb_rdf.sparql.budgets.CLIENT`) has used its
@@ -206,8 +208,8 @@ class Engine:
         """
 
         def work() -> QueryResult:
-            store = self.store  # the release's when the query starts
-            return execute(store.store, request, self.max_result_bytes, store.union_stored)
+            chosen = store or self.store  # the current release's when the query starts
+            return execute(chosen.store, request, self.max_result_bytes, chosen.union_stored)
 
         slot, running, client, started = await self._start(work)
         try:

@@ -34,10 +34,11 @@ from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.sparql import guard as sparql_guard
 from aqb_rdf.sparql.execution import QueryRequest
 from aqb_rdf.web import negotiation, protocol
+from aqb_rdf.web.answers import ResponseCache
 from aqb_rdf.web.clients import ClientOfRequest
 from aqb_rdf.web.errors import ErrorAnswer, answer_for, plain_response
 from aqb_rdf.web.routes import site_routes
-from aqb_rdf.web.state import QueryRunner, Release, ServeSettings
+from aqb_rdf.web.state import QueryRunner, Release, ServedReleases, ServeSettings
 
 DUMP_TYPES = {file.name: file.format.content_type for file in DOWNLOADS}
 
@@ -109,9 +110,16 @@ def build_app(
     pool: QueryRunner,
     settings: ServeSettings | None = None,
     base: str = DEFAULT_BASE,
+    *,
+    prefix: str = "",
+    releases: ServedReleases | None = None,
+    responses: ResponseCache | None = None,
 ) -> Starlette:
     """The web application of ``release``, answering queries with ``pool``; ``base`` is the
-    base IRI the release was built with, mapped to the server's root."""
+    base IRI the release was built with, mapped to the server's root, or to ``prefix``
+    (``/release/<id>``, :mod:`aqb_rdf.web.releases`: its requests come without it);
+    ``releases`` are the releases the server serves, ``responses`` the cache of finished
+    answers the process's apps share (:class:`~aqb_rdf.web.pages.Site`)."""
     settings = settings or ServeSettings()
     endpoint_path = "/sparql"
     # Every absolute URL the server writes is under the base, never the request's Host.
@@ -179,7 +187,7 @@ def build_app(
             # A browser that followed a link to /sparql: the editor, not raw Turtle. Relative,
             # so it never names the request's Host.
             lang = request.query_params.get("lang")
-            target = "/query" + (f"?{urlencode({'lang': lang})}" if lang else "")
+            target = prefix + "/query" + (f"?{urlencode({'lang': lang})}" if lang else "")
             return Response(
                 status_code=303,
                 headers={"Location": target, "Vary": "Accept", "Cache-Control": "no-cache"},
@@ -242,6 +250,14 @@ def build_app(
             Route(endpoint_path, sparql, methods=methods),
             Route("/download/{name}", download, methods=["GET", "HEAD"]),
             # The pages and Linked-Data answers, `/` included (web/routes.py lists them).
-            *site_routes(release, pool.run_async, settings, base),
+            *site_routes(
+                release,
+                pool.run_async,
+                settings,
+                base,
+                prefix=prefix,
+                releases=releases,
+                responses=responses,
+            ),  # fmt: skip
         ],
     )

@@ -1,11 +1,14 @@
 """What every HTML page shares: the site, the language, links, templates, static files (I/O).
 
 * :class:`Site` is built once per app: the base IRI, the release, the query pool and answers
-  kept per release (the vocabulary's labels).
+  kept per release (the vocabulary's labels), the path it is served under (``""`` for the
+  current release at ``/``, ``/release/<id>`` for every release kept,
+  :mod:`aqb_rdf.web.releases`) and the releases its server serves.
 * :class:`Page` is built per request: the language (``?lang=`` or ``Accept-Language``,
   German by default), texts in that language, numbers and dates as it writes them, and
   :meth:`Page.href`, which turns an IRI under the base into a path on this server (the base
-  IRI maps to the server root), keeping an explicit ``?lang=`` on every link.
+  IRI maps to the server root, or to the site's ``/release/<id>/``), keeping an explicit
+  ``?lang=`` on every link.
 * Templates live in ``templates/``: one per page kind, ``_``-prefixed partials, all extending
   ``base.html``; Jinja2 escapes every value.
 * Static files (``static/``) are served only by exact name from :data:`STATIC_FILES`.
@@ -28,7 +31,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from aqb_rdf.publish.metadata import CATALOG
-from aqb_rdf.publish.release import recorded_synthetic
+from aqb_rdf.publish.release import published_at, recorded_synthetic
 from aqb_rdf.rdf import files as release_files
 from aqb_rdf.rdf import formats
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
@@ -40,9 +43,10 @@ from aqb_rdf.web.render import texts
 from aqb_rdf.web.render.catalogue import Imprint, imprint
 from aqb_rdf.web.render.description import Description
 from aqb_rdf.web.render.vocabulary import Vocabulary, prefixes
+from aqb_rdf.web.state import ReleaseEntry
 
 if TYPE_CHECKING:
-    from aqb_rdf.web.state import Release, ServeSettings
+    from aqb_rdf.web.state import Release, ServedReleases, ServeSettings
 
 STATIC_FILES: Final[Mapping[str, str]] = {
     "aqb.css": formats.CSS.content_type,
@@ -64,7 +68,11 @@ class Site:
         release: the release served (its id names the answers kept).
         run: answers queries (the pool).
         settings: limits and cache lifetimes.
-        base: the base IRI of the dataset; it maps to this server's root.
+        base: the base IRI of the dataset; it maps to this server's root (or to ``prefix``).
+        prefix: the path the site is served under: ``""`` (the current release, at ``/``) or
+            ``/release/<id>`` (:mod:`aqb_rdf.web.releases`).
+        releases: the releases the server serves (default: this one alone).
+        responses: the cache of finished answers, shared by the sites of one process.
     """
 
     def __init__(
@@ -73,14 +81,20 @@ class Site:
         run: Runner,
         settings: ServeSettings,
         base: str = DEFAULT_BASE,
+        *,
+        prefix: str = "",
+        releases: ServedReleases | None = None,
+        responses: ResponseCache | None = None,
     ) -> None:
         self.release = release
         self.run = run
         self.settings = settings
         self.iris = Iris(base)
+        self.prefix = prefix
+        self.releases: ServedReleases = releases or _Alone(release)
         self.prefixes = prefixes(self.iris)
         self.memo = ReleaseMemo()
-        self.responses = ResponseCache()
+        self.responses = responses if responses is not None else ResponseCache()
         """Finished Linked-Data answers, per release."""
         self._imprints: dict[tuple[str, str], Imprint] = {}
         self._search: tuple[str, SearchIndex | None] | None = None
@@ -102,6 +116,19 @@ class Site:
                     opened = None
                 self._search = (release, opened)
             return self._search[1]
+
+    @property
+    def older(self) -> bool:
+        """Whether the site shows a release other than the current one."""
+        listing = self.releases.listing()
+        return bool(self.prefix) and (not listing or listing[0].id != self.release.id)
+
+    def entry(self) -> ReleaseEntry:
+        """The release the site shows: id and when it was published."""
+        for entry in self.releases.listing():
+            if entry.id == self.release.id:
+                return entry
+        return ReleaseEntry(self.release.id, published_at(self.release.folder))
 
     @property
     def aqb(self) -> str:
@@ -158,14 +185,21 @@ class Page:
         param = request.query_params.get("lang")
         self.explicit_lang = param is not None and param.strip().lower() in texts.LANGUAGES
         self.lang = texts.choose_language(param, request.headers.get("accept-language"))
-        self.path = request.url.path
+        self.prefix = site.prefix
+        self.path = self.prefix + request.url.path
+        """The path of the page as the client asked for it (with the release's prefix)."""
+        self.in_newest: bool = getattr(request.state, "in_newest", True)
+        """Whether the newest release still describes what this page of a kept release shows
+        (the resource view finds out, into ``request.state``)."""
 
     def t(self, key: str, **values: object) -> str:
         """The text ``key`` in the page's language."""
         return texts.text(key, self.lang, **values)
 
     def local(self, path: str, fragment: str = "") -> str:
-        """A path on this server, with ``?lang=`` when the page was asked for by it."""
+        """A path of this site (``/…``, under the site's ``/release/<id>`` prefix), with
+        ``?lang=`` when the page was asked for by it."""
+        path = self.prefix + path
         if self.explicit_lang:
             joiner = "&" if "?" in path else "?"
             path = f"{path}{joiner}lang={self.lang}"
@@ -185,8 +219,18 @@ class Page:
         links = []
         for lang in texts.LANGUAGES:
             url = self.request.url.include_query_params(lang=lang)
-            links.append((lang, f"{url.path}?{url.query}", lang == self.lang))
+            links.append((lang, f"{self.prefix}{url.path}?{url.query}", lang == self.lang))
         return links
+
+    def newest(self) -> str:
+        """The same path in the newest release (at ``/``), with the same query."""
+        query = self.request.url.query
+        return self.request.url.path + (f"?{query}" if query else "")
+
+    def published(self) -> str:
+        """When the release shown was published, as the page's language writes a date."""
+        moment = self.site.entry().published
+        return "" if moment is None else texts.format_date(moment.date().isoformat(), self.lang)
 
     def formats(self) -> list[tuple[str, str, str]]:
         """``(label, url, media type)`` of this resource's RDF representations (of this page
@@ -280,3 +324,16 @@ def static_file(site: Site, request: Request) -> Response:
 def _synthetic(release: Path) -> bool:
     """:func:`~aqb_rdf.publish.release.recorded_synthetic`, read once per release folder."""
     return recorded_synthetic(release)
+
+
+class _Alone:
+    """The releases served by a site that knows of no other: its own."""
+
+    def __init__(self, release: Release) -> None:
+        self.release = release
+
+    def listing(self) -> list[ReleaseEntry]:
+        return [ReleaseEntry(self.release.id, published_at(self.release.folder))]
+
+    async def newest_has(self, iri: str) -> bool:
+        return True

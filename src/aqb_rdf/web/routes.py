@@ -17,6 +17,8 @@ path                           what                                          mod
 ``/static/{name}``             CSS, JavaScript, the favicon, by exact name   :mod:`.pages`
 ``/sitemap.xml``, ``/robots.txt``  for search engines (``/sitemap-{n}.xml``)  :mod:`.views.crawlers`
 ``/download/dokumente/{name}`` a source document's text or original file     :mod:`.views.document`
+``/release/{id}…``             a release not served: 404 (those served are   :mod:`.releases`
+                               dispatched before this app)
 =============================  ============================================  =====================
 """
 
@@ -32,6 +34,7 @@ from starlette.routing import BaseRoute, Route
 from aqb_rdf.rdf.iris import DEFAULT_BASE
 from aqb_rdf.web.pages import Site, static_file
 from aqb_rdf.web.query_runner import Runner
+from aqb_rdf.web.releases import not_served
 from aqb_rdf.web.views.collection import collection
 from aqb_rdf.web.views.crawlers import favicon, robots_txt, sitemap_xml
 from aqb_rdf.web.views.document import document_file
@@ -41,16 +44,25 @@ from aqb_rdf.web.views.resource import catalogue, resource, void
 from aqb_rdf.web.views.search import search
 
 if TYPE_CHECKING:
-    from aqb_rdf.web.state import Release, ServeSettings
+    from aqb_rdf.web.answers import ResponseCache
+    from aqb_rdf.web.state import Release, ServedReleases, ServeSettings
 
 Handler = Callable[[Site, Request], Awaitable[Response]]
 
 
 def site_routes(
-    release: Release, run: Runner, settings: ServeSettings, base: str = DEFAULT_BASE
+    release: Release,
+    run: Runner,
+    settings: ServeSettings,
+    base: str = DEFAULT_BASE,
+    *,
+    prefix: str = "",
+    releases: ServedReleases | None = None,
+    responses: ResponseCache | None = None,
 ) -> list[BaseRoute]:
-    """The routes of the site over ``release``, answering queries with ``run``."""
-    site = Site(release, run, settings, base)
+    """The routes of the site over ``release``, answering queries with ``run``; ``prefix``,
+    ``releases`` and ``responses`` as :class:`~aqb_rdf.web.pages.Site` takes them."""
+    site = Site(release, run, settings, base, prefix=prefix, releases=releases, responses=responses)
 
     def route(path: str, handler: Handler) -> Route:
         async def endpoint(request: Request) -> Response:
@@ -79,4 +91,6 @@ def site_routes(
         route("/id/{path:path}", resource),
         route("/def/{path:path}", resource),
         route("/graph/{path:path}", resource),
+        route("/release/{path:path}", not_served),
+        route("/release", not_served),
     ]

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Final
 
 import uvicorn
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from aqb_rdf.errors import AqbError
 from aqb_rdf.publish.processes import die_with_parent
@@ -152,9 +152,12 @@ def serve_when_told(
     isolated: bool,
     detail: str,
 ) -> None:
+    from aqb_rdf.web.answers import ResponseCache
     from aqb_rdf.web.app import build_app
     from aqb_rdf.web.http_limits import protocol_options
+    from aqb_rdf.web.releases import ReleaseApps, ReleaseRunner, ServedByPublication
     from aqb_rdf.web.server import Publication
+    from aqb_rdf.web.state import Release
 
     board = DeadlineBoard.attach(args.board, settings.query_workers + 1)  # + the heartbeat
     budgets = None
@@ -180,11 +183,28 @@ def serve_when_told(
         args.out, settings, board=board, budgets=budgets, on_retire=retire, base=args.base
     )
     try:
-        site = build_app(publication.release, publication, settings, base=publication.base)
+        served = ServedByPublication(publication)
+        responses = ResponseCache()  # one for every release's app: answers are kept by release
+        site = build_app(
+            publication.release, publication, settings, base=publication.base,
+            releases=served, responses=responses,
+        )  # fmt: skip
+
+        def release_app(release: Release, runner: ReleaseRunner, prefix: str) -> ASGIApp:
+            return build_app(
+                release, runner, settings, base=publication.base,
+                prefix=prefix, releases=served, responses=responses,
+            )  # fmt: skip
+
+        kept = ReleaseApps(publication, settings, release_app)
 
         async def app(scope: Scope, receive: Receive, send: Send) -> None:
             publication.sync()  # a new release, at the moment the supervisor set
-            await site(scope, receive, send)
+            routed = kept.route(scope)  # /release/<id>/…: a release the build output keeps
+            if routed is None:
+                await site(scope, receive, send)
+            else:
+                await routed[0](routed[1], receive, send)
 
         config = uvicorn.Config(
             app,

@@ -8,6 +8,13 @@ the supervisor says so, at one moment for every process; queries already running
 old release. A reader therefore never sees a half-written release, nor an old one again after a
 new one.
 
+Beside the current release, a process serves every other release the build output keeps
+(``build --keep-releases``) read-only under ``/release/<id>/`` (:mod:`aqb_rdf.web.releases`):
+:meth:`Publication.store_of` opens a kept release's store the first time it is asked for and
+keeps it open; at a switch the old current release's store, open already, stays as one of them,
+and the stores of releases the build has removed are closed. All of them share the engine's
+query slots, queue and deadlines.
+
 The server maps the base IRI the release was built with (its record,
 :func:`~aqb_rdf.publish.release.recorded_base`) to its root, so it serves one base: a new
 release built with another base is not switched to; the supervisor says so on stderr, once.
@@ -24,14 +31,21 @@ from pathlib import Path
 from typing import TypeVar
 
 from aqb_rdf.errors import AqbError
-from aqb_rdf.publish.release import RELEASES, current_release, recorded_base, release_base
+from aqb_rdf.publish.release import (
+    RELEASES,
+    current_release,
+    published_at,
+    recorded_base,
+    release_base,
+    releases_of,
+)
 from aqb_rdf.sparql.budgets import ClientBudgets
 from aqb_rdf.sparql.deadlines import DeadlineBoard
 from aqb_rdf.sparql.engine import Engine, OpenStore
 from aqb_rdf.sparql.execution import QueryRequest, QueryResult
 from aqb_rdf.sparql.store import DATASET_FILE, build_store
 from aqb_rdf.web.answers import AnswerCache
-from aqb_rdf.web.state import Release, ServeSettings
+from aqb_rdf.web.state import Release, ReleaseEntry, ServeSettings
 
 STORE = "store"
 T = TypeVar("T")
@@ -138,6 +152,40 @@ class Publication:
         )
         self._pending: tuple[Path, OpenStore, float] | None = None
         """The release prepared, its open store, and the moment to switch to it."""
+        self._older: dict[str, OpenStore] = {}
+        """The open stores of the other kept releases served (``/release/<id>/``), by id."""
+
+    def listing(self) -> list[ReleaseEntry]:
+        """The releases served: the current one first, then the others the build output
+        keeps (of the base served), newest first."""
+        others = [
+            folder
+            for folder in releases_of(self.out, newest_first=True)
+            if folder.name != self.release.id and (folder / STORE).is_dir()
+        ]
+        return [
+            ReleaseEntry(folder.name, published_at(folder))
+            for folder in (self.release.folder, *others)
+        ]
+
+    def store_of(self, name: str) -> OpenStore | None:
+        """The open store of the served release ``name`` (opened now if it was not; None: no
+        such release is kept, it has another base, or its store cannot be opened)."""
+        if name == self.release.id:
+            return self.engine.store
+        if name in self._older:
+            return self._older[name]
+        folder = self.out / RELEASES / name
+        if name.startswith(".") or "/" in name or not (folder / STORE).is_dir():
+            return None
+        try:
+            if recorded_base(folder) != self.base:
+                return None
+            store = OpenStore.open(folder / STORE)
+        except AqbError:
+            return None
+        self._older[name] = store
+        return store
 
     async def run_async(self, request: QueryRequest) -> QueryResult:
         """The answer kept for this release, or the engine's (then kept)."""
@@ -179,10 +227,13 @@ class Publication:
             return
         folder, store, _ = pending
         self._pending = None
-        retired = self.release.id
+        self._older[self.release.id] = self.engine.store  # now served at /release/<id>/
+        self._older.pop(folder.name, None)
         self.engine.switch(store)
         self.release.move_to(folder)
-        self.answers.drop_release(retired)
+        for name in [name for name in self._older if not (self.out / RELEASES / name).is_dir()]:
+            del self._older[name]  # removed by the build: closed when its last query ends
+            self.answers.drop_release(name)
 
     def close(self) -> None:
         self.engine.close()

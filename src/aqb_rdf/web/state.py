@@ -3,7 +3,9 @@ and what runs its queries (pure data; no request, no response)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -52,4 +54,24 @@ class QueryRunner(Protocol):
 
     def out_of_memory(self) -> AqbError:
         """The error to answer a ``MemoryError`` with (the process may retire)."""
+        ...
+
+
+@dataclass(frozen=True)
+class ReleaseEntry:
+    """One release a server serves: its id and when it became current (None: not recorded)."""
+
+    id: str
+    published: dt.datetime | None
+
+
+class ServedReleases(Protocol):
+    """What a page knows of the releases its server serves (:mod:`aqb_rdf.web.releases`)."""
+
+    def listing(self) -> Sequence[ReleaseEntry]:
+        """The releases served, the current one (at ``/``) first, then newest first."""
+        ...
+
+    def newest_has(self, iri: str) -> Awaitable[bool]:
+        """Whether the current release says anything about ``iri``."""
         ...

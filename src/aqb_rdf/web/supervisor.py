@@ -54,7 +54,7 @@ from types import FrameType
 from typing import Final
 
 from aqb_rdf.errors import AqbError
-from aqb_rdf.publish.release import current_release, recorded_base, release_base
+from aqb_rdf.publish.release import current_release, recorded_base, release_base, releases_of
 from aqb_rdf.sparql.budgets import ClientBudgets
 from aqb_rdf.sparql.deadlines import DeadlineBoard
 from aqb_rdf.sparql.sandbox import describe_exit
@@ -358,6 +358,19 @@ class Supervisor:
         print(f"aqb-rdf: {message}", file=sys.stderr, flush=True)
 
 
+def _load_kept_stores(out: Path, current: Path, base: str) -> None:
+    """Load the stores of the other releases ``out`` keeps, of the base served, so that the
+    processes can serve them under ``/release/<id>/``; one line for one that cannot be."""
+    for folder in releases_of(out):
+        if folder == current:
+            continue
+        try:
+            if recorded_base(folder) == base:
+                ensure_store(folder)
+        except Exception as error:  # noqa: BLE001 - the current release is served all the same
+            Supervisor._say(f"cannot load the store of release {folder.name}: {error}")
+
+
 def serve(
     out: Path,
     settings: ServeSettings,
@@ -378,6 +391,7 @@ def serve(
     folder = open_release(out)
     served = release_base(recorded_base(folder), base)
     ensure_store(folder)  # once, before the processes open it
+    _load_kept_stores(out, folder, served)
     own = sock is None
     sock = listen(settings.host, settings.port) if sock is None else sock
     supervisor = Supervisor(out, sock, settings, served)

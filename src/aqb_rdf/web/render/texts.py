@@ -259,6 +259,42 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "whole_resource": ("die ganze Ressource", "the whole resource"),
     "agreements_per_year": ("Zielvereinbarungen je Jahr", "Target agreements per year"),
     "budget_per_year": ("Budget je Jahr", "Budget per year"),
+    "release": ("Veröffentlichung", "Release"),
+    "releases": ("Veröffentlichungen", "Releases"),
+    "published_on": ("veröffentlicht am {date}", "published on {date}"),
+    "release_shown": ("Veröffentlichung {release}", "Release {release}"),
+    "release_older": (
+        "Dies ist eine ältere Veröffentlichung, nur zum Lesen; sie bleibt hier, solange der"
+        " Server sie aufbewahrt.",
+        "This is an older release, read-only; it stays here as long as the server keeps it.",
+    ),
+    "release_newest": (
+        "Dies ist die neueste Veröffentlichung, unter einer Adresse, die bleibt.",
+        "This is the newest release, at an address that stays.",
+    ),
+    "release_see_newest": (
+        "Dasselbe in der neuesten Veröffentlichung",
+        "The same in the newest release",
+    ),
+    "release_gone": (
+        "Die neueste Veröffentlichung beschreibt dies nicht mehr.",
+        "The newest release no longer describes this.",
+    ),
+    "release_newest_home": ("Zur neuesten Veröffentlichung", "To the newest release"),
+    "release_not_served": ("Veröffentlichung nicht vorhanden", "No such release"),
+    "release_not_served_text": (
+        "Eine Veröffentlichung {release} bewahrt dieser Server nicht (mehr) auf. Die"
+        " Startseite nennt alle, die er zeigt.",
+        "This server keeps no release {release} (any more). The home page lists every"
+        " release it shows.",
+    ),
+    "releases_text": (
+        "Jede Veröffentlichung, die der Server aufbewahrt, bleibt unter /release/<id>/ lesbar:"
+        " Seiten, Downloads und SPARQL. Die neueste steht unter /.",
+        "Every release the server keeps stays readable under /release/<id>/: pages,"
+        " downloads and SPARQL. The newest is at /.",
+    ),
+    "release_current": ("neueste", "newest"),
     "synthetic_title": ("Synthetische Daten.", "Synthetic data."),
     "synthetic_banner": (
         "Diese Zielvereinbarungen sind synthetisch: erfunden zur Demonstration (make demo),"

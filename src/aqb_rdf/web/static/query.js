@@ -13,6 +13,7 @@
   var results = document.getElementById("results");
   var downloads = document.getElementById("downloads");
   var base = form.getAttribute("data-base");
+  var root = form.getAttribute("data-root") || "";  // "/release/<id>" on an older release
   var lang = form.getAttribute("data-lang") || "de";
   var langParam = form.getAttribute("data-lang-param");
 
@@ -123,7 +124,7 @@
     if (base && iri.indexOf(base) === 0) {
       var rest = iri.slice(base.length);
       var hash = rest.indexOf("#");
-      var path = "/" + (hash < 0 ? rest : rest.slice(0, hash));
+      var path = root + "/" + (hash < 0 ? rest : rest.slice(0, hash));
       var fragment = hash < 0 ? "" : rest.slice(hash);
       return path + (langParam ? "?" + langParam : "") + fragment;
     }
@@ -212,11 +213,11 @@
 
   function offerDownloads(query, table) {
     var encoded = encodeURIComponent(query);
-    document.getElementById("as-csv").href = "/sparql?query=" + encoded + "&format=csv";
-    document.getElementById("as-json").href = "/sparql?query=" + encoded + "&format=json";
+    document.getElementById("as-csv").href = root + "/sparql?query=" + encoded + "&format=csv";
+    document.getElementById("as-json").href = root + "/sparql?query=" + encoded + "&format=json";
     document.getElementById("as-csv").hidden = !table;
     document.getElementById("as-json").hidden = !table;
-    var permalink = withLang("/query?query=" + encoded + "&run=1");
+    var permalink = withLang(root + "/query?query=" + encoded + "&run=1");
     document.getElementById("permalink").href = permalink;
     downloads.hidden = false;
     if (window.history && window.history.replaceState) {

@@ -71,7 +71,7 @@ async def collection(site: Site, request: Request) -> Response:
         return _problem(page, fmt, 400, page.t(error.key, **error.values), str(error))
     except PageError as error:
         return _problem(page, fmt, error.status, page.t("bad_page_text"), str(error))
-    release, key = site.release.id, ("list", request.url.path, request.url.query, page.lang)
+    release, key = site.release.id, ("list", page.path, request.url.query, page.lang)
     kept = site.responses.get(release, key)
     if kept is not None:
         return Response(kept.body, headers=dict(kept.headers))
@@ -201,7 +201,7 @@ def url(current: Page, chosen: Collection, view: View, **changes: str | int | No
     if current.explicit_lang and "format" not in changes:  # CSV and JSON have no language
         params["lang"] = current.lang
     query = urlencode([(k, v) for k, v in params.items() if v is not None and v != ""])
-    return chosen.path + (f"?{query}" if query else "")
+    return current.prefix + chosen.path + (f"?{query}" if query else "")
 
 
 def _headings(page: Page, chosen: Collection, view: View) -> list[dict[str, object]]:

@@ -135,7 +135,9 @@ async def one_query(site: Site, request: Request) -> Response:
     if outcome is not None and outcome.result is not None:
         for label, fmt in (("as_csv", "csv"), ("as_json", "json")):
             if query_form(query) == "SELECT":
-                links[label] = "/sparql?" + urlencode({"query": outcome.sparql, "format": fmt})
+                links[label] = (
+                    page.prefix + "/sparql?" + urlencode({"query": outcome.sparql, "format": fmt})
+                )
         links["open_in_editor"] = page.local("/query?" + urlencode({"query": outcome.sparql}))
     # The editor binds the parameters itself: the query arrives with the values of the form.
     given = [("name", name), *((k, v) for k, v in values.items() if v.strip())]

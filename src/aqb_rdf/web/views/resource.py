@@ -227,7 +227,13 @@ async def resource(site: Site, request: Request) -> Response:
     # A release never changes: a finished answer is sent again as it is. The ETag names the
     # release, the format, the language and the page; the path and query (links on the page
     # keep the query) the rest. The host is not part of it: no answer depends on it.
-    release, key = site.release.id, (request.url.path, request.url.query, etag)
+    # On a page of a kept release (/release/<id>/…), whether the newest release still
+    # describes the resource; the key names the newest release, as the answer depends on it.
+    newest = ""
+    if site.prefix and offer is HTML:
+        request.state.in_newest = await site.releases.newest_has(iri)
+        newest = f"{site.releases.listing()[0].id}:{request.state.in_newest}"
+    release, key = site.release.id, (page.path, request.url.query, etag, newest)
     kept = site.responses.get(release, key)
     if kept is not None:
         return Response(kept.body, headers=dict(kept.headers))
