@@ -385,7 +385,13 @@ def test_pages_load_nothing_from_elsewhere(site: Site) -> None:
 # --- the query pages ------------------------------------------------------------------------
 
 
-INTERNAL_QUERIES = {"collection-facets", "describe-resource", "resource-links", "sitemap-resources"}
+INTERNAL_QUERIES = {
+    "collection-facets",
+    "describe-resource",
+    "resource-exists",
+    "resource-links",
+    "sitemap-resources",
+}
 
 
 def test_queries_page_lists_every_offered_query_in_the_page_language(site: Site) -> None:
