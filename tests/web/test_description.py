@@ -23,7 +23,9 @@ def store() -> Store:
     with a language, a datatype and characters N-Triples escapes, and things linking to it."""
     agreement = NamedNode(AGREEMENT)
     found = Store()
-    triples = [(agreement, LABEL, Literal("Zielvereinbarung 2025", language="de"))]
+    triples: list[tuple[NamedNode | BlankNode, NamedNode, NamedNode | BlankNode | Literal]] = [
+        (agreement, LABEL, Literal("Zielvereinbarung 2025", language="de"))
+    ]
     triples.append((agreement, LABEL, Literal('Ziel "quoted"\nnext line \u00e4')))
     for number in range(1, 13):
         part = NamedNode(f"{AGREEMENT}/teil/{number}")
