@@ -21,6 +21,8 @@ of ~265 ticks during a 2.65 s query), so the event loop goes on serving other cl
   budget (:mod:`aqb_rdf.sparql.budgets`: queries at a time, query-seconds per window), or
   refused with :class:`~aqb_rdf.errors.TooManyQueries` (429); the time it held its slot is
   taken from the client's query-seconds when it is answered (at the time limit for a runaway).
+* Queries run in :class:`~aqb_rdf.sparql.threads.QueryThreads` (half the CPU per hand-off
+  of ``run_in_executor``).
 * A slot is free again only when its thread has returned, not when its client stopped waiting,
   so ``slots`` bounds the threads that run queries, whatever the clients do; but for the slot
   of a runaway in a retiring process, written off and given to the next waiting query in a new
@@ -34,7 +36,6 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import concurrent.futures
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ from aqb_rdf.sparql.budgets import CLIENT, ClientBudgets
 from aqb_rdf.sparql.deadlines import DeadlineBoard
 from aqb_rdf.sparql.execution import QueryRequest, QueryResult, execute
 from aqb_rdf.sparql.store import has_union_default_graph
+from aqb_rdf.sparql.threads import QueryThreads
 
 T = TypeVar("T")
 
@@ -186,7 +188,7 @@ class Engine:
         self._on_retire = on_retire
         # A runaway's thread cannot be stopped, so its slot is written off and the queries
         # waiting in the retiring process run in new threads (_runaway): room for them all.
-        self._threads = concurrent.futures.ThreadPoolExecutor(2 * slots + queue_length, "aqb-query")
+        self._threads = QueryThreads(2 * slots + queue_length, "aqb-query")
         self._written_off: set[asyncio.Future[Any]] = set()
 
     def switch(self, store: OpenStore) -> None:
@@ -272,7 +274,7 @@ class Engine:
         if self._board is not None:
             self._board.set(slot, started + self.timeout + KILL_GRACE)
         try:
-            running = asyncio.get_running_loop().run_in_executor(self._threads, work)
+            running = self._threads.submit(work)
         except BaseException:
             self._free(slot, client)
             raise
@@ -328,4 +330,4 @@ class Engine:
 
     def close(self) -> None:
         """Stop taking queries; threads still running are left to the process's end."""
-        self._threads.shutdown(wait=False, cancel_futures=True)
+        self._threads.close()

@@ -8,6 +8,9 @@ of ``serve.unlimited_clients`` (this machine by default) have none.
 
 from __future__ import annotations
 
+import functools
+from functools import lru_cache
+
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from aqb_rdf.sparql.budgets import CLIENT, client_key, networks
@@ -19,13 +22,17 @@ class ClientOfRequest:
     def __init__(self, app: ASGIApp, unlimited: str = "") -> None:
         self.app = app
         self.unlimited = networks(unlimited)
+        # A client sends many requests: its key is worked out once (ipaddress is slow).
+        self.key_of = lru_cache(maxsize=4096)(
+            functools.partial(client_key, unlimited=self.unlimited)
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         peer = scope.get("client")
-        token = CLIENT.set(client_key(peer[0] if peer else None, self.unlimited))
+        token = CLIENT.set(self.key_of(peer[0] if peer else None))
         try:
             await self.app(scope, receive, send)
         finally:
