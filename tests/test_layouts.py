@@ -332,6 +332,9 @@ LAYOUT_ROWS: dict[str, tuple[str, ...]] = {
         "as-is", "numbers-with-parenthesis", "numbers-with-dash", "roman-numbers", "bold-numbers",
         "maßnahmenart-numbers",
     ),
+    "a Maßnahmenart left out": (
+        "left-out-numbered-by-massnahmenart", "left-out-numbered-in-own-order",
+    ),
     "Maßnahmenart as heading or bold paragraph": ("heading-items", "bold-paragraphs"),
     "projects as bullets": (
         "as-is", "star-bullets", "dot-bullets", "square-bullets", "dash-bullets", "o-bullets",
