@@ -330,13 +330,12 @@ def _left_out(s: Structure, renumber: bool) -> Structure:
 
 def _without_third(facts: dict[str, object]) -> dict[str, object]:
     """The fixture's facts without its third Maßnahmenart (not listed)."""
-    return {
-        **facts,
-        **{
-            key: [x for k, x in enumerate(facts[key]) if k != 2]  # type: ignore[attr-defined]
-            for key in ("massnahmenarten", "amounts")
-        },
-    }
+    dropped: dict[str, object] = {}
+    for key in ("massnahmenarten", "amounts"):
+        values = facts[key]
+        assert isinstance(values, list)
+        dropped[key] = [x for k, x in enumerate(values) if k != 2]
+    return {**facts, **dropped}
 
 
 VARIANTS: tuple[Variant, ...] = (
