@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import XSD
 
@@ -232,6 +233,19 @@ def test_a_pdf_with_signature_blocks_side_by_side_gives_the_facts_of_the_stacked
     assert facts(parse_agreement(side_by_side, REFERENCE)) == facts(stacked)
 
 
+def test_a_pdf_of_another_writer_gives_the_facts_of_the_stacked_one() -> None:
+    """Chromium's PDF (Skia; the others are fpdf2's): the signature blocks side by side in a
+    table, a page break with footer and running header inside the § 5 list, ligatures."""
+    path = DOCUMENTS / "bergstrasse-2025-pdf-chromium/agreement.pdf"
+    assert b"Skia/PDF" in path.read_bytes()  # the writer, as the file names it
+    last = PdfReader(path).pages[-1].extract_text(extraction_mode="layout")
+    assert re.search(r"Wiesbaden, den 2\.8\.2025 {3,}Heppenheim, den 8\.8\.2025", last)
+    document = read_document(path)
+    assert "- 2 -" in document.text and "\ufb01" not in document.text
+    stacked = read_document(DOCUMENTS / "bergstrasse-2025-pdf/agreement.pdf")
+    assert facts(parse_agreement(document, REFERENCE)) == facts(parse_agreement(stacked, REFERENCE))
+
+
 def test_signature_blocks_merged_into_one_line_are_refused() -> None:
     text = variants(fixture_text(BERGSTRASSE))["two-column-signatures"]
     merged = re_collapse(text)
@@ -360,8 +374,9 @@ LAYOUT_ROWS: dict[str, tuple[str, ...]] = {
         "page-breaks-slash-footer", "page-breaks-number-only",
     ),
     "two-column blocks (PDF text)": ("two-column-signatures", "two-column-signatures-with-notes"),
-    # The PDF itself: test_a_pdf_with_signature_blocks_side_by_side_gives_the_facts_of_the_stacked_one
-    # and test_signature_blocks_merged_into_one_line_are_refused; its text is the variant's.
+    # The PDF itself: test_a_pdf_with_signature_blocks_side_by_side_gives_the_facts_of_the_stacked_one,
+    # test_a_pdf_of_another_writer_gives_the_facts_of_the_stacked_one and
+    # test_signature_blocks_merged_into_one_line_are_refused; its text is the variant's.
     "signature blocks side by side in a PDF": ("two-column-signatures",),
     "signature with Vertretungsvermerk": (
         "in-vertretung", "i-v-inline", "fuer-das-land-hessen", "two-column-signatures-with-notes",
