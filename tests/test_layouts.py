@@ -129,6 +129,9 @@ def test_every_contradiction_is_refused_with_its_line(case: str, name: str) -> N
     ("name", "year", "refused"),
     [
         ("Hessischen Sozialministerium", 2013, False),
+        # Signed on 2 August: before the name came back (31 August 2010), after it ended.
+        ("Hessischen Sozialministerium", 2010, True),
+        ("Hessischen Sozialministerium", 2014, True),
         ("Hessischen Ministerium für Soziales und Integration", 2019, False),
         ("Hessischen Ministerium für Soziales und Integration", 2025, True),
         ("Hessischen Ministerium für Arbeit, Integration, Jugend und Soziales", 2019, True),
