@@ -16,6 +16,7 @@ lines and renders it anew, so it works on any agreement of the genre, not on fix
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -318,6 +319,25 @@ def _signature_fields(**changes: object) -> Expect:
     return adjust
 
 
+def _left_out(s: Structure, renumber: bool) -> Structure:
+    """The list without its third Maßnahmenart, numbered by Maßnahmenart (1, 2, 4) or, with
+    ``renumber``, in its own order (1, 2, 3)."""
+    kept = [e for k, e in enumerate(s.entries) if k != 2]
+    if renumber:
+        kept = [dataclasses.replace(e, number=k) for k, e in enumerate(kept, start=1)]
+    return dataclasses.replace(s, entries=tuple(kept))
+
+
+def _without_third(facts: dict[str, object]) -> dict[str, object]:
+    """The fixture's facts without its third Maßnahmenart (not listed)."""
+    dropped: dict[str, object] = {}
+    for key in ("massnahmenarten", "amounts"):
+        values = facts[key]
+        assert isinstance(values, list)
+        dropped[key] = [x for k, x in enumerate(values) if k != 2]
+    return {**facts, **dropped}
+
+
 VARIANTS: tuple[Variant, ...] = (
     Variant("as-is", render),
     Variant(
@@ -332,6 +352,16 @@ VARIANTS: tuple[Variant, ...] = (
     Variant(
         "maßnahmenart-numbers",
         lambda s: render(s, item=lambda e: [f"Maßnahmenart {e.number}: {e.title}"]),
+    ),
+    Variant(
+        "left-out-numbered-by-massnahmenart",
+        lambda s: render(_left_out(s, renumber=False)),
+        _without_third,
+    ),
+    Variant(
+        "left-out-numbered-in-own-order",
+        lambda s: render(_left_out(s, renumber=True)),
+        _without_third,
     ),
     Variant("bold-paragraphs", lambda s: render(s, item=lambda e: ["", f"**{e.title}**", ""])),
     Variant("heading-items", lambda s: render(s, item=lambda e: ["", f"### {e.title}", ""])),
@@ -564,6 +594,27 @@ def broken_variants(text: str, other_region: str) -> list[Broken]:
             stray,
             "line in § 5 is neither",
             _line_of(stray, "Hinweis Gesamtliste"),
+        )
+    )
+
+    # Numbered neither in the list's own order nor by Maßnahmenart: 1, 2, 4 where "2." is
+    # Maßnahmenart 3 (the heading of Maßnahmenart 2 lost, or the list misnumbered).
+    odd = render(
+        dataclasses.replace(
+            s,
+            entries=(
+                s.entries[0],
+                dataclasses.replace(s.entries[2], number=2),
+                *s.entries[3:],
+            ),
+        )
+    )
+    broken.append(
+        Broken(
+            "numbered-neither-way",
+            odd,
+            f"line in § 5 is Maßnahmenart number {s.entries[3].number} after number 2",
+            _line_of(odd, f"{s.entries[3].number}. {s.entries[3].title[:20]}"),
         )
     )
 
