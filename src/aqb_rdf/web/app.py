@@ -104,6 +104,19 @@ async def _body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def _compacted(ntriples: bytes, iris: Iris) -> bytes | None:
+    """The JSON-LD document of ``ntriples``, or None if it does not fit the process's memory.
+
+    The largest answers Python makes; a ``MemoryError`` is caught here, and answered by the
+    caller only once this block is left, so that what the document held so far (kept alive by
+    the error's traceback) is freed before the answer is made, with the process at its limit.
+    """
+    try:
+        return jsonld.document_of_ntriples(ntriples, iris)
+    except MemoryError:
+        return None
+
+
 def build_app(
     release: Release,
     pool: QueryRunner,
@@ -169,8 +182,11 @@ def build_app(
             return plain_response(answer_for(error, retry_after=settings.retry_after_seconds))
         headers = {**_common_headers(release, settings), "Vary": "Accept", "ETag": release.etag}
         if compact:
-            body = jsonld.document_of_ntriples(result.body, iris)
-            return Response(body, media_type=offer.media_type, headers=headers)
+            compacted = _compacted(result.body, iris)
+            if compacted is None:
+                answer = answer_for(pool.out_of_memory(), retry_after=settings.retry_after_seconds)
+                return plain_response(answer)
+            return Response(compacted, media_type=offer.media_type, headers=headers)
         return Response(result.body, media_type=result.media_type, headers=headers)
 
     def _service_description(request: Request) -> Response:
