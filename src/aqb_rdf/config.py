@@ -208,6 +208,13 @@ SERVE_MAX_UNREAD_BYTES = Setting(
     option="--max-unread-bytes", envvar="AQB_SERVE_MAX_UNREAD_BYTES", minimum=1 << 20,
     maximum=2**40,
 )  # fmt: skip
+SERVE_COMPRESS_MAX_BYTES = Setting(
+    "serve.compress_max_bytes", int, 4 * 1024 * 1024,
+    "Bytes of an answer (a download, a result, a page) compressed on the fly (4 MiB); a "
+    "larger one is sent as it is.",
+    option="--compress-max-bytes", envvar="AQB_SERVE_COMPRESS_MAX_BYTES", minimum=0,
+    maximum=2**40,
+)  # fmt: skip
 SERVE_PAGE_SIZE = Setting(
     "serve.page_size", int, 100,
     "Things that link to a resource per Linked-Data page (?page=2 for the next).",
@@ -339,7 +346,8 @@ SETTINGS: tuple[Setting[Any], ...] = (
     SERVE_HOST, SERVE_PORT, SERVE_QUERY_WORKERS, SERVE_TIMEOUT, SERVE_PROCESSES, SERVE_SPARES,
     SERVE_QUEUE_LENGTH, SERVE_QUEUE_WAIT, SERVE_MEMORY_LIMIT, SERVE_HEAD_TIMEOUT,
     SERVE_BODY_TIMEOUT, SERVE_WRITE_TIMEOUT, SERVE_MAX_CONNECTIONS,
-    SERVE_MAX_CONNECTIONS_PER_ADDRESS, SERVE_MAX_UNREAD_BYTES, SERVE_PAGE_SIZE,
+    SERVE_MAX_CONNECTIONS_PER_ADDRESS, SERVE_MAX_UNREAD_BYTES, SERVE_COMPRESS_MAX_BYTES,
+    SERVE_PAGE_SIZE,
     SERVE_CLIENT_QUERIES, SERVE_CLIENT_QUERY_SECONDS, SERVE_CLIENT_WINDOW, SERVE_UNLIMITED_CLIENTS,
     SERVE_MAX_BODY_BYTES, SERVE_MAX_QUERY_LENGTH, SERVE_MAX_GRAPH_PARAMETERS,
     SERVE_RETRY_AFTER_SECONDS, SERVE_CACHE_SECONDS,
@@ -392,6 +400,8 @@ class ServeSettings:
     max_connections: int = SERVE_MAX_CONNECTIONS.default
     max_connections_per_address: int = SERVE_MAX_CONNECTIONS_PER_ADDRESS.default
     max_unread_bytes: int = SERVE_MAX_UNREAD_BYTES.default
+    compress_max_bytes: int = SERVE_COMPRESS_MAX_BYTES.default
+    """The largest answer compressed on the fly (:mod:`aqb_rdf.web.compression`)."""
     page_size: int = SERVE_PAGE_SIZE.default
     """Things that link to a resource per Linked-Data page (:mod:`aqb_rdf.web.render.paging`)."""
     client_queries: int = SERVE_CLIENT_QUERIES.default
