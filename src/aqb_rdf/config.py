@@ -257,6 +257,20 @@ SERVE_UNLIMITED_CLIENTS = Setting(
     "reverse proxy (which all clients behind it share).",
     option="--unlimited-clients", envvar="AQB_SERVE_UNLIMITED_CLIENTS", check=_check_networks,
 )  # fmt: skip
+SERVE_TRUSTED_PROXIES = Setting(
+    "serve.trusted_proxies", str, "",
+    "Addresses or networks (CIDR, space-separated) of reverse proxies whose --proxy-header "
+    "names the client; from any other address the header is ignored.",
+    option="--trusted-proxies", envvar="AQB_SERVE_TRUSTED_PROXIES", check=_check_networks,
+    default_text="none",
+)  # fmt: skip
+SERVE_PROXY_HEADER = Setting(
+    "serve.proxy_header", str, "x-forwarded-for",
+    "The header a trusted proxy names the client in: 'x-forwarded-for' or 'forwarded' "
+    "(RFC 7239); only that one is read.",
+    option="--proxy-header", envvar="AQB_SERVE_PROXY_HEADER",
+    choices=("x-forwarded-for", "forwarded"),
+)  # fmt: skip
 SERVE_MAX_BODY_BYTES = Setting(
     "serve.max_body_bytes", int, 1_048_576,
     "Bytes a request body may have (1 MiB); also the characters of the URL's query string.",
@@ -349,6 +363,7 @@ SETTINGS: tuple[Setting[Any], ...] = (
     SERVE_MAX_CONNECTIONS_PER_ADDRESS, SERVE_MAX_UNREAD_BYTES, SERVE_COMPRESS_MAX_BYTES,
     SERVE_PAGE_SIZE,
     SERVE_CLIENT_QUERIES, SERVE_CLIENT_QUERY_SECONDS, SERVE_CLIENT_WINDOW, SERVE_UNLIMITED_CLIENTS,
+    SERVE_TRUSTED_PROXIES, SERVE_PROXY_HEADER,
     SERVE_MAX_BODY_BYTES, SERVE_MAX_QUERY_LENGTH, SERVE_MAX_GRAPH_PARAMETERS,
     SERVE_RETRY_AFTER_SECONDS, SERVE_CACHE_SECONDS,
     LINK_ENDPOINT, LINK_REFERENCE, LINK_TIMEOUT, LINK_MAX_ANSWER_BYTES, LINK_RETRIES,
@@ -409,6 +424,9 @@ class ServeSettings:
     client_window: float = SERVE_CLIENT_WINDOW.default
     unlimited_clients: str = SERVE_UNLIMITED_CLIENTS.default
     """Addresses or networks no client budget limits (:mod:`aqb_rdf.sparql.budgets`)."""
+    trusted_proxies: str = SERVE_TRUSTED_PROXIES.default
+    """Reverse proxies whose ``proxy_header`` names the client (:mod:`aqb_rdf.web.clients`)."""
+    proxy_header: str = SERVE_PROXY_HEADER.default
     max_body_bytes: int = SERVE_MAX_BODY_BYTES.default
     max_query_length: int = SERVE_MAX_QUERY_LENGTH.default
     max_graph_parameters: int = SERVE_MAX_GRAPH_PARAMETERS.default

@@ -237,7 +237,12 @@ def build_app(
         # answers up to compress_max_bytes (web/compression.py); the quality a page costs a
         # millisecond or two to compress (README "Compression").
         middleware=[
-            Middleware(ClientOfRequest, unlimited=settings.unlimited_clients),
+            Middleware(
+                ClientOfRequest,
+                unlimited=settings.unlimited_clients,
+                trusted_proxies=settings.trusted_proxies,
+                proxy_header=settings.proxy_header,
+            ),
             Middleware(
                 Compression, max_bytes=settings.compress_max_bytes, brotli_quality=4, gzip_level=6
             ),
