@@ -110,6 +110,33 @@ def group_rss(pgid: int) -> int:
     return sum(int(f[21]) * PAGE for f in _group_stats(pgid) if f[0] != b"Z")  # rss: field 24
 
 
+def group_memory(pgid: int) -> tuple[int, int, int]:
+    """The resident and the proportional set size (shared pages divided among the processes
+    that map them: the store's files, the interpreter) summed over every live process in the
+    group, in bytes, and how many processes there are."""
+    rss = pss = count = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                stat = f.read()
+            fields = stat[stat.rindex(b")") + 2 :].split()
+            if int(fields[2]) != pgid or fields[0] == b"Z":
+                continue
+            with open(f"/proc/{entry.name}/smaps_rollup", "rb") as f:
+                rollup = f.read()
+        except (OSError, ValueError):
+            continue  # ended meanwhile
+        for line in rollup.splitlines():
+            name, _, rest = line.partition(b":")
+            if name in (b"Rss", b"Pss"):
+                kib = int(rest.split()[0]) * 1024
+                rss, pss = (rss + kib, pss) if name == b"Rss" else (rss, pss + kib)
+        count += 1
+    return rss, pss, count
+
+
 def group_cpu(pgid: int) -> float:
     """User + system CPU seconds of the processes in the group (fields 14 and 15)."""
     return sum(int(f[11]) + int(f[12]) for f in _group_stats(pgid)) / TICKS

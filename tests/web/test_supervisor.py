@@ -14,6 +14,7 @@ import http.client
 import os
 import resource
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -382,6 +383,48 @@ def test_an_answer_that_exhausts_the_memory_limit_is_told_so(
     log = (copy_of_default_dataset.parent / f"server-{server.port}.log").read_text()
     assert "retires: a query ran out of memory" in log
     assert "Traceback" not in log
+
+
+def test_at_most_processes_retire_at_a_time(copy_of_default_dataset: Path) -> None:
+    """A retiring process still runs the query that outlived its limit, and that query may grow
+    to the memory limit; if runaways came faster than retiring processes end, the processes
+    alive (and their memory) grew with them. So at most ``--processes`` retire at a time: the
+    one that retired first is killed. Here the first is kept from ending by a client that
+    asked for a large answer and does not read it (its write would wait 20 s; the runaway's
+    deadline, past the queue's wait of 30 s, is further still)."""
+    options = ("--processes", "1", "--spares", "1", "--query-workers", "1",
+               "--timeout", "2", "--queue-wait", "30")  # fmt: skip
+    with serving(copy_of_default_dataset, *options) as server:
+        parent = server.process.pid
+        wait_for(lambda: settled(parent, 1, 1), 60, "one active and one spare")
+        first = next(pid for pid, s in states(parent).items() if s == "active")
+        stalled = socket.socket()
+        stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        stalled.connect(("127.0.0.1", server.port))  # accepted by the active process
+        try:
+            path = sparql(LARGE_CONSTRUCT)
+            stalled.sendall(
+                f"GET {path} HTTP/1.1\r\nHost: x\r\nAccept: application/n-triples\r\n\r\n".encode()
+            )
+            time.sleep(1.0)  # its answer is made and waits on the client
+            runaway = threading.Thread(target=_status, args=(server, sparql(RUNAWAY), 20))
+            runaway.start()
+            wait_for(lambda: state(first) == "retiring", 20, "the first process retires")
+            time.sleep(1.0)
+            assert state(first) == "retiring"  # held by the client that does not read
+            wait_for(lambda: settled(parent, 1, 1), 30, "a new active and a new spare")
+            second = next(pid for pid, s in states(parent).items() if s == "active")
+            again = threading.Thread(target=_status, args=(server, sparql(RUNAWAY + " #2"), 20))
+            again.start()
+            wait_for(lambda: state(second) == "retiring", 20, "the second process retires")
+            wait_for(lambda: not alive(first), 2, "the first retired process is killed")
+            runaway.join(20)
+            again.join(20)
+            assert server.request("GET", ASK, timeout=30)[0] == 200
+        finally:
+            stalled.close()
+    log = (copy_of_default_dataset.parent / f"server-{server.port}.log").read_text()
+    assert f"server process {first}: more than 1 processes retire at once" in log
 
 
 def test_killing_the_supervisor_leaves_no_process_behind(copy_of_default_dataset: Path) -> None:
