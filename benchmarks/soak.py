@@ -16,10 +16,15 @@ our server as shipped (default settings, every safety measure on) over the synth
   guard        55 KB queries of thousands of variables ending in an escaped ``SERVICE``
 
 Every ``--window`` seconds it prints one line: ordinary answers and failures (by cause), their
-p50 / p99, hostile requests sent, and the resident memory of the server's whole process tree.
+p50 / p99, hostile requests sent, and the peak memory of the server's whole process tree in
+the window (sampled every second): summed RSS, which counts the pages the processes share (the
+store's files, the interpreter) once per process, and PSS, which divides them among the
+processes, and the most processes at once. ``--hostile`` picks which hostile clients run, to
+see what each costs.
 At the end: PASS when no ordinary request failed except those in flight on a process that a
 crash query took down (counted apart: at most ``--clients`` per crash), p99 stayed under
-``--p99``, and memory was flat (the last window's at most 1.25 × the second's + 64 MiB).
+``--p99``, at most ``2 × processes + spares`` server processes ran at once within the README's
+bound, and memory was flat (the last window's at most 1.25 × the second's + 64 MiB).
 
     .venv/bin/python benchmarks/soak.py --minutes 10           # the issue's soak
     .venv/bin/python benchmarks/soak.py --minutes 1 --agreements 200   # a quick look
@@ -45,8 +50,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dataset import Dataset, prepare_data
-from servers import HOST, Server, group_rss, start_ours_retrying
+from servers import HOST, Server, group_memory, start_ours_retrying
 from workload import aggregate_query, lookup_query
+
+from aqb_rdf.config import SERVE_MEMORY_LIMIT, SERVE_PROCESSES, SERVE_SPARES
 
 MIB = 1 << 20
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -55,6 +62,7 @@ CRASH = (
     + " ".join(f"BIND(CONCAT(?a{i}, ?a{i}) AS ?a{i + 1})" for i in range(40))
     + " }"
 )
+HOSTILE = ("runaway", "crash", "padded", "guard", "idle", "non-reader")
 LARGE = "SELECT * WHERE { ?s ?p ?o }"
 """Every triple: a large answer (tens of MB at 1M triples)."""
 
@@ -73,6 +81,11 @@ class Window:
     hostile: Counter[str] = field(default_factory=Counter)
     crashes: int = 0
     rss: int = 0
+    """The peak of the tree's summed resident memory in the window (sampled every second)."""
+    pss: int = 0
+    """The peak of its proportional set size (shared pages counted once)."""
+    processes: int = 0
+    """The most processes in the tree at once."""
 
 
 class Soak:
@@ -218,26 +231,38 @@ class Soak:
 
     # --- the run
 
-    def start(self) -> None:
-        targets = [(self.ordinary, (n,)) for n in range(self.clients)]
-        targets += [
-            (self.every, (5.0, "runaway", self.runaway)),
-            (self.every, (30.0, "crash", self.crash)),
-            (self.every, (0.5, "padded", self.padded)),
-            (self.every, (0.5, "guard", self.guard)),
-            (self.idle_heads, ()),
-            (self.non_readers, ()),
+    def start(self, hostile: set[str]) -> None:
+        targets: list[tuple[object, tuple[object, ...]]] = [
+            (self.ordinary, (n,)) for n in range(self.clients)
         ]
+        targets.append((self.sample_memory, ()))
+        kinds = {
+            "runaway": (self.every, (5.0, "runaway", self.runaway)),
+            "crash": (self.every, (30.0, "crash", self.crash)),
+            "padded": (self.every, (0.5, "padded", self.padded)),
+            "guard": (self.every, (0.5, "guard", self.guard)),
+            "idle": (self.idle_heads, ()),
+            "non-reader": (self.non_readers, ()),
+        }
+        targets += [kinds[kind] for kind in HOSTILE if kind in hostile]
         for target, args in targets:
-            thread = threading.Thread(target=target, args=args, daemon=True)
+            thread = threading.Thread(target=target, args=args, daemon=True)  # type: ignore[arg-type]
             thread.start()
             self.threads.append(thread)
 
-    def next_window(self) -> Window:
+    def sample_memory(self) -> None:
+        """Every second, the tree's memory into the window's peaks."""
         pgid = self.server.process.pid if self.server.process else 0
+        while not self.stop.wait(1.0):
+            rss, pss, count = group_memory(pgid)
+            with self.lock:
+                window = self.window
+                window.rss, window.pss = max(window.rss, rss), max(window.pss, pss)
+                window.processes = max(window.processes, count)
+
+    def next_window(self) -> Window:
         with self.lock:
             done = self.window
-            done.rss = group_rss(pgid)
             self.windows.append(Window())
         return done
 
@@ -269,21 +294,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=10.0, help="our server's --timeout")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workdir", type=Path, help="data and logs (reused when they match)")
+    parser.add_argument("--hostile", default=",".join(HOSTILE),
+                        help=f"the hostile clients to run, comma-separated (default: all of {', '.join(HOSTILE)})")  # fmt: skip
     args = parser.parse_args(argv)
+    hostile = {kind.strip() for kind in args.hostile.split(",") if kind.strip()}
+    if hostile - set(HOSTILE):
+        parser.error(f"unknown hostile clients: {', '.join(sorted(hostile - set(HOSTILE)))}")
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="aqb-soak-"))
     (workdir / "logs").mkdir(parents=True, exist_ok=True)
     years = max(1, min(args.years, args.agreements))
     data = prepare_data(workdir, max(1, math.ceil(args.agreements / years)), years, args.seed)
     print(f"{len(data.agreements):,} agreements, {data.triples:,} triples; "
-          f"{args.clients} ordinary clients and the hostile ones for {args.minutes:g} min")  # fmt: skip
+          f"{args.clients} ordinary clients and {', '.join(k for k in HOSTILE if k in hostile) or 'no hostile ones'} "
+          f"for {args.minutes:g} min")  # fmt: skip
     server: Server | None = None
     try:
         server = start_ours_retrying(data, workdir, None, args.timeout, None)
         soak = Soak(server, data, args.clients, args.seed)
-        soak.start()
+        soak.start(hostile)
         ends = time.monotonic() + args.minutes * 60
         print(f"{'t s':>6} {'ok':>6} {'failed':>7} {'crash-hit':>9} {'p50 ms':>8} {'p99 ms':>8} "
-              f"{'hostile':>8} {'RSS MiB':>8}  failures")  # fmt: skip
+              f"{'hostile':>8} {'RSS MiB':>8} {'PSS MiB':>8} {'procs':>5}  failures")  # fmt: skip
         started = time.monotonic()
         while time.monotonic() < ends:
             time.sleep(min(args.window, max(0.0, ends - time.monotonic())))
@@ -292,7 +323,8 @@ def main(argv: list[str] | None = None) -> int:
             failed = sum(w.failed.values()) - crash_hits
             print(f"{time.monotonic() - started:6.0f} {w.ok:6d} {failed:7d} {crash_hits:9d} "
                   f"{ms(percentile(w.latencies, 0.5)):>8} {ms(percentile(w.latencies, 0.99)):>8} "
-                  f"{sum(w.hostile.values()):8d} {w.rss / MIB:8.0f}  "
+                  f"{sum(w.hostile.values()):8d} {w.rss / MIB:8.0f} {w.pss / MIB:8.0f} "
+                  f"{w.processes:5d}  "
                   f"{dict(w.failed) or ''}", flush=True)  # fmt: skip
         soak.finish()
         return verdict(soak.windows[:-1], args)
@@ -324,6 +356,18 @@ def verdict(windows: list[Window], args: argparse.Namespace) -> int:
             p99 is not None and p99 < args.p99,
         ),
     ]
+    # The bound of the README ("The memory of the whole tree"), for the defaults it runs with.
+    processes, spares = SERVE_PROCESSES.default, SERVE_SPARES.default
+    most = 2 * processes + spares
+    peak_processes = max((w.processes for w in windows), default=0)
+    peak_rss = max((w.rss for w in windows), default=0)
+    peak_pss = max((w.pss for w in windows), default=0)
+    checks.append((
+        f"processes at once: {peak_processes} (at most {most} and the supervisor); tree peak "
+        f"{peak_rss / MIB:,.0f} MiB RSS, {peak_pss / MIB:,.0f} MiB PSS (bound: {most} × "
+        f"{SERVE_MEMORY_LIMIT.default / MIB:,.0f} MiB and the supervisor)",
+        peak_processes <= most + 1 and peak_rss <= most * SERVE_MEMORY_LIMIT.default + 256 * MIB,
+    ))  # fmt: skip
     if len(windows) >= 3:
         second, last = windows[1].rss, windows[-1].rss
         checks.append((f"memory: {second / MIB:,.0f} MiB in the second window, "

@@ -48,6 +48,7 @@ from aqb_rdf.errors import OutOfMemory, Overloaded, QueryPoolError, QueryTimeout
 from aqb_rdf.sparql.budgets import CLIENT, ClientBudgets
 from aqb_rdf.sparql.deadlines import DeadlineBoard
 from aqb_rdf.sparql.execution import QueryRequest, QueryResult, execute
+from aqb_rdf.sparql.sandbox import memory_limit_in_force
 from aqb_rdf.sparql.store import has_union_default_graph
 from aqb_rdf.sparql.threads import QueryThreads
 
@@ -152,8 +153,6 @@ class Engine:
             nobody watches (a test, the command line).
         budgets: the per-client budgets shared by the server processes; each query counts
             against those of :data:`~aqb_rdf.sparql.budgets.CLIENT`. None: no client is limited.
-        memory_limit: the bytes of address space the process may use, for the message of
-            :meth:`out_of_memory`.
         on_retire: called once, on the event loop, with the reason, when the process should
             end: a query outlived its time limit, or one ran out of memory.
     """
@@ -169,7 +168,6 @@ class Engine:
         max_result_bytes: int = 50_000_000,
         board: DeadlineBoard | None = None,
         budgets: ClientBudgets | None = None,
-        memory_limit: int | None = None,
         on_retire: Callable[[str], None] = lambda reason: None,
     ) -> None:
         if slots < 1:
@@ -184,7 +182,6 @@ class Engine:
         """Whether the process should end (a query outlived its limit or ran out of memory)."""
         self._board = board
         self._budgets = budgets
-        self.memory_limit = memory_limit
         self._on_retire = on_retire
         # A runaway's thread cannot be stopped, so its slot is written off and the queries
         # waiting in the retiring process run in new threads (_runaway): room for them all.
@@ -229,11 +226,14 @@ class Engine:
     def out_of_memory(self) -> OutOfMemory:
         """The error to answer when a query or the making of its answer ran out of memory
         (a ``MemoryError``: the engine's own allocations abort the process instead); the
-        process retires, as a fresh one is safer than one that has just run out."""
+        process retires, as a fresh one is safer than one that has just run out. It names the
+        limit in force (:func:`~aqb_rdf.sparql.sandbox.memory_limit_in_force`): the setting,
+        or a lower hard limit the process was started under."""
         self._retire("a query ran out of memory")
         limit = ""
-        if self.memory_limit:
-            limit = f": a server process may use {self.memory_limit / (1 << 20):,.0f} MiB"
+        in_force = memory_limit_in_force()
+        if in_force:
+            limit = f": a server process may use {in_force / (1 << 20):,.0f} MiB"
         return OutOfMemory(
             f"the query ran out of memory{limit}; ask for less (LIMIT, fewer variables, "
             "another format than JSON-LD)"

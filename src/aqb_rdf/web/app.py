@@ -23,7 +23,6 @@ from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
-from starlette_compress import CompressMiddleware, add_compress_type
 
 from aqb_rdf.errors import AqbError, ProtocolError
 from aqb_rdf.publish import jsonld
@@ -36,26 +35,12 @@ from aqb_rdf.sparql.execution import QueryRequest
 from aqb_rdf.web import negotiation, protocol
 from aqb_rdf.web.answers import ResponseCache
 from aqb_rdf.web.clients import ClientOfRequest
+from aqb_rdf.web.compression import Compression
 from aqb_rdf.web.errors import ErrorAnswer, answer_for, plain_response
 from aqb_rdf.web.routes import site_routes
 from aqb_rdf.web.state import QueryRunner, Release, ServedReleases, ServeSettings
 
 DUMP_TYPES = {file.name: file.format.content_type for file in DOWNLOADS}
-
-COMPRESSED_TYPES = sorted(
-    {
-        *(f.media_type for f in formats.GRAPH_FORMATS),
-        *(f.media_type for f in (formats.TRIG, formats.N_QUADS, formats.CSV, formats.CSVW_METADATA)),
-        *(f.media_type for f in (formats.RESULTS_JSON, formats.RESULTS_XML, formats.JSON)),
-        *(f.media_type for f in (formats.HTML, formats.CSS, formats.JAVASCRIPT, formats.SVG)),
-        formats.XML.media_type, "text/plain", "text/tab-separated-values",
-    }
-)  # fmt: skip
-"""What is compressed (gzip, or Brotli where the client accepts ``br``): pages, dumps, tables,
-query results; never the SQLite index (not served) nor a PDF original (compressed already)."""
-for _media_type in COMPRESSED_TYPES:
-    add_compress_type(_media_type)
-
 
 GUARD_INLINE_CHARS: Final = 4096
 """Queries up to this long are checked on the event loop (0.1-0.5 ms); longer ones, up to
@@ -103,6 +88,19 @@ async def _body(request: Request, limit: int) -> bytes:
     except ClientDisconnect:  # gone mid-body: an answer no one reads, and nothing to log
         raise ProtocolError(400, "the client closed the connection mid-body") from None
     return b"".join(chunks)
+
+
+def _compacted(ntriples: bytes, iris: Iris) -> bytes | None:
+    """The JSON-LD document of ``ntriples``, or None if it does not fit the process's memory.
+
+    The largest answers Python makes; a ``MemoryError`` is caught here, and answered by the
+    caller only once this block is left, so that what the document held so far (kept alive by
+    the error's traceback) is freed before the answer is made, with the process at its limit.
+    """
+    try:
+        return jsonld.document_of_ntriples(ntriples, iris)
+    except MemoryError:
+        return None
 
 
 def build_app(
@@ -177,8 +175,11 @@ def build_app(
             return plain_response(answer_for(error, retry_after=settings.retry_after_seconds))
         headers = {**_common_headers(release, settings), "Vary": "Accept", "ETag": release.etag}
         if compact:
-            body = jsonld.document_of_ntriples(result.body, iris)
-            return Response(body, media_type=offer.media_type, headers=headers)
+            compacted = _compacted(result.body, iris)
+            if compacted is None:
+                answer = answer_for(pool.out_of_memory(), retry_after=settings.retry_after_seconds)
+                return plain_response(answer)
+            return Response(compacted, media_type=offer.media_type, headers=headers)
         return Response(result.body, media_type=result.media_type, headers=headers)
 
     def _service_description(request: Request) -> Response:
@@ -240,11 +241,19 @@ def build_app(
         # MemoryError apart: Starlette logs a traceback for what reaches the Exception handler.
         exception_handlers={MemoryError: out_of_memory, Exception: internal_error},
         # Each request's queries count against its client's budget (sparql.budgets); Brotli
-        # and gzip on the fly, as the client's Accept-Encoding asks (Brotli first); the
-        # quality a page costs a millisecond or two to compress (README "Compression").
+        # and gzip on the fly, as the client's Accept-Encoding asks (Brotli first), for
+        # answers up to compress_max_bytes (web/compression.py); the quality a page costs a
+        # millisecond or two to compress (README "Compression").
         middleware=[
-            Middleware(ClientOfRequest, unlimited=settings.unlimited_clients),
-            Middleware(CompressMiddleware, zstd=False, brotli_quality=4, gzip_level=6),
+            Middleware(
+                ClientOfRequest,
+                unlimited=settings.unlimited_clients,
+                trusted_proxies=settings.trusted_proxies,
+                proxy_header=settings.proxy_header,
+            ),
+            Middleware(
+                Compression, max_bytes=settings.compress_max_bytes, brotli_quality=4, gzip_level=6
+            ),
         ],
         routes=[
             Route(endpoint_path, sparql, methods=methods),

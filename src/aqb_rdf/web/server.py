@@ -147,7 +147,6 @@ class Publication:
             queue_wait=settings.queue_wait,
             board=board,
             budgets=budgets,
-            memory_limit=settings.memory_limit,
             on_retire=on_retire,
         )
         self._pending: tuple[Path, OpenStore, float] | None = None
