@@ -869,12 +869,36 @@ def test_find_query_missing_file(tmp_path: Path) -> None:
         find_query(str(tmp_path / "nope.rq"))
 
 
+def test_find_query_reads_a_file_without_a_header(tmp_path: Path) -> None:
+    """A user's file runs as written: no header needed, its comments are only comments."""
+    path = tmp_path / "my-own.rq"
+    path.write_text("# counts them all\n# by: me\nSELECT * {}\n", encoding="utf-8")
+    query = find_query(str(path))
+    assert (query.name, query.title, query.parameters, query.text) == (
+        "my-own", "my-own", (), path.read_text(encoding="utf-8"),
+    )  # fmt: skip
+
+
+def test_find_query_reads_a_files_header_without_a_title(tmp_path: Path) -> None:
+    path = tmp_path / "mine.rq"
+    path.write_text(
+        "# param: year (gYear, optional) The year.\nSELECT * {\n  # {{values}}\n  ?a ?b ?year\n}\n",
+        encoding="utf-8",
+    )
+    query = find_query(str(path))
+    assert (query.title, query.description, [p.name for p in query.parameters]) == (
+        "mine", "", ["year"],
+    )  # fmt: skip
+
+
 def test_find_query_reports_header_errors_with_the_path(tmp_path: Path) -> None:
     path = tmp_path / "bad.rq"
-    path.write_text("SELECT * {}\n", encoding="utf-8")
+    path.write_text("# title: t\n# param: year\nSELECT * {}\n", encoding="utf-8")
     with pytest.raises(QueryError) as caught:
         find_query(str(path))
-    assert str(caught.value) == f"{path}:1: header has no '# title:' line"
+    assert str(caught.value) == (
+        f"{path}:2: '# param:' must read 'NAME (TYPE, required|optional[, inline]) DESCRIPTION'"
+    )
 
 
 # --- the store ----------------------------------------------------------------------------

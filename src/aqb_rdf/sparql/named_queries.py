@@ -204,13 +204,17 @@ _PARAM = re.compile(
 )
 
 
-def parse_named_query(name: str, text: str, source: str | None = None) -> NamedQuery:
+def parse_named_query(
+    name: str, text: str, source: str | None = None, *, require_title: bool = True
+) -> NamedQuery:
     """Read the header of a ``.rq`` file (see the module docstring for its form).
 
     Args:
         name: the query's name, e.g. ``total-per-year``.
         text: the file's content.
         source: the file's path for error messages; defaults to ``{name}.rq``.
+        require_title: whether ``# title:`` and ``# description:`` must be there (a packaged
+            query); without them the title is ``name`` and the description empty.
 
     Returns:
         The query with its title, description and parameters.
@@ -245,8 +249,12 @@ def parse_named_query(name: str, text: str, source: str | None = None) -> NamedQ
             )
 
     variables = {t.text[1:] for t in tokenize("\n".join(lines[header_end:])) if t.kind == "var"}
-    title = _single_field(fields, "title", where)
-    description = _single_field(fields, "description", where)
+    if require_title:
+        title = _single_field(fields, "title", where)
+        description = _single_field(fields, "description", where)
+    else:
+        title = _optional_field(fields, "title", where) or name
+        description = _optional_field(fields, "description", where) or ""
     title_de = _optional_field(fields, "title@de", where)
     description_de = _optional_field(fields, "description@de", where)
     internal = _optional_field(fields, "internal", where)
@@ -281,6 +289,25 @@ def parse_named_query(name: str, text: str, source: str | None = None) -> NamedQ
         description_de=description_de,
         internal=internal,
     )
+
+
+def parse_query_file(name: str, text: str, source: str) -> NamedQuery:
+    """Read a query file a user gave (``aqb-rdf query my-own.rq``, or ``-`` for stdin).
+
+    A user's file runs as written and needs no header: only when its first line is a header
+    field (``# title:``, ``# param:`` …) is its header read, by the rules of
+    :func:`parse_named_query` except that title and description may be left out (the title is
+    then ``name``). Any other file is a plain query whose comments are only comments; it
+    takes no parameters.
+
+    Raises:
+        QueryError: the file starts a header that is malformed.
+    """
+    first = text.split("\n", 1)[0].rstrip()
+    field = _FIELD.fullmatch(first)
+    if field is None or field["key"] not in (*_TEXT_FIELDS, "param"):
+        return NamedQuery(name, name, "", (), text, source)
+    return parse_named_query(name, text, source, require_title=False)
 
 
 def _single_field(fields: list[tuple[str, str, int]], key: str, where: str) -> str:
