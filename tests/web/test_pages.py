@@ -102,7 +102,7 @@ CONNEG = [
     (AGREEMENT, BROWSER, "ttl", 200, TURTLE),
     (AGREEMENT, "text/turtle", "html", 200, HTML),
     (AGREEMENT, "image/png", None, 406, "text/plain"),
-    (AGREEMENT, None, "pdf", 406, "text/plain"),
+    (AGREEMENT, None, "pdf", 400, "text/plain"),
     (REGION, "text/turtle;q=0.5, application/ld+json", None, 200, JSONLD),
     (REGION, None, "jsonld", 200, JSONLD),
     (REGION, None, "nt", 200, NT),

@@ -494,6 +494,14 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "Diese Liste lässt sich nicht nach {name} filtern.",
         "This list cannot be filtered by {name}.",
     ),
+    "no_list_text": (
+        "Unter dieser Adresse steht keine Liste. Listen gibt es hier: {lists}.",
+        "There is no list at this address. The lists are: {lists}.",
+    ),
+    "unknown_parameter": (
+        "Diese Liste kennt den Parameter {name} nicht; sie kennt: {known}.",
+        "This list has no parameter {name}; it takes: {known}.",
+    ),
     "bad_filter": (
         "Der Filter {name} hat keinen solchen Wert: {value}.",
         "The filter {name} has no such value: {value}.",
