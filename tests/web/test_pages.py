@@ -459,7 +459,7 @@ def test_query_editor(site: Site) -> None:
         "/nothing",
         "/id/",
         "/id/zielvereinbarung//2025",
-        "/id/zielvereinbarung/2025/06413/",
+        "/id/zielvereinbarung/2025/06413/x/",  # with its last "/": 301 to a path that is 404
         "/id/../etc/passwd",
         "/id/%2e%2e/%2e%2e/pyproject.toml",
         "/def/aqb/..",
@@ -473,7 +473,10 @@ def test_query_editor(site: Site) -> None:
     ],
 )
 def test_unknown_paths_are_404(site: Site, path: str) -> None:
-    assert site.get(path, BROWSER)[0] == 404
+    status, headers, _ = site.get(path, BROWSER)
+    if status == 301:
+        status = site.get(headers["location"], BROWSER)[0]
+    assert status == 404
 
 
 # --- VoID -----------------------------------------------------------------------------------

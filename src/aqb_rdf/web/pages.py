@@ -203,13 +203,10 @@ class Page:
         ]
 
     def canonical(self) -> str:
-        """This page's URL under the base IRI (never the request's host), without ``lang``."""
+        """This page's path and query without ``lang`` (relative, so it never names the
+        request's host; the base maps to the root)."""
         query = [(k, v) for k, v in self.request.query_params.multi_items() if k != "lang"]
-        return (
-            self.site.iris.base
-            + self.path.removeprefix("/")
-            + (f"?{urlencode(query)}" if query else "")
-        )
+        return self.path + (f"?{urlencode(query)}" if query else "")
 
     def translations(self) -> list[tuple[str, str]]:
         """``(language, URL)`` of this page in each language, for ``hreflang`` links."""

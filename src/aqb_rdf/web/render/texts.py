@@ -378,6 +378,10 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "run_keys": ("Strg+Enter führt aus.", "Ctrl+Enter runs."),
     "download_result": ("Ergebnis herunterladen:", "Download the result:"),
     "permalink": ("Link zu dieser Abfrage", "Permalink"),
+    "unknown_query": (
+        "Eine benannte Abfrage {name} gibt es nicht; es gibt: {names}.",
+        "There is no named query {name}; the named queries are: {names}.",
+    ),
     "needs_parameters": (
         "Diese Abfrage braucht einen Wert für: {names}. Eintragen und noch einmal laden.",
         "This query needs a value for: {names}. Fill it in and load again.",
