@@ -413,8 +413,10 @@ def test_named_query_runs_from_its_form(site: Site) -> None:
     rows = re.findall(r"<tr><td>2025</td>", html)
     assert len(rows) == 2
     assert "Stadt Offenbach am Main" in html and "Landkreis Bergstraße" in html
-    csv_link = next(link for link in hrefs(html) if link.startswith("/sparql?") and "csv" in link)
-    status, headers, body = site.get(csv_link.replace("&amp;", "&"))
+    # A short link, not the query's text in a /sparql URL.
+    csv_link = next(link for link in hrefs(html) if ".csv" in link)
+    assert csv_link == "/queries/budget-per-region-year.csv?year=2025"
+    status, headers, body = site.get(csv_link)
     assert status == 200 and headers["content-type"].startswith("text/csv")
     assert b"1011410" in body
 

@@ -217,7 +217,11 @@ class Page:
     def alternates(self, sent: str = HTML_TYPE) -> str:
         """The ``Link`` header (RFC 8288) naming this resource's other representations: the
         page and each RDF format, but the one sent (``sent``, a media type)."""
-        offered = [(self.path, HTML_TYPE)]
+        number = self.request.query_params.get("page", "1")
+        on_page = (
+            f"?page={number}" if number.isascii() and number.isdigit() and number != "1" else ""
+        )
+        offered = [(self.path + on_page, HTML_TYPE)]
         offered += [(url, media_type) for _, url, media_type in self.formats()]
         return ", ".join(
             f'<{url}>; rel="alternate"; type="{media_type}"'
