@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -832,6 +833,32 @@ def test_every_packaged_query_has_german_title_and_description() -> None:
         assert query.title_in("de") == query.title_de != query.title_in("en") == query.title
         assert query.description_in("de") == query.description_de
         assert query.description_in("en") == query.description
+
+
+def test_every_packaged_parameter_has_a_german_description() -> None:
+    for name in QUERY_NAMES:
+        for parameter in find_query(name).parameters:
+            assert parameter.description_de, (name, parameter.name)
+            assert parameter.description_in("de") == parameter.description_de
+            assert parameter.description_in("en") == parameter.description
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("# param@de: nope Text", "agreements.rq:4: '# param@de:' names no declared parameter"),
+        ("# param@de: year A\n# param@de: year B", "agreements.rq:5: parameter 'year' has two"),
+        ("# param@de: year", "agreements.rq:4: '# param@de: year' is empty"),
+    ],
+)
+def test_german_parameter_lines_are_checked(header: str, message: str) -> None:
+    text = (
+        "# title: t\n# description: d\n# param: year (gYear, optional) The year.\n"
+        + header
+        + "\nSELECT ?year {\n  # {{values}}\n}"
+    )
+    with pytest.raises(QueryError, match=re.escape(message)):
+        parse_named_query("agreements", text)
 
 
 def test_internal_queries_are_not_offered() -> None:

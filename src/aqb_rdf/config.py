@@ -280,7 +280,9 @@ SERVE_PROXY_HEADER = Setting(
 )  # fmt: skip
 SERVE_MAX_BODY_BYTES = Setting(
     "serve.max_body_bytes", int, 1_048_576,
-    "Bytes a request body may have (1 MiB); also the characters of the URL's query string.",
+    "Bytes a request body may have (1 MiB; 413 beyond). A URL's path and query string may "
+    "have 32 KiB (414 beyond: a longer query goes by POST), the request line and headers "
+    "64 KiB (431 beyond).",
 )  # fmt: skip
 SERVE_MAX_QUERY_LENGTH = Setting(
     "serve.max_query_length", int, 100_000, "Characters a SPARQL query may have.",

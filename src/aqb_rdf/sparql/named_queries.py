@@ -30,6 +30,8 @@ Header rules:
   name. ``NAME`` is the SPARQL variable (without ``?``) the value is bound to; ``TYPE`` is one
   of :data:`PARAMETER_TYPES` (``gYear``, ``kreisschluessel``, ``notation``, ``iri``).
   ``inline``: the value replaces the variable itself, wherever the query uses it (see below).
+* ``# param@de: NAME TEXT`` gives a declared parameter's description in German, at most once
+  per parameter (every packaged query has it for each parameter; a page in German shows it).
 * A line ``#`` followed by at least two spaces continues the field above it; a bare ``#`` is
   ignored. Any other line in the header is an error.
 
@@ -63,6 +65,7 @@ written in N-Triples form). Left alone, they stay comments and the query gives e
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -151,6 +154,12 @@ class Parameter:
     description: str
     inline: bool = False
     """The value replaces the variable in the query text instead of a ``VALUES`` block."""
+    description_de: str | None = None
+    """The description in German, from ``# param@de:``."""
+
+    def description_in(self, lang: str) -> str:
+        """The description in ``lang`` (``de`` or ``en``); English where there is no German."""
+        return self.description_de if lang == "de" and self.description_de else self.description
 
 
 @dataclass(frozen=True)
@@ -242,7 +251,7 @@ def parse_named_query(
         else:
             raise QueryError(
                 "header line must be '# title:', '# title@de:', '# description:',"
-                " '# description@de:', '# internal:' or '# param:'"
+                " '# description@de:', '# internal:', '# param:' or '# param@de:'"
                 " (or continue the line above with '#' and two spaces)",
                 where,
                 number,
@@ -260,7 +269,7 @@ def parse_named_query(
     internal = _optional_field(fields, "internal", where)
     parameters: list[Parameter] = []
     for key, value, number in fields:
-        if key in _TEXT_FIELDS:
+        if key in _TEXT_FIELDS or key == "param@de":
             continue
         if key != "param":
             raise QueryError(f"unknown header field '{key}:'", where, number)
@@ -275,6 +284,7 @@ def parse_named_query(
             )
         parameters.append(parameter)
 
+    parameters = _with_german(parameters, fields, where)
     markers = [n for n, line in enumerate(lines, start=1) if line.strip() == VALUES_MARKER]
     if parameters and not markers:
         raise QueryError(f"query with parameters has no '{VALUES_MARKER}' line", where, 0)
@@ -308,6 +318,25 @@ def parse_query_file(name: str, text: str, source: str) -> NamedQuery:
     if field is None or field["key"] not in (*_TEXT_FIELDS, "param"):
         return NamedQuery(name, name, "", (), text, source)
     return parse_named_query(name, text, source, require_title=False)
+
+
+def _with_german(
+    parameters: list[Parameter], fields: list[tuple[str, str, int]], where: str
+) -> list[Parameter]:
+    """``parameters`` with the German descriptions of the ``# param@de:`` lines."""
+    german: dict[str, str] = {}
+    for key, value, number in fields:
+        if key != "param@de":
+            continue
+        name, _, text = value.partition(" ")
+        if not any(p.name == name for p in parameters):
+            raise QueryError(f"'# param@de:' names no declared parameter: '{name}'", where, number)
+        if name in german:
+            raise QueryError(f"parameter '{name}' has two '# param@de:' lines", where, number)
+        if not text.strip():
+            raise QueryError(f"'# param@de: {name}' is empty", where, number)
+        german[name] = text.strip()
+    return [dataclasses.replace(p, description_de=german.get(p.name)) for p in parameters]
 
 
 def _single_field(fields: list[tuple[str, str, int]], key: str, where: str) -> str:

@@ -414,6 +414,10 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "run_keys": ("Strg+Enter führt aus.", "Ctrl+Enter runs."),
     "download_result": ("Ergebnis herunterladen:", "Download the result:"),
     "permalink": ("Link zu dieser Abfrage", "Permalink"),
+    "unknown_query": (
+        "Eine benannte Abfrage {name} gibt es nicht; es gibt: {names}.",
+        "There is no named query {name}; the named queries are: {names}.",
+    ),
     "needs_parameters": (
         "Diese Abfrage braucht einen Wert für: {names}. Eintragen und noch einmal laden.",
         "This query needs a value for: {names}. Fill it in and load again.",
@@ -529,6 +533,14 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "no_filter": (
         "Diese Liste lässt sich nicht nach {name} filtern.",
         "This list cannot be filtered by {name}.",
+    ),
+    "no_list_text": (
+        "Unter dieser Adresse steht keine Liste. Listen gibt es hier: {lists}.",
+        "There is no list at this address. The lists are: {lists}.",
+    ),
+    "unknown_parameter": (
+        "Diese Liste kennt den Parameter {name} nicht; sie kennt: {known}.",
+        "This list has no parameter {name}; it takes: {known}.",
     ),
     "bad_filter": (
         "Der Filter {name} hat keinen solchen Wert: {value}.",
