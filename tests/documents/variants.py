@@ -523,6 +523,13 @@ def _line_of(text: str, needle: str, start: int = 0) -> int:
     return text.count("\n", 0, text.index(needle, start)) + 1
 
 
+def _section_heading(text: str, number: int) -> re.Match[str]:
+    """The line that is the heading of § ``number`` ("§ 4", "## **§ 4**")."""
+    heading = re.search(rf"^[#* ]*§ *{number}[* ]*$", text, re.MULTILINE)
+    assert heading is not None, f"no § {number} heading"
+    return heading
+
+
 def broken_variants(text: str, other_region: str) -> list[Broken]:
     """Self-contradicting rewrites of ``text``; ``other_region`` names another region
     ("Landkreis Gießen") for the region check."""
@@ -635,6 +642,44 @@ def broken_variants(text: str, other_region: str) -> list[Broken]:
             _line_of(late, " - Nachzügler"),
         )
     )
+
+    # A section the parser reads is missing, heading and all: refused at the next heading.
+    for section, topic in ((4, "Haushaltsmittel"), (5, "Maßnahmenarten")):
+        heading = _section_heading(base, section)
+        following = _section_heading(base, section + 1)
+        without_section = base[: heading.start()] + base[following.start() :]
+        broken.append(
+            Broken(
+                f"section-{section}-missing",
+                without_section,
+                f"no § {section} ({topic}",
+                without_section.count("\n", 0, heading.start()) + 1,
+            )
+        )
+
+    # A project listed twice: under its own Maßnahmenart, and under another one as well.
+    own = [n for n, entry in enumerate(s.entries) if entry.projects][-1]
+    repeated = s.entries[own].projects[0]
+    another = 0 if own else 1
+    low, high = s.entries[min(own, another)].number, s.entries[max(own, another)].number
+    once_more = f"twice under Maßnahmenart {s.entries[own].number}"
+    for variant, into, where in (
+        ("project-twice-under-one-massnahmenart", own, once_more),
+        ("project-under-two-massnahmenarten", another, f"under Maßnahmenart {low} and {high}"),
+    ):
+        entries = list(s.entries)
+        entries[into] = dataclasses.replace(
+            entries[into], projects=(*entries[into].projects, repeated)
+        )
+        doubled = render(dataclasses.replace(s, entries=tuple(entries)))
+        bullet = f" - {repeated}\n"
+        first_line = _line_of(doubled, bullet)
+        second_line = _line_of(doubled, bullet, doubled.index(bullet) + 1)
+        refusal = f"project {repeated!r} listed {where}"
+        broken.append(Broken(variant, doubled, refusal, second_line))
+        broken.append(
+            Broken(f"{variant}-line", doubled, f"here and on line {first_line}", second_line)
+        )
 
     # Signatures: one party signs twice, one does not sign, a block names no party.
     first, second = s.blocks[0], s.blocks[1]
