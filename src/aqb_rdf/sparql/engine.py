@@ -217,7 +217,10 @@ class Engine:
             self._charge(client, started)
         if not done:
             self._runaway(slot, running)
-            raise QueryTimeout(f"the query did not finish within {self.timeout:g} s")
+            raise QueryTimeout(
+                f"the query did not finish within {self.timeout:g} s (nor will it next time:"
+                " narrow its patterns or add a LIMIT)"
+            )
         try:
             return running.result()
         except MemoryError:

@@ -374,8 +374,13 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     ),
     "unavailable": ("Gerade nicht verfügbar", "Unavailable right now"),
     "unavailable_text": (
-        "Der Server ist ausgelastet. Bitte in ein paar Sekunden noch einmal versuchen.",
-        "The server is busy. Please try again in a few seconds.",
+        "Die Abfrage wurde nicht beantwortet: Entweder ist der Server ausgelastet (dann bitte in "
+        "ein paar Sekunden noch einmal versuchen), oder sie brauchte länger als erlaubt – die "
+        "Meldung sagt, was. Eine zu lange Abfrage braucht auch beim nächsten Versuch zu lange: "
+        "Muster enger fassen oder ein LIMIT setzen.",
+        "The query was not answered: either the server is busy (then please try again in a few "
+        "seconds) or it took longer than allowed – the message says which. A query that took too "
+        "long will take too long next time as well: narrow its patterns or add a LIMIT.",
     ),
     "over_budget": ("Zu viele Abfragen", "Too many queries"),
     "over_budget_text": (
