@@ -413,3 +413,19 @@ def test_malformed_facts_are_refused_with_their_line(
     assert message in str(raised.value)
     assert str(raised.value).startswith("bad.txt:")
     assert "\n" not in str(raised.value)
+
+
+def test_the_same_title_under_two_massnahmenarten_is_two_projects() -> None:
+    """An offer may be funded under two Maßnahmenarten, each for its own group: published as
+    two projects (their IRIs differ by Maßnahmenart and position); only a title repeated under
+    one Maßnahmenart is refused (tests/documents/variants.py)."""
+    line = " - Vorbereitung TZ Ausbildung\n"
+    assert line in BERGSTRASSE_TEXT
+    text = BERGSTRASSE_TEXT.replace(" - Jobdatings\n", " - Jobdatings\n" + line, 1)
+    agreement = parse_text(text)
+    titles = [(b.art.value, p.title) for b in agreement.massnahmenbereiche for p in b.projects]
+    assert titles.count((1, "Vorbereitung TZ Ausbildung")) == 1
+    assert titles.count((3, "Vorbereitung TZ Ausbildung")) == 1
+    twice = text.replace(" - Jobdatings\n" + line, " - Jobdatings\n" + line + line, 1)
+    with pytest.raises(ParseError, match="listed twice under Maßnahmenart 3"):
+        parse_text(twice)

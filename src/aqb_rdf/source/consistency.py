@@ -114,26 +114,22 @@ def _check_signatures(agreement: Zielvereinbarung, last_line: int) -> None:
 
 
 def _check_projects(agreement: Zielvereinbarung) -> None:
-    seen: dict[str, tuple[int, int]] = {}
+    """A project line repeated under one Maßnahmenart is a copy error: refused. The same title
+    under two Maßnahmenarten is not: an offer may be funded under each for its own group (two
+    projects, each with its own IRI by Maßnahmenart and position)."""
     for bereich in agreement.massnahmenbereiche:
-        art = bereich.art.value
+        seen: dict[str, int] = {}
         for projekt in bereich.projects:
             key = " ".join(projekt.title.split()).casefold()
             line = projekt.span.first_line
-            if key not in seen:
-                seen[key] = (line, art)
-                continue
-            first_line, first_art = seen[key]
-            where = (
-                f"twice under Maßnahmenart {art}"
-                if first_art == art
-                else f"under Maßnahmenart {first_art} and {art} (a project is funded under one)"
-            )
-            raise ParseError(
-                f"project {projekt.title!r} listed {where}: here and on line {first_line}",
-                None,
-                line,
-            )
+            if key in seen:
+                raise ParseError(
+                    f"project {projekt.title!r} listed twice under Maßnahmenart"
+                    f" {bereich.art.value}: here and on line {seen[key]}",
+                    None,
+                    line,
+                )
+            seen[key] = line
 
 
 _PATTERNS: dict[int, tuple[tuple[Gebietskoerperschaft, ...], re.Pattern[str]]] = {}
