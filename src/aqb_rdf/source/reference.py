@@ -277,7 +277,20 @@ def resolve_region(reference: Reference, text: str, year: int) -> Gebietskoerper
     valid = [r for r in candidates if _valid_in(r, year)]
     if not valid:
         periods = ", ".join(_period(r) for r in candidates)
-        raise ResolveError(f"{text!r} is not a Gebietskörperschaft in {year} (valid {periods})")
+        # A city that becomes kreisfrei (Hanau, 2026) belonged to a Landkreis before, and
+        # the AQB agreement of those years is that Landkreis's: it does not sign one itself.
+        later_city = all(
+            r.typ is Kreistyp.KREISFREIE_STADT and r.valid_from and r.valid_from.year > year
+            for r in candidates
+        )
+        hint = (
+            "; until then it belonged to a Landkreis, whose agreement covers it"
+            if later_city
+            else ""
+        )
+        raise ResolveError(
+            f"{text!r} is not a Gebietskörperschaft in {year} (valid {periods}){hint}"
+        )
     if len(valid) > 1:
         options = " or ".join(f"{r.display_name} ({r.key or 'no key'})" for r in valid)
         raise ResolveError(f"ambiguous Gebietskörperschaft {text!r}: {options}")
