@@ -26,11 +26,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.by import By
 
 from aqb_rdf.demo.corpus import Region, make_agreement, render_markdown
-from live_server import Server, serving
+from live_server import Server, chromium, require_browser, serving
 
-pytestmark = pytest.mark.slow  # runs aqb-rdf build and serve
+pytestmark = pytest.mark.slow  # runs aqb-rdf build and serve, and Chromium
 
 AQB_RDF = Path(sys.executable).parent / "aqb-rdf"
 REFERENCE = Path(__file__).resolve().parent.parent / "data" / "reference"
@@ -213,3 +214,17 @@ def test_the_ministry_page_lists_its_names_with_their_periods(server: Server) ->
         "18 January 2014", "17 January 2024",
     ]  # fmt: skip
     assert english[2][-1] == "current name"
+
+
+def test_chromium_follows_the_agreement_to_the_ministry_and_its_names(
+    server: Server, tmp_path: Path
+) -> None:
+    require_browser()
+    with chromium(tmp_path / "profile", 10.0) as browser:
+        browser.get(server.base + "/id/zielvereinbarung/2019/06435")
+        derived = browser.find_element(By.CSS_SELECTOR, "dd.ministry .name-of-the-year")
+        assert OLD_NAME in derived.text and "abgeleitet" in derived.text
+        browser.find_element(By.CSS_SELECTOR, "dd.ministry a[href='/id/organisation/hmsi']").click()
+        assert browser.find_element(By.TAG_NAME, "h1").text == CURRENT_NAME
+        rows = browser.find_elements(By.CSS_SELECTOR, "table.names tbody tr")
+        assert [row.text.split(" 1")[0] for row in rows][1] == OLD_NAME
