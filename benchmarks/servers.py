@@ -89,9 +89,9 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _group_stats(pgid: int) -> Iterator[list[bytes]]:
-    """The fields of ``/proc/<pid>/stat`` after the name (``fields[0]`` is field 3, the state)
-    of every process in the process group ``pgid`` (field 5)."""
+def _group_processes(pgid: int) -> Iterator[tuple[str, list[bytes]]]:
+    """The pid and the fields of ``/proc/<pid>/stat`` after the name (``fields[0]`` is field
+    3, the state) of every process in the process group ``pgid`` (field 5)."""
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -102,12 +102,40 @@ def _group_stats(pgid: int) -> Iterator[list[bytes]]:
             continue
         fields = stat[stat.rindex(b")") + 2 :].split()
         if int(fields[2]) == pgid:
-            yield fields
+            yield entry.name, fields
+
+
+def _group_stats(pgid: int) -> Iterator[list[bytes]]:
+    """The ``/proc/<pid>/stat`` fields of every process in the group (:func:`_group_processes`)."""
+    return (fields for _, fields in _group_processes(pgid))
 
 
 def group_rss(pgid: int) -> int:
     """The summed resident memory of every live process in the process group, in bytes."""
     return sum(int(f[21]) * PAGE for f in _group_stats(pgid) if f[0] != b"Z")  # rss: field 24
+
+
+def group_memory(pgid: int) -> tuple[int, int, int]:
+    """The resident and the proportional set size (shared pages divided among the processes
+    that map them: the store's files, the interpreter) summed over every live process in the
+    group, in bytes, and how many processes there are."""
+    rss = pss = count = 0
+    for pid, fields in _group_processes(pgid):
+        if fields[0] == b"Z":
+            continue
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+                rollup = f.read()
+        except OSError:
+            continue  # ended meanwhile
+        for line in rollup.splitlines():
+            name, _, rest = line.partition(b":")
+            if name == b"Rss":
+                rss += int(rest.split()[0]) * 1024
+            elif name == b"Pss":
+                pss += int(rest.split()[0]) * 1024
+        count += 1
+    return rss, pss, count
 
 
 def group_cpu(pgid: int) -> float:

@@ -3,7 +3,10 @@
 The issue "Hold under hostile load and faults" asks for a mix of ordinary and hostile clients
 for 10 minutes, reporting answers, failures, p99 and the server's memory over time. This runs
 our server as shipped (default settings, every safety measure on) over the synthetic corpus of
-``dataset.py`` and, all at the same time, on 127.0.0.1 only:
+``dataset.py`` and, all at the same time, on loopback only, each client from an address of
+its own (ordinary client n from 127.0.1.n+1, each hostile kind from one 127.0.2.x address: on the
+internet, too, every client has its address, and loopback's 127.0.0.1 is exempt from the
+per-client budgets by default):
 
   ordinary     ``--clients`` threads, each sending lookups, aggregates and Linked-Data pages,
                every text new (never from a cache), one request per fresh connection
@@ -16,10 +19,15 @@ our server as shipped (default settings, every safety measure on) over the synth
   guard        55 KB queries of thousands of variables ending in an escaped ``SERVICE``
 
 Every ``--window`` seconds it prints one line: ordinary answers and failures (by cause), their
-p50 / p99, hostile requests sent, and the resident memory of the server's whole process tree.
+p50 / p99, hostile requests sent, and the peak memory of the server's whole process tree in
+the window (sampled every second): summed RSS, which counts the pages the processes share (the
+store's files, the interpreter) once per process, and PSS, which divides them among the
+processes, and the most processes at once. ``--hostile`` picks which hostile clients run, to
+see what each costs.
 At the end: PASS when no ordinary request failed except those in flight on a process that a
 crash query took down (counted apart: at most ``--clients`` per crash), p99 stayed under
-``--p99``, and memory was flat (the last window's at most 1.25 × the second's + 64 MiB).
+``--p99``, at most ``2 × processes + spares`` server processes ran at once within the README's
+bound, and memory was flat (the last window's at most 1.25 × the second's + 64 MiB).
 
     .venv/bin/python benchmarks/soak.py --minutes 10           # the issue's soak
     .venv/bin/python benchmarks/soak.py --minutes 1 --agreements 200   # a quick look
@@ -45,16 +53,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dataset import Dataset, prepare_data
-from servers import HOST, Server, group_rss, start_ours_retrying
+from servers import HOST, Server, group_memory, start_ours_retrying
 from workload import aggregate_query, lookup_query
 
+from aqb_rdf.config import SERVE_MEMORY_LIMIT, SERVE_PROCESSES, SERVE_SPARES
+
 MIB = 1 << 20
+
+
+def ordinary_source(number: int) -> str:
+    return f"127.0.1.{number + 1}"
+
+
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 CRASH = (
     'SELECT ?a40 WHERE { BIND("ab" AS ?a0) '
     + " ".join(f"BIND(CONCAT(?a{i}, ?a{i}) AS ?a{i + 1})" for i in range(40))
     + " }"
 )
+HOSTILE = ("runaway", "crash", "padded", "guard", "idle", "non-reader")
+# Each hostile kind is one client (one address) with many connections.
+HOSTILE_SOURCE = {kind: f"127.0.2.{number + 1}" for number, kind in enumerate(HOSTILE)}
 LARGE = "SELECT * WHERE { ?s ?p ?o }"
 """Every triple: a large answer (tens of MB at 1M triples)."""
 
@@ -73,6 +92,11 @@ class Window:
     hostile: Counter[str] = field(default_factory=Counter)
     crashes: int = 0
     rss: int = 0
+    """The peak of the tree's summed resident memory in the window (sampled every second)."""
+    pss: int = 0
+    """The peak of its proportional set size (shared pages counted once)."""
+    processes: int = 0
+    """The most processes in the tree at once."""
 
 
 class Soak:
@@ -111,7 +135,7 @@ class Soak:
                 path += f"?n={number}-{count}"  # a new page key each time
             started = time.monotonic()
             try:
-                status = self._get(path, 30.0)
+                status = self._get(path, 30.0, ordinary_source(number))
                 cause = "" if status == 200 else str(status)
             except OSError as error:
                 cause = type(error).__name__
@@ -132,8 +156,10 @@ class Soak:
                 return f"crash:{cause}"
         return cause
 
-    def _get(self, path: str, timeout: float) -> int:
-        connection = http.client.HTTPConnection(HOST, self.server.port, timeout=timeout)
+    def _get(self, path: str, timeout: float, source: str) -> int:
+        connection = http.client.HTTPConnection(
+            HOST, self.server.port, timeout=timeout, source_address=(source, 0)
+        )
         try:
             connection.request("GET", path, headers={"Accept": "text/turtle, */*;q=0.1"})
             response = connection.getresponse()
@@ -154,14 +180,14 @@ class Soak:
                 self.window.hostile[name] += 1
 
     def runaway(self) -> None:
-        self._get(sparql_path(RUNAWAY), 60.0)
+        self._get(sparql_path(RUNAWAY), 60.0, HOSTILE_SOURCE["runaway"])
 
     def crash(self) -> None:
         with self.lock:
             self.crash_moments.append(time.monotonic())
             self.window.crashes += 1
         try:
-            self._get(sparql_path(CRASH), 60.0)
+            self._get(sparql_path(CRASH), 60.0, HOSTILE_SOURCE["crash"])
         finally:
             with self.lock:  # the crash is over when its answer (or reset) came
                 self.crash_moments.append(time.monotonic())
@@ -171,7 +197,11 @@ class Soak:
         while not self.stop.is_set():
             if len(held) < most:
                 try:
-                    sock = socket.create_connection((HOST, self.server.port), timeout=5)
+                    sock = socket.create_connection(
+                        (HOST, self.server.port),
+                        timeout=5,
+                        source_address=(HOSTILE_SOURCE["idle"], 0),
+                    )
                     sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n")
                     held.append(sock)
                     with self.lock:
@@ -192,7 +222,11 @@ class Soak:
             if len(held) >= most:
                 held.pop(0).close()
             try:
-                sock = socket.create_connection((HOST, self.server.port), timeout=5)
+                sock = socket.create_connection(
+                    (HOST, self.server.port),
+                    timeout=5,
+                    source_address=(HOSTILE_SOURCE["non-reader"], 0),
+                )
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
                 path = sparql_path(f"{LARGE} # {count}")
                 sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
@@ -207,37 +241,50 @@ class Soak:
 
     def padded(self) -> None:
         n = self.random.randrange(1 << 30)
-        self._get(sparql_path(f"ASK {{}} #{n}" + "p" * 90_000), 30.0)
+        self._get(sparql_path(f"ASK {{}} #{n}" + "p" * 90_000), 30.0, HOSTILE_SOURCE["padded"])
         agreement = self.random.choice(self.data.agreements)
         path = "/" + agreement.iri.removeprefix("https://aqb-rdf.example/")
-        self._get(f"{path}?pad={n}{'p' * 60_000}", 30.0)
+        self._get(f"{path}?pad={n}{'p' * 60_000}", 30.0, HOSTILE_SOURCE["padded"])
 
     def guard(self) -> None:
         variables = " ".join(f"?v{i}" for i in range(7_985))
-        self._get(sparql_path(f"SELECT {variables} WHERE {{ }} \\u0053ERVICE"), 30.0)
+        query = f"SELECT {variables} WHERE {{ }} \\u0053ERVICE"
+        self._get(sparql_path(query), 30.0, HOSTILE_SOURCE["guard"])
 
     # --- the run
 
-    def start(self) -> None:
-        targets = [(self.ordinary, (n,)) for n in range(self.clients)]
-        targets += [
-            (self.every, (5.0, "runaway", self.runaway)),
-            (self.every, (30.0, "crash", self.crash)),
-            (self.every, (0.5, "padded", self.padded)),
-            (self.every, (0.5, "guard", self.guard)),
-            (self.idle_heads, ()),
-            (self.non_readers, ()),
+    def start(self, hostile: set[str]) -> None:
+        targets: list[tuple[object, tuple[object, ...]]] = [
+            (self.ordinary, (n,)) for n in range(self.clients)
         ]
+        targets.append((self.sample_memory, ()))
+        kinds = {
+            "runaway": (self.every, (5.0, "runaway", self.runaway)),
+            "crash": (self.every, (30.0, "crash", self.crash)),
+            "padded": (self.every, (0.5, "padded", self.padded)),
+            "guard": (self.every, (0.5, "guard", self.guard)),
+            "idle": (self.idle_heads, ()),
+            "non-reader": (self.non_readers, ()),
+        }
+        targets += [kinds[kind] for kind in HOSTILE if kind in hostile]
         for target, args in targets:
-            thread = threading.Thread(target=target, args=args, daemon=True)
+            thread = threading.Thread(target=target, args=args, daemon=True)  # type: ignore[arg-type]
             thread.start()
             self.threads.append(thread)
 
-    def next_window(self) -> Window:
+    def sample_memory(self) -> None:
+        """Every second, the tree's memory into the window's peaks."""
         pgid = self.server.process.pid if self.server.process else 0
+        while not self.stop.wait(1.0):
+            rss, pss, count = group_memory(pgid)
+            with self.lock:
+                window = self.window
+                window.rss, window.pss = max(window.rss, rss), max(window.pss, pss)
+                window.processes = max(window.processes, count)
+
+    def next_window(self) -> Window:
         with self.lock:
             done = self.window
-            done.rss = group_rss(pgid)
             self.windows.append(Window())
         return done
 
@@ -262,28 +309,34 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--window", type=float, default=30.0, help="seconds per report line")
-    parser.add_argument("--agreements", type=int, default=3_400, help="(3,400: about 1M triples)")
+    parser.add_argument("--agreements", type=int, default=1_700, help="(1,700: about 1M triples)")
     parser.add_argument("--years", type=int, default=25)
     parser.add_argument("--clients", type=int, default=8, help="ordinary clients")
     parser.add_argument("--p99", type=float, default=2.0, help="seconds the ordinary p99 may take")
     parser.add_argument("--timeout", type=float, default=10.0, help="our server's --timeout")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workdir", type=Path, help="data and logs (reused when they match)")
+    parser.add_argument("--hostile", default=",".join(HOSTILE),
+                        help=f"the hostile clients to run, comma-separated (default: all of {', '.join(HOSTILE)})")  # fmt: skip
     args = parser.parse_args(argv)
+    hostile = {kind.strip() for kind in args.hostile.split(",") if kind.strip()}
+    if hostile - set(HOSTILE):
+        parser.error(f"unknown hostile clients: {', '.join(sorted(hostile - set(HOSTILE)))}")
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="aqb-soak-"))
     (workdir / "logs").mkdir(parents=True, exist_ok=True)
     years = max(1, min(args.years, args.agreements))
     data = prepare_data(workdir, max(1, math.ceil(args.agreements / years)), years, args.seed)
     print(f"{len(data.agreements):,} agreements, {data.triples:,} triples; "
-          f"{args.clients} ordinary clients and the hostile ones for {args.minutes:g} min")  # fmt: skip
+          f"{args.clients} ordinary clients and {', '.join(k for k in HOSTILE if k in hostile) or 'no hostile ones'} "
+          f"for {args.minutes:g} min")  # fmt: skip
     server: Server | None = None
     try:
         server = start_ours_retrying(data, workdir, None, args.timeout, None)
         soak = Soak(server, data, args.clients, args.seed)
-        soak.start()
+        soak.start(hostile)
         ends = time.monotonic() + args.minutes * 60
         print(f"{'t s':>6} {'ok':>6} {'failed':>7} {'crash-hit':>9} {'p50 ms':>8} {'p99 ms':>8} "
-              f"{'hostile':>8} {'RSS MiB':>8}  failures")  # fmt: skip
+              f"{'hostile':>8} {'RSS MiB':>8} {'PSS MiB':>8} {'procs':>5}  failures")  # fmt: skip
         started = time.monotonic()
         while time.monotonic() < ends:
             time.sleep(min(args.window, max(0.0, ends - time.monotonic())))
@@ -292,7 +345,8 @@ def main(argv: list[str] | None = None) -> int:
             failed = sum(w.failed.values()) - crash_hits
             print(f"{time.monotonic() - started:6.0f} {w.ok:6d} {failed:7d} {crash_hits:9d} "
                   f"{ms(percentile(w.latencies, 0.5)):>8} {ms(percentile(w.latencies, 0.99)):>8} "
-                  f"{sum(w.hostile.values()):8d} {w.rss / MIB:8.0f}  "
+                  f"{sum(w.hostile.values()):8d} {w.rss / MIB:8.0f} {w.pss / MIB:8.0f} "
+                  f"{w.processes:5d}  "
                   f"{dict(w.failed) or ''}", flush=True)  # fmt: skip
         soak.finish()
         return verdict(soak.windows[:-1], args)
@@ -324,6 +378,18 @@ def verdict(windows: list[Window], args: argparse.Namespace) -> int:
             p99 is not None and p99 < args.p99,
         ),
     ]
+    # The bound of the README ("The memory of the whole tree"), for the defaults it runs with.
+    processes, spares = SERVE_PROCESSES.default, SERVE_SPARES.default
+    most = 2 * processes + spares
+    peak_processes = max((w.processes for w in windows), default=0)
+    peak_rss = max((w.rss for w in windows), default=0)
+    peak_pss = max((w.pss for w in windows), default=0)
+    checks.append((
+        f"processes at once: {peak_processes} (at most {most} and the supervisor); tree peak "
+        f"{peak_rss / MIB:,.0f} MiB RSS, {peak_pss / MIB:,.0f} MiB PSS (bound: {most} × "
+        f"{SERVE_MEMORY_LIMIT.default / MIB:,.0f} MiB and the supervisor)",
+        peak_processes <= most + 1 and peak_rss <= most * SERVE_MEMORY_LIMIT.default + 256 * MIB,
+    ))  # fmt: skip
     if len(windows) >= 3:
         second, last = windows[1].rss, windows[-1].rss
         checks.append((f"memory: {second / MIB:,.0f} MiB in the second window, "

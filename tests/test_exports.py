@@ -8,19 +8,23 @@ only, as ``GraphHelper.assert_isomorphic`` in rdflib's ``test/utils/__init__.py`
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 from pyld import jsonld as pyld_jsonld
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from aqb_rdf import resources
 from aqb_rdf.build.pipeline import BuildFailed, build
 from aqb_rdf.errors import AqbError
+from aqb_rdf.publish import jsonld
+from aqb_rdf.publish.dumps import graph_to_ntriples
 from aqb_rdf.publish.release import (
     CURRENT,
     LINKED,
@@ -32,6 +36,7 @@ from aqb_rdf.publish.release import (
     releases_of,
 )
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
+from aqb_rdf.rdf.namespaces import RDF, RDFS, XSD
 from aqb_rdf.validation.report import validate_graph
 
 pytestmark = pytest.mark.slow  # builds data/agreements again and again
@@ -285,6 +290,46 @@ def test_jsonld_budget_node_is_a_plain_value(jsonld_document: dict[str, Any]) ->
 def test_context_file_is_the_inline_context(built: Path, jsonld_document: dict[str, Any]) -> None:
     context = json.loads((built / "context.jsonld").read_text(encoding="utf-8"))
     assert context == {"@context": jsonld_document["@context"]}
+
+
+def test_jsonld_dump_is_the_document_of_the_ntriples_dump(built: Path) -> None:
+    """The workers write each agreement's node objects (publish.jsonld.node_objects from
+    rdflib triples) and the build joins them: byte for byte what the writer gives for the
+    whole of aqb.nt, read back with pyoxigraph, one subject at a time."""
+    out = io.BytesIO()
+    dumped = ox.parse(path=built / "aqb.nt", format=ox.RdfFormat.N_TRIPLES)
+    jsonld.write_document(dumped, out, Iris(DEFAULT_BASE))
+    assert (built / "aqb.jsonld").read_bytes() == out.getvalue()
+
+
+def test_node_objects_of_triples_are_those_of_their_sorted_ntriples() -> None:
+    """Subjects in the order of their N-Triples lines ("<…/a/b> " before "<…/a> "), values
+    of a property sorted, duplicates once, blank nodes, languages and datatypes."""
+    iris = Iris(DEFAULT_BASE)
+    a, ab = URIRef("http://example.org/a"), URIRef("http://example.org/a/b")
+    name, aqb = URIRef("http://schema.org/name"), iris.aqb
+    blank = BNode("x1")
+    triples = [
+        (a, name, Literal("Zwei", lang="de")),
+        (a, name, Literal("Two", lang="en")),
+        (a, name, Literal("Zwei", lang="de")),
+        (ab, aqb.position, Literal("2", datatype=XSD.integer)),
+        (ab, aqb.position, Literal("10", datatype=XSD.integer)),
+        (ab, RDF.type, aqb.Projekt),
+        (ab, aqb.belegt, blank),
+        (ab, aqb.belegt, a),
+        (blank, RDFS.label, Literal("plain")),
+        (blank, RDFS.label, Literal("typed", datatype=XSD.string)),
+        (a, aqb.betrag, Literal("12.5", datatype=XSD.decimal)),
+    ]
+    expected = io.BytesIO()
+    sorted_lines = ox.parse(graph_to_ntriples(triples), format=ox.RdfFormat.N_TRIPLES)
+    jsonld.write_document(sorted_lines, expected, iris)
+    joined = jsonld.header(iris) + b"\n" + jsonld.node_objects(triples, iris) + jsonld.FOOTER
+    assert joined == expected.getvalue()
+    assert joined.index(b'"@id":"http://example.org/a/b"') < joined.index(
+        b'"@id":"http://example.org/a"'
+    )
 
 
 # -- determinism and atomicity ---------------------------------------------------------------

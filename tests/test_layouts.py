@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import XSD
 
@@ -128,6 +129,9 @@ def test_every_contradiction_is_refused_with_its_line(case: str, name: str) -> N
     ("name", "year", "refused"),
     [
         ("Hessischen Sozialministerium", 2013, False),
+        # Signed on 2 August: before the name came back (31 August 2010), after it ended.
+        ("Hessischen Sozialministerium", 2010, True),
+        ("Hessischen Sozialministerium", 2014, True),
         ("Hessischen Ministerium für Soziales und Integration", 2019, False),
         ("Hessischen Ministerium für Soziales und Integration", 2025, True),
         ("Hessischen Ministerium für Arbeit, Integration, Jugend und Soziales", 2019, True),
@@ -232,6 +236,19 @@ def test_a_pdf_with_signature_blocks_side_by_side_gives_the_facts_of_the_stacked
     assert facts(parse_agreement(side_by_side, REFERENCE)) == facts(stacked)
 
 
+def test_a_pdf_of_another_writer_gives_the_facts_of_the_stacked_one() -> None:
+    """Chromium's PDF (Skia; the others are fpdf2's): the signature blocks side by side in a
+    table, a page break with footer and running header inside the § 5 list, ligatures."""
+    path = DOCUMENTS / "bergstrasse-2025-pdf-chromium/agreement.pdf"
+    assert b"Skia/PDF" in path.read_bytes()  # the writer, as the file names it
+    last = PdfReader(path).pages[-1].extract_text(extraction_mode="layout")
+    assert re.search(r"Wiesbaden, den 2\.8\.2025 {3,}Heppenheim, den 8\.8\.2025", last)
+    document = read_document(path)
+    assert "- 2 -" in document.text and "\ufb01" not in document.text
+    stacked = read_document(DOCUMENTS / "bergstrasse-2025-pdf/agreement.pdf")
+    assert facts(parse_agreement(document, REFERENCE)) == facts(parse_agreement(stacked, REFERENCE))
+
+
 def test_signature_blocks_merged_into_one_line_are_refused() -> None:
     text = variants(fixture_text(BERGSTRASSE))["two-column-signatures"]
     merged = re_collapse(text)
@@ -332,6 +349,9 @@ LAYOUT_ROWS: dict[str, tuple[str, ...]] = {
         "as-is", "numbers-with-parenthesis", "numbers-with-dash", "roman-numbers", "bold-numbers",
         "maßnahmenart-numbers",
     ),
+    "a Maßnahmenart left out": (
+        "left-out-numbered-by-massnahmenart", "left-out-numbered-in-own-order",
+    ),
     "Maßnahmenart as heading or bold paragraph": ("heading-items", "bold-paragraphs"),
     "projects as bullets": (
         "as-is", "star-bullets", "dot-bullets", "square-bullets", "dash-bullets", "o-bullets",
@@ -357,8 +377,9 @@ LAYOUT_ROWS: dict[str, tuple[str, ...]] = {
         "page-breaks-slash-footer", "page-breaks-number-only",
     ),
     "two-column blocks (PDF text)": ("two-column-signatures", "two-column-signatures-with-notes"),
-    # The PDF itself: test_a_pdf_with_signature_blocks_side_by_side_gives_the_facts_of_the_stacked_one
-    # and test_signature_blocks_merged_into_one_line_are_refused; its text is the variant's.
+    # The PDF itself: test_a_pdf_with_signature_blocks_side_by_side_gives_the_facts_of_the_stacked_one,
+    # test_a_pdf_of_another_writer_gives_the_facts_of_the_stacked_one and
+    # test_signature_blocks_merged_into_one_line_are_refused; its text is the variant's.
     "signature blocks side by side in a PDF": ("two-column-signatures",),
     "signature with Vertretungsvermerk": (
         "in-vertretung", "i-v-inline", "fuer-das-land-hessen", "two-column-signatures-with-notes",

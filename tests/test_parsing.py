@@ -7,6 +7,7 @@ import hashlib
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -295,17 +296,84 @@ def test_layout_variants_of_the_list_and_amounts() -> None:
     assert agreement.signatures[0].date == dt.date(2025, 8, 2)
 
 
-def test_a_lost_massnahmenart_heading_is_refused_not_read_as_the_previous_one() -> None:
-    """Without its heading, Maßnahmenart 3's projects would stand under Maßnahmenart 2 (which
-    has none): the list numbered 1, 2, 4 is refused at the entry after the gap."""
-    heading = "3. Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung\n"
-    text = BERGSTRASSE_TEXT.replace(heading, "")
-    line = text.split("\n").index(next(x for x in text.split("\n") if x.startswith("4. "))) + 1
+_ART_3 = """3. Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung
+ - Absolventenmanagement I
+ - Sprachkursbegleitende Unterstützung Bensheim
+ - Sprachkursbegleitende Unterstützung Viernheim
+ - Digitalisierung Migration
+ - Gesundheitsmaßnahme "Fit in den Beruf"
+ - Jobdatings
+"""
+_ART_4 = "4. Weiterbildungsmaßnahmen für Personal der Landkreise"
+
+
+def _line_of(text: str, start: str) -> int:
+    return next(i for i, x in enumerate(text.split("\n"), start=1) if x.startswith(start))
+
+
+def test_a_list_numbered_as_the_foerderrichtlinie_may_leave_a_massnahmenart_out() -> None:
+    """1., 2., 4.: each number is its Maßnahmenart's own (as the Förderrichtlinie numbers the
+    four), so the list says which it funds; the one left out is not listed."""
+    assert _ART_3 in BERGSTRASSE_TEXT
+    agreement = parse_text(BERGSTRASSE_TEXT.replace(_ART_3, ""))
+    assert [b.art.value for b in agreement.massnahmenbereiche] == [1, 2, 4]
+    assert [a.value for a in agreement.absent_massnahmenarten] == [3]
+    assert [p.title for p in agreement.massnahmenbereiche[2].projects] == ["BASS Studium"]
+
+
+def test_a_list_numbered_in_its_own_order_may_leave_a_massnahmenart_out() -> None:
+    """1., 2., 3.: numbered in the list's own order, "3." is Maßnahmenart 4."""
+    text = BERGSTRASSE_TEXT.replace(_ART_3, "").replace(_ART_4, "3" + _ART_4[1:])
+    agreement = parse_text(text)
+    assert [b.art.value for b in agreement.massnahmenbereiche] == [1, 2, 4]
+    assert [a.value for a in agreement.absent_massnahmenarten] == [3]
+
+
+def test_a_lost_heading_of_a_list_in_its_own_order_is_refused() -> None:
+    """Numbered 1, 2, 3 in its own order (Maßnahmenart 2 not listed), the heading "2." lost:
+    1, 3 where "3." is Maßnahmenart 4 is neither numbering, and its projects would stand
+    under Maßnahmenart 1. Refused at the entry after the gap."""
+    heading = "2. Ausbildung und Ausbildungscoaching in anerkannten Ausbildungsberufen\n"
+    assert heading in BERGSTRASSE_TEXT
+    text = (
+        BERGSTRASSE_TEXT.replace(heading, "")
+        .replace(_ART_3, _ART_3.replace("3. ", "2. ", 1))
+        .replace(_ART_4, "3" + _ART_4[1:])
+    )
+    assert [b.art.value for b in parse_text(text).massnahmenbereiche] == [1, 3, 4]  # whole
+    lost = _ART_3.replace("3. ", "2. ", 1).split("\n", 1)[0] + "\n"
+    text = text.replace(lost, "")  # now the heading "2." is lost, its projects stay
     with pytest.raises(ParseError) as raised:
         parse_text(text, "lost.txt")
     message = str(raised.value)
-    assert message.startswith(f"lost.txt:{line}: line in § 5 is Maßnahmenart number 4 after ")
+    line = _line_of(text, "3. Weiterbildung")
+    assert message.startswith(
+        f"lost.txt:{line}: line in § 5 is Maßnahmenart number 3 after number 1:"
+    )
     assert "missing or unreadable" in message and "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("edit", "number", "after"),
+    [
+        # "2." is Maßnahmenart 3: the numbers are neither the list's order nor their own.
+        (lambda t: t.replace(_ART_3, _ART_3.replace("3. ", "2. ", 1)).replace(
+            "2. Ausbildung und Ausbildungscoaching in anerkannten Ausbildungsberufen\n", ""
+        ), 4, "after number 2"),
+        # The Maßnahmenarten' own numbers, out of order.
+        (lambda t: t.replace(_ART_3, "").replace(
+            " - BASS Studium\n", " - BASS Studium\n" + _ART_3
+        ), 4, "after number 2"),
+        # No number 1: neither numbering.
+        (lambda t: t.replace("1. Ausbildungsvorbereitung", "3. Ausbildungsvorbereitung"),
+         3, "as the first"),
+    ],
+)  # fmt: skip
+def test_a_list_numbered_neither_way_is_refused(edit: Any, number: int, after: str) -> None:
+    text = edit(BERGSTRASSE_TEXT)
+    with pytest.raises(ParseError) as raised:
+        parse_text(text, "odd.txt")
+    assert f"line in § 5 is Maßnahmenart number {number} {after}:" in str(raised.value)
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ from aqb_rdf.build.pipeline import build
 from aqb_rdf.errors import BuildFailed
 from aqb_rdf.mapping.graphs import CONTEXT, agreement_to_graph
 from aqb_rdf.publish.documents import PublishedDocument, write_document
-from aqb_rdf.publish.release import software_version
+from aqb_rdf.publish.release import PUBLISHED, software_version
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.rdf.namespaces import DCAT, OA, PROV, RDF, SCHEMA, SPDX
 from aqb_rdf.source.parsing import parse_agreement
@@ -192,6 +192,8 @@ def test_two_builds_of_the_same_documents_are_byte_identical(tmp_path: Path) -> 
     assert Path("dokumente") in {p.parent for p in files}
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     for name in files:
+        if name == Path(PUBLISHED):  # when each became current: a record beside the release
+            continue
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
     assert first.name == second.name
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -834,6 +835,32 @@ def test_every_packaged_query_has_german_title_and_description() -> None:
         assert query.description_in("en") == query.description
 
 
+def test_every_packaged_parameter_has_a_german_description() -> None:
+    for name in QUERY_NAMES:
+        for parameter in find_query(name).parameters:
+            assert parameter.description_de, (name, parameter.name)
+            assert parameter.description_in("de") == parameter.description_de
+            assert parameter.description_in("en") == parameter.description
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("# param@de: nope Text", "agreements.rq:4: '# param@de:' names no declared parameter"),
+        ("# param@de: year A\n# param@de: year B", "agreements.rq:5: parameter 'year' has two"),
+        ("# param@de: year", "agreements.rq:4: '# param@de: year' is empty"),
+    ],
+)
+def test_german_parameter_lines_are_checked(header: str, message: str) -> None:
+    text = (
+        "# title: t\n# description: d\n# param: year (gYear, optional) The year.\n"
+        + header
+        + "\nSELECT ?year {\n  # {{values}}\n}"
+    )
+    with pytest.raises(QueryError, match=re.escape(message)):
+        parse_named_query("agreements", text)
+
+
 def test_internal_queries_are_not_offered() -> None:
     internal = {name for name in QUERY_NAMES if find_query(name).internal}
     assert internal == {
@@ -869,12 +896,36 @@ def test_find_query_missing_file(tmp_path: Path) -> None:
         find_query(str(tmp_path / "nope.rq"))
 
 
+def test_find_query_reads_a_file_without_a_header(tmp_path: Path) -> None:
+    """A user's file runs as written: no header needed, its comments are only comments."""
+    path = tmp_path / "my-own.rq"
+    path.write_text("# counts them all\n# by: me\nSELECT * {}\n", encoding="utf-8")
+    query = find_query(str(path))
+    assert (query.name, query.title, query.parameters, query.text) == (
+        "my-own", "my-own", (), path.read_text(encoding="utf-8"),
+    )  # fmt: skip
+
+
+def test_find_query_reads_a_files_header_without_a_title(tmp_path: Path) -> None:
+    path = tmp_path / "mine.rq"
+    path.write_text(
+        "# param: year (gYear, optional) The year.\nSELECT * {\n  # {{values}}\n  ?a ?b ?year\n}\n",
+        encoding="utf-8",
+    )
+    query = find_query(str(path))
+    assert (query.title, query.description, [p.name for p in query.parameters]) == (
+        "mine", "", ["year"],
+    )  # fmt: skip
+
+
 def test_find_query_reports_header_errors_with_the_path(tmp_path: Path) -> None:
     path = tmp_path / "bad.rq"
-    path.write_text("SELECT * {}\n", encoding="utf-8")
+    path.write_text("# title: t\n# param: year\nSELECT * {}\n", encoding="utf-8")
     with pytest.raises(QueryError) as caught:
         find_query(str(path))
-    assert str(caught.value) == f"{path}:1: header has no '# title:' line"
+    assert str(caught.value) == (
+        f"{path}:2: '# param:' must read 'NAME (TYPE, required|optional[, inline]) DESCRIPTION'"
+    )
 
 
 # --- the store ----------------------------------------------------------------------------

@@ -203,6 +203,33 @@ def test_one_project_row_per_project_with_the_skos_label(release: Path, graph: G
         assert label is not None and labels == {row["massnahmenart_bezeichnung"]}
 
 
+def test_a_project_row_has_the_amount_the_text_gives_and_is_empty_otherwise(
+    tmp_path: Path,
+) -> None:
+    text = BERGSTRASSE.read_text(encoding="utf-8")
+    text = text.replace(" - Jobdatings\n", " - Jobdatings (12.500,50 Euro)\n", 1)
+    source = tmp_path / "documents" / "bergstrasse.txt"
+    source.parent.mkdir()
+    source.write_text(text, encoding="utf-8")
+    build([source.parent], tmp_path / "dist", workers=1)
+    release = (tmp_path / "dist" / CURRENT).resolve()
+    graph = Graph().parse(release / "aqb.nt", format="nt")
+    rows = {row["titel"]: row for row in read_table(release, "projects.csv")}
+    assert rows["Jobdatings"]["betrag_eur"] == "12500.5"
+    assert {title for title, row in rows.items() if row["betrag_eur"]} == {"Jobdatings"}
+    amounts = {str(p): str(o) for p, o in graph.subject_objects(AQB.betrag)}
+    assert amounts == {rows["Jobdatings"]["projekt"]: "12500.5"}
+    metadata = read_metadata(release, "projects.csv")
+    amount = Literal("12500.5", datatype=XSD.decimal)
+    assert (URIRef(rows["Jobdatings"]["projekt"]), AQB.betrag, amount) in stated(
+        metadata, rows["Jobdatings"]
+    )
+    for row in rows.values():
+        for triple in stated(metadata, row):
+            assert triple in graph, triple
+    assert csvw_problems(release / "projects.csv-metadata.json") == []
+
+
 def test_one_massnahmenart_row_per_listed_or_not_listed_one(release: Path, graph: Graph) -> None:
     rows = read_table(release, "massnahmenarten.csv")
     bereiche = set(graph.subjects(RDF.type, AQB.Massnahmenbereich))

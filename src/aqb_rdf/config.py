@@ -215,6 +215,13 @@ SERVE_MAX_UNREAD_BYTES = Setting(
     option="--max-unread-bytes", envvar="AQB_SERVE_MAX_UNREAD_BYTES", minimum=1 << 20,
     maximum=2**40,
 )  # fmt: skip
+SERVE_COMPRESS_MAX_BYTES = Setting(
+    "serve.compress_max_bytes", int, 4 * 1024 * 1024,
+    "Bytes of an answer (a download, a result, a page) compressed on the fly (4 MiB); a "
+    "larger one is sent as it is.",
+    option="--compress-max-bytes", envvar="AQB_SERVE_COMPRESS_MAX_BYTES", minimum=0,
+    maximum=2**40,
+)  # fmt: skip
 SERVE_PAGE_SIZE = Setting(
     "serve.page_size", int, 100,
     "Things that link to a resource per Linked-Data page (?page=2 for the next).",
@@ -257,9 +264,25 @@ SERVE_UNLIMITED_CLIENTS = Setting(
     "reverse proxy (which all clients behind it share).",
     option="--unlimited-clients", envvar="AQB_SERVE_UNLIMITED_CLIENTS", check=_check_networks,
 )  # fmt: skip
+SERVE_TRUSTED_PROXIES = Setting(
+    "serve.trusted_proxies", str, "",
+    "Addresses or networks (CIDR, space-separated) of reverse proxies whose --proxy-header "
+    "names the client; from any other address the header is ignored.",
+    option="--trusted-proxies", envvar="AQB_SERVE_TRUSTED_PROXIES", check=_check_networks,
+    default_text="none",
+)  # fmt: skip
+SERVE_PROXY_HEADER = Setting(
+    "serve.proxy_header", str, "x-forwarded-for",
+    "The header a trusted proxy names the client in: 'x-forwarded-for' or 'forwarded' "
+    "(RFC 7239); only that one is read.",
+    option="--proxy-header", envvar="AQB_SERVE_PROXY_HEADER",
+    choices=("x-forwarded-for", "forwarded"),
+)  # fmt: skip
 SERVE_MAX_BODY_BYTES = Setting(
     "serve.max_body_bytes", int, 1_048_576,
-    "Bytes a request body may have (1 MiB); also the characters of the URL's query string.",
+    "Bytes a request body may have (1 MiB; 413 beyond). A URL's path and query string may "
+    "have 32 KiB (414 beyond: a longer query goes by POST), the request line and headers "
+    "64 KiB (431 beyond).",
 )  # fmt: skip
 SERVE_MAX_QUERY_LENGTH = Setting(
     "serve.max_query_length", int, 100_000, "Characters a SPARQL query may have.",
@@ -346,8 +369,10 @@ SETTINGS: tuple[Setting[Any], ...] = (
     SERVE_HOST, SERVE_PORT, SERVE_QUERY_WORKERS, SERVE_TIMEOUT, SERVE_PROCESSES, SERVE_SPARES,
     SERVE_QUEUE_LENGTH, SERVE_QUEUE_WAIT, SERVE_MEMORY_LIMIT, SERVE_HEAD_TIMEOUT,
     SERVE_BODY_TIMEOUT, SERVE_WRITE_TIMEOUT, SERVE_MAX_CONNECTIONS,
-    SERVE_MAX_CONNECTIONS_PER_ADDRESS, SERVE_MAX_UNREAD_BYTES, SERVE_PAGE_SIZE,
+    SERVE_MAX_CONNECTIONS_PER_ADDRESS, SERVE_MAX_UNREAD_BYTES, SERVE_COMPRESS_MAX_BYTES,
+    SERVE_PAGE_SIZE,
     SERVE_CLIENT_QUERIES, SERVE_CLIENT_QUERY_SECONDS, SERVE_CLIENT_WINDOW, SERVE_UNLIMITED_CLIENTS,
+    SERVE_TRUSTED_PROXIES, SERVE_PROXY_HEADER,
     SERVE_MAX_BODY_BYTES, SERVE_MAX_QUERY_LENGTH, SERVE_MAX_GRAPH_PARAMETERS,
     SERVE_RETRY_AFTER_SECONDS, SERVE_CACHE_SECONDS,
     LINK_ENDPOINT, LINK_REFERENCE, LINK_TIMEOUT, LINK_MAX_ANSWER_BYTES, LINK_RETRIES,
@@ -400,6 +425,8 @@ class ServeSettings:
     max_connections: int = SERVE_MAX_CONNECTIONS.default
     max_connections_per_address: int = SERVE_MAX_CONNECTIONS_PER_ADDRESS.default
     max_unread_bytes: int = SERVE_MAX_UNREAD_BYTES.default
+    compress_max_bytes: int = SERVE_COMPRESS_MAX_BYTES.default
+    """The largest answer compressed on the fly (:mod:`aqb_rdf.web.compression`)."""
     page_size: int = SERVE_PAGE_SIZE.default
     """Things that link to a resource per Linked-Data page (:mod:`aqb_rdf.web.render.paging`)."""
     client_queries: int = SERVE_CLIENT_QUERIES.default
@@ -407,6 +434,9 @@ class ServeSettings:
     client_window: float = SERVE_CLIENT_WINDOW.default
     unlimited_clients: str = SERVE_UNLIMITED_CLIENTS.default
     """Addresses or networks no client budget limits (:mod:`aqb_rdf.sparql.budgets`)."""
+    trusted_proxies: str = SERVE_TRUSTED_PROXIES.default
+    """Reverse proxies whose ``proxy_header`` names the client (:mod:`aqb_rdf.web.clients`)."""
+    proxy_header: str = SERVE_PROXY_HEADER.default
     max_body_bytes: int = SERVE_MAX_BODY_BYTES.default
     max_query_length: int = SERVE_MAX_QUERY_LENGTH.default
     max_graph_parameters: int = SERVE_MAX_GRAPH_PARAMETERS.default

@@ -16,6 +16,7 @@ lines and renders it anew, so it works on any agreement of the genre, not on fix
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -318,6 +319,25 @@ def _signature_fields(**changes: object) -> Expect:
     return adjust
 
 
+def _left_out(s: Structure, renumber: bool) -> Structure:
+    """The list without its third Maßnahmenart, numbered by Maßnahmenart (1, 2, 4) or, with
+    ``renumber``, in its own order (1, 2, 3)."""
+    kept = [e for k, e in enumerate(s.entries) if k != 2]
+    if renumber:
+        kept = [dataclasses.replace(e, number=k) for k, e in enumerate(kept, start=1)]
+    return dataclasses.replace(s, entries=tuple(kept))
+
+
+def _without_third(facts: dict[str, object]) -> dict[str, object]:
+    """The fixture's facts without its third Maßnahmenart (not listed)."""
+    dropped: dict[str, object] = {}
+    for key in ("massnahmenarten", "amounts"):
+        values = facts[key]
+        assert isinstance(values, list)
+        dropped[key] = [x for k, x in enumerate(values) if k != 2]
+    return {**facts, **dropped}
+
+
 VARIANTS: tuple[Variant, ...] = (
     Variant("as-is", render),
     Variant(
@@ -332,6 +352,16 @@ VARIANTS: tuple[Variant, ...] = (
     Variant(
         "maßnahmenart-numbers",
         lambda s: render(s, item=lambda e: [f"Maßnahmenart {e.number}: {e.title}"]),
+    ),
+    Variant(
+        "left-out-numbered-by-massnahmenart",
+        lambda s: render(_left_out(s, renumber=False)),
+        _without_third,
+    ),
+    Variant(
+        "left-out-numbered-in-own-order",
+        lambda s: render(_left_out(s, renumber=True)),
+        _without_third,
     ),
     Variant("bold-paragraphs", lambda s: render(s, item=lambda e: ["", f"**{e.title}**", ""])),
     Variant("heading-items", lambda s: render(s, item=lambda e: ["", f"### {e.title}", ""])),
@@ -493,6 +523,13 @@ def _line_of(text: str, needle: str, start: int = 0) -> int:
     return text.count("\n", 0, text.index(needle, start)) + 1
 
 
+def _section_heading(text: str, number: int) -> re.Match[str]:
+    """The line that is the heading of § ``number`` ("§ 4", "## **§ 4**")."""
+    heading = re.search(rf"^[#* ]*§ *{number}[* ]*$", text, re.MULTILINE)
+    assert heading is not None, f"no § {number} heading"
+    return heading
+
+
 def broken_variants(text: str, other_region: str) -> list[Broken]:
     """Self-contradicting rewrites of ``text``; ``other_region`` names another region
     ("Landkreis Gießen") for the region check."""
@@ -567,6 +604,27 @@ def broken_variants(text: str, other_region: str) -> list[Broken]:
         )
     )
 
+    # Numbered neither in the list's own order nor by Maßnahmenart: 1, 2, 4 where "2." is
+    # Maßnahmenart 3 (the heading of Maßnahmenart 2 lost, or the list misnumbered).
+    odd = render(
+        dataclasses.replace(
+            s,
+            entries=(
+                s.entries[0],
+                dataclasses.replace(s.entries[2], number=2),
+                *s.entries[3:],
+            ),
+        )
+    )
+    broken.append(
+        Broken(
+            "numbered-neither-way",
+            odd,
+            f"line in § 5 is Maßnahmenart number {s.entries[3].number} after number 2",
+            _line_of(odd, f"{s.entries[3].number}. {s.entries[3].title[:20]}"),
+        )
+    )
+
     # A project after the end of the list.
     closing_match = re.search(r"^Die\s+Förderung", base, re.MULTILINE)
     assert closing_match is not None
@@ -584,6 +642,44 @@ def broken_variants(text: str, other_region: str) -> list[Broken]:
             _line_of(late, " - Nachzügler"),
         )
     )
+
+    # A section the parser reads is missing, heading and all: refused at the next heading.
+    for section, topic in ((4, "Haushaltsmittel"), (5, "Maßnahmenarten")):
+        heading = _section_heading(base, section)
+        following = _section_heading(base, section + 1)
+        without_section = base[: heading.start()] + base[following.start() :]
+        broken.append(
+            Broken(
+                f"section-{section}-missing",
+                without_section,
+                f"no § {section} ({topic}",
+                without_section.count("\n", 0, heading.start()) + 1,
+            )
+        )
+
+    # A project listed twice: under its own Maßnahmenart, and under another one as well.
+    own = [n for n, entry in enumerate(s.entries) if entry.projects][-1]
+    repeated = s.entries[own].projects[0]
+    another = 0 if own else 1
+    low, high = s.entries[min(own, another)].number, s.entries[max(own, another)].number
+    once_more = f"twice under Maßnahmenart {s.entries[own].number}"
+    for variant, into, where in (
+        ("project-twice-under-one-massnahmenart", own, once_more),
+        ("project-under-two-massnahmenarten", another, f"under Maßnahmenart {low} and {high}"),
+    ):
+        entries = list(s.entries)
+        entries[into] = dataclasses.replace(
+            entries[into], projects=(*entries[into].projects, repeated)
+        )
+        doubled = render(dataclasses.replace(s, entries=tuple(entries)))
+        bullet = f" - {repeated}\n"
+        first_line = _line_of(doubled, bullet)
+        second_line = _line_of(doubled, bullet, doubled.index(bullet) + 1)
+        refusal = f"project {repeated!r} listed {where}"
+        broken.append(Broken(variant, doubled, refusal, second_line))
+        broken.append(
+            Broken(f"{variant}-line", doubled, f"here and on line {first_line}", second_line)
+        )
 
     # Signatures: one party signs twice, one does not sign, a block names no party.
     first, second = s.blocks[0], s.blocks[1]

@@ -290,7 +290,7 @@ def test_every_list_is_linked_from_the_landing_page_and_the_region(site: Site) -
         ("/id/projekt/?page=0", 400, "ganzen Zahl ab 1", 400),
         # CSV and JSON are the whole list, whatever the page.
         ("/id/projekt/?page=9", 404, "die letzte ist Seite 1", 200),
-        ("/id/keine-liste/", 404, "sagt der Datensatz nichts", 404),
+        ("/id/keine-liste/", 404, "Unter dieser Adresse steht keine Liste", 404),
     ],
 )
 def test_a_bad_request_is_one_line_in_the_pages_language(

@@ -66,7 +66,7 @@ CASES = [
     (QuerySyntaxError("expected }"), 400, "malformed query: expected }", ()),
     (Overloaded("every worker is busy"), 503, "every worker is busy", RETRY),
     (QueryTimeout("no answer within 3 s"), 503, "no answer within 3 s", RETRY),
-    (ResultTooLarge("larger than 1 byte"), 413, "larger than 1 byte", ()),
+    (ResultTooLarge("larger than 1 byte"), 422, "larger than 1 byte", ()),
     (UnsupportedFormat("not as CSV", "graph"), 406, "not as CSV", ()),
     (QueryFailed("SERVICE unreachable"), 400, "query failed: SERVICE unreachable", ()),
     (WorkerCrashed("the worker died"), 500, "the worker died", ()),

@@ -14,6 +14,7 @@ faults", each sent as it was to the real ``aqb-rdf serve`` on 127.0.0.1 (scaled 
 from __future__ import annotations
 
 import collections
+import json
 import re
 import shutil
 import signal
@@ -110,28 +111,29 @@ def test_padded_sparql_requests_do_not_grow_the_server(server: Server) -> None:
 
 
 def test_more_graph_parameters_than_the_cap_are_a_clear_400(server: Server) -> None:
-    status, _, body = server.request("POST", "/sparql", padded_form(1, 900), FORM)
-    assert status == 400
-    assert body.decode() == (
-        "900 default-graph-uri and named-graph-uri values; at most 64 are accepted\n"
+    status, headers, body = server.request("POST", "/sparql", padded_form(1, 900), FORM)
+    assert status == 400  # Accept: application/json: the error as RFC 9457 problem JSON
+    assert headers["content-type"] == "application/problem+json"
+    assert json.loads(body)["detail"] == (
+        "900 default-graph-uri and named-graph-uri values; at most 64 are accepted"
     )
     assert server.request("POST", "/sparql", padded_form(2, 64), FORM)[0] == 200
 
 
 def test_padded_linked_data_urls_do_not_grow_the_server(server: Server) -> None:
     region = "/id/gebietskoerperschaft/06413?format=nt&pad="
-    padding = "p" * 60_000  # near the 64 KB the request head may have
+    padding = "p" * 32_000  # near the 32 KiB a request target may have (414 beyond)
     answer = len(server.request("GET", region)[2])
     for n in range(100):
         assert server.request("GET", f"{region}w{n}{padding}")[0] == 200
     before = tree_rss(server.process.pid)
     count = 300
-    for n in range(count):  # each a new key of 60 KB
+    for n in range(count):  # each a new key of 32 KB
         status, _, body = server.request("GET", f"{region}{n}{padding}")
         assert status == 200, body[:200]
     grown = tree_rss(server.process.pid) - before
     # Each answer (~20 KB) is kept, within the cache's 64 MB: 300 × 20 KB = 6 MB, plus 8 MB
-    # of the allocator's slack. Keys kept whole would add 300 × 60 KB = 18 MB more.
+    # of the allocator's slack. Keys kept whole would add 300 × 32 KB = 9.6 MB more.
     bound = count * answer + 8 * MB
     assert grown < bound, f"the server grew by {grown / MB:.1f} MB (bound {bound / MB:.1f} MB)"
 

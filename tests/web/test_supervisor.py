@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import http.client
 import os
+import resource
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -325,6 +327,104 @@ def test_a_connection_accepted_just_before_its_process_retires_is_answered(
         finally:
             early.close()
             runaway.join(TIMEOUT + 10)
+
+
+MIB = 1 << 20
+LARGE_CONSTRUCT = "CONSTRUCT { ?s ?p ?o2 } WHERE { ?s ?p ?o . ?x ?y ?o2 } LIMIT 30000"
+"""About 3.3 MB of N-Triples (under the answer cache's 4 MiB, so it is kept), whose JSON-LD
+takes Python about three times that while it is made."""
+
+
+def vm_size(pid: int) -> int:
+    """The bytes of address space process ``pid`` uses now (what ``RLIMIT_AS`` bounds)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmSize:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError(f"no VmSize for {pid}")
+
+
+def test_an_answer_that_exhausts_the_memory_limit_is_told_so(
+    copy_of_default_dataset: Path,
+) -> None:
+    """Issue 11, item 8: "queries that exhaust their memory get a clear answer". A real query on
+    the real server: its N-Triples are answered and kept; then the test brings the active
+    process near its limit, as a large answer would, by lowering its ``RLIMIT_AS`` (``prlimit``,
+    from outside; nothing in the server knows) to the address space it uses now, rounded up to
+    a MiB. Its JSON-LD needs about 10 MB more, in Python (a ``MemoryError``; the process lives
+    on): a 500 that names the limit in force and what to ask instead, one line in the log, no
+    traceback, and the process retires; the spare answers the next request. (Set as a fixed
+    ``--memory-limit``, where the limit runs out varied by machine: the earlier test of 640 MiB
+    failed in CI's clean clone. Where the engine itself runs out, Rust aborts the process: its
+    connections close without an answer, as for any crash.)"""
+    options = ("--processes", "1", "--spares", "1", "--timeout", "60")
+    with serving(copy_of_default_dataset, *options) as server:
+        parent = server.process.pid
+        wait_for(lambda: settled(parent, 1, 1), 60, "one active and one spare")
+        active = next(pid for pid, s in states(parent).items() if s == "active")
+        path = sparql(LARGE_CONSTRUCT)
+        status, _, ntriples = server.request(
+            "GET", path, headers={"Accept": "application/n-triples"}, timeout=60
+        )
+        assert status == 200, ntriples[:200]
+        assert 2 * MIB < len(ntriples) < 4 * MIB  # kept: the JSON-LD below runs no query
+        limit = -(-vm_size(active) // MIB) * MIB
+        _, hard = resource.prlimit(active, resource.RLIMIT_AS)
+        resource.prlimit(active, resource.RLIMIT_AS, (limit, hard))
+        status, _, body = server.request(
+            "GET", path, headers={"Accept": "application/ld+json"}, timeout=60
+        )
+        assert status == 500, body[:200]
+        assert body.decode() == (
+            f"the query ran out of memory: a server process may use {limit // MIB:,} MiB; ask "
+            "for less (LIMIT, fewer variables, another format than JSON-LD)\n"
+        )
+        wait_for(lambda: state(active) in ("retiring", "gone"), 30, "the process retires")
+        assert server.request("GET", ASK, timeout=30)[0] == 200  # the spare answers
+    log = (copy_of_default_dataset.parent / f"server-{server.port}.log").read_text()
+    assert "retires: a query ran out of memory" in log
+    assert "Traceback" not in log
+
+
+def test_at_most_processes_retire_at_a_time(copy_of_default_dataset: Path) -> None:
+    """A retiring process still runs the query that outlived its limit, and that query may grow
+    to the memory limit; if runaways came faster than retiring processes end, the processes
+    alive (and their memory) grew with them. So at most ``--processes`` retire at a time: the
+    one that retired first is killed. Here the first is kept from ending by a client that
+    asked for a large answer and does not read it (its write would wait 20 s; the runaway's
+    deadline, past the queue's wait of 30 s, is further still)."""
+    options = ("--processes", "1", "--spares", "1", "--query-workers", "1",
+               "--timeout", "2", "--queue-wait", "30")  # fmt: skip
+    with serving(copy_of_default_dataset, *options) as server:
+        parent = server.process.pid
+        wait_for(lambda: settled(parent, 1, 1), 60, "one active and one spare")
+        first = next(pid for pid, s in states(parent).items() if s == "active")
+        stalled = socket.socket()
+        stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        stalled.connect(("127.0.0.1", server.port))  # accepted by the active process
+        try:
+            path = sparql(LARGE_CONSTRUCT)
+            stalled.sendall(
+                f"GET {path} HTTP/1.1\r\nHost: x\r\nAccept: application/n-triples\r\n\r\n".encode()
+            )
+            time.sleep(1.0)  # its answer is made and waits on the client
+            runaway = threading.Thread(target=_status, args=(server, sparql(RUNAWAY), 20))
+            runaway.start()
+            wait_for(lambda: state(first) == "retiring", 20, "the first process retires")
+            time.sleep(1.0)
+            assert state(first) == "retiring"  # held by the client that does not read
+            wait_for(lambda: settled(parent, 1, 1), 30, "a new active and a new spare")
+            second = next(pid for pid, s in states(parent).items() if s == "active")
+            again = threading.Thread(target=_status, args=(server, sparql(RUNAWAY + " #2"), 20))
+            again.start()
+            wait_for(lambda: state(second) == "retiring", 20, "the second process retires")
+            wait_for(lambda: not alive(first), 2, "the first retired process is killed")
+            runaway.join(20)
+            again.join(20)
+            assert server.request("GET", ASK, timeout=30)[0] == 200
+        finally:
+            stalled.close()
+    log = (copy_of_default_dataset.parent / f"server-{server.port}.log").read_text()
+    assert f"server process {first}: more than 1 processes retire at once" in log
 
 
 def test_killing_the_supervisor_leaves_no_process_behind(copy_of_default_dataset: Path) -> None:

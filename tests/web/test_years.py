@@ -40,9 +40,9 @@ def test_region_years_changes_and_timeline() -> None:
         ("2027", Decimal("900000"), "a27"),  # after a gap: nothing to compare with
     ]
     projects = [
-        ("2024", "Werkstattjahr"), ("2024", "Alt"),
-        ("2025", "werkstattjahr "), ("2025", "Neu"),
-        ("2027", "Neu"),
+        ("2024", "Werkstattjahr", "p24w"), ("2024", "Alt", "p24a"),
+        ("2025", "werkstattjahr ", "p25w"), ("2025", "Neu", "p25n"),
+        ("2027", "Neu", None),
     ]  # fmt: skip
     years = region_years(budgets, projects)
     assert [(b.year, b.change, b.change_percent) for b in years.budgets] == [
@@ -51,15 +51,19 @@ def test_region_years_changes_and_timeline() -> None:
         ("2027", None, None),
     ]
     timeline = {year.year: year.entries for year in years.timeline}
-    assert timeline["2024"] == (Entry("Werkstattjahr", "first"), Entry("Alt", "first"))
+    assert timeline["2024"] == (
+        Entry("Werkstattjahr", "first", "p24w"),
+        Entry("Alt", "first", "p24a"),
+    )
     assert timeline["2025"] == (
-        Entry("werkstattjahr ", "continued"),
-        Entry("Neu", "new"),
-        Entry("Alt", "ended"),
+        Entry("werkstattjahr ", "continued", "p25w"),
+        Entry("Neu", "new", "p25n"),
+        Entry("Alt", "ended", "p24a"),  # the project of the year before
     )
     assert timeline["2027"] == (Entry("Neu", "first"),)
     svg = year_chart(years.budgets, "de", lambda iri: "/" + iri, "Budget je Jahr")
     assert svg.count('class="bar"') == 3 and 'href="/a25"' in svg and "1.050.000 €" in svg
+    assert 'class="tick unit" text-anchor="end">€</text>' in svg  # the axis's unit
 
 
 def _variant(year: int, budget: str, *edits: tuple[str, str]) -> str:
@@ -117,14 +121,22 @@ def test_region_page_timeline(three_years: Server) -> None:
     html = _page(three_years, REGION)
     year_2026 = html[html.index('<li data-year="2026">') :]
     year_2026 = year_2026[: year_2026.index("</ul>")]
-    assert (
-        '<li class="status-new"><span class="status">neu</span> Vorbereitung Teilzeitausbildung'
-        in year_2026
+    # Each title links to its project; an ended one to the year before's.
+    new = re.search(
+        r'<li class="status-new"><span class="status">neu</span> <a href="([^"]+)">'
+        r"Vorbereitung Teilzeitausbildung</a>",
+        year_2026,
     )
-    assert (
-        '<li class="status-ended"><span class="status">entfallen</span> Vorbereitung TZ Ausbildung'
-        in year_2026
+    ended = re.search(
+        r'<li class="status-ended"><span class="status">entfallen</span> <a href="([^"]+)">'
+        r"Vorbereitung TZ Ausbildung</a>",
+        year_2026,
     )
+    assert new and new[1].startswith("/id/zielvereinbarung/2026/"), year_2026[:500]
+    assert ended and ended[1].startswith("/id/zielvereinbarung/2025/"), year_2026[:500]
+    for target in (new[1], ended[1]):
+        status, _, body = three_years.request("GET", target, headers={"Accept": "text/html"})
+        assert status == 200 and b"Vorbereitung T" in body
     assert year_2026.count("status-continued") == 8
 
 

@@ -26,7 +26,7 @@ from aqb_rdf.diff.changes import compare_dumps
 from aqb_rdf.errors import AqbError, BuildFailed, DuplicateError, Problem
 from aqb_rdf.mapping import cube, graphs
 from aqb_rdf.publish.documents import write_document
-from aqb_rdf.publish.dumps import DumpWriter, Part, graph_to_ntriples
+from aqb_rdf.publish.dumps import DumpWriter, Part, part_of
 from aqb_rdf.publish.metadata import BuiltData, write_descriptions
 from aqb_rdf.publish.processes import die_with_parent
 from aqb_rdf.publish.release import (
@@ -363,8 +363,8 @@ def _shared_parts(
     ]
     budgets = [(item.year, item.key, item.budget) for item in items if item.budget is not None]
     parts = [
-        Part(str(iris.ontology_graph), graph_to_ntriples(context.ontology)),
-        Part(str(iris.reference_graph), graph_to_ntriples(reference)),
-        Part(str(iris.cube_graph), graph_to_ntriples(cube.cube_graph(budgets, iris))),
+        part_of(str(iris.ontology_graph), context.ontology, iris),
+        part_of(str(iris.reference_graph), reference, iris),
+        part_of(str(iris.cube_graph), cube.cube_graph(budgets, iris), iris),
     ]
     return parts, problems

@@ -2,8 +2,9 @@
 
 A worker reads, parses and maps each document of its chunk, validates the chunk's graphs in
 one go together with the reference data and ontology they point to (so the cost grows
-linearly with the corpus), and returns per agreement its N-Triples and table rows (read from
-those triples, :mod:`aqb_rdf.publish.tables`), or per
+linearly with the corpus), and returns per agreement its N-Triples, its JSON-LD node objects
+and table rows (both read from those triples, :mod:`aqb_rdf.publish.jsonld`,
+:mod:`aqb_rdf.publish.tables`), or per
 document its problems, each a :class:`~aqb_rdf.errors.Problem` (``file:line: problem``). The :class:`Context` — reference data,
 ontology, shapes — is built once per build, before the workers are forked.
 """
@@ -28,7 +29,7 @@ from aqb_rdf.mapping import graphs
 from aqb_rdf.mapping.graphs import Triple
 from aqb_rdf.publish import tables
 from aqb_rdf.publish.documents import PublishedDocument
-from aqb_rdf.publish.dumps import Part, graph_to_ntriples
+from aqb_rdf.publish.dumps import Part, part_of
 from aqb_rdf.publish.tables import Row
 from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.source.model import Zielvereinbarung
@@ -73,7 +74,8 @@ class Item:
     def without_data(self) -> Item:
         """This item without its triples, rows and document (all the build keeps once they
         are written)."""
-        return dataclasses.replace(self, part=Part(self.part.graph, b""), rows={}, document=None)
+        empty = Part(self.part.graph, b"")
+        return dataclasses.replace(self, part=empty, rows={}, document=None)
 
 
 @dataclass
@@ -211,7 +213,7 @@ def _item(agreement: Zielvereinbarung, triples: list[Triple], ctx: Context) -> I
         year=year,
         key=region.key,
         region_line=agreement.region.span.first_line,
-        part=Part(str(iris.agreement_graph(year, region.key)), graph_to_ntriples(triples)),
+        part=part_of(str(iris.agreement_graph(year, region.key)), triples, iris),
         rows=tables.agreement_rows(triples, ctx.labels, iris),
         bezugsrahmen=[b.value for b in agreement.bezugsrahmen],
         triples=len(triples),

@@ -5,18 +5,26 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from aqb_rdf.build import pipeline
 from aqb_rdf.cli.common import DEFAULT_OUT, _fail, reports_errors
 from aqb_rdf.cli.options import settings_options
 from aqb_rdf.config import Settings
+from aqb_rdf.errors import QueryError
 from aqb_rdf.publish.release import recorded_base
 from aqb_rdf.rdf.files import DESCRIPTIONS, DISTRIBUTIONS
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.rdf.namespaces import STANDARD_PREFIXES
 from aqb_rdf.sparql import named_queries, results, sandboxed, store
+
+if TYPE_CHECKING:
+    from aqb_rdf.build import pipeline
+
+# The build pipeline (pySHACL, rdflib's SPARQL, pypdf: 0.9 s of imports) is imported by the
+# commands that build, not here: `aqb-rdf query` and `summary` start without it, and so does
+# each query worker, which a spawned process starts by importing the command's module again.
 
 DEFAULT_SOURCES = (Path("data/agreements"),)
 
@@ -68,6 +76,8 @@ def build(sources: tuple[Path, ...], out: Path, settings: Settings) -> None:
     Example:
       aqb-rdf build data/agreements --out dist
     """
+    from aqb_rdf.build import pipeline
+
     started = time.perf_counter()
     report = pipeline.build(
         list(sources or DEFAULT_SOURCES),
@@ -107,6 +117,8 @@ def validate(sources: tuple[Path, ...], settings: Settings) -> None:
     Example:
       aqb-rdf validate data/agreements/2025
     """
+    from aqb_rdf.build import pipeline
+
     report = pipeline.check(
         list(sources or DEFAULT_SOURCES),
         base=settings.base or DEFAULT_BASE,
@@ -162,7 +174,8 @@ class _QueryCommand(click.Command):
 Examples:
   aqb-rdf query region --param key=06413 --format csv
   aqb-rdf query describe-graph --param graph=https://aqb-rdf.example/graph/reference
-  aqb-rdf query my-query.rq --format json""",
+  aqb-rdf query my-query.rq --format json
+  echo 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' | aqb-rdf query -""",
 )
 @click.argument("name")
 @click.option(
@@ -183,18 +196,30 @@ Examples:
 @_data_option
 @reports_errors
 def query(name: str, params: tuple[str, ...], format_name: str | None, data: Path) -> None:
-    """Run a named query (from queries/) or an .rq FILE against a build.
+    """Run a named query (from queries/), an .rq FILE or the query on stdin (-) on a build.
 
-    A named query is rebased to the base IRI the build was made with; a FILE runs as it is.
+    A named query is rebased to the base IRI the build was made with; a FILE (or stdin) runs
+    as it is and needs no header (one that starts with '# title:' or '# param:' is read).
     The query runs as the server runs it: refused if it calls a SERVICE, is an update or
     would stall the engine, and otherwise answered in an isolated worker process (no
     network, limited memory, a time limit).
     """
     base = recorded_base(data)
-    named = store.find_query(name, base)
+    named = _query_from_stdin() if name == "-" else store.find_query(name, base)
     answer = sandboxed.run_sandboxed(data, named, named_queries.parse_params(params))
     prefixes = {**{p: str(ns) for p, ns in STANDARD_PREFIXES.items()}, **Iris(base).prefixes}
     click.echo(results.format_answer(answer, format_name, prefixes), nl=False)
+
+
+def _query_from_stdin() -> named_queries.NamedQuery:
+    """The query text on stdin, read as a query file named ``stdin``."""
+    try:
+        text = sys.stdin.read()
+    except UnicodeDecodeError:
+        raise QueryError("the query is not UTF-8 text", "<stdin>") from None
+    if not text.strip():
+        raise QueryError("no query on stdin", "<stdin>")
+    return named_queries.parse_query_file("stdin", text, "<stdin>")
 
 
 @click.command()

@@ -36,10 +36,19 @@ DUMPS = tuple(file.name for file in files.DUMPS)
 
 @dataclass(frozen=True)
 class Part:
-    """One named graph of the dataset as sorted N-Triples."""
+    """One named graph of the dataset as sorted N-Triples and as the JSON-LD node objects of
+    the dump (:func:`aqb_rdf.publish.jsonld.node_objects`), made by :func:`part_of`."""
 
     graph: str
     ntriples: bytes
+    jsonld: bytes = b""
+
+
+def part_of(graph: str, triples: Iterable[tuple[Node, Node, Node]], iris: Iris) -> Part:
+    """The part of ``graph`` holding ``triples`` (a graph, or a list of triples)."""
+    if not isinstance(triples, (list, tuple)):
+        triples = list(triples)
+    return Part(graph, graph_to_ntriples(triples), jsonld.node_objects(triples, iris))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -84,14 +93,15 @@ def _prefixes(iris: Iris) -> dict[str, str]:
 class DumpWriter:
     """Writes the dumps into a staging folder as the parts arrive, holding none in memory.
 
-    ``add`` appends each part to ``aqb.nt``, to a temporary N-Quads file (its graph name on
-    every line) and its rows to the CSV tables (:mod:`aqb_rdf.publish.tables`; RFC 4180:
-    CRLF line ends, a field quoted where it holds a comma, quote or line break; UTF-8 without
-    a byte order mark); ``finish`` serialises Turtle and TriG from those files, and JSON-LD in
-    a second process at the same time, and writes the tables' CSVW metadata, which names
-    ``publisher`` (an IRI) as theirs. The tables of a ``synthetic`` release (``make demo``)
-    say so in the first cell of every row and in their metadata
-    (:data:`~aqb_rdf.publish.tables.SYNTHETIC_NOTE`).
+    ``add`` appends each part to ``aqb.nt``, its node objects to ``aqb.jsonld`` (made in the
+    workers, so the JSON-LD is written as the parts arrive), the part to a temporary N-Quads
+    file (its graph name on every line) and its rows to the CSV tables
+    (:mod:`aqb_rdf.publish.tables`; RFC 4180: CRLF line ends, a field quoted where it holds a
+    comma, quote or line break; UTF-8 without a byte order mark); ``finish`` serialises Turtle
+    from ``aqb.nt`` and, in a second process at the same time, TriG from the N-Quads, and
+    writes the tables' CSVW metadata, which names ``publisher`` (an IRI) as theirs.
+    The tables of a ``synthetic`` release (``make demo``) say so in the first cell of every
+    row and in their metadata (:data:`~aqb_rdf.publish.tables.SYNTHETIC_NOTE`).
     """
 
     _NQUADS = ".aqb.nq"
@@ -104,6 +114,11 @@ class DumpWriter:
         self.triples = 0
         self._nt = open(folder / files.N_TRIPLES_DUMP.name, "wb")  # noqa: SIM115 - closed in finish/close
         self._nq = open(folder / self._NQUADS, "wb")  # noqa: SIM115
+        with naming(folder / files.JSON_LD_DUMP.name):
+            self._jsonld = open(folder / files.JSON_LD_DUMP.name, "wb")  # noqa: SIM115
+            self._jsonld.write(jsonld.header(iris))
+        self._jsonld_separator = b"\n"
+        self._last_subject = b""
         self._tables: dict[str, tuple[TextIO, Any]] = {}
         for table in tables.TABLES:
             name = table.file.name
@@ -120,6 +135,8 @@ class DumpWriter:
         # graph name goes in by a plain replacement.
         with naming(self.folder / self._NQUADS):
             self._nq.write(part.ntriples.replace(b" .\n", f" <{part.graph}> .\n".encode()))
+        if part.ntriples:
+            self._add_jsonld(part)
         for name, table_rows in (rows or {}).items():
             with naming(self.folder / name):
                 self._tables[name][1].writerows(
@@ -127,10 +144,24 @@ class DumpWriter:
                 )
         self.triples += part.ntriples.count(b"\n")
 
+    def _add_jsonld(self, part: Part) -> None:
+        # One subject's node object is made from all its triples: the parts' subjects must
+        # not meet across two parts (each agreement's subjects are its own).
+        first = part.ntriples[: part.ntriples.index(b" ")]
+        if first == self._last_subject:
+            raise AssertionError(f"the subject {first!r} is in two adjacent parts")
+        last_line = part.ntriples[part.ntriples.rfind(b"\n", 0, len(part.ntriples) - 1) + 1 :]
+        self._last_subject = last_line[: last_line.index(b" ")]
+        with naming(self.folder / files.JSON_LD_DUMP.name):
+            self._jsonld.write(self._jsonld_separator)
+            self._jsonld.write(part.jsonld)
+        self._jsonld_separator = jsonld.SEPARATOR
+
     def _files(self) -> list[tuple[IO[Any], str]]:
         return [
             (self._nt, files.N_TRIPLES_DUMP.name),
             (self._nq, self._NQUADS),
+            (self._jsonld, files.JSON_LD_DUMP.name),
             *((file, name) for name, (file, _) in self._tables.items()),
         ]
 
@@ -158,22 +189,22 @@ class DumpWriter:
             raise problem
 
     def finish(self) -> None:
+        with naming(self.folder / files.JSON_LD_DUMP.name):
+            self._jsonld.write(jsonld.FOOTER)
         self._close_written()
         folder, prefixes = self.folder, _prefixes(self.iris)
         context = multiprocessing.get_context("fork")
         problems, report = context.Pipe(duplex=False)
-        jsonld_writer = context.Process(
-            target=_write_jsonld, args=(folder, self.iris, os.getpid(), report), daemon=True
+        trig_writer = context.Process(
+            target=_write_trig, args=(folder, prefixes, os.getpid(), report), daemon=True
         )
-        jsonld_writer.start()
+        trig_writer.start()
         report.close()
         try:
             triples = ox.parse(
                 path=folder / files.N_TRIPLES_DUMP.name, format=ox.RdfFormat.N_TRIPLES
             )
             _serialize(triples, folder / files.TURTLE_DUMP.name, ox.RdfFormat.TURTLE, prefixes)
-            quads = ox.parse(path=folder / self._NQUADS, format=ox.RdfFormat.N_QUADS)
-            _serialize(quads, folder / files.TRIG_DUMP.name, ox.RdfFormat.TRIG, prefixes)
             context_file = folder / files.JSON_LD_CONTEXT.name
             with naming(context_file):
                 context_file.write_bytes(jsonld.context_document(self.iris))
@@ -184,12 +215,12 @@ class DumpWriter:
                         tables.metadata_document(table, self.iris, self.publisher, self.synthetic)
                     )
         finally:
-            jsonld_writer.join()
+            trig_writer.join()
             (folder / self._NQUADS).unlink(missing_ok=True)
             problem = _received(problems)
-        if jsonld_writer.exitcode != 0:
-            message, path = problem or (f"exit code {jsonld_writer.exitcode}", None)
-            raise AqbError(f"writing the JSON-LD dump failed: {message}", path)
+        if trig_writer.exitcode != 0:
+            message, path = problem or (f"exit code {trig_writer.exitcode}", None)
+            raise AqbError(f"writing the TriG dump failed: {message}", path)
 
 
 def _received(problems: Connection) -> tuple[str, str] | None:
@@ -213,17 +244,15 @@ def _serialize(
         ox.serialize(items, path, format, prefixes=prefixes)
 
 
-def _write_jsonld(folder: Path, iris: Iris, parent: int, report: Connection) -> None:
-    """Write ``aqb.jsonld`` (in a child process); a failure is sent to the parent in one line
-    (message, path) and ends the process with exit code 1, without a traceback."""
+def _write_trig(folder: Path, prefixes: dict[str, str], parent: int, report: Connection) -> None:
+    """Write ``aqb.trig`` from the N-Quads (in a child process); a failure is sent to the
+    parent in one line (message, path) and ends the process with exit code 1, without a
+    traceback."""
     die_with_parent(parent)
-    path = folder / files.JSON_LD_DUMP.name
+    path = folder / files.TRIG_DUMP.name
     try:
-        with naming(path), open(path, "wb") as out:
-            triples = ox.parse(
-                path=folder / files.N_TRIPLES_DUMP.name, format=ox.RdfFormat.N_TRIPLES
-            )
-            jsonld.write_document(triples, out, iris)
+        quads = ox.parse(path=folder / DumpWriter._NQUADS, format=ox.RdfFormat.N_QUADS)
+        _serialize(quads, path, ox.RdfFormat.TRIG, prefixes)
     except OSError as error:
         report.send((error.strerror or first_line(error), error.filename or str(path)))
         sys.exit(1)

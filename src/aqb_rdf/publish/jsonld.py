@@ -13,10 +13,12 @@ import functools
 import io
 import itertools
 import json
-from collections.abc import Iterable
-from typing import Any, BinaryIO
+from collections.abc import Iterable, Iterator
+from typing import Any, BinaryIO, NamedTuple
 
 import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
 
 from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.rdf.namespaces import RDF_TYPE, STANDARD_PREFIXES, XSD_STRING
@@ -139,6 +141,42 @@ def _definition(curie: str, kind: str) -> str | dict[str, str]:
     return {"@id": curie, "@type": kind}
 
 
+class Term(NamedTuple):
+    """An RDF term as the compactor reads it, made from a pyoxigraph or an rdflib term.
+
+    Ordered as the values of one property are written: nodes before literals, then by
+    lexical form and language or datatype.
+    """
+
+    rank: str
+    """``"0"`` for an IRI or blank node, ``"1"`` for a literal."""
+    value: str
+    """The IRI, the blank node's label, or the literal's lexical form."""
+    tag: str
+    """A literal's language tag or, without one, its datatype IRI; ``""`` for a node."""
+    kind: str
+    """``"iri"``, ``"bnode"``, ``"lang"`` (a literal with a language) or ``"typed"``."""
+
+
+def _ox_term(term: Any) -> Term:
+    if type(term) is ox.NamedNode:
+        return Term("0", term.value, "", "iri")
+    if type(term) is ox.BlankNode:
+        return Term("0", term.value, "", "bnode")
+    language = term.language
+    if language:
+        return Term("1", term.value, language, "lang")
+    return Term("1", term.value, term.datatype.value, "typed")
+
+
+def _rdflib_literal(term: Literal) -> Term:
+    language = term.language
+    if language:
+        return Term("1", str(term), language, "lang")
+    datatype = term.datatype
+    return Term("1", str(term), str(datatype) if datatype else XSD_STRING, "typed")
+
+
 class _Compactor:
     def __init__(self, ctx: dict[str, Any]) -> None:
         self.prefixes = {
@@ -160,7 +198,7 @@ class _Compactor:
         prefix, _, local = curie.partition(":")
         return self.prefixes[prefix] + local if prefix in self.prefixes else curie
 
-    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one compactor per document
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one compactor per base IRI
     def curie(self, iri: str) -> str:
         best = max(
             (p for p, ns in self.prefixes.items() if iri.startswith(ns)),
@@ -174,28 +212,34 @@ class _Compactor:
             return iri
         return f"{best}:{iri[len(self.prefixes[best]) :]}"
 
-    def node_id(self, term: ox.NamedNode | ox.BlankNode) -> str:
-        return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
+    @staticmethod
+    def node_id(term: Term) -> str:
+        return f"_:{term.value}" if term.kind == "bnode" else term.value
 
-    def property(self, predicate: str, values: list[Any]) -> tuple[str, Any]:
+    def property(self, predicate: str, values: list[Term]) -> tuple[str, Any]:
         name, kind = self.terms.get(predicate, ("", None))
+        if len(values) == 1:  # the common case, as _fits and the forms below decide it
+            v = values[0]
+            if name and kind == "@id":
+                if v.rank == "0":
+                    return name, self.node_id(v)
+            elif name and kind == "@language":
+                if v.kind == "lang":
+                    return name, {v.tag: v.value}
+            elif name and kind is not None and v.kind == "typed" and v.tag == (kind or XSD_STRING):
+                return name, v.value
+            return self.curie(predicate), self._value(v)
         if name and self._fits(kind, values):
             if kind == "@language":
-                return name, {v.language: v.value for v in values}
+                return name, {v.tag: v.value for v in values}
             if kind == "@id":
                 return name, _one([self.node_id(v) for v in values])
             return name, _one([v.value for v in values])
         return self.curie(predicate), _one([self._value(v) for v in values])
 
-    def node(self, subject: Any, triples: Iterable[ox.Triple]) -> dict[str, Any]:
-        """The node object of ``subject`` from its triples."""
-        properties: dict[str, list[Any]] = {}
-        for triple in triples:
-            predicate = triple.predicate.value
-            if predicate in properties:
-                properties[predicate].append(triple.object)
-            else:
-                properties[predicate] = [triple.object]
+    def node(self, subject: Term, properties: dict[str, list[Term]]) -> dict[str, Any]:
+        """The node object of ``subject`` from its values by predicate IRI (each list is
+        sorted here)."""
         node: dict[str, Any] = {"@id": self.node_id(subject)}
         types = properties.pop(RDF_TYPE, None)
         if types:
@@ -210,31 +254,25 @@ class _Compactor:
         return node
 
     @staticmethod
-    def _fits(kind: str | None, values: list[Any]) -> bool:
+    def _fits(kind: str | None, values: list[Term]) -> bool:
         if kind is None:
             return False
         if kind == "@id":
-            return all(type(v) is not ox.Literal for v in values)
-        for v in values:
-            if type(v) is not ox.Literal:
-                return False
+            return all(v.rank == "0" for v in values)
         if kind == "@language":
-            languages = [v.language for v in values]
-            return all(languages) and len(set(languages)) == len(languages)
+            languages = [v.tag for v in values if v.kind == "lang"]
+            return len(languages) == len(values) and len(set(languages)) == len(languages)
         wanted = kind or XSD_STRING
-        for v in values:
-            if v.datatype.value != wanted:
-                return False
-        return True
+        return all(v.kind == "typed" and v.tag == wanted for v in values)
 
-    def _value(self, term: Any) -> Any:
-        if isinstance(term, (ox.NamedNode, ox.BlankNode)):
+    def _value(self, term: Term) -> Any:
+        if term.rank == "0":
             return {"@id": self.node_id(term)}
-        if term.language:
-            return {"@value": term.value, "@language": term.language}
-        if term.datatype.value == XSD_STRING:
+        if term.kind == "lang":
+            return {"@value": term.value, "@language": term.tag}
+        if term.tag == XSD_STRING:
             return term.value
-        return {"@value": term.value, "@type": self.curie(term.datatype.value)}
+        return {"@value": term.value, "@type": self.curie(term.tag)}
 
 
 def _kind(definition: dict[str, str]) -> str:
@@ -245,10 +283,92 @@ def _one(values: list[Any]) -> Any:
     return values[0] if len(values) == 1 else values
 
 
-def _sort_key(term: Any) -> tuple[str, str, str]:
-    if isinstance(term, ox.Literal):
-        return ("1", term.value, term.language or term.datatype.value)
-    return ("0", term.value, "")
+def _sort_key(term: Term) -> tuple[str, str, str]:
+    return (term.rank, term.value, term.tag)
+
+
+def header(iris: Iris) -> bytes:
+    """The start of a JSON-LD document: its ``@context`` and the opening of ``@graph``."""
+    ctx = json.dumps(context(iris), ensure_ascii=False, indent=1)
+    return b'{"@context": ' + ctx.encode("utf-8") + b',\n"@graph": ['
+
+
+FOOTER = b"\n]}\n"
+"""The end of a JSON-LD document, after its last node object."""
+SEPARATOR = b",\n"
+"""Between two node objects (the first follows the header after a plain newline)."""
+
+
+_COMPACTORS: dict[str, _Compactor] = {}
+
+
+def compactor(iris: Iris) -> _Compactor:
+    """The compactor of the dumps' context, made once per base IRI (and per process)."""
+    found = _COMPACTORS.get(iris.base)
+    if found is None:
+        found = _COMPACTORS[iris.base] = _Compactor(context(iris))
+    return found
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _ox_nodes(triples: Iterable[ox.Triple]) -> Iterator[tuple[Term, dict[str, list[Term]]]]:
+    """Each run of triples with the same subject: the subject and its values by predicate."""
+    for subject, group in itertools.groupby(triples, key=lambda t: t.subject):
+        properties: dict[str, list[Term]] = {}
+        for triple in group:
+            predicate = triple.predicate.value
+            value = _ox_term(triple.object)
+            if predicate in properties:
+                properties[predicate].append(value)
+            else:
+                properties[predicate] = [value]
+        yield _ox_term(subject), properties
+
+
+def node_objects(triples: Iterable[tuple[Node, Node, Node]], iris: Iris) -> bytes:
+    """The node objects of rdflib ``triples`` (in any order, duplicates allowed), one per
+    line, separated by :data:`SEPARATOR`: the bytes :func:`write_document` writes for their
+    sorted canonical N-Triples (:func:`aqb_rdf.publish.dumps.graph_to_ntriples`), subjects in
+    the order of those lines. A build makes each agreement's node objects in its worker and
+    the dump joins them (each agreement's subjects are its own).
+    """
+    # Keyed by the start of the subject's N-Triples lines ("<iri> ", "_:label "), which is
+    # also their sort order; terms are told apart by their exact type (rdflib's hash is slow).
+    subjects: dict[str, tuple[Term, dict[str, set[Term]]]] = {}
+    nodes: dict[str, Term] = {}
+    for s, p, o in triples:
+        if type(s) is BNode:
+            key = f"_:{s} "
+        else:
+            key = f"<{s}> "
+        entry = subjects.get(key)
+        if entry is None:
+            kind = "bnode" if type(s) is BNode else "iri"
+            entry = subjects[key] = (Term("0", str(s), "", kind), {})
+        if type(o) is URIRef:
+            value = nodes.get(o)
+            if value is None:
+                value = nodes[o] = Term("0", str(o), "", "iri")
+        elif type(o) is BNode:
+            value = Term("0", str(o), "", "bnode")
+        else:
+            assert isinstance(o, Literal), o
+            value = _rdflib_literal(o)
+        predicate = str(p)
+        values = entry[1].get(predicate)
+        if values is None:
+            entry[1][predicate] = {value}
+        else:
+            values.add(value)
+    compact = compactor(iris)
+    return SEPARATOR.join(
+        _ENCODER.encode(
+            compact.node(subject, {p: sorted(values) for p, values in properties.items()})
+        ).encode()
+        for subject, properties in (subjects[key] for key in sorted(subjects))
+    )
 
 
 def write_document(triples: Iterable[ox.Triple], out: BinaryIO, iris: Iris) -> None:
@@ -257,18 +377,14 @@ def write_document(triples: Iterable[ox.Triple], out: BinaryIO, iris: Iris) -> N
     The triples of one subject must be adjacent (as in sorted N-Triples, or in the parts of a
     build, whose subjects are disjoint); only one subject's triples are held at a time.
     """
-    ctx = context(iris)
-    compactor = _Compactor(ctx)
-    out.write(b'{"@context": ')
-    out.write(json.dumps(ctx, ensure_ascii=False, indent=1).encode("utf-8"))
-    out.write(b',\n"@graph": [')
+    out.write(header(iris))
     separator = b"\n"
-    for subject, group in itertools.groupby(triples, key=lambda t: t.subject):
-        node = compactor.node(subject, group)
+    compact = compactor(iris)
+    for subject, pairs in _ox_nodes(triples):
         out.write(separator)
-        out.write(json.dumps(node, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-        separator = b",\n"
-    out.write(b"\n]}\n")
+        out.write(_ENCODER.encode(compact.node(subject, pairs)).encode("utf-8"))
+        separator = SEPARATOR
+    out.write(FOOTER)
 
 
 def document(triples: Iterable[ox.Triple], iris: Iris) -> bytes:

@@ -1,7 +1,8 @@
 """The tidy CSV tables of a release and their CSV on the Web metadata (pure).
 
 Three tables, each one row per thing it is about: ``agreements.csv`` (one row per
-Zielvereinbarung, with its budget), ``projects.csv`` (one row per Projekt) and
+Zielvereinbarung, with its budget), ``projects.csv`` (one row per Projekt, with its amount
+where the document states one) and
 ``massnahmenarten.csv`` (one row per Maßnahmenart of an agreement: listed, with its number of
 projects, ``0`` included, or stated as not listed at all, ``aqb:nichtAufgefuehrt``). A
 Maßnahmenart the graph says nothing about gets no row.
@@ -140,12 +141,15 @@ PROJECTS = Table(
         _column("position", "Position", "Position", "integer", property="aqb:position"),
         _column("titel", "Projekt (Titel)", "Project (title)", "string",
                 property="schema:name", language="de"),
+        _column("betrag_eur", "Betrag (Euro)", "Amount (euros)", "decimal",
+                property="aqb:betrag"),
     ),
     primary_key=("projekt",),
-    description_de="Eine Zeile je Projekt: Zielvereinbarung, Maßnahmenart, Position und Titel"
-    " des Projekts, wie das Dokument sie nennt.",
-    description_en="One row per project: target agreement, measure type, position and title of"
-    " the project as the document states them.",
+    description_de="Eine Zeile je Projekt: Zielvereinbarung, Maßnahmenart, Position, Titel und"
+    " Betrag des Projekts, wie das Dokument sie nennt (der Betrag leer, wo es keinen nennt).",
+    description_en="One row per project: target agreement, measure type, position, title and"
+    " amount of the project as the document states them (the amount empty where it states"
+    " none).",
 )  # fmt: skip
 
 MASSNAHMENARTEN = Table(
@@ -308,7 +312,7 @@ def agreement_rows(
             position = walk.one(p, aqb.position)
             projects.append((labels.order.get(art, 0), _number(position), str(p), (
                 str(p), str(a), region_name, year, art, labels.names.get(art, ""), position,
-                walk.one(p, SCHEMA.name, "de"),
+                walk.one(p, SCHEMA.name, "de"), walk.one(p, aqb.betrag),
             )))  # fmt: skip
         rows[PROJECTS.file.name] += [row for *_, row in sorted(projects)]
     return rows

@@ -3,6 +3,8 @@
 Each check raises :class:`~aqb_rdf.errors.ParseError` with the line of the offending text:
 
 * exactly one signature per party (the ministry and the Gebietskörperschaft);
+* each project is listed once in § 5: the same title twice under one Maßnahmenart repeats
+  it, under two contradicts itself (a project is funded under one Maßnahmenart);
 * every Gebietskörperschaft §§ 2, 4 and 5 name (type word and name, e.g. "dem Landkreis
   Gießen", "des Main-Kinzig-Kreises") is the one of the title block;
 * the year the budget sentence names ("im Jahr 2025", "Qualifizierungsbudget 2025") is the
@@ -22,7 +24,7 @@ import re
 from collections.abc import Iterator
 
 from aqb_rdf.errors import ParseError
-from aqb_rdf.source.layout import FlowText
+from aqb_rdf.source.layout import FlowText, sections
 from aqb_rdf.source.model import Gebietskoerperschaft, Kreistyp, Zielvereinbarung
 from aqb_rdf.source.reference import normalise_name as _normalise_name
 
@@ -30,7 +32,6 @@ from aqb_rdf.source.reference import normalise_name as _normalise_name
 _normalised = functools.lru_cache(maxsize=8192)(_normalise_name)
 
 _CHECKED_SECTIONS = ("2", "4", "5")
-_SECTION_HEADING = re.compile(r"§[ \t]*(\d+)[ \t]*")
 _CITY_WORD = (
     r"(?:kreisfreie[n]?\s+Stadt|Universitätsstadt|Wissenschaftsstadt|Landeshauptstadt"
     r"|documenta-Stadt|Stadt)"
@@ -55,6 +56,7 @@ def check(
     of the budget amount, ``last_line`` the document's last line (for what is missing).
     """
     _check_signatures(agreement, last_line)
+    _check_projects(agreement)
     _check_regions(agreement, flow, regions)
     _check_budget_year(agreement, flow, budget_at)
     if agreement.granting_authority is None:
@@ -107,6 +109,29 @@ def _check_signatures(agreement: Zielvereinbarung, last_line: int) -> None:
         if slug not in seen:
             line = agreement.signatures[-1].span.first_line if agreement.signatures else last_line
             raise ParseError(f"no signature for {name}", None, line)
+
+
+def _check_projects(agreement: Zielvereinbarung) -> None:
+    seen: dict[str, tuple[int, int]] = {}
+    for bereich in agreement.massnahmenbereiche:
+        art = bereich.art.value
+        for projekt in bereich.projects:
+            key = " ".join(projekt.title.split()).casefold()
+            line = projekt.span.first_line
+            if key not in seen:
+                seen[key] = (line, art)
+                continue
+            first_line, first_art = seen[key]
+            where = (
+                f"twice under Maßnahmenart {art}"
+                if first_art == art
+                else f"under Maßnahmenart {first_art} and {art} (a project is funded under one)"
+            )
+            raise ParseError(
+                f"project {projekt.title!r} listed {where}: here and on line {first_line}",
+                None,
+                line,
+            )
 
 
 _PATTERNS: dict[int, tuple[tuple[Gebietskoerperschaft, ...], re.Pattern[str]]] = {}
@@ -180,26 +205,6 @@ def _other_region(
     return None
 
 
-def _sections(flow: FlowText) -> dict[str, tuple[int, int]]:
-    """Flow-text ranges of the sections, by number (the first heading of each number)."""
-    text = flow.text
-    headings: list[tuple[int, int, str]] = []
-    at = text.find("§")
-    while at != -1:
-        line_end = text.find("\n", at)
-        line_end = len(text) if line_end == -1 else line_end
-        if at == 0 or text[at - 1] == "\n":
-            heading = _SECTION_HEADING.fullmatch(text, at, line_end)
-            if heading:
-                headings.append((at, line_end, heading.group(1)))
-        at = text.find("§", at + 1)
-    ranges: dict[str, tuple[int, int]] = {}
-    for n, (_, heading_end, number) in enumerate(headings):
-        end = headings[n + 1][0] if n + 1 < len(headings) else len(text)
-        ranges.setdefault(number, (heading_end, end))
-    return ranges
-
-
 _TYPE_WORD = re.compile(r"[Kk]reis|[Ss]tadt")
 
 
@@ -225,11 +230,11 @@ def _check_regions(
 ) -> None:
     region = agreement.region.value
     pattern = _mentions(regions)
-    sections = _sections(flow)
+    ranges = sections(flow)
     for number in _CHECKED_SECTIONS:
-        if number not in sections:
+        if number not in ranges:
             continue
-        start, end = sections[number]
+        start, end = ranges[number]
         for match in _find_mentions(pattern, flow.text, start, end):
             other = _other_region(_named_region(match), region, regions, agreement.year.value)
             if other is not None:

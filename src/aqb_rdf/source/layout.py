@@ -147,6 +147,7 @@ def _furniture(line: Line) -> Line:
     return Line(line.number, "", ((0, line.offset(0)),), furniture=True)
 
 
+_SECTION_HEADING = re.compile(r"§[ \t]*(\d+)[ \t]*")
 _MARKUP = re.compile(r"[#>*_\u00ad\u200b\ufeff\r]")
 
 
@@ -299,3 +300,23 @@ class FlowText:
             first.offset(first_index),
             last.offset(last_index) + 1,
         )
+
+
+def sections(flow: FlowText) -> dict[str, tuple[int, int]]:
+    """Flow-text ranges of the sections, by number (the first heading of each number)."""
+    text = flow.text
+    headings: list[tuple[int, int, str]] = []
+    at = text.find("§")
+    while at != -1:
+        line_end = text.find("\n", at)
+        line_end = len(text) if line_end == -1 else line_end
+        if at == 0 or text[at - 1] == "\n":
+            heading = _SECTION_HEADING.fullmatch(text, at, line_end)
+            if heading:
+                headings.append((at, line_end, heading.group(1)))
+        at = text.find("§", at + 1)
+    ranges: dict[str, tuple[int, int]] = {}
+    for n, (_, heading_end, number) in enumerate(headings):
+        end = headings[n + 1][0] if n + 1 < len(headings) else len(text)
+        ranges.setdefault(number, (heading_end, end))
+    return ranges

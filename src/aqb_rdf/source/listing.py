@@ -8,10 +8,13 @@ on with the previous entry (hard-wrapped title) is joined to it; page furniture 
 so a page break inside the list changes nothing. The list ends at the next § or at a prose
 paragraph; a line in between that is none of these is refused with its line, and so is a
 list entry before the first Maßnahmenart or after the end of the list: no line of § 5 is ever
-dropped unread. Numbered Maßnahmenarten are numbered 1, 2, 3 … in order: a number skipped
-(1, 2, 4) is refused, since a lost heading would silently put its projects under the one
-before, and from the text that cannot be told apart from a list that numbers by Maßnahmenart.
-One pass over the lines.
+dropped unread. Numbered Maßnahmenarten are numbered either 1, 2, 3 … in the list's own order
+or each by its own number, as the Förderrichtlinie numbers the four (1, 2, 4 for a region that
+lists no Qualifizierungsprojekte: every number then agrees with its title, and the one left
+out is not listed). Any other numbering (1, 2, 4 where "2." is not Maßnahmenart 2, numbers out
+of order) is refused at the first entry out of the list's own order: an entry of the list is
+then missing or unreadable, and its projects would be read as another's. One pass over the
+lines.
 """
 
 from __future__ import annotations
@@ -257,23 +260,33 @@ def _number(item: Item) -> int | None:
 
 
 def _check_numbers(items: Sequence[Item]) -> None:
-    """The numbered Maßnahmenarten run 1, 2, 3 … in order; refuse the first that does not."""
-    expected = 1
-    for item in items:
-        number = _number(item)
-        if number is None:
-            continue
-        if number != expected:
-            line = item.head.lines[0]
-            after = f"after number {expected - 1}" if expected > 1 else "as the first"
+    """The numbered Maßnahmenarten run 1, 2, 3 … in order, or each carries its own number
+    (Förderrichtlinie order, ascending); refuse the first entry out of order otherwise."""
+    numbered = [(item, number) for item in items if (number := _number(item)) is not None]
+    if all(number == position for position, (_, number) in enumerate(numbered, start=1)):
+        return  # numbered in the list's own order
+    numbers = [number for _, number in numbered]
+    own = all(number == _art_number(item) for item, number in numbered)
+    if own and numbers == sorted(set(numbers)):
+        return  # numbered as the Förderrichtlinie numbers them, some left out
+    for position, (item, number) in enumerate(numbered, start=1):
+        if number != position:
+            after = f"after number {numbers[position - 2]}" if position > 1 else "as the first"
             raise ParseError(
                 f"line in § 5 is Maßnahmenart number {number} {after}: an entry of the list "
                 "is missing or unreadable (its projects would be read as another's); the "
-                "Maßnahmenarten are numbered 1, 2, 3 … in order",
+                "Maßnahmenarten are numbered 1, 2, 3 … in order, or each by its own number "
+                "(1 Ausbildungsvorbereitung … 4 Weiterbildungsmaßnahmen)",
                 None,
-                line.number,
+                item.head.lines[0].number,
             )
-        expected += 1
+
+
+def _art_number(item: Item) -> int | None:
+    """The number of the Maßnahmenart an item's title names."""
+    match = ITEM.match(join_lines(item.head.lines))
+    art = codelists.classify_massnahmenart(match.group("title")) if match else None
+    return art.value if art is not None else None
 
 
 def _unplaced(line: Line, what: str) -> ParseError:

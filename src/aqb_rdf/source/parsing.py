@@ -20,7 +20,7 @@ from decimal import Decimal
 from aqb_rdf.errors import AqbError, ParseError, ResolveError
 from aqb_rdf.source import codelists, consistency, listing
 from aqb_rdf.source.german import parse_amount
-from aqb_rdf.source.layout import FlowText, Line, clean_lines, join_lines, line_span
+from aqb_rdf.source.layout import FlowText, Line, clean_lines, join_lines, line_span, sections
 from aqb_rdf.source.model import (
     Gebietskoerperschaft,
     Located,
@@ -49,6 +49,7 @@ _AMOUNT_ANCHOR = re.compile(r"in\s+Höhe\s+von(?:\s+insgesamt)?", re.IGNORECASE)
 _AMOUNT = re.compile(r"(?P<amount>[^\s€]+(?:[ \u00a0\u202f]\d{3})*)\s*(?:Euro|EUR|€)")
 _AMOUNT_BEFORE = re.compile(r"(?:EUR|€)\s*(?P<amount>[0-9][^\s]*)")
 _SECTION = re.compile(r"§\s*(\d+)\b")
+_BUDGET_WORD = re.compile("Haushaltsmittel")
 # An amount after a project's title: "Jobcoach (120.000 Euro)", "(EUR 120.000)", "– 120.000 €".
 _PROJECT_AMOUNT = re.compile(
     r"\s*(?:\(\s*(?P<a>[^()]*\d[^()]*?)\s*(?:Euro|EUR|€)\s*\)"
@@ -95,6 +96,7 @@ class _Parser:
         self.flow = flow
         self.text = flow.text
         self.reference = reference
+        self.sections = sections(flow)
 
     def fail(
         self, message: str, span: Span | None = None, kind: type[AqbError] = ParseError
@@ -135,6 +137,21 @@ class _Parser:
         last_line = self.document.text.count("\n") + 1
         consistency.check(agreement, self.flow, self.reference.regions, budget_at, last_line)
         return agreement
+
+    def _section(self, number: str, topic: str) -> tuple[int, int]:
+        """The flow-text range of § ``number``; the whole text when the document has no
+        section headings at all. A document with headings but none for ``number`` is refused
+        at the next section's heading (where this one was expected), or on line 1."""
+        if number in self.sections:
+            return self.sections[number]
+        if not self.sections:
+            return 0, len(self.text)
+        later = [r for n, r in self.sections.items() if int(n) > int(number)]
+        where = None
+        if later:
+            heading_end = min(later)[0]
+            where = self.flow.span(heading_end - 1, heading_end)
+        raise self.fail(f"no § {number} ({topic}): the section is missing", where)
 
     # -- title block -------------------------------------------------------------------------
 
@@ -197,9 +214,10 @@ class _Parser:
     # -- § 4: budget -------------------------------------------------------------------------
 
     def _budget(self) -> tuple[Located[Decimal], int]:
-        """The budget and its position in the flow text."""
-        for anchor in _AMOUNT_ANCHOR.finditer(self.text):
-            window = self.text[anchor.end() : anchor.end() + 80]
+        """The budget and its position in the flow text, read in § 4."""
+        first, last = self._section("4", "Haushaltsmittel, the budget")
+        for anchor in _AMOUNT_ANCHOR.finditer(self.text, first, last):
+            window = self.text[anchor.end() : min(anchor.end() + 80, last)]
             match = _AMOUNT.search(window) or _AMOUNT_BEFORE.search(window)
             if not match:
                 continue
@@ -211,8 +229,12 @@ class _Parser:
                 return Located(parse_amount(token), span), start
             except ValueError as error:
                 raise self.fail(f"malformed amount {token!r} ({error})", span) from None
-        near = _AMOUNT_ANCHOR.search(self.text) or re.search(r"Haushaltsmittel", self.text)
+        near = _AMOUNT_ANCHOR.search(self.text, first, last) or _BUDGET_WORD.search(
+            self.text, first, last
+        )
         where = self.flow.span(near.start(), near.end()) if near else None
+        if where is None and first > 0:
+            where = self.flow.span(first - 1, first)
         raise self.fail("no budget: no amount in euros after 'in Höhe von'", where)
 
     # -- § 5: Maßnahmenarten and projects -----------------------------------------------------
@@ -226,6 +248,7 @@ class _Parser:
         return self.lines
 
     def _massnahmenbereiche(self) -> tuple[Massnahmenbereich, ...]:
+        self._section("5", "Maßnahmenarten and projects")
         items = listing.read_list(self._list_lines())
         if not items:
             raise self.fail("no Maßnahmenarten found (expected a numbered list in § 5)")

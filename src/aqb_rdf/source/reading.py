@@ -5,7 +5,9 @@ Windows-1252 only when the bytes are not UTF-8 and the result shows no sign of U
 PDF files are read with pypdf, one text line per PDF line, a blank line between pages. A page
 on which plain extraction puts two signature heads ("Wiesbaden, den 2.8.2025 Heppenheim, den
 8.8.2025") on one line has its blocks side by side; that page is extracted with its layout
-kept, so the parser can read the blocks column by column.
+kept, so the parser can read the blocks column by column. A PDF's typographic ligatures
+(U+FB00–U+FB06, "ﬁ" for "fi", which writers such as Chromium's put into the text layer) are
+written out as their letters.
 Line ends become LF and the text is NFC-normalised; nothing else changes, so every span the
 parser records refers to exactly this text (which the release publishes). The document keeps
 its bytes (the release offers the original for download), where each PDF page begins in the
@@ -58,6 +60,14 @@ _SIDE_BY_SIDE = re.compile(rf"^[ \t]*{_HEAD}[ \t]+{_HEAD}[ \t]*$", re.MULTILINE)
 
 def _normalise(text: str) -> str:
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+_LIGATURES = {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
+"""ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ → ff fi fl ffi ffl st st: glyphs of a PDF's text layer, not letters."""
+
+
+def _without_ligatures(text: str) -> str:
+    return text.translate(_LIGATURES)
 
 
 def _line_of(data: bytes, offset: int, encoding: str = "latin-1") -> int:
@@ -148,7 +158,7 @@ def extract_pdf_pages(data: bytes) -> list[str]:
         ]
     except Exception:  # noqa: BLE001 - see the comment above
         raise ReadError("damaged PDF, cannot be read") from None
-    pages = [_normalise(page).strip("\n") for page in pages]
+    pages = [_without_ligatures(_normalise(page)).strip("\n") for page in pages]
     if not any(page.strip() for page in pages):
         raise ReadError("PDF has no text layer (scanned?); OCR it first")
     return pages

@@ -21,6 +21,8 @@ of ~265 ticks during a 2.65 s query), so the event loop goes on serving other cl
   budget (:mod:`aqb_rdf.sparql.budgets`: queries at a time, query-seconds per window), or
   refused with :class:`~aqb_rdf.errors.TooManyQueries` (429); the time it held its slot is
   taken from the client's query-seconds when it is answered (at the time limit for a runaway).
+* Queries run in :class:`~aqb_rdf.sparql.threads.QueryThreads` (half the CPU per hand-off
+  of ``run_in_executor``).
 * A slot is free again only when its thread has returned, not when its client stopped waiting,
   so ``slots`` bounds the threads that run queries, whatever the clients do; but for the slot
   of a runaway in a retiring process, written off and given to the next waiting query in a new
@@ -34,7 +36,6 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import concurrent.futures
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,7 +48,9 @@ from aqb_rdf.errors import OutOfMemory, Overloaded, QueryPoolError, QueryTimeout
 from aqb_rdf.sparql.budgets import CLIENT, ClientBudgets
 from aqb_rdf.sparql.deadlines import DeadlineBoard
 from aqb_rdf.sparql.execution import QueryRequest, QueryResult, execute
+from aqb_rdf.sparql.sandbox import memory_limit_in_force
 from aqb_rdf.sparql.store import has_union_default_graph
+from aqb_rdf.sparql.threads import QueryThreads
 
 T = TypeVar("T")
 
@@ -150,8 +153,6 @@ class Engine:
             nobody watches (a test, the command line).
         budgets: the per-client budgets shared by the server processes; each query counts
             against those of :data:`~aqb_rdf.sparql.budgets.CLIENT`. None: no client is limited.
-        memory_limit: the bytes of address space the process may use, for the message of
-            :meth:`out_of_memory`.
         on_retire: called once, on the event loop, with the reason, when the process should
             end: a query outlived its time limit, or one ran out of memory.
     """
@@ -167,7 +168,6 @@ class Engine:
         max_result_bytes: int = 50_000_000,
         board: DeadlineBoard | None = None,
         budgets: ClientBudgets | None = None,
-        memory_limit: int | None = None,
         on_retire: Callable[[str], None] = lambda reason: None,
     ) -> None:
         if slots < 1:
@@ -182,11 +182,10 @@ class Engine:
         """Whether the process should end (a query outlived its limit or ran out of memory)."""
         self._board = board
         self._budgets = budgets
-        self.memory_limit = memory_limit
         self._on_retire = on_retire
         # A runaway's thread cannot be stopped, so its slot is written off and the queries
         # waiting in the retiring process run in new threads (_runaway): room for them all.
-        self._threads = concurrent.futures.ThreadPoolExecutor(2 * slots + queue_length, "aqb-query")
+        self._threads = QueryThreads(2 * slots + queue_length, "aqb-query")
         self._written_off: set[asyncio.Future[Any]] = set()
 
     def switch(self, store: OpenStore) -> None:
@@ -218,7 +217,10 @@ class Engine:
             self._charge(client, started)
         if not done:
             self._runaway(slot, running)
-            raise QueryTimeout(f"the query did not finish within {self.timeout:g} s")
+            raise QueryTimeout(
+                f"the query did not finish within {self.timeout:g} s (nor will it next time:"
+                " narrow its patterns or add a LIMIT)"
+            )
         try:
             return running.result()
         except MemoryError:
@@ -227,11 +229,14 @@ class Engine:
     def out_of_memory(self) -> OutOfMemory:
         """The error to answer when a query or the making of its answer ran out of memory
         (a ``MemoryError``: the engine's own allocations abort the process instead); the
-        process retires, as a fresh one is safer than one that has just run out."""
+        process retires, as a fresh one is safer than one that has just run out. It names the
+        limit in force (:func:`~aqb_rdf.sparql.sandbox.memory_limit_in_force`): the setting,
+        or a lower hard limit the process was started under."""
         self._retire("a query ran out of memory")
         limit = ""
-        if self.memory_limit:
-            limit = f": a server process may use {self.memory_limit / (1 << 20):,.0f} MiB"
+        in_force = memory_limit_in_force()
+        if in_force:
+            limit = f": a server process may use {in_force / (1 << 20):,.0f} MiB"
         return OutOfMemory(
             f"the query ran out of memory{limit}; ask for less (LIMIT, fewer variables, "
             "another format than JSON-LD)"
@@ -272,7 +277,7 @@ class Engine:
         if self._board is not None:
             self._board.set(slot, started + self.timeout + KILL_GRACE)
         try:
-            running = asyncio.get_running_loop().run_in_executor(self._threads, work)
+            running = self._threads.submit(work)
         except BaseException:
             self._free(slot, client)
             raise
@@ -328,4 +333,4 @@ class Engine:
 
     def close(self) -> None:
         """Stop taking queries; threads still running are left to the process's end."""
-        self._threads.shutdown(wait=False, cancel_futures=True)
+        self._threads.close()

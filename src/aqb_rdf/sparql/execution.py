@@ -135,6 +135,7 @@ def execute(
         ResultTooLarge: the answer passed ``max_result_bytes``.
         MemoryError: the engine ran out of memory (the caller decides what that means).
     """
+    results: object = None
     try:
         results = _query(store, request, union_stored)
         writer = _CappedWriter(max_result_bytes)
@@ -155,6 +156,12 @@ def execute(
         raise ResultTooLarge(f"the result is larger than {max_result_bytes:,} bytes") from None
     except (OSError, ValueError, RuntimeError) as error:
         raise QueryFailed(first_line(error)) from None
+    finally:
+        # Dropped here, in the thread that made them: the engine's results may not be dropped
+        # on another thread (pyo3 "unsendable": a RuntimeError and a traceback in the log,
+        # and what they hold never freed), which is where the error's traceback, holding this
+        # frame, would take them (seen in the 10-minute soak: ResultTooLarge, 127 times).
+        results = None
     return QueryResult(request.result_format, b"".join(writer.chunks))
 
 

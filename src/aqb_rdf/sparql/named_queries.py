@@ -30,6 +30,8 @@ Header rules:
   name. ``NAME`` is the SPARQL variable (without ``?``) the value is bound to; ``TYPE`` is one
   of :data:`PARAMETER_TYPES` (``gYear``, ``kreisschluessel``, ``notation``, ``iri``).
   ``inline``: the value replaces the variable itself, wherever the query uses it (see below).
+* ``# param@de: NAME TEXT`` gives a declared parameter's description in German, at most once
+  per parameter (every packaged query has it for each parameter; a page in German shows it).
 * A line ``#`` followed by at least two spaces continues the field above it; a bare ``#`` is
   ignored. Any other line in the header is an error.
 
@@ -63,9 +65,11 @@ written in N-Triples form). Left alone, they stay comments and the query gives e
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pyoxigraph import Literal, NamedNode
 
@@ -150,6 +154,12 @@ class Parameter:
     description: str
     inline: bool = False
     """The value replaces the variable in the query text instead of a ``VALUES`` block."""
+    description_de: str | None = None
+    """The description in German, from ``# param@de:``."""
+
+    def description_in(self, lang: str) -> str:
+        """The description in ``lang`` (``de`` or ``en``); English where there is no German."""
+        return self.description_de if lang == "de" and self.description_de else self.description
 
 
 @dataclass(frozen=True)
@@ -203,13 +213,17 @@ _PARAM = re.compile(
 )
 
 
-def parse_named_query(name: str, text: str, source: str | None = None) -> NamedQuery:
+def parse_named_query(
+    name: str, text: str, source: str | None = None, *, require_title: bool = True
+) -> NamedQuery:
     """Read the header of a ``.rq`` file (see the module docstring for its form).
 
     Args:
         name: the query's name, e.g. ``total-per-year``.
         text: the file's content.
         source: the file's path for error messages; defaults to ``{name}.rq``.
+        require_title: whether ``# title:`` and ``# description:`` must be there (a packaged
+            query); without them the title is ``name`` and the description empty.
 
     Returns:
         The query with its title, description and parameters.
@@ -237,21 +251,25 @@ def parse_named_query(name: str, text: str, source: str | None = None) -> NamedQ
         else:
             raise QueryError(
                 "header line must be '# title:', '# title@de:', '# description:',"
-                " '# description@de:', '# internal:' or '# param:'"
+                " '# description@de:', '# internal:', '# param:' or '# param@de:'"
                 " (or continue the line above with '#' and two spaces)",
                 where,
                 number,
             )
 
     variables = {t.text[1:] for t in tokenize("\n".join(lines[header_end:])) if t.kind == "var"}
-    title = _single_field(fields, "title", where)
-    description = _single_field(fields, "description", where)
+    if require_title:
+        title = _single_field(fields, "title", where)
+        description = _single_field(fields, "description", where)
+    else:
+        title = _optional_field(fields, "title", where) or name
+        description = _optional_field(fields, "description", where) or ""
     title_de = _optional_field(fields, "title@de", where)
     description_de = _optional_field(fields, "description@de", where)
     internal = _optional_field(fields, "internal", where)
     parameters: list[Parameter] = []
     for key, value, number in fields:
-        if key in _TEXT_FIELDS:
+        if key in _TEXT_FIELDS or key == "param@de":
             continue
         if key != "param":
             raise QueryError(f"unknown header field '{key}:'", where, number)
@@ -266,6 +284,7 @@ def parse_named_query(name: str, text: str, source: str | None = None) -> NamedQ
             )
         parameters.append(parameter)
 
+    parameters = _with_german(parameters, fields, where)
     markers = [n for n, line in enumerate(lines, start=1) if line.strip() == VALUES_MARKER]
     if parameters and not markers:
         raise QueryError(f"query with parameters has no '{VALUES_MARKER}' line", where, 0)
@@ -280,6 +299,44 @@ def parse_named_query(name: str, text: str, source: str | None = None) -> NamedQ
         description_de=description_de,
         internal=internal,
     )
+
+
+def parse_query_file(name: str, text: str, source: str) -> NamedQuery:
+    """Read a query file a user gave (``aqb-rdf query my-own.rq``, or ``-`` for stdin).
+
+    A user's file runs as written and needs no header: only when its first line is a header
+    field (``# title:``, ``# param:`` …) is its header read, by the rules of
+    :func:`parse_named_query` except that title and description may be left out (the title is
+    then ``name``). Any other file is a plain query whose comments are only comments; it
+    takes no parameters.
+
+    Raises:
+        QueryError: the file starts a header that is malformed.
+    """
+    first = text.split("\n", 1)[0].rstrip()
+    field = _FIELD.fullmatch(first)
+    if field is None or field["key"] not in (*_TEXT_FIELDS, "param"):
+        return NamedQuery(name, name, "", (), text, source)
+    return parse_named_query(name, text, source, require_title=False)
+
+
+def _with_german(
+    parameters: list[Parameter], fields: list[tuple[str, str, int]], where: str
+) -> list[Parameter]:
+    """``parameters`` with the German descriptions of the ``# param@de:`` lines."""
+    german: dict[str, str] = {}
+    for key, value, number in fields:
+        if key != "param@de":
+            continue
+        name, _, text = value.partition(" ")
+        if not any(p.name == name for p in parameters):
+            raise QueryError(f"'# param@de:' names no declared parameter: '{name}'", where, number)
+        if name in german:
+            raise QueryError(f"parameter '{name}' has two '# param@de:' lines", where, number)
+        if not text.strip():
+            raise QueryError(f"'# param@de: {name}' is empty", where, number)
+        german[name] = text.strip()
+    return [dataclasses.replace(p, description_de=german.get(p.name)) for p in parameters]
 
 
 def _single_field(fields: list[tuple[str, str, int]], key: str, where: str) -> str:
@@ -419,11 +476,22 @@ def _inline(text: str, terms: Mapping[str, str]) -> str:
     inside strings, IRIs or comments) replaced by its term."""
     parts: list[str] = []
     done = 0
-    for token in tokenize(text):
-        if token.kind == "var" and token.text[1:] in terms:
-            parts += [text[done : token.start], terms[token.text[1:]]]
-            done = token.start + len(token.text)
+    for start, end, name in _variables(text):
+        if name in terms:
+            parts += [text[done:start], terms[name]]
+            done = end
     return "".join([*parts, text[done:]])
+
+
+@lru_cache(maxsize=256)
+def _variables(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Where each variable of ``text`` stands (start, end, name), read once per query text:
+    tokenizing a page's query on every request cost more than a millisecond."""
+    return tuple(
+        (token.start, token.start + len(token.text), token.text[1:])
+        for token in tokenize(text)
+        if token.kind == "var"
+    )
 
 
 def _replace_lines(text: str, marker: str, replacement: str) -> tuple[str, int]:

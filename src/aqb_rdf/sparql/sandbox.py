@@ -62,6 +62,13 @@ def enter_sandbox(memory_limit: int) -> Sandbox:
     return Sandbox(isolated, detail, limit)
 
 
+def memory_limit_in_force() -> int | None:
+    """The bytes of address space this process may use now (its soft ``RLIMIT_AS``), or None
+    without a limit: what an answer that ran out of memory names."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    return None if soft == resource.RLIM_INFINITY else soft
+
+
 def _isolate_network() -> tuple[bool, str]:
     """Move this process into a new, empty network namespace; return (done, why not)."""
     try:

@@ -7,9 +7,10 @@ included), is an update or would crash or stall the engine; a query that passes 
 :class:`~aqb_rdf.sparql.pool.QueryPool` worker: an empty network namespace where the kernel
 allows it, memory and CPU limits, and the pool's time limit.
 
-The worker reads a persistent store: the one the server loaded for the release
-(``releases/<id>/store``) if there is one, or else one loaded from ``aqb.trig`` into a
-temporary folder that is removed afterwards.
+The worker reads the release's persisted store (``releases/<id>/store``), which the server or
+the first query loads from ``aqb.trig`` and every later one opens at once; a folder that is no
+release, or one that cannot be written, gets a store loaded into a temporary folder that is
+removed afterwards.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from typing import Final
 
 from pyoxigraph import QueryResultsFormat, QuerySolutions, RdfFormat, parse, parse_query_results
 
-from aqb_rdf.errors import QueryError
+from aqb_rdf.errors import AqbError, QueryError
+from aqb_rdf.rdf.files import RELEASE_RECORD
 from aqb_rdf.rdf.formats import N_TRIPLES
 from aqb_rdf.sparql.guard import QueryForm, QueryRefused, check_query
 from aqb_rdf.sparql.named_queries import NamedQuery, bind
@@ -33,13 +35,11 @@ from aqb_rdf.sparql.pool import (
     QuerySyntaxError,
 )
 from aqb_rdf.sparql.results import GraphResult, SelectResult
-from aqb_rdf.sparql.store import build_store, dataset_file, has_union_default_graph
+from aqb_rdf.sparql.store import RELEASE_STORE, build_store, dataset_file, ensure_store
 
 __all__ = ["run_sandboxed"]
 
 _JSON: Final = "application/sparql-results+json"
-RELEASE_STORE: Final = "store"
-"""The folder beside a release's ``aqb.trig`` where the server keeps its store."""
 
 
 def run_sandboxed(
@@ -91,10 +91,17 @@ def run_sandboxed(
 
 @contextmanager
 def _store(trig: Path) -> Iterator[Path]:
-    """The release's store if the server loaded one, or a temporary one loaded from ``trig``."""
-    loaded = trig.resolve().parent / RELEASE_STORE
-    if has_union_default_graph(loaded):
-        yield loaded
+    """The release's persisted store (loaded now if neither the server nor an earlier query
+    has), or, for a folder that is no release or cannot be written, a temporary one."""
+    folder = trig.resolve().parent
+    kept: Path | None = None
+    if (folder / RELEASE_RECORD.name).is_file():
+        try:
+            kept = ensure_store(folder)
+        except (AqbError, OSError):
+            pass  # a release folder one may not write: load a temporary store instead
+    if kept is not None:
+        yield kept
         return
     with tempfile.TemporaryDirectory(prefix="aqb-query-") as scratch:
         store_dir = Path(scratch) / RELEASE_STORE

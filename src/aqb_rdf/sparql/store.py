@@ -15,6 +15,7 @@ to the base of the release they are run on, and also reads any ``.rq`` file give
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import shutil
 from collections.abc import Iterable, Iterator, Mapping
@@ -26,11 +27,14 @@ from pyoxigraph import DefaultGraph, Quad, QuerySolutions, RdfFormat, Store, par
 from aqb_rdf.errors import AqbError, QueryError, first_line, quote_input
 from aqb_rdf.rdf.base import DEFAULT_BASE, rebase_text
 from aqb_rdf.rdf.files import TRIG_DUMP
-from aqb_rdf.sparql.named_queries import NamedQuery, bind, parse_named_query
+from aqb_rdf.sparql.named_queries import NamedQuery, bind, parse_named_query, parse_query_file
 from aqb_rdf.sparql.results import SelectResult
 
 DATASET_FILE = TRIG_DUMP.name
 """The dump :func:`load_dataset` reads from a build's output directory."""
+
+RELEASE_STORE = "store"
+"""The folder beside a release's ``aqb.trig`` where its persisted store is kept."""
 
 QUERIES_PACKAGE = "aqb_rdf.queries"
 _QUERY_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -169,7 +173,7 @@ def _read_query_file(path: Path) -> NamedQuery:
         raise QueryError("query file is not UTF-8 text", str(path)) from None
     except OSError as error:
         raise QueryError(f"cannot read query file: {error.strerror or error}", str(path)) from None
-    return parse_named_query(path.stem, text, str(path))
+    return parse_query_file(path.stem, text, str(path))
 
 
 def build_store(trig: Path, store_dir: Path) -> None:
@@ -196,6 +200,54 @@ def build_store(trig: Path, store_dir: Path) -> None:
     except OSError as error:
         shutil.rmtree(store_dir, ignore_errors=True)
         raise AqbError(f"cannot build the store: {first_line(error)}", str(trig)) from None
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process ``pid`` runs (one of another user's counts as running)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_staging(folder: Path) -> list[Path]:
+    """Remove the staging folders ``.store-<pid>`` of loads whose process is gone (a server
+    or ``aqb-rdf query`` killed while it loaded); a running load's folder stays. Returns
+    those removed."""
+    removed = []
+    for staging in folder.glob(f".{RELEASE_STORE}-*"):
+        pid = staging.name.removeprefix(f".{RELEASE_STORE}-")
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        shutil.rmtree(staging, ignore_errors=True)
+        removed.append(staging)
+    return removed
+
+
+def ensure_store(folder: Path) -> Path:
+    """The release's persisted store, loading it from ``aqb.trig`` if it is not there yet.
+
+    The server and ``aqb-rdf query`` share it: whichever comes first loads it, once per
+    release (``releases/<id>/store``).
+
+    The load goes into ``.store-<pid>``, renamed to ``store`` when complete; the staging
+    folders of loads that were killed are removed first, so none is ever left behind.
+    """
+    store = folder / RELEASE_STORE
+    remove_stale_staging(folder)
+    if store.is_dir():
+        return store
+    staging = folder / f".{RELEASE_STORE}-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    build_store(folder / DATASET_FILE, staging)
+    try:
+        os.replace(staging, store)
+    except OSError:  # another process loaded it first: use theirs
+        shutil.rmtree(staging, ignore_errors=True)
+    return store
 
 
 UNION_MARKER = "aqb-default-graph-is-union"

@@ -5,8 +5,8 @@ pure core (``protocol``, ``negotiation``, ``sparql_guard``) and the query pool, 
 Every error is an answer with a status and a one-line message, never a traceback; the status
 and message come from the one table of :mod:`aqb_rdf.web.errors`.
 
-Routes: ``/sparql`` (SPARQL 1.1 Protocol, read-only; a browser asking for it without a query
-is sent to ``/query``, 303), ``/download/{file}`` (the dumps and the
+Routes: ``/sparql`` (SPARQL 1.1 Protocol, read-only; a browser asking for it without a query,
+or any GET with ``?format=html``, is sent to ``/query``, 303), ``/download/{file}`` (the dumps and the
 release's ``catalog.ttl`` and ``void.ttl``),
 and the pages and Linked-Data answers of :mod:`aqb_rdf.web.routes` (``/``, ``/id/…``,
 ``/def/…``, ``/queries``, ``/query`` …).
@@ -19,11 +19,11 @@ from typing import Final
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
-from starlette_compress import CompressMiddleware, add_compress_type
 
 from aqb_rdf.errors import AqbError, ProtocolError
 from aqb_rdf.publish import jsonld
@@ -33,29 +33,16 @@ from aqb_rdf.rdf.files import DOWNLOADS
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.sparql import guard as sparql_guard
 from aqb_rdf.sparql.execution import QueryRequest
+from aqb_rdf.web import headers as common
 from aqb_rdf.web import negotiation, protocol
 from aqb_rdf.web.answers import ResponseCache
 from aqb_rdf.web.clients import ClientOfRequest
-from aqb_rdf.web.errors import ErrorAnswer, answer_for, plain_response
+from aqb_rdf.web.compression import Compression
+from aqb_rdf.web.errors import ErrorAnswer, answer_for, error_response, plain_response
 from aqb_rdf.web.routes import site_routes
 from aqb_rdf.web.state import QueryRunner, Release, ServedReleases, ServeSettings
 
 DUMP_TYPES = {file.name: file.format.content_type for file in DOWNLOADS}
-
-COMPRESSED_TYPES = sorted(
-    {
-        *(f.media_type for f in formats.GRAPH_FORMATS),
-        *(f.media_type for f in (formats.TRIG, formats.N_QUADS, formats.CSV, formats.CSVW_METADATA)),
-        *(f.media_type for f in (formats.RESULTS_JSON, formats.RESULTS_XML, formats.JSON)),
-        *(f.media_type for f in (formats.HTML, formats.CSS, formats.JAVASCRIPT, formats.SVG)),
-        formats.XML.media_type, "text/plain", "text/tab-separated-values",
-    }
-)  # fmt: skip
-"""What is compressed (gzip, or Brotli where the client accepts ``br``): pages, dumps, tables,
-query results; never the SQLite index (not served) nor a PDF original (compressed already)."""
-for _media_type in COMPRESSED_TYPES:
-    add_compress_type(_media_type)
-
 
 GUARD_INLINE_CHARS: Final = 4096
 """Queries up to this long are checked on the event loop (0.1-0.5 ms); longer ones, up to
@@ -79,10 +66,7 @@ async def checked_query(text: str, pool: QueryRunner) -> sparql_guard.QueryInfo:
 
 
 def _common_headers(release: Release, settings: ServeSettings) -> dict[str, str]:
-    return {
-        "Access-Control-Allow-Origin": "*",
-        "Cache-Control": f"public, max-age={settings.cache_seconds}",
-    }
+    return common.cacheable(settings.cache_seconds)
 
 
 async def _body(request: Request, limit: int) -> bytes:
@@ -103,6 +87,19 @@ async def _body(request: Request, limit: int) -> bytes:
     except ClientDisconnect:  # gone mid-body: an answer no one reads, and nothing to log
         raise ProtocolError(400, "the client closed the connection mid-body") from None
     return b"".join(chunks)
+
+
+def _compacted(ntriples: bytes, iris: Iris) -> bytes | None:
+    """The JSON-LD document of ``ntriples``, or None if it does not fit the process's memory.
+
+    The largest answers Python makes; a ``MemoryError`` is caught here, and answered by the
+    caller only once this block is left, so that what the document held so far (kept alive by
+    the error's traceback) is freed before the answer is made, with the process at its limit.
+    """
+    try:
+        return jsonld.document_of_ntriples(ntriples, iris)
+    except MemoryError:
+        return None
 
 
 def build_app(
@@ -144,6 +141,8 @@ def build_app(
             query_string = request.url.query
             if protocol.wants_service_description(method, query_string):
                 return _service_description(request)
+            if method == "GET" and _asks_for_page(request):
+                return _to_editor(request)
             parsed = protocol.parse_query_request(
                 method,
                 query_string,
@@ -174,12 +173,32 @@ def build_app(
             )
             result = await pool.run_async(job)
         except AqbError as error:  # refused, not acceptable, malformed, busy … (web.errors)
-            return plain_response(answer_for(error, retry_after=settings.retry_after_seconds))
+            answer = answer_for(error, retry_after=settings.retry_after_seconds)
+            return error_response(answer, request)
         headers = {**_common_headers(release, settings), "Vary": "Accept", "ETag": release.etag}
         if compact:
-            body = jsonld.document_of_ntriples(result.body, iris)
-            return Response(body, media_type=offer.media_type, headers=headers)
+            compacted = _compacted(result.body, iris)
+            if compacted is None:
+                answer = answer_for(pool.out_of_memory(), retry_after=settings.retry_after_seconds)
+                return plain_response(answer)
+            return Response(compacted, media_type=offer.media_type, headers=headers)
         return Response(result.body, media_type=result.media_type, headers=headers)
+
+    def _asks_for_page(request: Request) -> bool:
+        wanted = request.query_params.get("format")
+        return (
+            wanted is not None and negotiation.find_format((negotiation.HTML,), wanted) is not None
+        )
+
+    def _to_editor(request: Request) -> Response:
+        """``/sparql?query=…&format=html``: the editor with the query, run at once (303)."""
+        params = [(k, v) for k, v in request.query_params.multi_items() if k == "query"]
+        params += [(k, v) for k, v in request.query_params.multi_items() if k == "lang"]
+        target = "/query?" + urlencode([*params, ("run", "1")])
+        return Response(
+            status_code=303,
+            headers={"Location": target, "Vary": "Accept", "Cache-Control": "no-cache"},
+        )
 
     def _service_description(request: Request) -> Response:
         accept, format_param = request.headers.get("accept"), request.query_params.get("format")
@@ -200,7 +219,8 @@ def build_app(
                 negotiation.TURTLE,
             )
         except negotiation.NotAcceptable as error:
-            return plain_response(answer_for(error, retry_after=settings.retry_after_seconds))
+            answer = answer_for(error, retry_after=settings.retry_after_seconds)
+            return error_response(answer, request)
         graph = protocol.service_description_graph(endpoint)
         if offer is negotiation.JSON_LD:
             body = jsonld.document_of_ntriples(graph.serialize(format="nt", encoding="utf-8"), iris)
@@ -218,9 +238,14 @@ def build_app(
         # catalog.ttl and void.ttl existed lacks them.
         if name not in LINKED or not path.is_file():
             message = f"no download named {name!r}; available: {', '.join(LINKED)}"
-            return plain_response(ErrorAnswer(404, message))
-        headers = {**_common_headers(release, settings), "ETag": release.etag}
-        if request.headers.get("if-none-match") == release.etag:
+            return error_response(ErrorAnswer(404, message), request)
+        modified = path.stat().st_mtime
+        headers = {
+            **_common_headers(release, settings),
+            "ETag": release.etag,
+            "Last-Modified": common.http_date(modified),
+        }
+        if common.not_modified(request.headers, release.etag, modified):
             return Response(status_code=304, headers=headers)
         return FileResponse(path, media_type=DUMP_TYPES[name], headers=headers)
 
@@ -228,23 +253,41 @@ def build_app(
         # Python's own allocations (the JSON-LD of a large answer, a page) under the process's
         # RLIMIT_AS: the process survives, so the client is told; it then retires.
         answer = answer_for(pool.out_of_memory(), retry_after=settings.retry_after_seconds)
-        return plain_response(answer)
+        return error_response(answer, request)
+
+    async def http_error(request: Request, error: Exception) -> Response:
+        # Starlette's own refusals (405 for a method a route lacks) from the one table's forms.
+        assert isinstance(error, HTTPException)
+        answer = ErrorAnswer(error.status_code, error.detail, tuple((error.headers or {}).items()))
+        return error_response(answer, request)
 
     async def internal_error(request: Request, error: Exception) -> Response:
         # The last line of defence: a one-line answer, the details in the server's log.
         message = f"internal error ({type(error).__name__}); the server keeps running"
-        return plain_response(ErrorAnswer(500, message))
+        return error_response(ErrorAnswer(500, message), request)
 
     methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
     return Starlette(
         # MemoryError apart: Starlette logs a traceback for what reaches the Exception handler.
-        exception_handlers={MemoryError: out_of_memory, Exception: internal_error},
+        exception_handlers={
+            HTTPException: http_error,
+            MemoryError: out_of_memory,
+            Exception: internal_error,
+        },
         # Each request's queries count against its client's budget (sparql.budgets); Brotli
-        # and gzip on the fly, as the client's Accept-Encoding asks (Brotli first); the
-        # quality a page costs a millisecond or two to compress (README "Compression").
+        # and gzip on the fly, as the client's Accept-Encoding asks (Brotli first), for
+        # answers up to compress_max_bytes (web/compression.py); the quality a page costs a
+        # millisecond or two to compress (README "Compression").
         middleware=[
-            Middleware(ClientOfRequest, unlimited=settings.unlimited_clients),
-            Middleware(CompressMiddleware, zstd=False, brotli_quality=4, gzip_level=6),
+            Middleware(
+                ClientOfRequest,
+                unlimited=settings.unlimited_clients,
+                trusted_proxies=settings.trusted_proxies,
+                proxy_header=settings.proxy_header,
+            ),
+            Middleware(
+                Compression, max_bytes=settings.compress_max_bytes, brotli_quality=4, gzip_level=6
+            ),
         ],
         routes=[
             Route(endpoint_path, sparql, methods=methods),

@@ -87,6 +87,11 @@ class Collection:
     def path(self) -> str:
         return f"/id/{self.segment}/"
 
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        """Every query parameter the list takes: its filters, then :data:`VIEW_PARAMETERS`."""
+        return (*self.filters, *VIEW_PARAMETERS)
+
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
 
@@ -99,6 +104,9 @@ FILTERS: Final[Mapping[str, str]] = {
 }
 """Every filter a list may take, with the form of its value; each is a parameter of the
 list's query of the same name (a Rechtskreis by its name, ``sgb-ii``, bound as its IRI)."""
+
+VIEW_PARAMETERS: Final = ("sort", "page", "format", "lang")
+"""What every list takes besides its filters: the order, the page, the format, the language."""
 
 
 _AGREEMENT = Column("agreement", "agreement", "link", "agreement")
@@ -223,10 +231,20 @@ def parse_view(collection: Collection, params: Mapping[str, str]) -> View:
     query's parameter types when they are bound (a malformed year is a 400 then).
 
     Raises:
-        ViewError: a filter the list does not take or a malformed value, an unknown
-            ``sort`` column.
+        ViewError: a parameter the list does not take (a misspelt filter is never ignored),
+            a malformed value, an unknown ``sort`` column.
         PageError: a malformed ``page``.
     """
+    for name in params:
+        if name not in collection.parameters and name not in FILTERS:
+            known = ", ".join(collection.parameters)
+            shown = name if len(name) <= 40 else name[:40] + "…"
+            raise ViewError(
+                f"the list {collection.path} has no parameter {shown!r}; it takes: {known}",
+                "unknown_parameter",
+                name=shown,
+                known=known,
+            )
     filters: dict[str, str] = {}
     for name, pattern in FILTERS.items():
         value = params.get(name, "").strip()

@@ -5,9 +5,10 @@ on the request line and headers, no timeout before or during a request (its keep
 starts only after a response), no cap on connections, and an answer written whole into the
 transport's buffer however slowly the client reads. :class:`BoundedHttpToolsProtocol` adds:
 
-* **a bounded head**: the bytes a request head takes while it is still incomplete, and its
-  parsed line and headers, at most :data:`MAX_HEAD_BYTES`; beyond, ``431`` and the connection
-  closed (the parser never buffers more than that plus one read);
+* **a bounded head**: the request target (path and query string) at most
+  :data:`MAX_TARGET_BYTES`, beyond ``414``; the bytes a request head takes while it is still
+  incomplete, and its parsed line and headers, at most :data:`MAX_HEAD_BYTES`, beyond ``431``;
+  either closes the connection (the parser never buffers more than that plus one read);
 * **head and body timeouts**: a connection must send a whole request head within
   ``head_timeout`` seconds of opening (or of its previous answer), and the body within
   ``body_timeout`` seconds of its head; past either, ``408`` and the connection closed. The
@@ -37,6 +38,9 @@ from aqb_rdf.web.connections import AnswerBudget, ConnectionTable
 
 MAX_HEAD_BYTES = 64 * 1024
 """The longest request line plus headers a client may send."""
+MAX_TARGET_BYTES: Final = 32 * 1024
+"""The longest request target (path and query string) a client may send; a longer SPARQL
+query goes in a POST body. Below :data:`MAX_HEAD_BYTES`, so a long URL is a 414, not a 431."""
 FIRST_REQUEST_GRACE = 1.0
 """Seconds a connection accepted just before its process began to end may take to send its
 first request (it is answered, then closed), before it is closed unanswered."""
@@ -63,6 +67,13 @@ def _refusal() -> bytes:
     return _answer(
         "431 Request Header Fields Too Large",
         f"request line and headers longer than {MAX_HEAD_BYTES} bytes\n",
+    )
+
+
+def _target_refusal() -> bytes:
+    return _answer(
+        "414 URI Too Long",
+        f"the request target is longer than {MAX_TARGET_BYTES} bytes; send a long query by POST\n",
     )
 
 
@@ -174,9 +185,9 @@ def protocol_options(limits: IoLimits | None = None) -> dict[str, object]:
             if self._in_head and self._received > MAX_HEAD_BYTES:
                 self._refuse()
 
-        def _refuse(self) -> None:
+        def _refuse(self, answer: bytes | None = None) -> None:
             if not self._refused and not self.transport.is_closing():
-                self.transport.write(_refusal())
+                self.transport.write(answer or _refusal())
                 self.transport.close()
             self._refused = True
 
@@ -192,8 +203,10 @@ def protocol_options(limits: IoLimits | None = None) -> dict[str, object]:
 
         # --- parser callbacks: where a request is
 
+        _target = 0  # bytes of the request target parsed so far
+
         def on_message_begin(self) -> None:
-            self._parsed = 0
+            self._parsed = self._target = 0
             self._requests += 1
             super().on_message_begin()
 
@@ -217,6 +230,10 @@ def protocol_options(limits: IoLimits | None = None) -> dict[str, object]:
                 self.transport.close()
 
         def on_url(self, url: bytes) -> None:
+            self._target += len(url)
+            if self._target > MAX_TARGET_BYTES:
+                self._refuse(_target_refusal())
+                raise _HeadTooLong
             self._count(len(url))
             super().on_url(url)
 

@@ -7,7 +7,8 @@ It follows `RFC 9110 §12.5.1 <https://www.rfc-editor.org/rfc/rfc9110#section-12
 1. **format parameter.** If ``format_param`` is given and not blank, it names the offer: one
    of the offer's format names (``ttl``, ``json`` …) or media types, compared
    case-insensitively, parameters after ``;`` ignored. A name that no offer has raises
-   :class:`NotAcceptable` (406); ``Accept`` is not consulted.
+   :class:`NotAcceptable` with its ``format_param`` set (answered 400: the request is
+   wrong, not its ``Accept``); ``Accept`` is not consulted.
 2. **no usable Accept.** If ``accept`` is absent, blank, or has no well-formed entry, the
    caller's ``default`` is returned. Clients that send no ``Accept`` therefore get the default:
    SPARQL JSON for results, Turtle for RDF and for Linked-Data resources.
@@ -106,17 +107,26 @@ class MediaRange:
 
 
 class NotAcceptable(AqbError):
-    """No offer is acceptable to the client (HTTP 406).
+    """No offer is acceptable to the client (HTTP 406; 400 for a ``format`` parameter).
 
     Attributes:
         available: The offers the client could have asked for.
+        format_param: The ``format`` parameter that named none of them, if that was it.
     """
 
-    def __init__(self, available: Sequence[Offer], reason: str = "") -> None:
+    def __init__(
+        self, available: Sequence[Offer], reason: str = "", format_param: str | None = None
+    ) -> None:
         self.available = tuple(available)
-        listed = ", ".join(offer.media_type for offer in self.available)
-        message = reason or "none of the requested media types is available"
-        super().__init__(f"{message}; available: {listed}")
+        self.format_param = format_param
+        if format_param is not None:
+            listed = ", ".join(offer.name for offer in self.available)
+            message = f"unknown format {format_param.strip()[:40]!r}; format may be {listed}"
+        else:
+            listed = ", ".join(offer.media_type for offer in self.available)
+            message = reason or "none of the requested media types is available"
+            message = f"{message}; available: {listed}"
+        super().__init__(message)
 
 
 RESULTS_JSON = Offer(
@@ -146,9 +156,16 @@ JSON_LD = Offer(
     also_accepts=("application/json",),
     format_iri=formats.JSON_LD.w3c_iri,
 )
+# text/plain: N-Triples is plain text, one triple a line, and was served as text/plain before
+# application/n-triples was registered (RDF 1.1 N-Triples, appendix C); a client asking for
+# text/plain gets it, labelled with its own type.
 N_TRIPLES = Offer(
-    formats.N_TRIPLES.media_type, ("nt", "ntriples"), format_iri=formats.N_TRIPLES.w3c_iri
+    formats.N_TRIPLES.media_type,
+    ("nt", "ntriples"),
+    also_accepts=("text/plain",),
+    format_iri=formats.N_TRIPLES.w3c_iri,
 )
+N_QUADS = Offer(formats.N_QUADS.media_type, ("nq", "nquads"), format_iri=formats.N_QUADS.w3c_iri)
 RDF_XML = Offer(
     formats.RDF_XML.media_type, ("rdf", "xml", "rdf+xml"), format_iri=formats.RDF_XML.w3c_iri
 )
@@ -160,8 +177,9 @@ RESULT_OFFERS: tuple[Offer, ...] = (RESULTS_JSON, RESULTS_XML, RESULTS_CSV, RESU
 RDF_OFFERS: tuple[Offer, ...] = (TURTLE, JSON_LD, N_TRIPLES, RDF_XML)
 """CONSTRUCT and DESCRIBE results and other RDF documents; default :data:`TURTLE`."""
 
-PAGE_OFFERS: tuple[Offer, ...] = (HTML, *RDF_OFFERS)
-"""Linked-Data resources: HTML first, so it wins ties; default (no Accept) :data:`TURTLE`."""
+PAGE_OFFERS: tuple[Offer, ...] = (HTML, *RDF_OFFERS, N_QUADS)
+"""Linked-Data resources: HTML first, so it wins ties; default (no Accept) :data:`TURTLE`;
+N-Quads too (a named graph's triples in that graph, any other resource's in the default)."""
 
 
 def parse_accept(header: str | None) -> tuple[MediaRange, ...]:
@@ -284,7 +302,7 @@ def choose(
     if format_param is not None and format_param.strip():
         named = find_format(offers, format_param)
         if named is None:
-            raise NotAcceptable(offers, f"unknown format {format_param.strip()[:40]!r}")
+            raise NotAcceptable(offers, format_param=format_param)
         return named
     ranges = parse_accept(accept)
     if not ranges:

@@ -24,6 +24,7 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
+from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
@@ -36,6 +37,7 @@ from aqb_rdf.rdf import files as release_files
 from aqb_rdf.rdf import formats
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.search.index import SearchIndex
+from aqb_rdf.web import headers as common
 from aqb_rdf.web.answers import ResponseCache
 from aqb_rdf.web.negotiation import RDF_OFFERS
 from aqb_rdf.web.query_runner import ReleaseMemo, Runner, select
@@ -54,6 +56,8 @@ STATIC_FILES: Final[Mapping[str, str]] = {
     "favicon.svg": formats.SVG.content_type,
 }
 """The files under ``/static/``: name → media type. Nothing else is ever served from there."""
+
+HTML_TYPE: Final = formats.HTML.media_type
 
 FORMAT_LABELS: Final[Mapping[str, str]] = {
     offer.name: formats.RDF_BY_MEDIA_TYPE[offer.media_type].label for offer in RDF_OFFERS
@@ -169,11 +173,7 @@ class Site:
 
     def headers(self, **extra: str) -> dict[str, str]:
         """The headers every page answer carries."""
-        return {
-            "Access-Control-Allow-Origin": "*",
-            "Cache-Control": f"public, max-age={self.settings.cache_seconds}",
-            **extra,
-        }
+        return {**common.cacheable(self.settings.cache_seconds), **extra}
 
 
 class Page:
@@ -245,6 +245,33 @@ class Page:
             )
             for offer in RDF_OFFERS
         ]
+
+    def canonical(self) -> str:
+        """This page's path and query without ``lang`` (relative, so it never names the
+        request's host; the base maps to the root)."""
+        query = [(k, v) for k, v in self.request.query_params.multi_items() if k != "lang"]
+        return self.path + (f"?{urlencode(query)}" if query else "")
+
+    def translations(self) -> list[tuple[str, str]]:
+        """``(language, URL)`` of this page in each language, for ``hreflang`` links."""
+        canonical = self.canonical()
+        joiner = "&" if "?" in canonical else "?"
+        return [(lang, f"{canonical}{joiner}lang={lang}") for lang in texts.LANGUAGES]
+
+    def alternates(self, sent: str = HTML_TYPE) -> str:
+        """The ``Link`` header (RFC 8288) naming this resource's other representations: the
+        page and each RDF format, but the one sent (``sent``, a media type)."""
+        number = self.request.query_params.get("page", "1")
+        on_page = (
+            f"?page={number}" if number.isascii() and number.isdigit() and number != "1" else ""
+        )
+        offered = [(self.path + on_page, HTML_TYPE)]
+        offered += [(url, media_type) for _, url, media_type in self.formats()]
+        return ", ".join(
+            f'<{url}>; rel="alternate"; type="{media_type}"'
+            for url, media_type in offered
+            if media_type != sent
+        )
 
     def amount(self, amount: Decimal | None, currency: str | None = "EUR") -> str:
         return "" if amount is None else texts.format_amount(amount, self.lang, currency)

@@ -49,7 +49,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote_plus
 
 from rdflib import BNode, Graph, URIRef
 
@@ -282,7 +282,9 @@ def wants_service_description(method: str, query_string: str | bytes) -> bool:
         return False
     if isinstance(query_string, bytes):
         query_string = query_string.decode("utf-8", errors="replace")
-    names = {name for name, _ in parse_qsl(query_string, keep_blank_values=True)}
+    # Only the names are decoded (as parse_qsl does): the query's value, the bulk of a GET's
+    # URL, is decoded once, by parse_query_request.
+    names = {unquote_plus(field.partition("=")[0]) for field in query_string.split("&")}
     return not names & {"query", "update"}
 
 

@@ -99,7 +99,7 @@ async def describe(
     sparql = bind(named_query("describe-resource", base), {"resource": iri})
     if subjects is not None:
         sparql = bind_subjects(sparql, subjects)
-    return Description(iri, await construct_sparql(run, sparql))
+    return Description.of_ntriples(iri, (await run(QueryRequest(sparql, _N_TRIPLES))).body)
 
 
 async def resource_links(run: Runner, iri: str, base: str = DEFAULT_BASE) -> Links:
@@ -121,7 +121,7 @@ async def resource_links(run: Runner, iri: str, base: str = DEFAULT_BASE) -> Lin
 async def describe_graph(run: Runner, iri: str, base: str = DEFAULT_BASE) -> Description:
     """The triples of the named graph ``iri`` (``describe-graph.rq``)."""
     sparql = bind(named_query("describe-graph", base), {"graph": iri})
-    return Description(iri, await construct_sparql(run, sparql))
+    return Description.of_ntriples(iri, (await run(QueryRequest(sparql, _N_TRIPLES))).body)
 
 
 class ReleaseMemo:

@@ -22,8 +22,6 @@ release built with another base is not switched to; the supervisor says so on st
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -43,11 +41,11 @@ from aqb_rdf.sparql.budgets import ClientBudgets
 from aqb_rdf.sparql.deadlines import DeadlineBoard
 from aqb_rdf.sparql.engine import Engine, OpenStore
 from aqb_rdf.sparql.execution import QueryRequest, QueryResult
-from aqb_rdf.sparql.store import DATASET_FILE, build_store
+from aqb_rdf.sparql.store import RELEASE_STORE as STORE
+from aqb_rdf.sparql.store import ensure_store as ensure_store
 from aqb_rdf.web.answers import AnswerCache
 from aqb_rdf.web.state import Release, ReleaseEntry, ServeSettings
 
-STORE = "store"
 T = TypeVar("T")
 
 
@@ -57,50 +55,6 @@ def open_release(out: Path) -> Path:
     if folder is None or not folder.is_dir():
         raise AqbError("no published build here: run `aqb-rdf build --out` first", str(out))
     return folder
-
-
-def _alive(pid: int) -> bool:
-    """Whether a process ``pid`` runs (one of another user's counts as running)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def remove_stale_staging(folder: Path) -> list[Path]:
-    """Remove the staging folders ``.store-<pid>`` of loads whose process is gone (a server
-    killed while it loaded); a running load's folder stays. Returns those removed."""
-    removed = []
-    for staging in folder.glob(f".{STORE}-*"):
-        pid = staging.name.removeprefix(f".{STORE}-")
-        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
-            continue
-        shutil.rmtree(staging, ignore_errors=True)
-        removed.append(staging)
-    return removed
-
-
-def ensure_store(folder: Path) -> Path:
-    """The release's persisted store, loading it from ``aqb.trig`` if it is not there yet.
-
-    The load goes into ``.store-<pid>``, renamed to ``store`` when complete; the staging
-    folders of loads that were killed are removed first, so none is ever left behind.
-    """
-    store = folder / STORE
-    remove_stale_staging(folder)
-    if store.is_dir():
-        return store
-    staging = folder / f".{STORE}-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    build_store(folder / DATASET_FILE, staging)
-    try:
-        os.replace(staging, store)
-    except OSError:  # another server loaded it first: use theirs
-        shutil.rmtree(staging, ignore_errors=True)
-    return store
 
 
 class Publication:
@@ -147,7 +101,6 @@ class Publication:
             queue_wait=settings.queue_wait,
             board=board,
             budgets=budgets,
-            memory_limit=settings.memory_limit,
             on_retire=on_retire,
         )
         self._pending: tuple[Path, OpenStore, float] | None = None

@@ -6,6 +6,7 @@ Each comes from a named query, run once per release (:class:`~.named_queries.Rel
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -130,14 +131,18 @@ async def massnahmenart_mix(site: Site) -> tuple[MixRow, ...]:
     return await site.memo.get(site.release.id, "massnahmenart-mix", load)
 
 
-async def region_projects(site: Site, key: str) -> tuple[tuple[str, str], ...]:
-    """``(year, title)`` of each project of the region ``key``, in the agreements' order
-    (the ``projekt`` rows of ``region.rq``)."""
-    rows = (await select(site.run, "region", {"key": key}, base=site.iris.base)).records()
+async def region_projects(site: Site, key: str) -> tuple[tuple[str, str, str | None], ...]:
+    """``(year, title, IRI)`` of each project of the region ``key``, in the agreements' order:
+    by year, Maßnahmenart and position (``collection-projects.rq``)."""
+    result = await select(site.run, "collection-projects", {"region": key}, base=site.iris.base)
+
+    def order(row: Mapping[str, Term | None]) -> list[int]:
+        texts = (term_text(row.get(name)) for name in ("year", "massnahmenart", "position"))
+        return [int(text) if text.isdigit() else 0 for text in texts]
+
     return tuple(
-        (term_text(row["year"]), term_text(row["item"]))
-        for row in rows
-        if term_text(row.get("section")) == "projekt"
+        (term_text(row["year"]), term_text(row["title"]), term_text(row["project"]) or None)
+        for row in sorted(result.records(), key=order)
     )
 
 

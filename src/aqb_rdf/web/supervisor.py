@@ -22,7 +22,9 @@ It watches every process it started:
 * a process that ends (a crash: SIGSEGV, SIGABRT, out of memory …) is replaced by a spare at
   once, and a new spare is started (at most one a second); one line on stderr says why;
 * a process that asks to retire (its engine saw a query run past its time limit) is replaced
-  by a spare at once; it finishes its other requests and ends by itself;
+  by a spare at once; it finishes its other requests and ends by itself; at most
+  ``processes`` retire at a time (beyond, the one that retired first is killed), so at most
+  ``2 × processes + spares`` processes run at once, each within ``memory_limit``;
 * a process whose :class:`~aqb_rdf.sparql.deadlines.DeadlineBoard` shows a query more than
   :data:`~aqb_rdf.sparql.engine.KILL_GRACE` past its time limit is killed (``SIGKILL``), so no
   query runs on however it holds its process; so is an active process whose event loop has not
@@ -130,9 +132,11 @@ class _Child:
     started: float
     seat: int
     """Its column in the client budgets' table, cleared when it ends."""
-    state: str = "starting"  # → spare → active → retiring; or active at once
+    state: str = "starting"  # → spare → active → retiring (→ killed); or active at once
     slot: int | None = None
     """The listening socket it accepts on, while active."""
+    retired: float = 0.0
+    """When it said it retires (``time.monotonic()``)."""
     received: bytes = field(default=b"", repr=False)
 
     @property
@@ -231,8 +235,26 @@ class Supervisor:
                     self._say(f"server process {child.pid} is not network-isolated ({how}); "
                               "only the static SERVICE guard keeps queries from other hosts")  # fmt: skip
             elif word == RETIRING and child.state == "active":
-                child.state = "retiring"
+                child.state, child.retired = "retiring", time.monotonic()
                 self._say(f"server process {child.pid} retires: {detail}; a spare takes over")
+                self._bound_retiring()
+
+    def _bound_retiring(self) -> None:
+        """At most ``processes`` processes retire at a time: beyond, the one that retired first
+        is killed (its other requests have had the longest to finish). A retiring process
+        still runs the query that outlived its limit, which may grow to ``memory_limit``, so
+        without this the processes alive, and the memory they hold, grew with the runaways
+        sent (issue 11): now at most ``2 × processes + spares`` run at once."""
+        retiring = sorted(
+            (child for child in self.children if child.state == "retiring" and child.retired),
+            key=lambda child: child.retired,
+        )
+        for child in retiring[: max(0, len(retiring) - self.settings.processes)]:
+            if child.process.poll() is None:
+                self._say(f"server process {child.pid}: more than {self.settings.processes} "
+                          "processes retire at once; killing the one that retired first")  # fmt: skip
+                child.process.kill()
+            child.state = "killed"  # poll() will see it end
 
     def _ended(self, child: _Child) -> None:
         self.children.remove(child)
@@ -242,8 +264,8 @@ class Supervisor:
         if self.stopping:
             return
         code = child.process.returncode
-        if child.state == "retiring" and code == 0:
-            return
+        if (child.state == "retiring" and code == 0) or child.state == "killed":
+            return  # as it should, or killed on purpose (_bound_retiring said so)
         quick = child.state == "starting" or time.monotonic() - child.started < _QUICK_END
         self._failures_in_a_row = self._failures_in_a_row + 1 if quick else 0
         if self._failures_in_a_row >= _MAX_QUICK_ENDS:

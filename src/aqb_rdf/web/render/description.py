@@ -11,11 +11,11 @@ say the same thing.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import TypeAlias
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
 from aqb_rdf.rdf.namespaces import DCTERMS, RDF, RDF_TYPE, RDFS, SCHEMA, SKOS, SKOSXL
 
@@ -23,6 +23,8 @@ Node: TypeAlias = NamedNode | BlankNode
 """A subject: an IRI or a blank node."""
 Term: TypeAlias = NamedNode | BlankNode | Literal | Triple
 """An object as pyoxigraph gives it (RDF-star triples never occur in this dataset)."""
+Outgoing: TypeAlias = dict[Node, dict[str, list[Term]]]
+Incoming: TypeAlias = dict[Term, list[tuple[Node, str]]]
 
 LABEL_PROPERTIES = (
     RDFS + "label",
@@ -44,21 +46,57 @@ class Description:
 
     def __init__(self, resource: str, triples: Iterable[Triple]) -> None:
         self.resource = NamedNode(resource)
-        self.triples: tuple[Triple, ...] = tuple(triples)
-        self._out: dict[Node, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
-        self._in: dict[Term, list[tuple[Node, str]]] = defaultdict(list)
-        for triple in self.triples:
-            subject = triple.subject
-            if isinstance(subject, Triple):
-                continue
-            self._out[subject][triple.predicate.value].append(triple.object)
-            self._in[triple.object].append((subject, triple.predicate.value))
+        self._triples: tuple[Triple, ...] | None = tuple(triples)
+        self._lines: list[bytes] | None = None
+        self._index: tuple[Outgoing, Incoming] | None = None
+
+    @classmethod
+    def of_ntriples(cls, resource: str, body: bytes) -> Description:
+        """The description the query engine wrote as N-Triples (one triple a line, as
+        Oxigraph writes them), read only as far as it is used: an RDF answer sorts and
+        serialises the lines, only a page makes Python terms and indexes of them."""
+        description = cls(resource, ())
+        description._triples = None
+        description._lines = body.splitlines()
+        return description
+
+    @property
+    def triples(self) -> tuple[Triple, ...]:
+        """Every triple, in the order the answer gave them."""
+        if self._triples is None:
+            self._triples = tuple(_parse_lines(self._lines or []))
+        return self._triples
+
+    def _indexed(self) -> tuple[Outgoing, Incoming]:
+        if self._index is None:
+            out: Outgoing = defaultdict(lambda: defaultdict(list))
+            incoming: Incoming = defaultdict(list)
+            for triple in self.triples:
+                subject = triple.subject
+                if isinstance(subject, Triple):
+                    continue
+                predicate, obj = triple.predicate.value, triple.object
+                out[subject][predicate].append(obj)
+                incoming[obj].append((subject, predicate))
+            self._index = (out, incoming)
+        return self._index
+
+    @property
+    def _out(self) -> Outgoing:
+        return self._indexed()[0]
+
+    @property
+    def _in(self) -> Incoming:
+        return self._indexed()[1]
 
     def __len__(self) -> int:
-        return len(self.triples)
+        return len(self._lines) if self._triples is None and self._lines else len(self.triples)
 
     def ordered(self) -> list[Triple]:
         """The triples for serialising: the resource's own first, then by subject, predicate."""
+        if self._triples is None and self._lines is not None:
+            # The same order, from the text of the lines: no Python term per triple but one.
+            return list(_parse_lines(sorted(self._lines, key=_line_order(self.resource))))
         return sorted(
             self.triples,
             key=lambda t: (
@@ -72,6 +110,10 @@ class Description:
     @property
     def found(self) -> bool:
         """Whether anything at all is said about the resource (else: 404)."""
+        if self._triples is None and self._lines is not None:
+            term = str(self.resource).encode()
+            subject, obj = term + b" ", b" " + term + b" ."
+            return any(line.startswith(subject) or line.endswith(obj) for line in self._lines)
         return bool(self._out.get(self.resource) or self._in.get(self.resource))
 
     def objects(self, subject: Node, predicate: str) -> list[Term]:
@@ -167,6 +209,31 @@ class Description:
         return members
 
 
+def _parse_lines(lines: Iterable[bytes]) -> Iterator[Triple]:
+    """The triples of N-Triples lines."""
+    return (quad.triple for quad in parse(b"\n".join(lines), RdfFormat.N_TRIPLES))
+
+
+def _line_order(
+    resource: NamedNode,
+) -> Callable[[bytes], tuple[bool, tuple[int, str], bytes, bytes]]:
+    """The key of :meth:`Description.ordered` for an N-Triples line ``S P O .``: its subject
+    not ``resource``, the :func:`sort_key` of its subject, its predicate, its object."""
+    own = str(resource).encode()
+    subjects: dict[bytes, tuple[int, str]] = {}
+
+    def key(line: bytes) -> tuple[bool, tuple[int, str], bytes, bytes]:
+        subject, predicate, obj = line.removesuffix(b" .").split(b" ", 2)
+        order = subjects.get(subject)
+        if order is None:
+            text = subject.decode()
+            order = (0, _padded(text[1:-1])) if text.startswith("<") else (1, text)
+            subjects[subject] = order
+        return subject != own, order, predicate[1:-1], obj
+
+    return key
+
+
 def pick_language(literals: Sequence[Literal], lang: str | None) -> Literal | None:
     """The literal in ``lang``, else an untagged one, else German, else the first."""
     if not literals:
@@ -198,8 +265,10 @@ def sort_key(node: Term) -> tuple[int, str]:
     """Orders IRIs by their text with numbers in natural order, blank nodes after them."""
     if isinstance(node, NamedNode):
         # …/projekt/10 after …/projekt/9: pad the digits of every path segment.
-        padded = "/".join(
-            part.zfill(8) if part.isdigit() else part for part in node.value.split("/")
-        )
-        return (0, padded)
+        return (0, _padded(node.value))
     return (1, str(node))
+
+
+def _padded(iri: str) -> str:
+    """``iri`` with the digits of every path segment padded (…/projekt/00000010)."""
+    return "/".join(part.zfill(8) if part.isdigit() else part for part in iri.split("/"))

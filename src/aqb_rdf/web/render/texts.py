@@ -395,8 +395,13 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     ),
     "unavailable": ("Gerade nicht verfügbar", "Unavailable right now"),
     "unavailable_text": (
-        "Der Server ist ausgelastet. Bitte in ein paar Sekunden noch einmal versuchen.",
-        "The server is busy. Please try again in a few seconds.",
+        "Die Abfrage wurde nicht beantwortet: Entweder ist der Server ausgelastet (dann bitte in "
+        "ein paar Sekunden noch einmal versuchen), oder sie brauchte länger als erlaubt – die "
+        "Meldung sagt, was. Eine zu lange Abfrage braucht auch beim nächsten Versuch zu lange: "
+        "Muster enger fassen oder ein LIMIT setzen.",
+        "The query was not answered: either the server is busy (then please try again in a few "
+        "seconds) or it took longer than allowed – the message says which. A query that took too "
+        "long will take too long next time as well: narrow its patterns or add a LIMIT.",
     ),
     "over_budget": ("Zu viele Abfragen", "Too many queries"),
     "over_budget_text": (
@@ -435,6 +440,10 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "run_keys": ("Strg+Enter führt aus.", "Ctrl+Enter runs."),
     "download_result": ("Ergebnis herunterladen:", "Download the result:"),
     "permalink": ("Link zu dieser Abfrage", "Permalink"),
+    "unknown_query": (
+        "Eine benannte Abfrage {name} gibt es nicht; es gibt: {names}.",
+        "There is no named query {name}; the named queries are: {names}.",
+    ),
     "needs_parameters": (
         "Diese Abfrage braucht einen Wert für: {names}. Eintragen und noch einmal laden.",
         "This query needs a value for: {names}. Fill it in and load again.",
@@ -550,6 +559,14 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "no_filter": (
         "Diese Liste lässt sich nicht nach {name} filtern.",
         "This list cannot be filtered by {name}.",
+    ),
+    "no_list_text": (
+        "Unter dieser Adresse steht keine Liste. Listen gibt es hier: {lists}.",
+        "There is no list at this address. The lists are: {lists}.",
+    ),
+    "unknown_parameter": (
+        "Diese Liste kennt den Parameter {name} nicht; sie kennt: {known}.",
+        "This list has no parameter {name}; it takes: {known}.",
     ),
     "bad_filter": (
         "Der Filter {name} hat keinen solchen Wert: {value}.",

@@ -46,6 +46,8 @@ class Entry:
 
     title: str
     status: str
+    iri: str | None = None
+    """The project (for ``ended``: the year before's), to link to."""
 
 
 @dataclass(frozen=True)
@@ -64,13 +66,14 @@ class RegionYears:
 
 
 def region_years(
-    budgets: Sequence[tuple[str, Decimal, str]], projects: Sequence[tuple[str, str]]
+    budgets: Sequence[tuple[str, Decimal, str]],
+    projects: Sequence[tuple[str, str, str | None]],
 ) -> RegionYears:
     """The region's years.
 
     Args:
         budgets: ``(year, amount, agreement IRI)`` per agreement.
-        projects: ``(year, title)`` per project, in the order the agreements list them.
+        projects: ``(year, title, IRI)`` per project, in the order the agreements list them.
     """
     by_year = {year: (amount, agreement) for year, amount, agreement in budgets}
     rows = []
@@ -82,21 +85,24 @@ def region_years(
         if change is not None and previous and previous[0]:
             percent = (100 * change / previous[0]).quantize(Decimal("0.01"), ROUND_HALF_UP)
         rows.append(YearBudget(year, amount, agreement, change, percent))
-    titles: dict[str, list[str]] = {}
-    for year, title in projects:
-        titles.setdefault(year, []).append(title)
+    titles: dict[str, list[tuple[str, str | None]]] = {}
+    for year, title, iri in projects:
+        titles.setdefault(year, []).append((title, iri))
     timeline = []
     for year in sorted(set(titles) | set(by_year)):
         listed = titles.get(year, [])
         before = titles.get(str(int(year) - 1))
         if before is None and str(int(year) - 1) not in by_year:
-            entries = [Entry(title, "first") for title in listed]
+            entries = [Entry(title, "first", iri) for title, iri in listed]
         else:
-            earlier = {same_title(t) for t in before or []}
-            now = {same_title(t) for t in listed}
-            entries = [Entry(t, "continued" if same_title(t) in earlier else "new") for t in listed]
-            ended = {same_title(t): t for t in before or [] if same_title(t) not in now}
-            entries += [Entry(t, "ended") for t in ended.values()]
+            earlier = {same_title(t) for t, _ in before or []}
+            now = {same_title(t) for t, _ in listed}
+            entries = [
+                Entry(t, "continued" if same_title(t) in earlier else "new", iri)
+                for t, iri in listed
+            ]
+            ended = {same_title(t): (t, i) for t, i in before or [] if same_title(t) not in now}
+            entries += [Entry(t, "ended", iri) for t, iri in ended.values()]
         timeline.append(TimelineYear(year, tuple(entries)))
     return RegionYears(tuple(rows), tuple(timeline))
 
@@ -126,6 +132,10 @@ def year_chart(
         f' viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="year-chart-title">',
         f'<title id="year-chart-title">{escape(title)}</title>',
     ]
+    unit = "€" if lang == "de" else "EUR (€)"
+    out.append(
+        f'<text x="{LEFT - 6}" y="{TOP - 6}" class="tick unit" text-anchor="end">{unit}</text>'
+    )
     tick = 0.0
     while tick <= top_value + step / 2:
         out.append(

@@ -3,7 +3,8 @@
 The lists of :mod:`aqb_rdf.web.collections`: a filter form (the values from
 ``queries/collection-facets.rq``, once per release), a table sorted by any column (a click on
 its heading), ``--page-size`` rows a page, and the whole list as CSV (``?format=csv``) or JSON
-(``?format=json``) with the same filters and order. The filtering is the list's named query
+(``?format=json``) with the same filters and order; ``Accept: text/csv`` and
+``application/json`` choose them as well (no ``Accept``, or a browser's: the page). The filtering is the list's named query
 (``queries/collection-*.rq``, the filters bound as its parameters); the order and the pages
 are Python's (sorting thousands of rows in SPARQL costs the engine more than Python).
 Finished answers are kept per release, as the Linked-Data answers are.
@@ -24,10 +25,11 @@ from starlette.responses import Response
 from aqb_rdf.errors import PageError, QueryPoolError, ViewError
 from aqb_rdf.rdf import formats
 from aqb_rdf.sparql.results import SelectResult
-from aqb_rdf.web import collections
+from aqb_rdf.web import collections, negotiation
 from aqb_rdf.web.answers import KeptResponse
 from aqb_rdf.web.collections import Collection, Column, Facets, Record, View
-from aqb_rdf.web.errors import ErrorAnswer, answer_for, plain_response
+from aqb_rdf.web.errors import ErrorAnswer, answer_for, error_response
+from aqb_rdf.web.negotiation import Offer
 from aqb_rdf.web.pages import Page, Site
 from aqb_rdf.web.query_runner import select
 
@@ -36,6 +38,15 @@ EXPORTS: Final = {
     "json": formats.JSON.content_type,
 }
 """``?format=`` values of a list besides the page, with their media types."""
+
+LIST_OFFERS: Final = (
+    negotiation.HTML,
+    Offer(formats.CSV.media_type, ("csv",)),
+    Offer(formats.JSON.media_type, ("json",)),
+)
+"""What a list is: the page first (it wins ties and is what no ``Accept`` gets), CSV, JSON."""
+
+VARY: Final = "Accept, Accept-Language"
 
 
 async def facets(site: Site) -> Facets:
@@ -48,30 +59,51 @@ async def facets(site: Site) -> Facets:
     return await site.memo.get(site.release.id, "collection-facets", load)
 
 
-def _problem(page: Page, fmt: str, status: int, text: str, message: str) -> Response:
-    """A 400 or 404: on a page in its language, in CSV and JSON as one English line."""
-    if fmt == "html":
-        return page.error(status, page.t("error"), text, {"Vary": "Accept-Language"})
-    return plain_response(ErrorAnswer(status, message))
+def _problem(page: Page, status: int, text: str, message: str) -> Response:
+    """A 400 or 404 in the form the request asks for (:func:`~aqb_rdf.web.errors.error_response`)."""
+    return error_response(ErrorAnswer(status, message), page.request, page, text=text, Vary=VARY)
+
+
+def no_list(page: Page) -> Response:
+    """The 404 of a path under ``/id/`` that ends in ``/`` and is no list: it names the lists."""
+    paths = ", ".join(c.path for c in collections.COLLECTIONS)
+    message = f"no list at {page.path}; the lists are {paths}"
+    return _problem(page, 404, page.t("no_list_text", lists=paths), message)
+
+
+def alternates(page: Page, chosen: Collection, view: View) -> str:
+    """The ``Link`` header (RFC 8288) naming the list's CSV and JSON, with its filters and order."""
+    return ", ".join(
+        f'<{url(page, chosen, view, format=name, page=None)}>; rel="alternate"; type="{offer}"'
+        for name, offer in (("csv", formats.CSV.media_type), ("json", formats.JSON.media_type))
+    )
 
 
 async def collection(site: Site, request: Request) -> Response:
     """``/id/{kind}/``: one of :data:`~aqb_rdf.web.collections.COLLECTIONS`."""
     page = Page(site, request)
     chosen = collections.BY_SEGMENT.get(request.path_params["kind"])
-    fmt = request.query_params.get("format", "html").strip().lower() or "html"
     if chosen is None:
-        return _problem(page, fmt, 404, page.t("not_found_text"), f"no list at {request.url.path}")
-    if fmt != "html" and fmt not in EXPORTS:
-        message = f"format must be csv or json for a list, not {fmt[:20]!r}"
-        return _problem(page, "html" if fmt == "html" else fmt, 400, message, message)
+        return no_list(page)
+    try:
+        offer = negotiation.choose(
+            LIST_OFFERS,
+            request.headers.get("accept"),
+            request.query_params.get("format"),
+            negotiation.HTML,
+        )
+    except negotiation.NotAcceptable as error:
+        answer = answer_for(error, retry_after=site.settings.retry_after_seconds)
+        return _problem(page, answer.status, answer.message, answer.message)
+    fmt = offer.name
     try:
         view = collections.parse_view(chosen, request.query_params)
     except ViewError as error:
-        return _problem(page, fmt, 400, page.t(error.key, **error.values), str(error))
+        return _problem(page, 400, page.t(error.key, **error.values), str(error))
     except PageError as error:
-        return _problem(page, fmt, error.status, page.t("bad_page_text"), str(error))
-    release, key = site.release.id, ("list", page.path, request.url.query, page.lang)
+        return _problem(page, error.status, page.t("bad_page_text"), str(error))
+    release = site.release.id
+    key = ("list", page.path, request.url.query, page.lang, fmt)
     kept = site.responses.get(release, key)
     if kept is not None:
         return Response(kept.body, headers=dict(kept.headers))
@@ -143,14 +175,12 @@ async def _answer(site: Site, page: Page, chosen: Collection, view: View, fmt: s
         result, rows = await sorted_list(site, chosen, view)
     except QueryPoolError as error:
         answer = answer_for(error, retry_after=site.settings.retry_after_seconds, server_query=True)
-        if fmt == "html":
-            title = page.t("unavailable") if answer.busy else page.t("error")
-            text = page.t("unavailable_text") if answer.busy else page.t("query_failed_text")
-            return page.error(answer.status, title, text, answer.header_map())
-        return plain_response(answer)
+        text = page.t("unavailable_text") if answer.busy else page.t("query_failed_text")
+        return error_response(answer, page.request, page, text=text, Vary=VARY)
     if fmt == "csv":
         headers = site.headers(
-            **{"Content-Disposition": f'attachment; filename="{_file_name(chosen, view)}.csv"'}
+            Vary=VARY,
+            **{"Content-Disposition": f'attachment; filename="{_file_name(chosen, view)}.csv"'},
         )
         return Response(
             collections.to_csv(result, rows), media_type=EXPORTS["csv"], headers=headers
@@ -163,16 +193,16 @@ async def _answer(site: Site, page: Page, chosen: Collection, view: View, fmt: s
             "total": len(rows),
         }
         body = collections.to_json(result, rows, about)
-        return Response(body, media_type=EXPORTS["json"], headers=site.headers())
+        return Response(body, media_type=EXPORTS["json"], headers=site.headers(Vary=VARY))
     window = collections.Window(view.page, site.settings.page_size, len(rows))
     try:
         window.check()
     except PageError as error:
         last = page.integer(error.last)
-        return _problem(page, fmt, 404, page.t("past_last_page_text", last=last), str(error))
+        return _problem(page, 404, page.t("past_last_page_text", last=last), str(error))
     return page.render(
         "collection.html",
-        headers={"Vary": "Accept-Language"},
+        headers={"Vary": VARY, "Link": alternates(page, chosen, view)},
         collection=chosen,
         view=view,
         facets=offered,

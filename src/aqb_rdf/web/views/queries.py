@@ -6,7 +6,8 @@
 * ``/queries/{name}`` has a form with one field per parameter; submitted, it binds the values
   with :func:`aqb_rdf.sparql.named_queries.bind` (typed ``VALUES``; a malformed value is a 400 with the
   reason, shown beside the form), runs the query through the pool and shows the result as a
-  table, with links to the same result as CSV and JSON from ``/sparql``.
+  table, with links to the same result as CSV and JSON: ``/queries/{name}.csv?PARAM=…`` and
+  ``….json`` (SPARQL results CSV and JSON, the whole result, as a download).
 * ``/query`` is a SPARQL editor: a textarea, the named queries as examples to load, and a
   results table filled by ``static/query.js`` (``fetch`` to ``/sparql``). Without JavaScript
   the form goes to ``/sparql`` itself.
@@ -14,7 +15,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Final
 from urllib.parse import urlencode
 
 from pyoxigraph import NamedNode
@@ -22,11 +25,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from aqb_rdf.errors import QueryError, QueryPoolError
+from aqb_rdf.rdf import formats
 from aqb_rdf.sparql import guard
+from aqb_rdf.sparql.execution import QueryRequest
 from aqb_rdf.sparql.named_queries import NamedQuery, bind
 from aqb_rdf.sparql.results import SelectResult, Term, term_text
 from aqb_rdf.sparql.store import available_queries
-from aqb_rdf.web.errors import answer_for
+from aqb_rdf.web.errors import ErrorAnswer, answer_for, error_response
 from aqb_rdf.web.pages import Page, Site
 from aqb_rdf.web.query_runner import construct_sparql, named_query, select_sparql
 
@@ -115,12 +120,51 @@ async def queries(site: Site, request: Request) -> Response:
     return page.render("queries.html", headers={"Vary": "Accept-Language"}, queries=listed)
 
 
+EXPORTS: Final[Mapping[str, str]] = {
+    "csv": formats.RESULTS_CSV.media_type,
+    "json": formats.RESULTS_JSON.media_type,
+}
+"""``/queries/{name}.{ext}``: the result of a named ``SELECT`` as SPARQL results CSV or JSON."""
+
+
+async def export(site: Site, request: Request, name: str, ext: str) -> Response:
+    """``/queries/{name}.csv?PARAM=…`` (or ``.json``): the whole result, its parameters bound
+    from the query string as the form binds them; an unknown or malformed one is a 400."""
+    page = Page(site, request)
+    query = named_query(name, site.iris.base)
+    params = {k: v for k, v in request.query_params.items() if k != "lang" and v.strip()}
+    retry_after = site.settings.retry_after_seconds
+    try:
+        sparql = bind(query, params)
+        result = await site.run(QueryRequest(sparql, EXPORTS[ext]))
+    except QueryError as error:
+        return error_response(answer_for(error, retry_after=retry_after), request, page)
+    except QueryPoolError as error:
+        answer = answer_for(error, retry_after=retry_after, server_query=True)
+        return error_response(answer, request, page)
+    suffix = "-".join(params.values())
+    filename = f"{name}-{suffix}" if suffix else name
+    headers = site.headers(**{"Content-Disposition": f'attachment; filename="{filename}.{ext}"'})
+    return Response(result.body, media_type=result.media_type, headers=headers)
+
+
+def export_link(query: NamedQuery, ext: str, params: Mapping[str, str]) -> str:
+    """The short link of a named query's result as CSV or JSON, with its parameters."""
+    given = urlencode([(k, v) for k, v in params.items() if v.strip()])
+    return f"/queries/{query.name}.{ext}" + (f"?{given}" if given else "")
+
+
 async def one_query(site: Site, request: Request) -> Response:
-    """``/queries/{name}``: one named query, its form, and its result once submitted."""
+    """``/queries/{name}``: one named query, its form, and its result once submitted;
+    ``/queries/{name}.csv`` and ``.json``: its result (:func:`export`)."""
     page = Page(site, request)
     name = request.path_params["name"]
+    stem, dot, ext = name.rpartition(".")
+    if dot and ext in EXPORTS and stem in available_queries():
+        return await export(site, request, stem, ext)
     if name not in available_queries():
-        return page.error(404, page.t("not_found"), page.t("not_found_text"))
+        answer = ErrorAnswer(404, f"no named query {name[:40]!r}")
+        return error_response(answer, request, page, text=page.t("not_found_text"))
     query = named_query(name, site.iris.base)
     submitted = "run" in request.query_params
     values = {
@@ -135,9 +179,7 @@ async def one_query(site: Site, request: Request) -> Response:
     if outcome is not None and outcome.result is not None:
         for label, fmt in (("as_csv", "csv"), ("as_json", "json")):
             if query_form(query) == "SELECT":
-                links[label] = (
-                    page.prefix + "/sparql?" + urlencode({"query": outcome.sparql, "format": fmt})
-                )
+                links[label] = page.prefix + export_link(query, fmt, values)
         links["open_in_editor"] = page.local("/query?" + urlencode({"query": outcome.sparql}))
     # The editor binds the parameters itself: the query arrives with the values of the form.
     given = [("name", name), *((k, v) for k, v in values.items() if v.strip())]
@@ -202,11 +244,17 @@ async def editor(site: Site, request: Request) -> Response:
                 text = bind(query, values)
             except QueryError:
                 problem = page.t("bad_parameters")
+    status = 200
+    if not text and chosen and chosen not in offered:  # the editor still, saying so (404)
+        shown = chosen if len(chosen) <= 40 else chosen[:40] + "…"
+        problem = page.t("unknown_query", name=shown, names=", ".join(offered))
+        status = 404
     if not text:
         default = offered.get("budget-per-region-year")
         text = default.text if default else ""
     return page.render(
         "query.html",
+        status=status,
         headers={"Vary": "Accept-Language"},
         examples=examples,
         chosen=chosen,

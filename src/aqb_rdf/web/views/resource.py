@@ -28,9 +28,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Final
 from urllib.parse import urlencode
 
-from pyoxigraph import NamedNode, RdfFormat, Triple, parse, serialize
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from aqb_rdf.errors import AqbError, PageError, QueryPoolError
 from aqb_rdf.publish import jsonld
@@ -41,8 +41,8 @@ from aqb_rdf.rdf import formats
 from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.web import negotiation
 from aqb_rdf.web.answers import KeptResponse
-from aqb_rdf.web.errors import ErrorAnswer, answer_for, plain_response
-from aqb_rdf.web.negotiation import HTML, JSON_LD, PAGE_OFFERS, TURTLE, Offer
+from aqb_rdf.web.errors import ErrorAnswer, answer_for, error_response
+from aqb_rdf.web.negotiation import HTML, JSON_LD, N_QUADS, PAGE_OFFERS, TURTLE, Offer
 from aqb_rdf.web.pages import Page, Site
 from aqb_rdf.web.query_runner import describe, describe_graph, resource_links
 from aqb_rdf.web.render import document, kinds, parts, years
@@ -86,13 +86,37 @@ def iri_of(site: Site, path: str) -> str | None:
     return site.iris.base + rest
 
 
+_CUT_AGREEMENT: Final = re.compile(r"/id/zielvereinbarung/([0-9]{4})")
+
+
+def redirect_of(path: str, query: str) -> RedirectResponse | None:
+    """Where a path that is not an IRI but near one goes: with a last ``/``, to the IRI without
+    it (301); ``/id/zielvereinbarung/2025``, an agreement's IRI cut after its year, to that
+    year's list (303: another resource)."""
+    if path.endswith("/") and path.strip("/").count("/") >= 1:
+        return RedirectResponse(path.rstrip("/") + (f"?{query}" if query else ""), 301)
+    cut = _CUT_AGREEMENT.fullmatch(path)
+    if cut is not None:
+        return RedirectResponse("/id/zielvereinbarung/?" + urlencode({"year": cut[1]}), 303)
+    return None
+
+
 def serialize_triples(
-    triples: Iterable[Triple], offer: Offer, prefixes: Mapping[str, str], iris: Iris
+    triples: Iterable[Triple],
+    offer: Offer,
+    prefixes: Mapping[str, str],
+    iris: Iris,
+    graph: NamedNode | None = None,
 ) -> bytes:
     """The triples in the RDF format ``offer`` names, with our prefixes where it has them;
-    JSON-LD compacted with the published context, as the dump is (:mod:`aqb_rdf.publish.jsonld`)."""
+    JSON-LD compacted with the published context, as the dump is (:mod:`aqb_rdf.publish.jsonld`);
+    N-Quads in ``graph`` (a named graph's own triples), else in the default graph."""
     if offer is JSON_LD:
         return jsonld.document(triples, iris)
+    if offer is N_QUADS:
+        in_graph = graph or DefaultGraph()
+        quads = [Quad(t.subject, t.predicate, t.object, in_graph) for t in triples]
+        return serialize(quads, format=RdfFormat.N_QUADS) or b""
     body = serialize(triples, format=RDF_FORMATS[offer.media_type], prefixes=dict(prefixes))
     return body or b""
 
@@ -109,40 +133,34 @@ def _answer(site: Site, error: AqbError, *, server_query: bool = False) -> Error
     )
 
 
-def _not_acceptable(site: Site, error: negotiation.NotAcceptable) -> Response:
-    return plain_response(_answer(site, error), Vary=VARY)
+def _not_acceptable(site: Site, request: Request, error: negotiation.NotAcceptable) -> Response:
+    return error_response(_answer(site, error), request, Page(site, request), Vary=VARY)
 
 
 def _failure(site: Site, page: Page, offer: Offer | None, error: QueryPoolError) -> Response:
     """The answer when the pool cannot describe: 503 when busy or slow, 429 when the client
     has used its budget, else 500."""
     answer = _answer(site, error, server_query=True)
-    if offer is HTML:
-        title = page.t("unavailable") if answer.busy else page.t("error")
-        text = page.t("unavailable_text") if answer.busy else page.t("query_failed_text")
-        if answer.over_budget:
-            title, text = page.t("over_budget"), page.t("over_budget_text")
-        return page.error(answer.status, title, text, answer.header_map())
-    return plain_response(answer)
+    text = page.t("unavailable_text") if answer.busy else page.t("query_failed_text")
+    if answer.over_budget:
+        text = page.t("over_budget_text")
+    return error_response(answer, page.request, page, text=text)
 
 
 def _not_found(page: Page, offer: Offer | None, iri: str) -> Response:
-    if offer is HTML:
-        return page.error(404, page.t("not_found"), page.t("not_found_text"), {"Vary": VARY})
-    return plain_response(ErrorAnswer(404, f"no triples about <{iri}>"), Vary=VARY)
+    answer = ErrorAnswer(404, f"no triples about <{iri}>")
+    return error_response(answer, page.request, page, text=page.t("not_found_text"), Vary=VARY)
 
 
 def _no_page(page: Page, offer: Offer, error: PageError) -> Response:
     """A ``?page=`` that names no page: 400 if malformed, 404 if past the last page."""
     answer = _answer(page.site, error)
-    if offer is HTML:
-        text = (
-            page.t("bad_page_text")
-            if error.last is None
-            else page.t("past_last_page_text", last=page.integer(error.last))
-        )
-        return page.error(answer.status, page.t("no_page"), text, {"Vary": VARY})
-    return plain_response(answer, Vary=VARY)
+    text = (
+        page.t("bad_page_text")
+        if error.last is None
+        else page.t("past_last_page_text", last=page.integer(error.last))
+    )
+    return error_response(answer, page.request, page, title=page.t("no_page"), text=text, Vary=VARY)
 
 
 def _etag(site: Site, page: Page, offer: Offer, number: int = 1) -> str:
@@ -171,13 +189,17 @@ async def respond(
     """
     page = Page(site, request)
     headers = {"Vary": VARY, "ETag": _etag(site, page, offer, paging.number if paging else 1)}
+    links = [page.alternates(offer.media_type)]
     if paging is not None and paging.paged:
-        headers["Link"] = page_link_header(site, request, paging)
+        links.append(page_link_header(site, request, paging))
+    headers["Link"] = ", ".join(links)
     if offer is not HTML:
         triples = description.ordered()
         if paging is not None:
             triples += hydra_triples(paging, members)
-        body = serialize_triples(triples, offer, site.prefixes, site.iris)
+        named = description.resource.value.startswith(site.iris.graph_namespace)
+        graph = description.resource if named else None
+        body = serialize_triples(triples, offer, site.prefixes, site.iris, graph)
         return Response(body, media_type=offer.media_type, headers=site.headers(**headers))
     vocabulary = await site.vocabulary()
     reader = parts.Reader(description, page.lang, vocabulary, site.aqb, paging)
@@ -210,11 +232,15 @@ def page_link_header(site: Site, request: Request, paging: Paging) -> str:
 async def resource(site: Site, request: Request) -> Response:
     """``/id/…``, ``/def/…``, ``/graph/…``: the resource with that IRI."""
     page = Page(site, request)
+    redirect = redirect_of(request.url.path, request.url.query)
+    if redirect is not None:
+        redirect.headers.update(site.headers())
+        return redirect
     iri = iri_of(site, request.url.path)
     try:
         offer = _negotiate(request)
     except negotiation.NotAcceptable as error:
-        return _not_acceptable(site, error)
+        return _not_acceptable(site, request, error)
     if iri is None:
         return _not_found(page, offer, request.url.path)
     try:
@@ -325,7 +351,7 @@ async def void(site: Site, request: Request) -> Response:
         figures = await statistics(site)
         rows = await budgets(site)
     except negotiation.NotAcceptable as error:
-        return _not_acceptable(site, error)
+        return _not_acceptable(site, request, error)
     except QueryPoolError as error:
         return _failure(site, page, None, error)
     first = (int(rows[0].year), rows[0].key) if rows else None
@@ -347,7 +373,7 @@ async def catalogue(site: Site, request: Request) -> Response:
     try:
         offer = _negotiate(request)
     except negotiation.NotAcceptable as error:
-        return _not_acceptable(site, error)
+        return _not_acceptable(site, request, error)
     path = site.release.folder / CATALOG
 
     async def load() -> tuple[Triple, ...]:
