@@ -204,7 +204,7 @@ def test_the_ministry_page_lists_its_names_with_their_periods(server: Server) ->
         ]
 
     assert rows(_page(server, "/id/organisation/hmsi")) == [
-        ["Hessisches Sozialministerium", "nicht bekannt", "17. Januar 2014"],
+        ["Hessisches Sozialministerium", "31. August 2010", "17. Januar 2014"],
         [OLD_NAME, "18. Januar 2014", "17. Januar 2024"],
         [CURRENT_NAME, "18. Januar 2024", "aktueller Name"],
     ]

@@ -38,7 +38,7 @@ def _date(text: str) -> Literal:
 def test_the_ministry_has_three_names_with_their_periods() -> None:
     ministry = resources.reference().organisation("hmsi")
     assert [(n.name, n.valid_from, n.valid_until) for n in ministry.names] == [
-        (OLDEST, None, dt.date(2014, 1, 17)),
+        (OLDEST, dt.date(2010, 8, 31), dt.date(2014, 1, 17)),
         (MIDDLE, dt.date(2014, 1, 18), dt.date(2024, 1, 17)),
         (CURRENT, dt.date(2024, 1, 18), None),
     ]
@@ -58,7 +58,8 @@ def test_the_ministry_has_three_names_with_their_periods() -> None:
         (dt.date(2024, 1, 17), dt.date(2024, 1, 17), [MIDDLE]),
         (dt.date(2024, 1, 18), dt.date(2024, 1, 18), [CURRENT]),
         (dt.date(2024, 1, 1), dt.date(2024, 12, 31), [MIDDLE, CURRENT]),  # a year spanning it
-        (dt.date(2010, 1, 1), dt.date(2010, 12, 31), [OLDEST]),  # its first day is not known
+        (dt.date(2010, 1, 1), dt.date(2010, 12, 31), [OLDEST]),
+        (dt.date(2009, 1, 1), dt.date(2009, 12, 31), []),  # before the table's first name
     ],
 )
 def test_the_names_in_force(first: dt.date, last: dt.date, in_force: list[str]) -> None:
@@ -90,7 +91,7 @@ def test_each_name_is_an_aqb_name_per_language_with_its_period() -> None:
     assert graph.value(oldest, SKOSXL.literalForm) == Literal(
         "Hessian Ministry of Social Affairs", lang="en"
     )
-    assert graph.value(oldest, SCHEMA.startDate) is None  # not known: not stated
+    assert graph.value(oldest, SCHEMA.startDate) == _date("2010-08-31")
     assert graph.value(oldest, SCHEMA.endDate) == _date("2014-01-17")
     for node in current:
         assert graph.value(node, SCHEMA.endDate) is None
@@ -127,12 +128,14 @@ def _table_with(old: str, new: str) -> str:
             "2024-01-18) overlaps the next one",
         ),
         (
-            _table_with(",,,,,2014-01-17,", ",,,,,,"),
+            _table_with(",2010-08-31,2014-01-17,", ",2010-08-31,,"),
             2,
             "hmsi: the name 'Hessisches Sozialministerium' (until open) overlaps the next one",
         ),
         (
-            _table_with(",2014-01-18,2024-01-17,", ",,2024-01-17,"),
+            _table_with(",2014-01-18,2024-01-17,", ",,2024-01-17,").replace(
+                ",2010-08-31,2014-01-17,", ",,2014-01-17,", 1
+            ),
             3,
             "hmsi has several names without gueltig_ab: only its oldest may lack it",
         ),
