@@ -90,7 +90,7 @@ def test_one_definition_serves_rdflib_and_pyoxigraph() -> None:
 def test_standard_prefixes_keep_their_order() -> None:
     assert list(STANDARD_PREFIXES) == [
         "rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "prov", "org", "cpov", "schema",
-        "dcat", "spdx", "oa",
+        "dcat", "spdx", "oa", "skosxl",
     ]  # fmt: skip
 
 

@@ -53,6 +53,7 @@ PREFIXES = {
     "rdfs": str(RDFS),
     "rdf": str(RDF),
     "skos": str(SKOS),
+    "skosxl": "http://www.w3.org/2008/05/skos-xl#",
     "xsd": str(XSD),
     "oa": "http://www.w3.org/ns/oa#",
     "prov": "http://www.w3.org/ns/prov#",
@@ -88,6 +89,10 @@ NODES = {
     "hmsi": BASE + "id/organisation/hmsi",
     "rp_kassel": BASE + "id/organisation/rp-kassel",
     "rp_darmstadt": BASE + "id/organisation/rp-darmstadt",
+    "hmsi_name": BASE
+    + "id/organisation/hmsi#name-hessisches-ministerium-fuer-arbeit-integration-jugend-und-soziales-de",
+    "hmsi_former": BASE
+    + "id/organisation/hmsi#name-hessisches-ministerium-fuer-soziales-und-integration-de",
     "br": BASE + "id/bezugsrahmen/buendnis-fuer-ausbildung",
     "br_unknown": BASE + "id/bezugsrahmen/unbekannt",
     "zv2024": BASE + "id/zielvereinbarung/2024/06413",
@@ -1928,6 +1933,74 @@ FAILING_CASES += [
     ),
     case("dokument-url-literal", add('$doc schema:url "https://example.org/a.pdf"'), "doc", "schema:url", "NodeKind"),
     case("dokument-url-not-http", add("$doc schema:url <ftp://example.org/a.pdf>"), "doc", "schema:url", "Pattern"),
+    # Names of an organisation through time (aqb:Name, SKOS-XL labels with their periods)
+    case("org-current-name-missing", remove("$hmsi", "skosxl:prefLabel"), "hmsi", "skosxl:prefLabel", "MinCount"),
+    case(
+        "org-current-name-not-a-name",
+        delete("$hmsi_name a aqb:Name"),
+        "hmsi", "skosxl:prefLabel", "Class",
+    ),
+    case(
+        "org-current-name-ended",
+        add('$hmsi_name schema:endDate "2025-12-31"^^xsd:date'),
+        "hmsi_name", "schema:endDate", "MaxCount",
+    ),
+    case(
+        "org-two-current-german-names",
+        add(
+            "$hmsi skosxl:prefLabel $other", "$other a aqb:Name",
+            '$other skosxl:literalForm "Hessisches Sozialministerium"@de',
+        ),
+        "hmsi", "skosxl:prefLabel/skosxl:literalForm", "UniqueLang",
+    ),
+    case(
+        "org-label-not-the-current-name",
+        replace("$hmsi", "rdfs:label", '"Hessisches Sozialministerium"@de', 'FILTER (lang(?o) = "de")'),
+        "hmsi", "skosxl:prefLabel/skosxl:literalForm", "Equals",
+    ),
+    case("org-former-name-not-a-name", delete("$hmsi_former a aqb:Name"), "hmsi", "skosxl:altLabel", "Class"),
+    case("org-former-name-open", remove("$hmsi_former", "schema:endDate"), "hmsi_former", "schema:endDate", "MinCount"),
+    case("name-form-missing", remove("$hmsi_former", "skosxl:literalForm"), "hmsi_former", "skosxl:literalForm", "MinCount"),
+    case(
+        "name-form-twice",
+        add('$hmsi_former skosxl:literalForm "Hessian Ministry of Social Affairs and Integration"@en'),
+        "hmsi_former", "skosxl:literalForm", "MaxCount",
+    ),
+    case(
+        "name-form-without-language",
+        replace("$hmsi_former", "skosxl:literalForm", '"Hessisches Ministerium für Soziales und Integration"'),
+        "hmsi_former", "skosxl:literalForm", "Datatype",
+    ),
+    case(
+        "name-form-in-french",
+        replace("$hmsi_former", "skosxl:literalForm", '"Ministère hessois des Affaires sociales"@fr'),
+        "hmsi_former", "skosxl:literalForm", "LanguageIn",
+    ),
+    case(
+        "name-start-twice",
+        add('$hmsi_former schema:startDate "2014-01-19"^^xsd:date'),
+        "hmsi_former", "schema:startDate", "MaxCount",
+    ),
+    case(
+        "name-start-not-a-date",
+        replace("$hmsi_former", "schema:startDate", '"18. Januar 2014"'),
+        "hmsi_former", "schema:startDate", "Datatype",
+    ),
+    case(
+        "name-end-twice",
+        add('$hmsi_former schema:endDate "2024-01-18"^^xsd:date'),
+        "hmsi_former", "schema:endDate", "MaxCount",
+    ),
+    case(
+        "name-end-not-a-date",
+        replace("$hmsi_former", "schema:endDate", '"2024"^^xsd:gYear'),
+        "hmsi_former", "schema:endDate", "Datatype",
+    ),
+    case(
+        "name-ends-before-it-starts",
+        replace("$hmsi_former", "schema:endDate", '"2013-12-31"^^xsd:date'),
+        "hmsi_former", "schema:startDate", "LessThanOrEquals",
+    ),
 ]  # fmt: skip
 
 
@@ -2091,7 +2164,7 @@ ONTOLOGY_IRI = URIRef(BASE + "def/aqb")
 CLASSES = {
     "Zielvereinbarung", "Ministerium", "Regierungspraesidium", "Gebietskoerperschaft",
     "Landkreis", "KreisfreieStadt", "Budget", "Massnahmenart", "Massnahmenbereich", "Projekt",
-    "Unterzeichnung", "Rechtskreis", "Bezugsrahmen", "Fundstelle", "Quelldokument",
+    "Unterzeichnung", "Rechtskreis", "Bezugsrahmen", "Fundstelle", "Quelldokument", "Name",
 }  # fmt: skip
 PROPERTIES = {
     "jahr", "laufzeitBeginn", "laufzeitEnde", "ministerium", "gebietskoerperschaft", "budget",

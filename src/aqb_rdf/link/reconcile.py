@@ -108,7 +108,7 @@ def subjects(reference: Reference, regions_table: str, organisations_table: str)
     found += [
         Subject(
             organisations_table, o.slug, o.current_name, o.wikidata,
-            names=tuple(dict.fromkeys(name for name, _, _ in o.names)),
+            names=tuple(dict.fromkeys(name.name for name in o.names)),
         )
         for o in reference.organisations
     ]  # fmt: skip

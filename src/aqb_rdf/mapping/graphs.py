@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 
 from aqb_rdf.rdf import external
 from aqb_rdf.rdf.iris import Iris
@@ -28,6 +28,7 @@ from aqb_rdf.rdf.namespaces import (
     RDFS,
     SCHEMA,
     SKOS,
+    SKOSXL,
     SPDX,
     XSD,
 )
@@ -36,6 +37,7 @@ from aqb_rdf.source import codelists
 from aqb_rdf.source.model import (
     Gebietskoerperschaft,
     Kreistyp,
+    OrganisationName,
     SourceDocument,
     Span,
     Zielvereinbarung,
@@ -339,13 +341,42 @@ def reference_to_graph(reference: Reference, iris: Iris) -> Graph:
         add((o, RDFS.label, _de(org.current_name)))
         if org.name_en:
             add((o, RDFS.label, _en(org.name_en)))
-        for name, _, _ in org.names[:-1]:
-            add((o, SKOS.altLabel, _de(name)))
+        for name in org.names[:-1]:
+            add((o, SKOS.altLabel, _de(name.name)))
+            if name.name_en:
+                add((o, SKOS.altLabel, _en(name.name_en)))
+        graph += _name_triples(o, org.names, aqb)
         if org.short_name:
             add((o, aqb.kurzname, Literal(org.short_name)))
         if org.wikidata:
             add((o, SCHEMA.sameAs, URIRef(external.wikidata_iri(org.wikidata))))
     return graph
+
+
+def _name_triples(
+    organisation: URIRef, names: tuple[OrganisationName, ...], aqb: Namespace
+) -> list[Triple]:
+    """Each name as an ``aqb:Name`` (a SKOS-XL label) per language, with the days the
+    organisation bore it (``schema:startDate``, ``schema:endDate``; absent: open or not
+    known): the newest its ``skosxl:prefLabel``, the older ones ``skosxl:altLabel``. Their
+    plain forms are the ``rdfs:label`` and ``skos:altLabel`` above (SKOS-XL's dumb-down)."""
+    triples: list[Triple] = []
+    for position, name in enumerate(names):
+        link = SKOSXL.prefLabel if position == len(names) - 1 else SKOSXL.altLabel
+        for lang, text in (("de", name.name), ("en", name.name_en)):
+            if not text:
+                continue
+            node = Iris.organisation_name(organisation, name.name, lang)
+            triples += [
+                (organisation, link, node),
+                (node, RDF.type, aqb.Name),
+                (node, SKOSXL.literalForm, _literal(text, lang)),
+            ]
+            if name.valid_from:
+                triples.append((node, SCHEMA.startDate, _date(name.valid_from)))
+            if name.valid_until:
+                triples.append((node, SCHEMA.endDate, _date(name.valid_until)))
+    return triples
 
 
 def bezugsrahmen_to_graph(slugs: list[str], iris: Iris) -> Graph:

@@ -192,6 +192,14 @@ class Iris:
     def organisation(self, slug_: str) -> URIRef:
         return URIRef(f"{self.base}id/organisation/{slug_}")
 
+    @staticmethod
+    def organisation_name(organisation: URIRef, name: str, lang: str) -> URIRef:
+        """One name an organisation bore, in one language: ``{organisation}#name-{slug of
+        the German name}-{lang}`` (``hmsi#name-hessisches-sozialministerium-en``). Keyed by
+        the German name, not by position or date, so a name keeps its IRI when an older
+        name is added to the table or the current one ends."""
+        return URIRef(f"{organisation}#name-{slug(name)}-{lang}")
+
     def bezugsrahmen(self, slug_: str) -> URIRef:
         return URIRef(f"{self.base}id/bezugsrahmen/{slug_}")
 

@@ -50,6 +50,9 @@ RDFS: Final = Vocabulary("http://www.w3.org/2000/01/rdf-schema#")
 OWL: Final = Vocabulary("http://www.w3.org/2002/07/owl#")
 XSD: Final = Vocabulary("http://www.w3.org/2001/XMLSchema#")
 SKOS: Final = Vocabulary("http://www.w3.org/2004/02/skos/core#")
+SKOSXL: Final = Vocabulary("http://www.w3.org/2008/05/skos-xl#")
+"""SKOS eXtension for Labels (SKOS Reference, appendix B): a name as a resource of its own,
+here with the period an organisation bore it."""
 DCTERMS: Final = Vocabulary("http://purl.org/dc/terms/")
 PROV: Final = Vocabulary("http://www.w3.org/ns/prov#")
 ORG: Final = Vocabulary("http://www.w3.org/ns/org#")
@@ -94,6 +97,7 @@ VOCABULARIES: Final[Mapping[str, Vocabulary]] = {
     "owl": OWL,
     "xsd": XSD,
     "skos": SKOS,
+    "skosxl": SKOSXL,
     "dcterms": DCTERMS,
     "prov": PROV,
     "org": ORG,
@@ -123,7 +127,7 @@ STANDARD_PREFIXES: Final[Mapping[str, Vocabulary]] = {
     prefix: VOCABULARIES[prefix]
     for prefix in (
         "rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "prov", "org", "cpov", "schema",
-        "dcat", "spdx", "oa",
+        "dcat", "spdx", "oa", "skosxl",
     )
 }  # fmt: skip
 """The prefixes every output binds, in this order."""

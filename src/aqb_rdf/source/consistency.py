@@ -77,12 +77,10 @@ def _check_ministry_name(agreement: Zielvereinbarung) -> None:
     year = agreement.year.value
     first, last = (signed[0], signed[0]) if signed else (dt.date(year, 1, 1), dt.date(year, 12, 31))
     wanted = _normalised(written.value)
-    periods = [(start, end) for name, start, end in ministry.names if _normalised(name) == wanted]
-    if not periods or any(
-        (start is None or start <= last) and (end is None or end >= first) for start, end in periods
-    ):
+    named = [name for name in ministry.names if _normalised(name.name) == wanted]
+    if not named or any(name.in_force(first, last) for name in named):
         return
-    start, end = periods[0]
+    start, end = named[0].valid_from, named[0].valid_until
     period = f"{start.isoformat() if start else '…'} to {end.isoformat() if end else '…'}"
     when = f"on {first.isoformat()}" if signed else f"in {year}"
     raise ParseError(

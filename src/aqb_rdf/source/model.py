@@ -81,21 +81,44 @@ class Gebietskoerperschaft:
 
 
 @dataclass(frozen=True)
+class OrganisationName:
+    """One name an organisation bore, in German and English, and the days it bore it.
+
+    ``valid_from`` and ``valid_until`` are inclusive; None means open, or not known (the
+    ministry's oldest name has no known first day): such a side is not checked.
+    """
+
+    name: str
+    name_en: str = ""
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+
+    def in_force(self, first: dt.date, last: dt.date) -> bool:
+        """Whether the organisation bore this name on some day from ``first`` to ``last``."""
+        starts = self.valid_from is None or self.valid_from <= last
+        return starts and (self.valid_until is None or self.valid_until >= first)
+
+
+@dataclass(frozen=True)
 class Organisation:
-    """A ministry or authority; ``names`` lists every (name, valid_from, valid_until) it had."""
+    """A ministry or authority; ``names`` lists every name it had, oldest first, the current
+    one last."""
 
     slug: str
     typ: str
-    names: tuple[tuple[str, dt.date | None, dt.date | None], ...]
+    names: tuple[OrganisationName, ...]
     short_name: str = ""
-    name_en: str = ""
-    """The current name in English."""
     wikidata: str = ""
     """The Wikidata item id ("Q…"), empty when not confirmed."""
 
     @property
     def current_name(self) -> str:
-        return self.names[-1][0]
+        return self.names[-1].name
+
+    @property
+    def name_en(self) -> str:
+        """The current name in English (empty if the table gives none)."""
+        return self.names[-1].name_en
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from aqb_rdf.errors import AqbError, ResolveError
 from aqb_rdf.rdf import external
-from aqb_rdf.source.model import Gebietskoerperschaft, Kreistyp, Organisation
+from aqb_rdf.source.model import Gebietskoerperschaft, Kreistyp, Organisation, OrganisationName
 
 REGIONS_FILE = "gebietskoerperschaften.csv"
 ORGANISATIONS_FILE = "organisationen.csv"
@@ -149,8 +149,8 @@ def _check_links(row: dict[str, str], key: str, path: str, line: int) -> None:
 
 
 def _read_organisations(text: str, path: str) -> list[Organisation]:
-    names: dict[str, list[tuple[str, dt.date | None, dt.date | None]]] = {}
-    meta: dict[str, tuple[str, str, str]] = {}
+    names: dict[str, list[tuple[int, OrganisationName]]] = {}
+    meta: dict[str, tuple[str, str]] = {}
     qids: dict[str, str] = {}
     for line, row in _rows(text, path, {"slug", "typ", "name"}):
         slug = row["slug"]
@@ -161,28 +161,67 @@ def _read_organisations(text: str, path: str) -> list[Organisation]:
             raise AqbError(f"wikidata must be an item id such as 'Q3042', not {qid!r}", path, line)
         if qid and qids.setdefault(slug, qid) != qid:
             raise AqbError(f"{slug} has two Wikidata items: {qids[slug]} and {qid}", path, line)
-        names.setdefault(slug, []).append(
-            (
-                row["name"],
-                _date(row.get("gueltig_ab", ""), path, line),
-                _date(row.get("gueltig_bis", ""), path, line),
-            )
+        name = OrganisationName(
+            row["name"],
+            row.get("name_en", ""),
+            _date(row.get("gueltig_ab", ""), path, line),
+            _date(row.get("gueltig_bis", ""), path, line),
         )
-        meta[slug] = (row["typ"], row.get("kurzname", ""), row.get("name_en", ""))
+        if name.valid_from and name.valid_until and name.valid_from > name.valid_until:
+            raise AqbError(
+                f"gueltig_ab {name.valid_from} is after gueltig_bis {name.valid_until}", path, line
+            )
+        names.setdefault(slug, []).append((line, name))
+        meta[slug] = (row["typ"], row.get("kurzname", ""))
     return [
         Organisation(
             slug,
             meta[slug][0],
-            tuple(sorted(rows, key=_name_order)),
-            *meta[slug][1:],
+            _name_periods(slug, rows, path),
+            meta[slug][1],
             wikidata=qids.get(slug, ""),
         )
         for slug, rows in names.items()
     ]
 
 
-def _name_order(row: tuple[str, dt.date | None, dt.date | None]) -> dt.date:
-    return row[1] or dt.date.min
+def _name_periods(
+    slug: str, rows: list[tuple[int, OrganisationName]], path: str
+) -> tuple[OrganisationName, ...]:
+    """An organisation's names in time order; they may not overlap, only the oldest may lack
+    its first day and only the newest its last, and each name stands once."""
+    seen: dict[str, int] = {}
+    for line, name in rows:
+        if name.name in seen:
+            raise AqbError(
+                f"{slug} has the name {name.name!r} twice (also on line {seen[name.name]}): "
+                "one row per name and period",
+                path,
+                line,
+            )
+        seen[name.name] = line
+    rows = sorted(rows, key=lambda row: row[1].valid_from or dt.date.min)
+    for position, (line, name) in enumerate(rows):
+        if position and name.valid_from is None:
+            raise AqbError(
+                f"{slug} has several names without gueltig_ab: only its oldest may lack it",
+                path,
+                line,
+            )
+        if position + 1 < len(rows):
+            following = rows[position + 1][1]
+            if name.valid_until is None or (
+                following.valid_from is not None and name.valid_until >= following.valid_from
+            ):
+                until = name.valid_until.isoformat() if name.valid_until else "open"
+                raise AqbError(
+                    f"{slug}: the name {name.name!r} (until {until}) overlaps the next one, "
+                    f"{following.name!r} (from {following.valid_from}); only the newest name "
+                    "may be open-ended",
+                    path,
+                    line,
+                )
+    return tuple(name for _, name in rows)
 
 
 def normalise_name(text: str) -> str:
@@ -200,7 +239,7 @@ def resolve_organisation(reference: Reference, text: str, typ: str) -> Organisat
     """The organisation of type ``typ`` that has ever been called ``text``."""
     wanted = normalise_name(text)
     for org in reference.organisations:
-        if org.typ == typ and any(normalise_name(name) == wanted for name, _, _ in org.names):
+        if org.typ == typ and any(normalise_name(n.name) == wanted for n in org.names):
             return org
     raise ResolveError(f"unknown {typ} {text!r}: not in the reference table {ORGANISATIONS_FILE}")
 
@@ -238,7 +277,20 @@ def resolve_region(reference: Reference, text: str, year: int) -> Gebietskoerper
     valid = [r for r in candidates if _valid_in(r, year)]
     if not valid:
         periods = ", ".join(_period(r) for r in candidates)
-        raise ResolveError(f"{text!r} is not a Gebietskörperschaft in {year} (valid {periods})")
+        # A city that becomes kreisfrei (Hanau, 2026) belonged to a Landkreis before, and
+        # the AQB agreement of those years is that Landkreis's: it does not sign one itself.
+        later_city = all(
+            r.typ is Kreistyp.KREISFREIE_STADT and r.valid_from and r.valid_from.year > year
+            for r in candidates
+        )
+        hint = (
+            "; until then it belonged to a Landkreis, whose agreement covers it"
+            if later_city
+            else ""
+        )
+        raise ResolveError(
+            f"{text!r} is not a Gebietskörperschaft in {year} (valid {periods}){hint}"
+        )
     if len(valid) > 1:
         options = " or ".join(f"{r.display_name} ({r.key or 'no key'})" for r in valid)
         raise ResolveError(f"ambiguous Gebietskörperschaft {text!r}: {options}")

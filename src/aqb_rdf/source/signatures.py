@@ -22,7 +22,6 @@ refused with its line: the party is never guessed.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 from collections.abc import Iterator, Sequence
@@ -30,7 +29,13 @@ from collections.abc import Iterator, Sequence
 from aqb_rdf.errors import ParseError
 from aqb_rdf.source.german import parse_german_date
 from aqb_rdf.source.layout import Line, join_lines, line_span
-from aqb_rdf.source.model import Gebietskoerperschaft, Kreistyp, Organisation, Unterzeichnung
+from aqb_rdf.source.model import (
+    Gebietskoerperschaft,
+    Kreistyp,
+    Organisation,
+    OrganisationName,
+    Unterzeichnung,
+)
 from aqb_rdf.source.reference import normalise_name as _normalise_name
 
 # Normalising runs a handful of substitutions; the same few names recur in every document.
@@ -230,10 +235,10 @@ def _names_ministry(text: str, ministry: Organisation) -> bool:
 
 @functools.lru_cache(maxsize=64)
 def _ministry_terms(
-    names: tuple[tuple[str, dt.date | None, dt.date | None], ...], short_name: str
+    names: tuple[OrganisationName, ...], short_name: str
 ) -> tuple[tuple[str, ...], frozenset[str], re.Pattern[str] | None]:
     """The ministry's names normalised, the parts after "für", and its abbreviation."""
-    official = tuple(_normalised(name) for name, _, _ in names)
+    official = tuple(_normalised(name.name) for name in names)
     areas = frozenset(n.split(" für ", 1)[1] for n in official if " für " in n)
     short = re.compile(rf"\b{re.escape(short_name.lower())}\b") if short_name else None
     return official, areas, short

@@ -17,7 +17,7 @@ from typing import TypeAlias
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
-from aqb_rdf.rdf.namespaces import DCTERMS, RDF, RDF_TYPE, RDFS, SCHEMA, SKOS
+from aqb_rdf.rdf.namespaces import DCTERMS, RDF, RDF_TYPE, RDFS, SCHEMA, SKOS, SKOSXL
 
 Node: TypeAlias = NamedNode | BlankNode
 """A subject: an IRI or a blank node."""
@@ -31,8 +31,9 @@ LABEL_PROPERTIES = (
     SKOS + "prefLabel",
     SCHEMA + "name",
     DCTERMS + "title",
+    SKOSXL + "literalForm",
 )
-"""Where a name for a thing is looked up, in this order."""
+"""Where a name for a thing is looked up, in this order (a SKOS-XL label: its literal form)."""
 
 
 class Description:

@@ -19,6 +19,7 @@ lists the projects filed under it, per agreement; a project links back to its ag
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,7 +27,8 @@ from decimal import Decimal
 from pyoxigraph import NamedNode
 
 from aqb_rdf.rdf import external as links
-from aqb_rdf.rdf.namespaces import DCTERMS, SCHEMA, SKOS
+from aqb_rdf.rdf.namespaces import DCTERMS, SCHEMA, SKOS, SKOSXL
+from aqb_rdf.source.model import OrganisationName
 from aqb_rdf.web.render.description import Node
 from aqb_rdf.web.render.document import FactKey, Quote
 from aqb_rdf.web.render.order import legal_order
@@ -77,6 +79,41 @@ class Signature:
 
 
 @dataclass(frozen=True)
+class NamePeriod:
+    """One name an organisation bore, in German and (if the table gives it) English, and its
+    first and last day (ISO dates; None: open, or not known)."""
+
+    name: str
+    name_en: str | None
+    valid_from: str | None
+    valid_until: str | None
+
+    def in_force(self, first: dt.date, last: dt.date) -> bool:
+        """Whether the organisation bore this name on some day from ``first`` to ``last``."""
+        return OrganisationName(
+            self.name,
+            self.name_en or "",
+            dt.date.fromisoformat(self.valid_from) if self.valid_from else None,
+            dt.date.fromisoformat(self.valid_until) if self.valid_until else None,
+        ).in_force(first, last)
+
+
+@dataclass(frozen=True)
+class NameOfTheYear:
+    """The ministry's name when the agreement was made: derived, not read from the document.
+
+    From the periods of its names (the reference table's, :class:`NamePeriod`) on ``on``, the
+    day the ministry signed, or, without its signature, in the agreement's year (``on`` None);
+    the rule the parser checks the title's name by (``source/consistency.py``). Normally one
+    name; two when the year without a signature spans a renaming.
+    """
+
+    names: tuple[NamePeriod, ...]
+    on: str | None
+    year: str | None
+
+
+@dataclass(frozen=True)
 class Agreement:
     title: str
     year: str | None
@@ -107,6 +144,8 @@ class Agreement:
     """The ministry as the title writes it (``aqb:ministeriumLaut``), the name of its year."""
     region_as_written_quote: Quote | None = None
     ministry_as_written_quote: Quote | None = None
+    ministry_name_of_the_year: NameOfTheYear | None = None
+    """The ministry's name of that year, derived from the periods of its names."""
 
 
 @dataclass(frozen=True)
@@ -132,7 +171,8 @@ class Organisation:
     title: str
     class_label: str
     short_names: tuple[str, ...]
-    other_names: tuple[str, ...]
+    names: tuple[NamePeriod, ...]
+    """Every name it bore, oldest first, with its period (``aqb:Name``)."""
     external: tuple[Link, ...]
     as_ministry: tuple[AgreementRow, ...]
     as_authority: tuple[AgreementRow, ...]
@@ -252,11 +292,12 @@ def agreement(r: Reader, quotes: Mapping[FactKey, Quote] | None = None) -> Agree
     )
     frameworks = r.links(d.nodes(me, r.p("bezugsrahmen")))
     value = SCHEMA + "value"
+    ministry = d.node(me, r.p("ministerium"))
     return Agreement(
         title=d.label(me, r.lang),
         year=r.text(me, "jahr"),
         region=r.maybe_link(d.node(me, r.p("gebietskoerperschaft"))),
-        ministry=r.maybe_link(d.node(me, r.p("ministerium"))),
+        ministry=r.maybe_link(ministry),
         budget=d.number(budget, SCHEMA + "value") if budget else None,
         currency=d.text(budget, SCHEMA + "currency") if budget else None,
         budget_link=r.maybe_link(budget),
@@ -288,6 +329,7 @@ def agreement(r: Reader, quotes: Mapping[FactKey, Quote] | None = None) -> Agree
         ministry_as_written=r.text(me, "ministeriumLaut"),
         region_as_written_quote=quote(me, "gebietskoerperschaftLaut"),
         ministry_as_written_quote=quote(me, "ministeriumLaut"),
+        ministry_name_of_the_year=name_of_the_year(r, me, ministry) if ministry else None,
     )
 
 
@@ -327,11 +369,60 @@ def organisation(r: Reader) -> Organisation:
         title=d.label(me, r.lang),
         class_label=r.vocabulary.label(sorted(classes)[0], r.lang) if classes else "",
         short_names=tuple(d.texts(me, r.p("kurzname"))),
-        other_names=tuple(d.texts(me, SKOS + "altLabel", r.lang)),
+        names=names_through_time(r, me),
         external=external_links(r),
         as_ministry=agreement_rows(r, "ministerium"),
         as_authority=agreement_rows(r, "bewilligungsbehoerde"),
     )
+
+
+def names_through_time(r: Reader, organisation: Node) -> tuple[NamePeriod, ...]:
+    """The names of ``organisation`` (its ``skosxl:prefLabel`` and ``skosxl:altLabel``, each an
+    ``aqb:Name`` per language), one per period, oldest first."""
+    d = r.d
+    periods: dict[tuple[str | None, str | None], dict[str, str]] = {}
+    for node in d.nodes(organisation, SKOSXL + "prefLabel") + d.nodes(
+        organisation, SKOSXL + "altLabel"
+    ):
+        form = d.literal(node, SKOSXL + "literalForm")
+        if form is None:
+            continue
+        period = (d.text(node, SCHEMA + "startDate"), d.text(node, SCHEMA + "endDate"))
+        periods.setdefault(period, {})[form.language or "de"] = form.value
+    names = [
+        NamePeriod(forms.get("de") or next(iter(forms.values())), forms.get("en"), start, end)
+        for (start, end), forms in periods.items()
+    ]
+    # Oldest first: by the first day (the oldest may lack it), then by the last (open: last).
+    names.sort(key=lambda n: (n.valid_from or "", n.valid_until or "9999"))
+    return tuple(names)
+
+
+def name_of_the_year(r: Reader, agreement: Node, ministry: Node) -> NameOfTheYear | None:
+    """The ministry's name(s) when ``agreement`` was made: on the day of the ministry's
+    signature, or without one in the agreement's year. None when the ministry's names are
+    not in the description, or no name's period covers that time."""
+    d = r.d
+    names = names_through_time(r, ministry)
+    year = r.text(agreement, "jahr")
+    if not names or not year or not year.isdigit():
+        return None
+    signed = sorted(
+        day
+        for signature in d.nodes(agreement, r.p("unterzeichnung"))
+        if d.node(signature, r.p("organisation")) == ministry
+        and (day := r.text(signature, "datum")) is not None
+    )
+    try:
+        first = last = dt.date.fromisoformat(signed[0]) if signed else None
+    except ValueError:
+        first = last = None
+    if first is None or last is None:
+        first, last = dt.date(int(year), 1, 1), dt.date(int(year), 12, 31)
+    in_force = tuple(name for name in names if name.in_force(first, last))
+    if not in_force:
+        return None
+    return NameOfTheYear(in_force, first.isoformat() if signed else None, year)
 
 
 def massnahmenart(r: Reader) -> Massnahmenart:

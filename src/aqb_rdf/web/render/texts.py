@@ -328,6 +328,27 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "valid_until": ("bis", "until"),
     "short_name": ("Kurzname", "Short name"),
     "other_names": ("Frühere und andere Namen", "Former and other names"),
+    "names_through_time": ("Namen im Lauf der Zeit", "Names through time"),
+    "name_in_english": ("englisch", "In English"),
+    "first_day": ("erster Tag", "First day"),
+    "last_day": ("letzter Tag", "Last day"),
+    "not_known": ("nicht bekannt", "not known"),
+    "current_name": ("aktueller Name", "current name"),
+    "names_source": (
+        "Die Namen und ihre Zeiträume stammen aus der Referenztabelle organisationen.csv, nicht"
+        " aus den Zielvereinbarungen; über alle Namen hinweg ist es dieselbe Organisation.",
+        "The names and their periods come from the reference table organisationen.csv, not"
+        " from the target agreements; under all its names it is the same organisation.",
+    ),
+    "name_on": (
+        "Name am {date} (Unterzeichnung des Ministeriums)",
+        "Name on {date} (the ministry's signature)",
+    ),
+    "name_in": ("Name im Jahr {year}", "Name in {year}"),
+    "derived_name": (
+        "abgeleitet aus den Namenszeiträumen der Referenztabelle, nicht aus dem Dokument gelesen",
+        "derived from the periods of its names in the reference table, not read from the document",
+    ),
     "as_ministry": ("Als Ministerium", "As ministry"),
     "as_authority": ("Als Bewilligungsbehörde", "As approving authority"),
     "signed_for": ("Unterzeichnet für", "Signed on behalf of"),
