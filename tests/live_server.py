@@ -80,8 +80,11 @@ class Server:
 
 
 @contextlib.contextmanager
-def serving(out: Path, *options: str) -> Iterator[Server]:
-    """``aqb-rdf serve out`` on a free port until the block ends; its output in a log file."""
+def serving(
+    out: Path, *options: str, environment: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """``aqb-rdf serve out`` on a free port until the block ends; its output in a log file;
+    ``environment`` is added to this process's for the server."""
     port = free_port()
     log = out.parent / f"server-{port}.log"
     with open(log, "wb") as output:
@@ -89,6 +92,7 @@ def serving(out: Path, *options: str) -> Iterator[Server]:
             [str(AQB_RDF), "serve", str(out), "--port", str(port), *options],
             stdout=output,
             stderr=subprocess.STDOUT,
+            env={**os.environ, **(environment or {})},
         )
     server = Server(process, port)
     try:
