@@ -353,6 +353,9 @@ LAYOUT_ROWS: dict[str, tuple[str, ...]] = {
         "left-out-numbered-by-massnahmenart", "left-out-numbered-in-own-order",
     ),
     "Maßnahmenart as heading or bold paragraph": ("heading-items", "bold-paragraphs"),
+    "section number and title on one line": (
+        "section-titles-on-the-heading-line", "section-titles-after-a-dash",
+    ),
     "projects as bullets": (
         "as-is", "star-bullets", "dot-bullets", "square-bullets", "dash-bullets", "o-bullets",
     ),

@@ -137,6 +137,31 @@ def render(
     return "\n".join([*s.before, *listing, "", *rest, *signed]) + "\n"
 
 
+_SECTION_NUMBER = re.compile(r"[#*\s]*§\s*(?P<number>\d+)[*\s]*")
+
+
+def _titled_sections(separator: str) -> Render:
+    """§ 1 to § 5 with their titles on the heading's line (``§ 4 Haushaltsmittel und
+    Eckdaten``), each heading a paragraph of its own (Markdown keeps its ``##``)."""
+
+    def rewrite(s: Structure) -> str:
+        before: list[str] = []
+        lines = iter(s.before)
+        for line in lines:
+            number = _SECTION_NUMBER.fullmatch(line)
+            if number is None:
+                before.append(line)
+                continue
+            title = next(t for t in lines if t.strip()).strip().lstrip("#").strip().strip("*")
+            prefix = "## " if line.lstrip().startswith("#") else ""
+            if before and before[-1].strip():
+                before.append("")
+            before.extend([f"{prefix}§ {number.group('number')}{separator}{title}", ""])
+        return render(Structure(before, s.entries, s.between, s.blocks))
+
+    return rewrite
+
+
 def _letters(k: int) -> str:
     return chr(ord("a") + k % 26) * (1 + k // 26)
 
@@ -441,6 +466,8 @@ VARIANTS: tuple[Variant, ...] = (
         "page-breaks-number-only",
         lambda s: render(s, inside=_page_break("{page}", "Zielvereinbarung AQB 2025")),
     ),
+    Variant("section-titles-on-the-heading-line", _titled_sections(" ")),
+    Variant("section-titles-after-a-dash", _titled_sections(" – ")),
     Variant("bewilligungsbescheid", lambda s: render(s, between=_bewilligung)),
     Variant(
         "bescheid-des-rp",

@@ -148,6 +148,13 @@ def _furniture(line: Line) -> Line:
 
 
 _SECTION_HEADING = re.compile(r"§[ \t]*(\d+)[ \t]*")
+_TITLED_SECTION_HEADING = re.compile(
+    r"§[ \t]*(\d+)\.?(?:[ \t]+[–-])?[ \t]+[A-ZÄÖÜ][^\n]{0,78}[^\s.,;:!?]"
+)
+"""``§ 4 Haushaltsmittel und Eckdaten``: a section number with its title on one line. A line
+of flow text may start so too ("§ 5 Satz 1 genannten Ziele …" wrapped), so it is a heading
+only where the document says so: marked as one (Markdown, bold), or a paragraph of its own
+whose title, capitalised and at most 80 characters, ends without a sentence's punctuation."""
 _MARKUP = re.compile(r"[#>*_\u00ad\u200b\ufeff\r]")
 
 
@@ -302,6 +309,16 @@ class FlowText:
         )
 
 
+def _titled_heading_line(flow: FlowText, start: int, end: int) -> bool:
+    """Whether the flow line ``text[start:end]`` may be a section heading with its title."""
+    text = flow.text
+    if flow.offset(start)[0].heading:
+        return True
+    alone_before = start == 0 or text.endswith("\n\n", 0, start)
+    alone_after = end == len(text) or text.startswith("\n\n", end)
+    return alone_before and alone_after
+
+
 def sections(flow: FlowText) -> dict[str, tuple[int, int]]:
     """Flow-text ranges of the sections, by number (the first heading of each number)."""
     text = flow.text
@@ -312,6 +329,8 @@ def sections(flow: FlowText) -> dict[str, tuple[int, int]]:
         line_end = len(text) if line_end == -1 else line_end
         if at == 0 or text[at - 1] == "\n":
             heading = _SECTION_HEADING.fullmatch(text, at, line_end)
+            if heading is None and _titled_heading_line(flow, at, line_end):
+                heading = _TITLED_SECTION_HEADING.fullmatch(text, at, line_end)
             if heading:
                 headings.append((at, line_end, heading.group(1)))
         at = text.find("§", at + 1)
