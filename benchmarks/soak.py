@@ -110,7 +110,8 @@ class Soak:
         self.stop = threading.Event()
         self.lock = threading.Lock()
         self.windows: list[Window] = [Window()]
-        self.crash_moments: list[float] = []
+        self.crash_spans: list[tuple[float, float]] = []
+        """When each crash query was sent and when its answer (or reset) came."""
         self.threads: list[threading.Thread] = []
 
     @property
@@ -142,17 +143,20 @@ class Soak:
             took = time.monotonic() - started
             with self.lock:
                 if cause:
-                    self.window.failed[self._blame(cause, started)] += 1
+                    self.window.failed[self._blame(cause, started, started + took)] += 1
                 else:
                     self.window.ok += 1
                     self.window.latencies.append(took)
             time.sleep(0.01)
 
-    def _blame(self, cause: str, started: float) -> str:
-        """A failure begun before a crash and ended after it is the crash's, counted apart."""
+    def _blame(self, cause: str, started: float, ended: float) -> str:
+        """A connection's failure while a crash query ran (from its request to its reset) is
+        the crash's, counted apart: the process that aborts cuts every request it serves, also
+        those sent after the crash query while it grew to the limit (before, only requests
+        begun before the crash query were blamed on it, and those were counted as failures)."""
         if cause in ("ConnectionResetError", "RemoteDisconnected", "BadStatusLine",
                      "IncompleteRead", "ConnectionAbortedError"):  # fmt: skip
-            if any(started <= moment for moment in self.crash_moments[-1:]):
+            if any(start <= ended and started <= end for start, end in self.crash_spans[-3:]):
                 return f"crash:{cause}"
         return cause
 
@@ -184,13 +188,13 @@ class Soak:
 
     def crash(self) -> None:
         with self.lock:
-            self.crash_moments.append(time.monotonic())
+            self.crash_spans.append((time.monotonic(), math.inf))
             self.window.crashes += 1
         try:
             self._get(sparql_path(CRASH), 60.0, HOSTILE_SOURCE["crash"])
         finally:
             with self.lock:  # the crash is over when its answer (or reset) came
-                self.crash_moments.append(time.monotonic())
+                self.crash_spans[-1] = (self.crash_spans[-1][0], time.monotonic())
 
     def idle_heads(self, most: int = 200) -> None:
         held: list[socket.socket] = []
