@@ -39,6 +39,7 @@ from aqb_rdf.web.answers import ResponseCache
 from aqb_rdf.web.clients import ClientOfRequest
 from aqb_rdf.web.compression import Compression
 from aqb_rdf.web.errors import ErrorAnswer, answer_for, error_response, plain_response
+from aqb_rdf.web.pages import Site
 from aqb_rdf.web.routes import site_routes
 from aqb_rdf.web.state import QueryRunner, Release, ServedReleases, ServeSettings
 
@@ -294,13 +295,15 @@ def build_app(
             Route("/download/{name}", download, methods=["GET", "HEAD"]),
             # The pages and Linked-Data answers, `/` included (web/routes.py lists them).
             *site_routes(
-                release,
-                pool.run_async,
-                settings,
-                base,
-                prefix=prefix,
-                releases=releases,
-                responses=responses,
-            ),  # fmt: skip
+                Site(
+                    release,
+                    pool.run_async,
+                    settings,
+                    base,
+                    prefix=prefix,
+                    releases=releases,
+                    responses=responses,
+                )
+            ),
         ],
     )

@@ -32,17 +32,14 @@ and answer ``If-None-Match`` with 304 before any work (:func:`with_etag`).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Match, Route
 
-from aqb_rdf.rdf.iris import DEFAULT_BASE
 from aqb_rdf.web import headers as common
 from aqb_rdf.web.errors import ErrorAnswer, error_response
 from aqb_rdf.web.pages import Page, Site, static_file
-from aqb_rdf.web.query_runner import Runner
 from aqb_rdf.web.releases import not_served
 from aqb_rdf.web.views.collection import collection
 from aqb_rdf.web.views.crawlers import favicon, robots_txt, sitemap_xml
@@ -51,10 +48,6 @@ from aqb_rdf.web.views.index import landing
 from aqb_rdf.web.views.queries import editor, one_query, queries
 from aqb_rdf.web.views.resource import catalogue, resource, void
 from aqb_rdf.web.views.search import search
-
-if TYPE_CHECKING:
-    from aqb_rdf.web.answers import ResponseCache
-    from aqb_rdf.web.state import Release, ServedReleases, ServeSettings
 
 Handler = Callable[[Site, Request], Awaitable[Response]]
 
@@ -94,19 +87,8 @@ async def not_found(site: Site, request: Request) -> Response:
     return error_response(answer, request, page, text=page.t("not_found_text"), Vary=PAGE_VARY)
 
 
-def site_routes(
-    release: Release,
-    run: Runner,
-    settings: ServeSettings,
-    base: str = DEFAULT_BASE,
-    *,
-    prefix: str = "",
-    releases: ServedReleases | None = None,
-    responses: ResponseCache | None = None,
-) -> list[BaseRoute]:
-    """The routes of the site over ``release``, answering queries with ``run``; ``prefix``,
-    ``releases`` and ``responses`` as :class:`~aqb_rdf.web.pages.Site` takes them."""
-    site = Site(release, run, settings, base, prefix=prefix, releases=releases, responses=responses)
+def site_routes(site: Site) -> list[BaseRoute]:
+    """The routes of the pages and Linked-Data answers of ``site``."""
 
     def route(path: str, handler: Handler, name: str | None = None) -> Route:
         async def endpoint(request: Request) -> Response:
