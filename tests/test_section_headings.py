@@ -43,3 +43,13 @@ def test_a_heading_opens_its_section(heading: str) -> None:
 )
 def test_a_sentence_starting_with_a_section_number_opens_none(text: str) -> None:
     assert _sections(text) == []
+
+
+def test_a_titled_line_naming_an_earlier_section_ends_none() -> None:
+    """Inside § 5, a bold line citing § 4 does not cut § 5 short."""
+    text = "§ 4\n\nBudget.\n\n§ 5\n\nZiele.\n\n**§ 4 Absatz 2 BHO**\n\nWeiter in § 5.\n"
+    flow = FlowText(clean_lines(text))
+    ranges = sections(flow)
+    assert list(ranges) == ["4", "5"]
+    start, end = ranges["5"]
+    assert "Weiter in § 5." in flow.text[start:end]

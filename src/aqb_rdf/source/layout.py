@@ -154,7 +154,8 @@ _TITLED_SECTION_HEADING = re.compile(
 """``§ 4 Haushaltsmittel und Eckdaten``: a section number with its title on one line. A line
 of flow text may start so too ("§ 5 Satz 1 genannten Ziele …" wrapped), so it is a heading
 only where the document says so: marked as one (Markdown, bold), or a paragraph of its own
-whose title, capitalised and at most 80 characters, ends without a sentence's punctuation."""
+whose title, capitalised and at most 80 characters, ends without a sentence's punctuation; and
+only after the section before it (a bold ``**§ 4 Absatz 2 BHO**`` inside § 5 ends nothing)."""
 _MARKUP = re.compile(r"[#>*_\u00ad\u200b\ufeff\r]")
 
 
@@ -329,8 +330,11 @@ def sections(flow: FlowText) -> dict[str, tuple[int, int]]:
         line_end = len(text) if line_end == -1 else line_end
         if at == 0 or text[at - 1] == "\n":
             heading = _SECTION_HEADING.fullmatch(text, at, line_end)
-            if heading is None and _titled_heading_line(flow, at, line_end):
-                heading = _TITLED_SECTION_HEADING.fullmatch(text, at, line_end)
+            if heading is None:
+                titled = _TITLED_SECTION_HEADING.fullmatch(text, at, line_end)
+                last = int(headings[-1][2]) if headings else 0
+                if titled and int(titled.group(1)) > last:
+                    heading = titled if _titled_heading_line(flow, at, line_end) else None
             if heading:
                 headings.append((at, line_end, heading.group(1)))
         at = text.find("§", at + 1)
