@@ -99,6 +99,17 @@ class Window:
     """The most processes in the tree at once."""
 
 
+def failure_cause(status: int, body: bytes) -> str:
+    """A failed answer's cause as the soak counts it: the status, and for a 503 or 429 the
+    start of the server's one-line message (``503 no query slot came free``), so that each
+    kind of refusal is counted apart."""
+    if status not in (429, 503):
+        return str(status)
+    message = body.decode("utf-8", "replace").strip().splitlines()[:1]
+    words = " ".join(message[0].split()[:5]) if message else ""
+    return f"{status} {words}".strip()
+
+
 class Soak:
     """The clients, the windows they report into, and the crash moments."""
 
@@ -136,8 +147,8 @@ class Soak:
                 path += f"?n={number}-{count}"  # a new page key each time
             started = time.monotonic()
             try:
-                status = self._get(path, 30.0, ordinary_source(number))
-                cause = "" if status == 200 else str(status)
+                status, body = self._get_answer(path, 30.0, ordinary_source(number))
+                cause = "" if status == 200 else failure_cause(status, body)
             except OSError as error:
                 cause = type(error).__name__
             took = time.monotonic() - started
@@ -161,14 +172,17 @@ class Soak:
         return cause
 
     def _get(self, path: str, timeout: float, source: str) -> int:
+        return self._get_answer(path, timeout, source)[0]
+
+    def _get_answer(self, path: str, timeout: float, source: str) -> tuple[int, bytes]:
+        """The status and body of a GET of ``path`` from ``source`` on a fresh connection."""
         connection = http.client.HTTPConnection(
             HOST, self.server.port, timeout=timeout, source_address=(source, 0)
         )
         try:
             connection.request("GET", path, headers={"Accept": "text/turtle, */*;q=0.1"})
             response = connection.getresponse()
-            response.read()
-            return response.status
+            return response.status, response.read()
         finally:
             connection.close()
 
@@ -398,7 +412,11 @@ def verdict(windows: list[Window], args: argparse.Namespace) -> int:
         second, last = windows[1].rss, windows[-1].rss
         checks.append((f"memory: {second / MIB:,.0f} MiB in the second window, "
                        f"{last / MIB:,.0f} MiB in the last", last <= 1.25 * second + 64 * MIB))  # fmt: skip
+    causes = sum((w.failed for w in windows), Counter[str]())
     print()
+    if causes:
+        print("failures by cause over the run: " + ", ".join(
+            f"{cause} × {n}" for cause, n in causes.most_common()))  # fmt: skip
     for text, passed in checks:
         print(f"{'PASS' if passed else 'FAIL'}  {text}")
     return 0 if all(passed for _, passed in checks) else 1

@@ -143,8 +143,12 @@ SERVE_PORT = Setting(
     "serve.port", int, 8000, "Port to listen on.",
     option="--port", envvar="AQB_SERVE_PORT", minimum=0, maximum=65535,
 )  # fmt: skip
+# Twice --client-queries, so that no one client ever holds every slot of a process: the kernel
+# hands connections to the processes blindly, and every request sent to a process whose slots
+# one client's runaways hold would wait for them (the 10-minute soak, benchmarks/soak.py, with
+# 2 slots: 18 of 15,092 ordinary requests 503 after waiting 5 s, p99 3.4 s; with 4: see README).
 SERVE_QUERY_WORKERS = Setting(
-    "serve.query_workers", int, 2,
+    "serve.query_workers", int, 4,
     "Queries each server process runs at the same time; more wait in its queue.",
     option="--query-workers", envvar="AQB_SERVE_QUERY_WORKERS", minimum=1, maximum=64,
 )  # fmt: skip
