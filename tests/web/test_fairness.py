@@ -139,3 +139,44 @@ def test_two_hostile_clients_get_429_and_the_ordinary_ones_their_answers(
     [(status, page)] = page_after_two_runaways
     assert status == 429, page[:300]
     assert "More queries are coming from your address than the server allows" in page
+
+
+def test_one_clients_runaways_never_hold_every_slot_of_a_process(
+    copy_of_default_dataset: Path,
+) -> None:
+    """With the default slots and client budget, one process, and a client's two runaways
+    running in it, another client's query is answered at once, not after the runaways' time
+    limit: the kernel hands connections to the processes blindly, so a process whose slots one
+    client could hold would keep every request sent to it waiting (the soak's 503s with two
+    slots per process). Only the time limit is not the default here (3 s instead of 10)."""
+    options = ("--processes", "1", "--timeout", str(TIMEOUT))
+    with serving(copy_of_default_dataset, *options) as server:
+        runaways: list[int] = []
+        threads = [
+            threading.Thread(
+                target=lambda n=n: runaways.append(
+                    request(server, "127.0.0.2", sparql(f"{RUNAWAY} # {n}"))[0]
+                )
+            )
+            for n in range(2)
+        ]
+        for thread in threads:
+            thread.start()
+        try:
+            time.sleep(0.5)  # both runaways admitted and running
+            took = []
+            for n in range(5):
+                started = time.monotonic()
+                status, _, _ = request(
+                    server,
+                    "127.0.0.4",
+                    sparql(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s a ?t }} # {n}"),
+                )
+                took.append(time.monotonic() - started)
+                assert status == 200
+        finally:
+            for thread in threads:
+                thread.join(timeout=TIMEOUT + 30)
+    # Answered while the runaways ran (they end at 3 s, 0.5 s after they were sent).
+    assert max(took) < 1.5, took
+    assert runaways == [503, 503], runaways
