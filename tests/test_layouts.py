@@ -26,7 +26,15 @@ from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.source.model import SourceDocument, Zielvereinbarung
 from aqb_rdf.source.parsing import parse_agreement
 from aqb_rdf.source.reading import read_document
-from documents.variants import VARIANTS, Variant, broken_variants, structure, variants
+from documents.variants import (
+    VARIANTS,
+    Variant,
+    broken_variants,
+    render,
+    structure,
+    variants,
+    with_term,
+)
 
 OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("http://schema.org/")
@@ -64,7 +72,10 @@ def facts(agreement: Zielvereinbarung) -> dict[str, object]:
         ],
         "rechtskreise": [r.value for r in agreement.rechtskreise],
         "bezugsrahmen": [b.value for b in agreement.bezugsrahmen],
-        "granting": (authority.value.slug if authority else None, agreement.granting_form),
+        "granting": (
+            authority.value.slug if authority else None,
+            agreement.granting_form and agreement.granting_form.value,
+        ),
         "signatures": [
             (s.place, s.date, s.person, s.role, s.organisation_text, s.organisation_slug)
             for s in agreement.signatures
@@ -278,7 +289,7 @@ def test_the_granting_authority_is_read_before_or_after_the_bescheid(sentence: s
     agreement = parse_text(text.replace(closing.group(), sentence))
     assert agreement.granting_authority is not None
     assert agreement.granting_authority.value.slug == "rp-kassel"
-    assert agreement.granting_form == "Bescheid"
+    assert agreement.granting_form and agreement.granting_form.value == "Bescheid"
 
 
 @pytest.mark.parametrize(
@@ -435,3 +446,16 @@ def test_every_example_of_the_readme_layout_table_is_in_a_variant(
     for written in examples:
         pattern = ".*?".join(re.escape(" ".join(part.split())) for part in written.split("…"))
         assert any(re.search(pattern, text) for text in texts), f"{row}: {written!r}"
+
+
+@pytest.mark.parametrize("case", FIXTURES)
+def test_a_term_stated_as_the_budget_year_gives_the_same_facts(case: str) -> None:
+    """The term is derived from the year (an aqb:Herleitung says so); a document stating that
+    same term gives the facts of one without it, and one stating another is refused
+    (``term-not-the-budget-year`` among the broken variants)."""
+    text = render(structure(fixture_text(case)))
+    plain = parse_text(text)
+    year = plain.year.value
+    stated = with_term(text, year, f"1. Januar {year}", f"31.12.{year}")
+    assert "Die Laufzeit dieser Zielvereinbarung" in stated
+    assert facts(parse_text(stated)) == facts(plain)

@@ -171,7 +171,7 @@ def test_every_fact_in_every_format(case: str) -> None:
     assert [b.value for b in agreement.bezugsrahmen] == COMMON["bezugsrahmen"]
     assert agreement.granting_authority is not None
     assert agreement.granting_authority.value.slug == "rp-kassel"
-    assert agreement.granting_form == "Bescheid"
+    assert agreement.granting_form and agreement.granting_form.value == "Bescheid"
 
 
 @pytest.mark.parametrize(

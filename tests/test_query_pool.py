@@ -56,7 +56,7 @@ LIMBURG = f"{BASE}graph/zielvereinbarung/2025/06431"
 REFERENCE = f"{BASE}graph/reference"
 ONTOLOGY = f"{BASE}graph/ontology"
 CUBE = f"{BASE}graph/datenwuerfel"
-ALL_QUADS = 2500  # 2441 before the names of organisations with their periods (SKOS-XL), 2386 without the budget cube of issue 13, and 2461 before the Fundstelle
+ALL_QUADS = 2652  # 2500 before the derived facts said so (aqb:Herleitung) and the form of grant had its Fundstelle, 2441 before the names of organisations with their periods (SKOS-XL), 2386 without the budget cube of issue 13, and 2461 before the Fundstelle
 # offsets lived only in the position selector; 1607 before the links to other datasets
 # (120 triples), 1727 before the
 # layouts work (43 ontology triples, 6 per agreement: aqb:anzahlProjekte and the names as written,

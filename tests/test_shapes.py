@@ -78,6 +78,10 @@ NODES = {
     "u2": ZV + "/unterzeichnung/2",
     "fs": ZV + "/fundstelle/budget",
     "fs_rk": ZV + "/fundstelle/rechtskreis-sgb-ii",
+    "h_begin": ZV + "/herleitung/laufzeit-beginn",
+    "h_end": ZV + "/herleitung/laufzeit-ende",
+    "h_count1": ZV + "/herleitung/massnahmenart-1-anzahl-projekte",
+    "rule": BASE + "def/aqb#LaufzeitbeginnAusJahr",
     "doc": BASE + "id/dokument/0f3d9f78c5244444",
     "chk": BASE + "id/dokument/0f3d9f78c5244444#sha256",
     "q": ZV + "/fundstelle/budget#zitat",
@@ -312,12 +316,19 @@ def test_valid_agreement_conforms(variant: str, valid_data: Graph, checked_shape
 
 
 def test_region_check_needs_the_ontology_in_the_data_graph(shapes: Graph) -> None:
-    """sh:class aqb:Gebietskoerperschaft sees an aqb:KreisfreieStadt through rdfs:subClassOf."""
+    """sh:class aqb:Gebietskoerperschaft sees an aqb:KreisfreieStadt through rdfs:subClassOf;
+    the rules of derivations (aqb:Herleitungsregel) are the ontology's too."""
     report = validate(parse(VALID_AGREEMENT, *CONCEPT_SCHEMES), shapes)
     assert not report.conforms
+    derivations = ["laufzeit-beginn", "laufzeit-ende"]
+    derivations += [f"massnahmenart-{n}-anzahl-projekte" for n in range(1, 5)]
     assert {(str(r.focus), r.path, r.component) for r in report.results} == {
         (ZV, "aqb:gebietskoerperschaft", "ClassConstraintComponent"),
         (NODES["u2"], "aqb:organisation", "OrConstraintComponent"),
+        *(
+            (f"{ZV}/herleitung/{name}", "aqb:regel", "ClassConstraintComponent")
+            for name in derivations
+        ),
     }
 
 
@@ -1832,6 +1843,33 @@ FAILING_CASES = [
 ]
 
 
+# Facts derived, not read (aqb:Herleitung).
+FAILING_CASES += [
+    case("zv-laufzeitbeginn-not-said-derived", delete("$h_begin aqb:hergeleiteteEigenschaft aqb:laufzeitBeginn"), "zv", "^aqb:betrifft/aqb:hergeleiteteEigenschaft", "HasValue"),
+    case("zv-laufzeitende-not-said-derived", replace("$h_end", "aqb:hergeleiteteEigenschaft", "aqb:jahr"), "zv", "^aqb:betrifft/aqb:hergeleiteteEigenschaft", "HasValue"),
+    case("bereich-anzahl-not-said-derived", replace("$h_count1", "aqb:betrifft", "$b2"), "b1", "^aqb:betrifft/aqb:hergeleiteteEigenschaft", "HasValue"),
+    case("herleitung-betrifft-missing", remove("$h_begin", "aqb:betrifft"), "h_begin", "aqb:betrifft", "MinCount"),
+    case("herleitung-betrifft-twice", add("$h_begin aqb:betrifft $budget"), "h_begin", "aqb:betrifft", "MaxCount"),
+    case("herleitung-betrifft-literal", replace("$h_begin", "aqb:betrifft", '"zv"'), "h_begin", "aqb:betrifft", "NodeKind"),
+    case("herleitung-eigenschaft-missing", remove("$h_begin", "aqb:hergeleiteteEigenschaft"), "h_begin", "aqb:hergeleiteteEigenschaft", "MinCount"),
+    case("herleitung-eigenschaft-twice", add("$h_begin aqb:hergeleiteteEigenschaft aqb:jahr"), "h_begin", "aqb:hergeleiteteEigenschaft", "MaxCount"),
+    case("herleitung-eigenschaft-literal", replace("$h_begin", "aqb:hergeleiteteEigenschaft", '"laufzeitBeginn"'), "h_begin", "aqb:hergeleiteteEigenschaft", "NodeKind"),
+    case("herleitung-regel-missing", remove("$h_begin", "aqb:regel"), "h_begin", "aqb:regel", "MinCount"),
+    case("herleitung-regel-twice", add("$h_begin aqb:regel aqb:LaufzeitendeAusJahr"), "h_begin", "aqb:regel", "MaxCount"),
+    case("herleitung-regel-not-a-rule", replace("$h_begin", "aqb:regel", "aqb:jahr"), "h_begin", "aqb:regel", "Class"),
+    case("herleitung-source-missing", remove("$h_begin", "prov:wasDerivedFrom"), "h_begin", "prov:wasDerivedFrom", "MinCount"),
+    case("herleitung-source-twice", add("$h_begin prov:wasDerivedFrom $fs_rk"), "h_begin", "prov:wasDerivedFrom", "MaxCount"),
+    case("herleitung-source-not-a-fundstelle", replace("$h_begin", "prov:wasDerivedFrom", "$doc"), "h_begin", "prov:wasDerivedFrom", "Class"),
+    case("rule-label-missing", remove("$rule", "rdfs:label", 'FILTER (lang(?o) = "en")'), "rule", "rdfs:label", "MinCount"),
+    case("rule-label-twice-in-german", add('$rule rdfs:label "Beginn"@de'), "rule", "rdfs:label", "UniqueLang"),
+    case("rule-label-in-french", replace("$rule", "rdfs:label", '"début"@fr', 'FILTER (lang(?o) = "en")'), "rule", "rdfs:label", "LanguageIn"),
+    case("rule-definition-missing", remove("$rule", "skos:definition", 'FILTER (lang(?o) = "en")'), "rule", "skos:definition", "MinCount"),
+    case("rule-definition-twice-in-german", add('$rule skos:definition "Noch eine."@de'), "rule", "skos:definition", "UniqueLang"),
+    case("rule-definition-in-french", replace("$rule", "skos:definition", '"Le début."@fr', 'FILTER (lang(?o) = "en")'), "rule", "skos:definition", "LanguageIn"),
+    case("fundstelle-quotes-a-derived-fact", replace("$fs", "aqb:eigenschaft", "aqb:laufzeitBeginn"), "fs", "aqb:eigenschaft", "Not"),
+]  # fmt: skip
+
+
 # The source document as a resource and the W3C Web Annotation selectors of a Fundstelle.
 HEX = '"0f3d9f78c524444c181ac788679abd0a8b49e99e94d78658f2fd585b3b01beb3"^^xsd:hexBinary'
 INTEGER = "^^xsd:integer"
@@ -2170,6 +2208,7 @@ CLASSES = {
     "Zielvereinbarung", "Ministerium", "Regierungspraesidium", "Gebietskoerperschaft",
     "Landkreis", "KreisfreieStadt", "Budget", "Massnahmenart", "Massnahmenbereich", "Projekt",
     "Unterzeichnung", "Rechtskreis", "Bezugsrahmen", "Fundstelle", "Quelldokument", "Name",
+    "Herleitung", "Herleitungsregel",
 }  # fmt: skip
 PROPERTIES = {
     "jahr", "laufzeitBeginn", "laufzeitEnde", "ministerium", "gebietskoerperschaft", "budget",
@@ -2179,6 +2218,7 @@ PROPERTIES = {
     "organisationLaut", "belegt", "eigenschaft", "zeileVon", "zeileBis",
     "kreisschluessel", "gueltigAb", "gueltigBis", "kurzname", "regierungsbezirk",
     "nuts3", "sha256", "dateiname", "medientyp", "wert", "anzahlProjekte", "nichtAufgefuehrt",
+    "betrifft", "hergeleiteteEigenschaft", "regel",
     "ministeriumLaut", "gebietskoerperschaftLaut", "vertretungsvermerk", "textfassung", "seite",
 }  # fmt: skip
 PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty)

@@ -557,6 +557,13 @@ def _section_heading(text: str, number: int) -> re.Match[str]:
     return heading
 
 
+def with_term(text: str, year: int, first: str, last: str) -> str:
+    """``text`` with a paragraph stating the agreement's term, just before § 5."""
+    heading = _section_heading(text, 5)
+    sentence = f"Die Laufzeit dieser Zielvereinbarung beginnt am {first} und endet am {last}."
+    return text[: heading.start()] + sentence + "\n\n" + text[heading.start() :]
+
+
 def broken_variants(text: str, other_region: str) -> list[Broken]:
     """Self-contradicting rewrites of ``text``; ``other_region`` names another region
     ("Landkreis Gießen") for the region check."""
@@ -615,6 +622,16 @@ def broken_variants(text: str, other_region: str) -> list[Broken]:
             without,
             "no granting authority",
             _line_of(without, "Bescheides."),
+        )
+    )
+
+    # A term (Laufzeit) other than the budget year: the term is derived from the year.
+    broken.append(
+        Broken(
+            "term-not-the-budget-year",
+            with_term(base, year, f"1. Juli {year}", f"30.06.{year + 1}"),
+            f"a term (Laufzeit) with the day 1. Juli {year}, not the budget year {year}",
+            _line_of(with_term(base, year, f"1. Juli {year}", f"30.06.{year + 1}"), "Die Laufzeit"),
         )
     )
 

@@ -153,6 +153,19 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
         if page is not None:
             add((f, t_seite, _int(page)))
 
+    t_herleitung, t_betrifft = aqb.Herleitung, aqb.betrifft
+    t_hergeleitet, t_regel = aqb.hergeleiteteEigenschaft, aqb.regel
+
+    def herleitung(name: str, subject: URIRef, prop: URIRef, rule: URIRef, source: str) -> None:
+        """Say that ``subject``'s ``prop`` is derived by ``rule`` from the fact read at the
+        Fundstelle ``source`` (a derived fact has no Fundstelle of its own)."""
+        h = iris.herleitung(a, name)
+        add((h, t_type, t_herleitung))
+        add((h, t_betrifft, subject))
+        add((h, t_hergeleitet, prop))
+        add((h, t_regel, rule))
+        add((h, PROV.wasDerivedFrom, iris.fundstelle(a, source)))
+
     ministry = iris.organisation(agreement.ministry.value.slug)
     region_iri = iris.region(region.key)
     add((a, RDF.type, aqb.Zielvereinbarung))
@@ -164,6 +177,8 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
     add((a, aqb.ministerium, ministry))
     add((a, aqb.gebietskoerperschaft, region_iri))
     fundstelle("jahr", agreement.year.span, a, aqb.jahr)
+    herleitung("laufzeit-beginn", a, aqb.laufzeitBeginn, aqb.LaufzeitbeginnAusJahr, "jahr")
+    herleitung("laufzeit-ende", a, aqb.laufzeitEnde, aqb.LaufzeitendeAusJahr, "jahr")
     fundstelle("ministerium", agreement.ministry.span, a, aqb.ministerium)
     fundstelle("gebietskoerperschaft", agreement.region.span, a, aqb.gebietskoerperschaft)
     # The names as written, each with its own Fundstelle: their words without the article
@@ -200,6 +215,10 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
         add((e, aqb.bezeichnung, _de(bereich.title)))
         add((e, aqb.anzahlProjekte, _int(len(bereich.projects))))
         fundstelle(f"massnahmenart-{number}", bereich.span, e)
+        herleitung(
+            f"massnahmenart-{number}-anzahl-projekte", e, aqb.anzahlProjekte,
+            aqb.AnzahlDerAufgefuehrtenProjekte, f"massnahmenart-{number}",
+        )  # fmt: skip
         for position, projekt in enumerate(bereich.projects, start=1):
             p = iris.projekt(a, number, position)
             add((e, aqb.projekt, p))
@@ -236,8 +255,9 @@ def agreement_triples(agreement: Zielvereinbarung, iris: Iris) -> list[Triple]:
         fundstelle(
             "bewilligungsbehoerde", agreement.granting_authority.span, a, aqb.bewilligungsbehoerde
         )
-    if agreement.granting_form:
-        add((a, aqb.bewilligungsform, _de(agreement.granting_form)))
+    if agreement.granting_form is not None:
+        add((a, aqb.bewilligungsform, _de(agreement.granting_form.value)))
+        fundstelle("bewilligungsform", agreement.granting_form.span, a, aqb.bewilligungsform)
 
     for position, signature in enumerate(agreement.signatures, start=1):
         s = iris.unterzeichnung(a, position)

@@ -156,6 +156,12 @@ class Iris:
     def fundstelle(agreement: URIRef, name: str) -> URIRef:
         return URIRef(f"{agreement}/fundstelle/{name}")
 
+    @staticmethod
+    def herleitung(agreement: URIRef, name: str) -> URIRef:
+        """A fact the build derives rather than reads (``aqb:Herleitung``), named like the
+        Fundstelle of a fact that is read."""
+        return URIRef(f"{agreement}/herleitung/{name}")
+
     def dokument(self, sha256: str) -> URIRef:
         """The source document, ``{base}id/dokument/{first 16 hex digits of its SHA-256}``."""
         return URIRef(f"{self.base}id/dokument/{dokument_segment(sha256)}")

@@ -10,6 +10,9 @@ Each check raises :class:`~aqb_rdf.errors.ParseError` with the line of the offen
 * the year the budget sentence names ("im Jahr 2025", "Qualifizierungsbudget 2025") is the
   year of the title;
 * a granting authority is named;
+* a term (Laufzeit) the text states is the budget year: the term is derived from the year
+  (``aqb:Herleitung``), so a document stating another one is refused rather than given a
+  wrong term;
 * the ministry's name in the title block is the name it bore on the date of the ministry's
   signature (``organisationen.csv`` gives each name's period).
 
@@ -24,6 +27,7 @@ import re
 from collections.abc import Iterator
 
 from aqb_rdf.errors import ParseError
+from aqb_rdf.source.german import MONTHS
 from aqb_rdf.source.layout import FlowText, sections
 from aqb_rdf.source.model import Gebietskoerperschaft, Kreistyp, Zielvereinbarung
 from aqb_rdf.source.reference import normalise_name as _normalise_name
@@ -59,6 +63,7 @@ def check(
     _check_projects(agreement)
     _check_regions(agreement, flow, regions)
     _check_budget_year(agreement, flow, budget_at)
+    _check_term(agreement, flow)
     if agreement.granting_authority is None:
         bescheid = re.search(r"[Bb]escheid", flow.text)
         line = flow.span(bescheid.start(), bescheid.end()).first_line if bescheid else last_line
@@ -66,6 +71,34 @@ def check(
             "no granting authority: no Regierungspräsidium named with the Bescheid", None, line
         )
     _check_ministry_name(agreement)
+
+
+_TERM = re.compile(r"\bLaufzeit", re.IGNORECASE)
+_TERM_SENTENCE_END = re.compile(r"(?<!\d)\.(?=\s|$)|\n\s*\n")
+"""A sentence ends at a full stop not after a digit (``1. Januar`` goes on), or a blank line."""
+_DATE = re.compile(
+    r"\b(\d{1,2})\.\s?(?:(\d{1,2})\.\s?|(" + "|".join(MONTHS) + r")\s+)(\d{4})\b",
+    re.IGNORECASE,
+)
+
+
+def _check_term(agreement: Zielvereinbarung, flow: FlowText) -> None:
+    """A sentence on a Laufzeit names no day but the first and last of the budget year."""
+    year = agreement.year.value
+    for term in _TERM.finditer(flow.text):
+        end = _TERM_SENTENCE_END.search(flow.text, term.end())
+        sentence_end = end.start() if end else len(flow.text)
+        for date in _DATE.finditer(flow.text, term.end(), sentence_end):
+            day, month_number, month_name, date_year = date.groups()
+            month = int(month_number) if month_number else MONTHS[month_name.lower()]
+            if (int(date_year), month, int(day)) not in ((year, 1, 1), (year, 12, 31)):
+                line = flow.span(date.start(), date.end()).first_line
+                raise ParseError(
+                    f"a term (Laufzeit) with the day {date.group(0)}, not the budget year "
+                    f"{year}: the term is taken from the year, another one is not read",
+                    None,
+                    line,
+                )
 
 
 def _check_ministry_name(agreement: Zielvereinbarung) -> None:

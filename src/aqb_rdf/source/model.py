@@ -205,7 +205,8 @@ class Zielvereinbarung:
     bezugsrahmen: tuple[Located[str], ...]
     """Slugs of the programmes and frameworks referred to, in order of first mention."""
     granting_authority: Located[Organisation] | None
-    granting_form: str | None
+    granting_form: Located[str] | None
+    """The form of grant (always "Bescheid" so far), where the granting sentence names it."""
     signatures: tuple[Unterzeichnung, ...]
     ministry_as_written: Located[str] | None = None
     """The ministry's name as the title block writes it (inflected, without the article)."""

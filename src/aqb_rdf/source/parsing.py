@@ -66,7 +66,8 @@ _GRANTING = re.compile(
     r"(?P<authority>(?:Regierungspräsidiums?|RP)\s+(?P<seat>[A-ZÄÖÜ][\wäöüß-]+))"
 )
 _SENTENCE_END = re.compile(r"\.(?=\s|$)")
-_BESCHEID = re.compile(r"bescheid", re.IGNORECASE)
+_BESCHEID = re.compile(r"\w*bescheid\w*", re.IGNORECASE)
+"""The word naming the form of grant (Bescheid, Bewilligungsbescheid, Zuwendungsbescheides …)."""
 _SIGNATURE = re.compile(
     r"^(?P<place>[A-ZÄÖÜ][^\d,]{1,60}?),\s*(?:den|am)?\s*"
     r"(?P<date>\d{1,2}\.\s?\d{1,2}\.\s?(?:\d{4}|\d{2})|\d{1,2}\.\s*[A-Za-zÄÖÜäöü]+\s+\d{4})\s*$"
@@ -118,7 +119,7 @@ class _Parser:
         ministry, region, written = self._parties(header, year.value)
         budget, budget_at = self._budget()
         massnahmenbereiche = self._massnahmenbereiche()
-        granting = self._granting_authority()
+        granting, form = self._granting_authority()
         agreement = Zielvereinbarung(
             source=self.document,
             year=year,
@@ -129,7 +130,7 @@ class _Parser:
             rechtskreise=tuple(self._rechtskreise()),
             bezugsrahmen=tuple(self._bezugsrahmen()),
             granting_authority=granting,
-            granting_form="Bescheid" if granting else None,
+            granting_form=Located("Bescheid", form) if form else None,
             signatures=tuple(self._signatures(ministry.value, region.value)),
             ministry_as_written=written[0],
             region_as_written=written[1],
@@ -331,13 +332,15 @@ class _Parser:
                 seen.add(slug)
                 yield Located(slug, span)
 
-    def _granting_authority(self) -> Located[Organisation] | None:
-        """The Regierungspräsidium named in a sentence about the (Bewilligungs-)Bescheid."""
+    def _granting_authority(self) -> tuple[Located[Organisation] | None, Span | None]:
+        """The Regierungspräsidium named in a sentence about the (Bewilligungs-)Bescheid, and
+        where that sentence names the Bescheid (the form of grant)."""
         for match in _GRANTING.finditer(self.text):
             start = self.text.rfind(". ", 0, match.start()) + 1
             end_match = _SENTENCE_END.search(self.text, match.end())
-            sentence = self.text[start : end_match.start() if end_match else None]
-            if not _BESCHEID.search(sentence):
+            end = end_match.start() if end_match else len(self.text)
+            bescheid = _BESCHEID.search(self.text, start, end)
+            if not bescheid:
                 continue
             name = f"Regierungspräsidium {match.group('seat')}"
             span = self.located(match)
@@ -345,8 +348,8 @@ class _Parser:
                 org = resolve_organisation(self.reference, name, "Regierungspraesidium")
             except ResolveError as error:
                 raise self.fail(error.message, span, ResolveError) from None
-            return Located(org, span)
-        return None
+            return Located(org, span), self.located(bescheid)
+        return None, None
 
     # -- signatures ----------------------------------------------------------------------------
 

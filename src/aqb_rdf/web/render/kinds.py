@@ -136,6 +136,7 @@ class Agreement:
     ministry_quote: Quote | None = None
     budget_quote: Quote | None = None
     authority_quote: Quote | None = None
+    approval_form_quote: Quote | None = None
     legal_sphere_quotes: tuple[Quote | None, ...] = ()
     framework_quotes: tuple[Quote | None, ...] = ()
     region_as_written: str | None = None
@@ -319,6 +320,7 @@ def agreement(r: Reader, quotes: Mapping[FactKey, Quote] | None = None) -> Agree
         if isinstance(budget, NamedNode)
         else None,
         authority_quote=quote(me, "bewilligungsbehoerde"),
+        approval_form_quote=quote(me, "bewilligungsform"),
         legal_sphere_quotes=tuple(
             found.get((me.value, r.p("rechtskreis"), link.iri)) for link in legal_spheres
         ),

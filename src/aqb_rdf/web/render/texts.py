@@ -349,6 +349,10 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "abgeleitet aus den Namenszeiträumen der Referenztabelle, nicht aus dem Dokument gelesen",
         "derived from the periods of its names in the reference table, not read from the document",
     ),
+    "derived_term": (
+        "hergeleitet aus dem Jahr der Zielvereinbarung, nicht aus dem Dokument gelesen",
+        "derived from the year of the agreement, not read from the document",
+    ),
     "as_ministry": ("Als Ministerium", "As ministry"),
     "as_authority": ("Als Bewilligungsbehörde", "As approving authority"),
     "signed_for": ("Unterzeichnet für", "Signed on behalf of"),
