@@ -139,3 +139,13 @@ def test_the_agreement_page_marks_the_term_as_derived_and_quotes_the_form_of_gra
     assert "derived from the year of the agreement, not read from the document" in english
     form = german.split('<dd class="approval-form">', 1)[1].split("</dd>", 1)[0]
     assert "Bescheid" in form and 'class="fundstelle"' in form
+    status, _, body = running_server.request(
+        "GET",
+        "/id/zielvereinbarung/2025/06431/massnahmenart/1?lang=en",
+        headers={"Accept": "text/html"},
+    )
+    listing = body.decode("utf-8")
+    count = listing.split('title="https://aqb-rdf.example/def/aqb#anzahlProjekte"', 1)[1]
+    count = count.split("</tr>", 1)[0]
+    assert status == 200 and "(derived, not read:" in count
+    assert "number of the projects listed" in count

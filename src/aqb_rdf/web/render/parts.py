@@ -76,6 +76,9 @@ class Generic:
     properties: tuple[tuple[Link, tuple[Value, ...]], ...]
     incoming: tuple[tuple[Link, Link], ...]
     evidence: tuple[Evidence, ...] = field(default=())
+    derived: dict[str, Link] = field(default_factory=dict)
+    """The properties whose values are derived, not read (an aqb:Herleitung says so), with
+    the rule they are derived by."""
 
 
 class Reader:
@@ -303,9 +306,17 @@ def generic(r: Reader) -> Generic:
         )
     )
     incoming = []
+    derived: dict[str, Link] = {}
     for subject, predicate in d.incoming(me):
         if predicate == r.p("belegt"):
             continue
+        if predicate == r.p("betrifft"):
+            prop, rule = (
+                d.node(subject, r.p("hergeleiteteEigenschaft")),
+                d.node(subject, r.p("regel")),
+            )
+            if prop is not None and rule is not None:
+                derived[prop.value] = r.link(rule)
         _, shown = r.coded(subject)
         link = Link(shown.iri, shown.text) if shown.iri else r.link(subject)
         incoming.append((link, Link(predicate, r.vocabulary.label(predicate, r.lang)), subject))
@@ -318,6 +329,7 @@ def generic(r: Reader) -> Generic:
         properties=tuple(properties),
         incoming=tuple((link, via) for link, via, _ in incoming),
         evidence=evidence(r),
+        derived=derived,
     )
 
 

@@ -349,6 +349,7 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "abgeleitet aus den Namenszeiträumen der Referenztabelle, nicht aus dem Dokument gelesen",
         "derived from the periods of its names in the reference table, not read from the document",
     ),
+    "derived_by": ("hergeleitet, nicht gelesen:", "derived, not read:"),
     "derived_term": (
         "hergeleitet aus dem Jahr der Zielvereinbarung, nicht aus dem Dokument gelesen",
         "derived from the year of the agreement, not read from the document",
