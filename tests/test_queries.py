@@ -558,8 +558,11 @@ def test_bind_subjects_restricts_what_links_here(store: pyoxigraph.Store) -> Non
 def test_fundstellen_of_a_seed_in_document_order(built_default_dataset: Path) -> None:
     store = load_dataset((built_default_dataset / "current").resolve())
     rows = select(store, "fundstellen", document=SAMPLE_PARAMS["document"])
-    # 31, and one for each name as written (the ministry's, the region's)
-    assert len(rows) == len({row["fundstelle"] for row in rows}) == 33
+    # 31, one for each name as written (the ministry's, the region's) and one for the form of
+    # grant (the word "Bescheid" as written)
+    assert len(rows) == len({row["fundstelle"] for row in rows}) == 34
+    form = next(r for r in rows if str(r["fundstelle"]).endswith("/fundstelle/bewilligungsform"))
+    assert "bescheid" in str(form["exact"]).lower()
     written = next(r for r in rows if str(r["fundstelle"]).endswith("/gebietskoerperschaft-laut"))
     assert written["exact"] == "Stadt Offenbach am Main"
     starts = [int(str(row["start"])) for row in rows]

@@ -145,7 +145,7 @@ def test_a_fact_leads_to_its_words_highlighted_in_the_document(
     other = browser.find_element(By.CSS_SELECTOR, "pre.document-text mark#jahr")
     assert other.value_of_css_property("background-color") != "rgba(255, 179, 71, 1)"
     marks = browser.find_elements(By.CSS_SELECTOR, "pre.document-text mark[id]")
-    assert len(marks) == 33  # 31, and the two names as written, each with its own quote
+    assert len(marks) == 34  # 31, the two names as written and the form of grant, each quoted
     # The region's name as written is one mark inside the mark of the region (with article).
     inner = browser.find_element(By.CSS_SELECTOR, "mark#gebietskoerperschaft-laut")
     assert inner.text == "Stadt Offenbach am Main"

@@ -30,6 +30,7 @@ from test_hostile import tree_rss
 from test_supervisor import settled, states, wait_for
 
 from aqb_rdf.build.pipeline import build
+from aqb_rdf.config import SERVE_QUERY_WORKERS
 from live_server import Server, serving
 
 pytestmark = pytest.mark.slow  # starts aqb-rdf serve
@@ -199,12 +200,14 @@ def test_clients_that_do_not_read_hold_a_bounded_answer_for_a_bounded_time(out: 
     options = ("--processes", "1", "--spares", "0", "--max-unread-bytes", str(20 * MB))
     with serving(out, *options, "--write-timeout", "2", "--queue-wait", "10") as server:
         process = active(server)
-        # The same answers, read: what computing them costs (the allocator keeps its peak).
-        for n in range(0, 6, 2):
-            with sockets(2, server.port) as pair:
-                for k, client in enumerate(pair):
+        # The same answers, read, as many at once as the process has query slots: what
+        # computing them costs (the allocator keeps its peak).
+        slots = SERVE_QUERY_WORKERS.default
+        for n in range(0, 3 * slots, slots):
+            with sockets(slots, server.port) as group:
+                for k, client in enumerate(group):
                     client.sendall(large_answer(n + k))
-                for client in pair:
+                for client in group:
                     while client.recv(1 << 20):
                         pass
         computed = tree_rss(server.process.pid)

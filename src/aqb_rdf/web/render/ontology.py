@@ -51,6 +51,8 @@ class Ontology:
     classes: tuple[TermDoc, ...]
     object_properties: tuple[TermDoc, ...]
     datatype_properties: tuple[TermDoc, ...]
+    individuals: tuple[TermDoc, ...] = ()
+    """Named individuals the ontology defines (the rules of derivations)."""
 
 
 def _expressions(r: Reader, subject: Node, predicate: str) -> tuple[tuple[Link, ...], ...]:
@@ -103,7 +105,9 @@ def ontology(r: Reader) -> Ontology:
         for node in d.subjects(RDFS + "isDefinedBy", me)
         if isinstance(node, NamedNode) and "#" in node.value
     ]
-    sections: dict[str, list[TermDoc]] = {"class": [], "object": [], "datatype": []}
+    sections: dict[str, list[TermDoc]] = {
+        "class": [], "object": [], "datatype": [], "individual": []
+    }  # fmt: skip
     for term in terms:
         types = d.types(term)
         if OWL + "Class" in types:
@@ -112,6 +116,8 @@ def ontology(r: Reader) -> Ontology:
             sections["object"].append(_term(r, term))
         elif OWL + "DatatypeProperty" in types:
             sections["datatype"].append(_term(r, term))
+        elif OWL + "NamedIndividual" in types:
+            sections["individual"].append(_term(r, term))
     for docs in sections.values():
         docs.sort(key=lambda doc: doc.anchor.lower())
     licence = d.node(me, DCTERMS + "license")
@@ -127,4 +133,5 @@ def ontology(r: Reader) -> Ontology:
         classes=tuple(sections["class"]),
         object_properties=tuple(sections["object"]),
         datatype_properties=tuple(sections["datatype"]),
+        individuals=tuple(sections["individual"]),
     )

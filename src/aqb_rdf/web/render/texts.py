@@ -377,6 +377,7 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "classes": ("Klassen", "Classes"),
     "object_properties": ("Objekteigenschaften", "Object properties"),
     "datatype_properties": ("Datentyp-Eigenschaften", "Datatype properties"),
+    "individuals": ("Individuen (Herleitungsregeln)", "Individuals (derivation rules)"),
     "domain": ("Domäne", "Domain"),
     "range": ("Wertebereich", "Range"),
     "subclass_of": ("Unterklasse von", "Subclass of"),
