@@ -635,6 +635,17 @@ def broken_variants(text: str, other_region: str) -> list[Broken]:
         )
     )
 
+    # A term of two years, named by its years only.
+    two_years = with_term(base, year, str(year), str(year + 1))
+    broken.append(
+        Broken(
+            "term-of-two-years",
+            two_years,
+            f"a term (Laufzeit) with the year {year + 1}, not the budget year {year}",
+            _line_of(two_years, "Die Laufzeit"),
+        )
+    )
+
     # A line in § 5 that is neither entry nor continuation.
     listing = s.entries[0].projects[0] if s.entries[0].projects else s.entries[0].title
     position = base.index(listing) + len(listing)

@@ -83,7 +83,8 @@ _DATE = re.compile(
 
 
 def _check_term(agreement: Zielvereinbarung, flow: FlowText) -> None:
-    """A sentence on a Laufzeit names no day but the first and last of the budget year."""
+    """A sentence on a Laufzeit names no day but the first and last of the budget year, and
+    no other year (``Laufzeit 2025 bis 2026`` states a term of two years)."""
     year = agreement.year.value
     for term in _TERM.finditer(flow.text):
         end = _TERM_SENTENCE_END.search(flow.text, term.end())
@@ -92,13 +93,22 @@ def _check_term(agreement: Zielvereinbarung, flow: FlowText) -> None:
             day, month_number, month_name, date_year = date.groups()
             month = int(month_number) if month_number else MONTHS[month_name.lower()]
             if (int(date_year), month, int(day)) not in ((year, 1, 1), (year, 12, 31)):
-                line = flow.span(date.start(), date.end()).first_line
-                raise ParseError(
-                    f"a term (Laufzeit) with the day {date.group(0)}, not the budget year "
-                    f"{year}: the term is taken from the year, another one is not read",
-                    None,
-                    line,
-                )
+                raise _term_error(flow, date, f"the day {date.group(0)}", year)
+        for other in _YEAR.finditer(flow.text, term.end(), sentence_end):
+            if int(other.group(0)) != year:
+                raise _term_error(flow, other, f"the year {other.group(0)}", year)
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def _term_error(flow: FlowText, found: re.Match[str], what: str, year: int) -> ParseError:
+    return ParseError(
+        f"a term (Laufzeit) with {what}, not the budget year {year}: the term is taken "
+        "from the year, another one is not read",
+        None,
+        flow.span(found.start(), found.end()).first_line,
+    )
 
 
 def _check_ministry_name(agreement: Zielvereinbarung) -> None:
