@@ -327,7 +327,9 @@ def _publish_locked(
 
 def _stamp(folder: Path) -> None:
     """Record in ``folder`` that it becomes current now (:data:`PUBLISHED`), in one step."""
-    moment = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    # To the microsecond: builds a second apart or less must still be told apart in time,
+    # or the prune keeps the wrong ones (a CI run saw three releases kept of two).
+    moment = dt.datetime.now(dt.UTC).isoformat()
     temporary = folder / f"{PUBLISHED}.new"
     with naming(folder / PUBLISHED):
         temporary.write_text(moment + "\n", encoding="utf-8")
