@@ -19,12 +19,13 @@ import pytest
 from pyld import jsonld as pyld_jsonld
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+from rdflib.term import Node
 
 from aqb_rdf import resources
 from aqb_rdf.build.pipeline import BuildFailed, build
 from aqb_rdf.errors import AqbError
 from aqb_rdf.publish import jsonld
-from aqb_rdf.publish.dumps import graph_to_ntriples
+from aqb_rdf.publish.dumps import _prefixes, graph_to_ntriples
 from aqb_rdf.publish.release import (
     CURRENT,
     LINKED,
@@ -330,6 +331,61 @@ def test_node_objects_of_triples_are_those_of_their_sorted_ntriples() -> None:
     assert joined.index(b'"@id":"http://example.org/a/b"') < joined.index(
         b'"@id":"http://example.org/a"'
     )
+
+
+def test_turtle_and_trig_dumps_are_pyoxigraphs_serialisation_of_the_whole(built: Path) -> None:
+    """The workers write each part's Turtle and TriG statements and the build joins them
+    behind one header: byte for byte what pyoxigraph writes for the whole of aqb.nt (each
+    graph's triples in the order of their lines, graph after graph)."""
+    prefixes = _prefixes(Iris(DEFAULT_BASE))
+    dumped = ox.parse(path=built / "aqb.nt", format=ox.RdfFormat.N_TRIPLES)
+    turtle = ox.serialize(dumped, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    assert (built / "aqb.ttl").read_bytes() == turtle
+    # The TriG of the quads in the order the dump has them (graph by graph, N-Triples order).
+    quads = list(ox.parse(path=built / "aqb.trig", format=ox.RdfFormat.TRIG))
+    lines = ox.parse(path=built / "aqb.nt", format=ox.RdfFormat.N_TRIPLES)
+    assert [q.triple for q in quads] == [q.triple for q in lines]
+    trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    assert (built / "aqb.trig").read_bytes() == trig
+
+
+def test_ntriples_are_pyoxigraphs_for_every_code_point_and_kind_of_term() -> None:
+    """graph_to_ntriples writes the lines itself: the same bytes as pyoxigraph for a
+    literal holding any one code point (escapes, DEL, noncharacters, NEL, astral planes),
+    for language tags in any case, xsd:string written plain, other datatypes, blank nodes."""
+    s, p = URIRef("http://example.org/s"), URIRef("http://example.org/p")
+    codes = [c for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    triples: list[tuple[Node, Node, Node]] = [(s, p, Literal(chr(c))) for c in codes]
+    triples += [
+        (s, p, Literal('Zwei "Wörter"\\\n\t', lang="de-DE")),
+        (s, p, Literal("typed", datatype=XSD.string)),
+        (s, p, Literal("12.5", datatype=XSD.decimal)),
+        (BNode("b1"), p, BNode("b2")),
+        (s, p, URIRef("http://example.org/ä?q=1#f")),
+        (s, p, Literal("doppelt")),
+        (s, p, Literal("doppelt")),
+    ]
+    ours = graph_to_ntriples(triples)
+    theirs = ox.serialize(
+        [ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in triples],  # type: ignore[arg-type]
+        format=ox.RdfFormat.N_TRIPLES,
+    )
+    assert theirs is not None
+    assert ours == b"".join(sorted(set(theirs.splitlines(keepends=True))))
+    assert ours.count(b"\n") == len(codes) + 6
+
+
+def _ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    assert isinstance(term, Literal)
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
 
 
 # -- determinism and atomicity ---------------------------------------------------------------

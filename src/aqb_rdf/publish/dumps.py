@@ -9,26 +9,21 @@ from __future__ import annotations
 
 import csv
 import functools
-import multiprocessing
-import os
-import sys
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from aqb_rdf.errors import AqbError, first_line
 from aqb_rdf.publish import jsonld, tables
-from aqb_rdf.publish.processes import die_with_parent
 from aqb_rdf.publish.writing import naming
 from aqb_rdf.rdf import files
 from aqb_rdf.rdf.iris import Iris
-from aqb_rdf.rdf.namespaces import STANDARD_PREFIXES
+from aqb_rdf.rdf.namespaces import STANDARD_PREFIXES, XSD
 
 DUMPS = tuple(file.name for file in files.DUMPS)
 """The files :class:`DumpWriter` writes (see :mod:`aqb_rdf.rdf.files`)."""
@@ -36,54 +31,115 @@ DUMPS = tuple(file.name for file in files.DUMPS)
 
 @dataclass(frozen=True)
 class Part:
-    """One named graph of the dataset as sorted N-Triples and as the JSON-LD node objects of
-    the dump (:func:`aqb_rdf.publish.jsonld.node_objects`), made by :func:`part_of`."""
+    """One named graph of the dataset in each dump's form, made by :func:`part_of`: sorted
+    canonical N-Triples, the JSON-LD node objects (:func:`aqb_rdf.publish.jsonld.node_objects`)
+    and the Turtle and TriG statements without the prefixes (:func:`statements`), so that
+    the dumps are the parts joined behind one header each."""
 
     graph: str
     ntriples: bytes
     jsonld: bytes = b""
+    turtle: bytes = b""
+    trig: bytes = b""
 
 
 def part_of(graph: str, triples: Iterable[tuple[Node, Node, Node]], iris: Iris) -> Part:
     """The part of ``graph`` holding ``triples`` (a graph, or a list of triples)."""
     if not isinstance(triples, (list, tuple)):
         triples = list(triples)
-    return Part(graph, graph_to_ntriples(triples), jsonld.node_objects(triples, iris))
+    ntriples = graph_to_ntriples(triples)
+    turtle, trig = statements(ntriples, graph, iris)
+    return Part(graph, ntriples, jsonld.node_objects(triples, iris), turtle, trig)
 
 
-@functools.lru_cache(maxsize=65536)
-def _named_node(iri: str) -> ox.NamedNode:
-    return ox.NamedNode(iri)
+# N-Triples escapes in a literal (RDF 1.1 N-Triples, ECHAR and UCHAR), as pyoxigraph writes
+# them: the control characters, DEL and the two noncharacters U+FFFE and U+FFFF as \uXXXX,
+# five of them in their short form, and the quote and the backslash
+# (tests/test_exports.py compares every code point with pyoxigraph's own output).
+_ESCAPES = {
+    **{code: f"\\u{code:04X}" for code in (*range(0x20), 0x7F, 0xFFFE, 0xFFFF)},
+    0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r",
+    0x22: '\\"', 0x5C: "\\\\",
+}  # fmt: skip
+_NEEDS_ESCAPE = re.compile("[" + "".join(re.escape(chr(code)) for code in _ESCAPES) + "]")
+_XSD_STRING = XSD + "string"
 
 
-def _term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    # IRIs repeat (predicates, classes, the agreement's own): kept by their text, whose hash
-    # is C's, not rdflib's; literals are mostly distinct (quotes, names) and made each time.
+def _quoted(text: str) -> str:
+    if _NEEDS_ESCAPE.search(text) is None:  # most text: one scan in C, no copy
+        return f'"{text}"'
+    return f'"{text.translate(_ESCAPES)}"'
+
+
+def _nt(term: Node) -> str:
     if isinstance(term, URIRef):
-        return _named_node(str(term))
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        text = _quoted(str(term))
+        if term.language:
+            return f"{text}@{term.language.lower()}"  # as pyoxigraph normalises a tag
+        datatype = term.datatype
+        if datatype is None or str(datatype) == _XSD_STRING:
+            return text
+        return f"{text}^^<{datatype}>"
     if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    assert isinstance(term, Literal), term  # the only other kind of term in an RDF graph
-    language, datatype = term.language, term.datatype
-    if language:
-        return ox.Literal(str(term), language=language)
-    if datatype:
-        return ox.Literal(str(term), datatype=_named_node(str(datatype)))
-    return ox.Literal(str(term))
+        return f"_:{term}"
+    raise TypeError(f"not an RDF term: {term!r}")
 
 
 def graph_to_ntriples(graph: Iterable[tuple[Node, Node, Node]]) -> bytes:
-    """Sorted canonical N-Triples of ``graph`` (a graph or any iterable of triples)."""
-    # rdflib types a graph's terms as Node, and so _term's result is any term; in RDF the subject
-    # is an IRI or a blank node and the predicate an IRI, as ox.Triple requires.
-    triples = (
-        ox.Triple(_term(s), _term(p), _term(o))  # type: ignore[arg-type]
-        for s, p, o in graph
-    )
-    ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    assert ntriples is not None  # without an output file, serialize returns the bytes
-    lines = ntriples.splitlines(keepends=True)
-    return b"".join(sorted(set(lines)))
+    """Sorted canonical N-Triples of ``graph`` (a graph or any iterable of triples), each
+    line once, as pyoxigraph writes them.
+
+    Written here rather than by pyoxigraph: making a pyoxigraph term of each rdflib term
+    cost 3.1 ms of an agreement's 4.4 ms of N-Triples (cProfile, 100 benchmark agreements,
+    2 December 2026); the lines themselves are simple. An IRI is not checked here: the
+    build parses each part with pyoxigraph (:func:`statements`), which refuses a bad one.
+    Lines sort as strings in the order of their UTF-8 bytes (UTF-8 keeps code point order).
+    """
+    lines = {f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in graph}
+    return "".join(sorted(lines)).encode()
+
+
+def _header(format: ox.RdfFormat, prefixes: dict[str, str]) -> bytes:
+    """The ``@prefix`` lines pyoxigraph starts a Turtle or TriG document with."""
+    probe = ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.NamedNode("urn:x:o"))
+    items = [probe] if format is ox.RdfFormat.TRIG else [probe.triple]
+    document = ox.serialize(items, format=format, prefixes=prefixes)
+    assert document is not None  # without an output file, serialize returns the bytes
+    end = 0
+    while document.startswith(b"@prefix ", end):
+        end = document.index(b"\n", end) + 1
+    return document[:end]
+
+
+@functools.lru_cache(maxsize=8)
+def headers(base: str) -> tuple[bytes, bytes]:
+    """The Turtle and the TriG header of the dumps under ``base``: their prefixes."""
+    prefixes = _prefixes(Iris(base))
+    return _header(ox.RdfFormat.TURTLE, prefixes), _header(ox.RdfFormat.TRIG, prefixes)
+
+
+def statements(ntriples: bytes, graph: str, iris: Iris) -> tuple[bytes, bytes]:
+    """The Turtle and the TriG statements of the sorted N-Triples of ``graph``, without the
+    header (:func:`headers`): a dump is its header followed by its parts' statements, byte
+    for byte pyoxigraph's serialisation of the whole (pyoxigraph starts each subject anew;
+    ``tests/test_exports.py`` compares the two)."""
+    if not ntriples:
+        return b"", b""
+    prefixes = _prefixes(iris)
+    turtle_header, trig_header = headers(iris.base)
+    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    # In N-Triples a line ends in " .\n" and a literal cannot hold a raw newline, so the
+    # graph name goes in by a plain replacement.
+    nquads = ntriples.replace(b" .\n", f" <{graph}> .\n".encode())
+    quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
+    trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    assert turtle is not None and trig is not None
+    if not (turtle.startswith(turtle_header) and trig.startswith(trig_header)):
+        raise AssertionError("pyoxigraph began a part with other prefixes than the dump's")
+    return turtle[len(turtle_header) :], trig[len(trig_header) :]
 
 
 def _prefixes(iris: Iris) -> dict[str, str]:
@@ -93,18 +149,15 @@ def _prefixes(iris: Iris) -> dict[str, str]:
 class DumpWriter:
     """Writes the dumps into a staging folder as the parts arrive, holding none in memory.
 
-    ``add`` appends each part to ``aqb.nt``, its node objects to ``aqb.jsonld`` (made in the
-    workers, so the JSON-LD is written as the parts arrive), the part to a temporary N-Quads
-    file (its graph name on every line) and its rows to the CSV tables
+    ``add`` appends each part to ``aqb.nt``, its Turtle and TriG statements to ``aqb.ttl``
+    and ``aqb.trig`` (each begun with its prefixes), its node objects to ``aqb.jsonld`` (all
+    three made in the workers, :func:`part_of`) and its rows to the CSV tables
     (:mod:`aqb_rdf.publish.tables`; RFC 4180: CRLF line ends, a field quoted where it holds a
-    comma, quote or line break; UTF-8 without a byte order mark); ``finish`` serialises Turtle
-    from ``aqb.nt`` and, in a second process at the same time, TriG from the N-Quads, and
-    writes the tables' CSVW metadata, which names ``publisher`` (an IRI) as theirs.
+    comma, quote or line break; UTF-8 without a byte order mark); ``finish`` ends the
+    JSON-LD and writes the tables' CSVW metadata, which names ``publisher`` (an IRI) as theirs.
     The tables of a ``synthetic`` release (``make demo``) say so in the first cell of every
     row and in their metadata (:data:`~aqb_rdf.publish.tables.SYNTHETIC_NOTE`).
     """
-
-    _NQUADS = ".aqb.nq"
 
     def __init__(self, folder: Path, iris: Iris, publisher: str, synthetic: bool = False) -> None:
         self.folder = folder
@@ -112,34 +165,50 @@ class DumpWriter:
         self.publisher = publisher
         self.synthetic = synthetic
         self.triples = 0
-        self._nt = open(folder / files.N_TRIPLES_DUMP.name, "wb")  # noqa: SIM115 - closed in finish/close
-        self._nq = open(folder / self._NQUADS, "wb")  # noqa: SIM115
-        with naming(folder / files.JSON_LD_DUMP.name):
-            self._jsonld = open(folder / files.JSON_LD_DUMP.name, "wb")  # noqa: SIM115
-            self._jsonld.write(jsonld.header(iris))
+        self._files: dict[str, IO[Any]] = {}
+        self._tables: dict[str, Any] = {}
         self._jsonld_separator = b"\n"
         self._last_subject = b""
-        self._tables: dict[str, tuple[TextIO, Any]] = {}
+        try:
+            self._open(synthetic)
+        except BaseException:
+            self.close()  # the files opened so far
+            raise
+
+    def _open(self, synthetic: bool) -> None:
+        turtle_header, trig_header = headers(self.iris.base)
+        for file, start in (
+            (files.N_TRIPLES_DUMP, b""),
+            (files.TURTLE_DUMP, turtle_header),
+            (files.TRIG_DUMP, trig_header),
+            (files.JSON_LD_DUMP, jsonld.header(self.iris)),
+        ):
+            path = self.folder / file.name
+            with naming(path):
+                self._files[file.name] = open(path, "wb")  # noqa: SIM115 - closed in finish/close
+                self._files[file.name].write(start)
         for table in tables.TABLES:
-            name = table.file.name
-            with naming(folder / name):
-                file = open(folder / name, "w", encoding="utf-8", newline="")  # noqa: SIM115
-                self._tables[name] = (file, csv.writer(file, lineterminator="\r\n"))
-                self._tables[name][1].writerow(tables.header_of(table, synthetic))
+            path = self.folder / table.file.name
+            with naming(path):
+                text = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+                self._files[path.name] = text
+                self._tables[path.name] = csv.writer(text, lineterminator="\r\n")
+                self._tables[path.name].writerow(tables.header_of(table, synthetic))
+
+    def _write(self, name: str, data: bytes) -> None:
+        with naming(self.folder / name):
+            self._files[name].write(data)
 
     def add(self, part: Part, rows: Mapping[str, Sequence[tables.Row]] | None = None) -> None:
         """Append ``part`` to the dumps and ``rows`` (by table file name) to the tables."""
-        with naming(self.folder / files.N_TRIPLES_DUMP.name):
-            self._nt.write(part.ntriples)
-        # In N-Triples a line ends in " .\n" and a literal cannot hold a raw newline, so the
-        # graph name goes in by a plain replacement.
-        with naming(self.folder / self._NQUADS):
-            self._nq.write(part.ntriples.replace(b" .\n", f" <{part.graph}> .\n".encode()))
+        self._write(files.N_TRIPLES_DUMP.name, part.ntriples)
+        self._write(files.TURTLE_DUMP.name, part.turtle)
+        self._write(files.TRIG_DUMP.name, part.trig)
         if part.ntriples:
             self._add_jsonld(part)
         for name, table_rows in (rows or {}).items():
             with naming(self.folder / name):
-                self._tables[name][1].writerows(
+                self._tables[name].writerows(
                     tables.marked_row(row, self.synthetic) for row in table_rows
                 )
         self.triples += part.ntriples.count(b"\n")
@@ -152,23 +221,14 @@ class DumpWriter:
             raise AssertionError(f"the subject {first!r} is in two adjacent parts")
         last_line = part.ntriples[part.ntriples.rfind(b"\n", 0, len(part.ntriples) - 1) + 1 :]
         self._last_subject = last_line[: last_line.index(b" ")]
-        with naming(self.folder / files.JSON_LD_DUMP.name):
-            self._jsonld.write(self._jsonld_separator)
-            self._jsonld.write(part.jsonld)
+        self._write(files.JSON_LD_DUMP.name, self._jsonld_separator)
+        self._write(files.JSON_LD_DUMP.name, part.jsonld)
         self._jsonld_separator = jsonld.SEPARATOR
-
-    def _files(self) -> list[tuple[IO[Any], str]]:
-        return [
-            (self._nt, files.N_TRIPLES_DUMP.name),
-            (self._nq, self._NQUADS),
-            (self._jsonld, files.JSON_LD_DUMP.name),
-            *((file, name) for name, (file, _) in self._tables.items()),
-        ]
 
     def close(self) -> None:
         """Close the files of a build that failed: what cannot be flushed any more is lost
         with the staging folder, and the build's own error is the one to report."""
-        for file, _ in self._files():
+        for file in self._files.values():
             try:
                 file.close()
             except OSError:
@@ -178,7 +238,7 @@ class DumpWriter:
         """Close the files of a build that succeeded; a file that cannot be flushed is an
         OSError naming it (the others are closed all the same)."""
         problem: OSError | None = None
-        for file, name in self._files():
+        for name, file in self._files.items():
             try:
                 with naming(self.folder / name):
                     file.close()
@@ -189,73 +249,14 @@ class DumpWriter:
             raise problem
 
     def finish(self) -> None:
-        with naming(self.folder / files.JSON_LD_DUMP.name):
-            self._jsonld.write(jsonld.FOOTER)
+        self._write(files.JSON_LD_DUMP.name, jsonld.FOOTER)
         self._close_written()
-        folder, prefixes = self.folder, _prefixes(self.iris)
-        context = multiprocessing.get_context("fork")
-        problems, report = context.Pipe(duplex=False)
-        trig_writer = context.Process(
-            target=_write_trig, args=(folder, prefixes, os.getpid(), report), daemon=True
-        )
-        trig_writer.start()
-        report.close()
-        try:
-            triples = ox.parse(
-                path=folder / files.N_TRIPLES_DUMP.name, format=ox.RdfFormat.N_TRIPLES
-            )
-            _serialize(triples, folder / files.TURTLE_DUMP.name, ox.RdfFormat.TURTLE, prefixes)
-            context_file = folder / files.JSON_LD_CONTEXT.name
-            with naming(context_file):
-                context_file.write_bytes(jsonld.context_document(self.iris))
-            for table in tables.TABLES:
-                metadata_file = folder / table.metadata.name
-                with naming(metadata_file):
-                    metadata_file.write_bytes(
-                        tables.metadata_document(table, self.iris, self.publisher, self.synthetic)
-                    )
-        finally:
-            trig_writer.join()
-            (folder / self._NQUADS).unlink(missing_ok=True)
-            problem = _received(problems)
-        if trig_writer.exitcode != 0:
-            message, path = problem or (f"exit code {trig_writer.exitcode}", None)
-            raise AqbError(f"writing the TriG dump failed: {message}", path)
-
-
-def _received(problems: Connection) -> tuple[str, str] | None:
-    """What the JSON-LD writer reported (message, path), or None; closes the connection."""
-    try:
-        return problems.recv() if problems.poll() else None
-    except EOFError:  # the writer closed its end without a word: it succeeded
-        return None
-    finally:
-        problems.close()
-
-
-def _serialize(
-    items: Iterable[ox.Triple] | Iterable[ox.Quad],
-    path: Path,
-    format: ox.RdfFormat,
-    prefixes: dict[str, str],
-) -> None:
-    """Serialise into ``path``; a failure to write is an OSError that names ``path``."""
-    with naming(path):
-        ox.serialize(items, path, format, prefixes=prefixes)
-
-
-def _write_trig(folder: Path, prefixes: dict[str, str], parent: int, report: Connection) -> None:
-    """Write ``aqb.trig`` from the N-Quads (in a child process); a failure is sent to the
-    parent in one line (message, path) and ends the process with exit code 1, without a
-    traceback."""
-    die_with_parent(parent)
-    path = folder / files.TRIG_DUMP.name
-    try:
-        quads = ox.parse(path=folder / DumpWriter._NQUADS, format=ox.RdfFormat.N_QUADS)
-        _serialize(quads, path, ox.RdfFormat.TRIG, prefixes)
-    except OSError as error:
-        report.send((error.strerror or first_line(error), error.filename or str(path)))
-        sys.exit(1)
-    except Exception as error:  # noqa: BLE001 - the parent reports it, in one line
-        report.send((f"{type(error).__name__}: {first_line(error)}", str(path)))
-        sys.exit(1)
+        context_file = self.folder / files.JSON_LD_CONTEXT.name
+        with naming(context_file):
+            context_file.write_bytes(jsonld.context_document(self.iris))
+        for table in tables.TABLES:
+            metadata_file = self.folder / table.metadata.name
+            with naming(metadata_file):
+                metadata_file.write_bytes(
+                    tables.metadata_document(table, self.iris, self.publisher, self.synthetic)
+                )

@@ -43,6 +43,7 @@ that has them.
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import threading
@@ -87,7 +88,24 @@ def _folded(text: str) -> str:
 
 
 def write_index(path: Path, entries: Iterable[Entry]) -> int:
-    """Write the index of ``entries`` into ``path`` (deterministic); return how many."""
+    """Write the index of ``entries`` into ``path`` (deterministic); return how many.
+
+    Raises:
+        OSError: the disk is full or cannot be written (SQLite's own error, as the
+            ``OSError`` every other write of a release raises, so that it names the file).
+    """
+    try:
+        return _write_index(path, entries)
+    except sqlite3.OperationalError as error:
+        code = getattr(error, "sqlite_errorcode", None)
+        if code == sqlite3.SQLITE_FULL:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)) from None
+        if code is not None and code & 0xFF in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN):
+            raise OSError(errno.EIO, str(error)) from None
+        raise
+
+
+def _write_index(path: Path, entries: Iterable[Entry]) -> int:
     staging = path.with_name(f".{path.name}.{os.getpid()}")
     staging.unlink(missing_ok=True)
     path.unlink(missing_ok=True)
