@@ -13,12 +13,13 @@ import pyoxigraph as ox
 import pytest
 
 from aqb_rdf.build.pipeline import build
+from aqb_rdf.demo import corpus
 from aqb_rdf.publish.release import CURRENT
 from aqb_rdf.rdf import files
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.search.entries import Entry, Kind, entries_of
 from aqb_rdf.search.german import fold, folded_words
-from aqb_rdf.search.index import Results, SearchIndex, write_index
+from aqb_rdf.search.index import Results, SearchIndex, index_dump, write_index
 
 AGREEMENTS = Path(__file__).resolve().parent.parent / "data" / "agreements"
 IRIS = Iris(DEFAULT_BASE)
@@ -80,6 +81,21 @@ def test_the_entries_are_what_the_graph_names(release: Path) -> None:
     kinds = {e.kind for e in entries}
     assert kinds == set(Kind)
     assert len(by_iri) == len(entries)
+
+
+def test_the_build_writes_the_index_its_ntriples_dump_gives(release: Path, tmp_path: Path) -> None:
+    """The build makes each agreement's entries in its worker, from that agreement's triples,
+    and sorts them together with those of the shared graphs: byte for byte the index of the
+    whole aqb.nt (the seeds, and a generated corpus of other regions and both ministries)."""
+    corpus_root = tmp_path / "corpus"
+    agreements = corpus.generate_corpus(corpus_root, regions=3, years=3, first_year=2015, seed=4)
+    generated = tmp_path / "dist"
+    build([agreements], generated, reference_dir=corpus_root / "reference", workers=2)
+    for folder in (release, (generated / CURRENT).resolve()):
+        expected = tmp_path / f"{folder.name}.sqlite"
+        count = index_dump(folder / files.N_TRIPLES_DUMP.name, expected, IRIS)
+        assert count > 40
+        assert (folder / files.SEARCH_INDEX.name).read_bytes() == expected.read_bytes()
 
 
 @pytest.mark.parametrize("query", ["Bergstraße", "bergstrasse", "BERGSTRASSE", "Bergstrase",

@@ -43,7 +43,8 @@ from aqb_rdf.publish.writing import naming
 from aqb_rdf.rdf import files
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
 from aqb_rdf.rdf.namespaces import RDFS
-from aqb_rdf.search.index import index_dump
+from aqb_rdf.search.entries import Entry, entries_of_graph, sort_entries
+from aqb_rdf.search.index import write_index
 from aqb_rdf.validation.report import validate_graph
 
 __all__ = [
@@ -258,6 +259,8 @@ def build(
         writer = DumpWriter(folder, iris, str(iris.organisation(PUBLISHER)), synthetic)
         problems: list[Problem] = []
         seen: list[Item] = []
+        entries: list[Entry] = []
+        context.documents = folder  # the workers write the source documents
         try:
             for chunk in _processed(
                 paths, workers or os.cpu_count() or 1, progress, report.timings
@@ -269,11 +272,12 @@ def build(
                         writer.add(item.part, item.rows)
                         if item.document is not None:
                             write_document(folder, item.document)
+                        entries.extend(item.entries)
                     seen.append(item.without_data())
                 report.timings["write"] += time.perf_counter() - started
             problems.extend(_duplicates(seen))
             started = time.perf_counter()
-            shared, reference_problems = _shared_parts(seen, context, synthetic)
+            shared, shared_entries, reference_problems = _shared_parts(seen, context, synthetic)
             problems.extend(reference_problems)
             if problems:
                 # One line each: a malformed manifest is the problem of every document beside it.
@@ -296,8 +300,8 @@ def build(
             )
             digests = write_descriptions(folder, iris, built)
             with naming(folder / files.SEARCH_INDEX.name):
-                index_dump(
-                    folder / files.N_TRIPLES_DUMP.name, folder / files.SEARCH_INDEX.name, iris
+                write_index(
+                    folder / files.SEARCH_INDEX.name, sort_entries(entries + shared_entries)
                 )
             write_record(folder, iris.base, [(item.name, item.sha256) for item in seen], synthetic)
             report.timings["write"] += time.perf_counter() - started
@@ -343,9 +347,10 @@ def _duplicates(items: list[Item]) -> Iterator[Problem]:
 
 def _shared_parts(
     items: list[Item], context: Context, synthetic: bool = False
-) -> tuple[list[Part], list[Problem]]:
+) -> tuple[list[Part], list[Entry], list[Problem]]:
     """The ontology and reference graphs, validated once per build, and the budget cube
-    (checked by the Data Cube integrity constraints in the tests, not by the shapes)."""
+    (checked by the Data Cube integrity constraints in the tests, not by the shapes), with
+    their search entries."""
     iris = context.iris
     slugs = sorted({slug for item in items for slug in item.bezugsrahmen})
     reference = Graph()
@@ -362,9 +367,11 @@ def _shared_parts(
         Problem("reference data", None, f"SHACL: {v.describe()}") for v in report.violations
     ]
     budgets = [(item.year, item.key, item.budget) for item in items if item.budget is not None]
-    parts = [
-        part_of(str(iris.ontology_graph), context.ontology, iris),
-        part_of(str(iris.reference_graph), reference, iris),
-        part_of(str(iris.cube_graph), cube.cube_graph(budgets, iris), iris),
+    graphs_by_name = [
+        (iris.ontology_graph, context.ontology),
+        (iris.reference_graph, reference),
+        (iris.cube_graph, cube.cube_graph(budgets, iris)),
     ]
-    return parts, problems
+    parts = [part_of(str(name), graph, iris) for name, graph in graphs_by_name]
+    entries = [e for _, graph in graphs_by_name for e in entries_of_graph(graph, iris)]
+    return parts, entries, problems

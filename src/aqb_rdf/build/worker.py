@@ -2,9 +2,9 @@
 
 A worker reads, parses and maps each document of its chunk, validates the chunk's graphs in
 one go together with the reference data and ontology they point to (so the cost grows
-linearly with the corpus), and returns per agreement its N-Triples, its JSON-LD node objects
-and table rows (both read from those triples, :mod:`aqb_rdf.publish.jsonld`,
-:mod:`aqb_rdf.publish.tables`), or per
+linearly with the corpus), and returns per agreement its part of each dump, its table rows and its search entries
+(all made from its triples: :func:`aqb_rdf.publish.dumps.part_of`,
+:mod:`aqb_rdf.publish.tables`, :mod:`aqb_rdf.search.entries`), or per
 document its problems, each a :class:`~aqb_rdf.errors.Problem` (``file:line: problem``). The :class:`Context` — reference data,
 ontology, shapes — is built once per build, before the workers are forked.
 """
@@ -28,10 +28,11 @@ from aqb_rdf.errors import AqbError, Problem
 from aqb_rdf.mapping import graphs
 from aqb_rdf.mapping.graphs import Triple
 from aqb_rdf.publish import tables
-from aqb_rdf.publish.documents import PublishedDocument
+from aqb_rdf.publish.documents import PublishedDocument, write_document
 from aqb_rdf.publish.dumps import Part, part_of
 from aqb_rdf.publish.tables import Row
 from aqb_rdf.rdf.iris import Iris
+from aqb_rdf.search.entries import Entry, entries_of_graph
 from aqb_rdf.source.model import Zielvereinbarung
 from aqb_rdf.source.parsing import parse_agreement
 from aqb_rdf.source.reading import read_document
@@ -63,19 +64,22 @@ class Item:
     signed: list[dt.date] = field(default_factory=list)
     """The dates of the agreement's signatures."""
     document: PublishedDocument | None = None
-    """The source document, to publish beside the dumps (``None`` once written)."""
+    """The source document, to publish beside the dumps (``None`` once written: a build's
+    workers write it themselves, :attr:`Context.documents`)."""
     name: str = ""
     """The file name of the source document."""
     sha256: str = ""
     """The SHA-256 of the source document."""
     budget: Decimal | None = None
     """The agreement's budget in euros, for the budget cube (:mod:`aqb_rdf.mapping.cube`)."""
+    entries: list[Entry] = field(default_factory=list)
+    """The agreement's entries of the search index (:mod:`aqb_rdf.search.entries`)."""
 
     def without_data(self) -> Item:
-        """This item without its triples, rows and document (all the build keeps once they
-        are written)."""
+        """This item without its triples, rows, search entries and document (all the build
+        keeps once they are written)."""
         empty = Part(self.part.graph, b"")
-        return dataclasses.replace(self, part=empty, rows={}, document=None)
+        return dataclasses.replace(self, part=empty, rows={}, document=None, entries=[])
 
 
 @dataclass
@@ -103,6 +107,9 @@ class Context:
                 self.core = None  # shapes beyond what shacl_core implements: use pySHACL
         self.context_index = Index([*self.ontology, *self.reference_graph])
         self.labels = tables.labels_of(itertools.chain(self.reference_graph, self.ontology), iris)
+        self.documents: Path | None = None
+        """The release folder the workers write each source document into (a build's
+        staging folder, set before the workers start), or ``None`` (``check``)."""
 
     def validate(self, triples: list[Triple], extra: Graph) -> tuple[ValidationReport, Graph]:
         """Validate ``triples`` with the context; the graph is for locating violations."""
@@ -207,6 +214,18 @@ def _locate(
 def _item(agreement: Zielvereinbarung, triples: list[Triple], ctx: Context) -> Item:
     year, region, iris = agreement.year.value, agreement.region.value, ctx.iris
     source = agreement.source
+    document = PublishedDocument(
+        name=source.name,
+        sha256=source.sha256,
+        media_type=source.media_type,
+        text=source.text,
+        data=source.data,
+    )
+    if ctx.documents is not None:
+        # Here, in parallel, rather than in the main process: two files per agreement, and
+        # creating a file costs more than the bytes (an ext4 disk; 2.4 s of 1,000 agreements'
+        # main process while the workers ran, cProfile, 2 December 2026).
+        write_document(ctx.documents, document)
     return Item(
         path=agreement.source.path,
         label=f"Zielvereinbarung {year} – {region.display_name}",
@@ -219,13 +238,8 @@ def _item(agreement: Zielvereinbarung, triples: list[Triple], ctx: Context) -> I
         triples=len(triples),
         signed=[signature.date for signature in agreement.signatures],
         budget=agreement.budget.value,
-        document=PublishedDocument(
-            name=source.name,
-            sha256=source.sha256,
-            media_type=source.media_type,
-            text=source.text,
-            data=source.data,
-        ),
+        document=document if ctx.documents is None else None,
         name=source.name,
         sha256=source.sha256,
+        entries=entries_of_graph(triples, iris),
     )

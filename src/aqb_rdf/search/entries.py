@@ -14,10 +14,10 @@ agreement.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 
 import pyoxigraph as ox
 
@@ -114,9 +114,54 @@ def _any_title(values: list[tuple[str, str, str]]) -> str:
     return ""
 
 
+Fact = tuple[str, str, str, bool, str | None]
+"""A triple as the entries need it: subject IRI, predicate IRI, the object's value (IRI,
+blank node label or lexical form), whether it is a literal, and its language (lower case)."""
+
+
 def entries_of(triples: Iterable[ox.Triple | ox.Quad], iris: Iris) -> list[Entry]:
-    """The entries of a release's triples, sorted by kind and IRI (so the index is the same
-    for the same data)."""
+    """The entries of a release's triples (pyoxigraph's), sorted by kind and IRI (so the
+    index is the same for the same data)."""
+    return sort_entries(_entries(_ox_facts(triples), iris))
+
+
+def entries_of_graph(triples: Iterable[tuple[Any, Any, Any]], iris: Iris) -> list[Entry]:
+    """The entries of rdflib ``triples`` (one part of a release, in a build's worker),
+    unsorted. The entries of a release are those of its parts (graphs) joined and sorted
+    (:func:`sort_entries`): every entry is made from the triples of one part (the build's
+    index test compares the two ways)."""
+    from rdflib import Literal, URIRef  # here: the server's processes start without rdflib
+
+    facts: list[Fact] = []
+    for s, p, o in triples:
+        if not isinstance(s, URIRef):
+            continue
+        if isinstance(o, Literal):
+            language = o.language
+            facts.append((str(s), str(p), str(o), True, language.lower() if language else None))
+        else:
+            facts.append((str(s), str(p), str(o), False, None))
+    return _entries(facts, iris)
+
+
+def _ox_facts(triples: Iterable[ox.Triple | ox.Quad]) -> Iterator[Fact]:
+    for triple in triples:
+        s, o = triple.subject, triple.object
+        if not isinstance(s, ox.NamedNode) or isinstance(o, ox.Triple):
+            continue
+        if isinstance(o, ox.Literal):
+            yield s.value, triple.predicate.value, o.value, True, o.language
+        else:
+            yield s.value, triple.predicate.value, o.value, False, None
+
+
+def sort_entries(entries: Iterable[Entry]) -> list[Entry]:
+    """``entries`` in the order of the index: by kind, then by IRI (numbers by value)."""
+    order = {kind: number for number, kind in enumerate(KINDS)}
+    return sorted(entries, key=lambda e: (order[e.kind], _natural(e.iri)))
+
+
+def _entries(stream: Iterable[Fact], iris: Iris) -> list[Entry]:
     classes = _kinds_of_classes(iris)
     aqb = str(iris.aqb)
     wanted_names = frozenset(_NAMES)
@@ -127,24 +172,21 @@ def entries_of(triples: Iterable[ox.Triple | ox.Quad], iris: Iris) -> list[Entry
     signatures: dict[str, dict[str, str]] = defaultdict(dict)
     belongs: dict[str, str] = {}
     """A project's or a signature's agreement."""
-    for triple in triples:
-        s, p, o = triple.subject, triple.predicate.value, triple.object
-        if not isinstance(s, ox.NamedNode) or isinstance(o, ox.Triple):
-            continue
-        subject = s.value
-        if p == RDF + "type":
-            kind = classes.get(o.value)
+    rdf_type = RDF + "type"
+    for subject, p, value, literal, language in stream:
+        if p == rdf_type:
+            kind = classes.get(value)
             if kind is not None and (kind is not Kind.TERM or subject.startswith(aqb)):
                 kinds.setdefault(subject, kind)
-        elif isinstance(o, ox.Literal):
+        elif literal:
             if p in wanted_names:
-                names[subject].append((p, o.value, o.language or ""))
-            elif p in (person, place) or (p == role and o.language in (None, "de")):
-                signatures[subject][p] = o.value
+                names[subject].append((p, value, language or ""))
+            elif p in (person, place) or (p == role and language in (None, "de")):
+                signatures[subject][p] = value
         elif p == agreement_of:
-            belongs[subject] = o.value
+            belongs[subject] = value
         elif p == signature:
-            belongs[o.value] = subject
+            belongs[value] = subject
     entries: list[Entry] = []
     for subject, kind in kinds.items():
         values = names.get(subject, [])
@@ -194,8 +236,7 @@ def entries_of(triples: Iterable[ox.Triple | ox.Quad], iris: Iris) -> list[Entry
                     ", ".join(filter(None, (who, context_en))),
                 )  # fmt: skip
             )
-    order = {kind: number for number, kind in enumerate(KINDS)}
-    return sorted(entries, key=lambda e: (order[e.kind], _natural(e.iri)))
+    return entries
 
 
 def _natural(iri: str) -> tuple[tuple[int, str], ...]:

@@ -335,6 +335,7 @@ class SearchIndex:
 
 def index_dump(dump: Path, path: Path, iris: Iris) -> int:
     """Write the index of the N-Triples ``dump`` of a release into ``path``; return the
-    number of entries."""
+    number of entries. (The build writes the same bytes from its parts' entries, made in its
+    workers, without reading the dump back: ``tests/test_search.py`` compares the two.)"""
     triples = ox.parse(path=dump, format=ox.RdfFormat.N_TRIPLES)
     return write_index(path, entries_of(triples, iris))
