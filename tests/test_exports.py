@@ -25,7 +25,7 @@ from aqb_rdf import resources
 from aqb_rdf.build.pipeline import BuildFailed, build
 from aqb_rdf.errors import AqbError
 from aqb_rdf.publish import jsonld
-from aqb_rdf.publish.dumps import _prefixes, graph_to_ntriples
+from aqb_rdf.publish.dumps import _prefixes, graph_to_ntriples, headers, statements
 from aqb_rdf.publish.release import (
     CURRENT,
     LINKED,
@@ -373,6 +373,34 @@ def test_ntriples_are_pyoxigraphs_for_every_code_point_and_kind_of_term() -> Non
     assert theirs is not None
     assert ours == b"".join(sorted(set(theirs.splitlines(keepends=True))))
     assert ours.count(b"\n") == len(codes) + 6
+
+
+def test_a_parts_turtle_and_trig_are_pyoxigraphs_for_escapes_and_graph_names() -> None:
+    """statements() writes a part's TriG as its Turtle inside the graph's block: the same
+    bytes as pyoxigraph's TriG of the quads, for literals holding any one code point (line
+    breaks above all), blank nodes, several values of one predicate, a graph whose name
+    takes a prefix and one whose name does not. (Each code point of the first two blocks
+    and those that end lines elsewhere or stand at the edges: every code point takes 20 s,
+    and the escapes themselves are the N-Triples test's.)"""
+    s, p, q = (URIRef(f"http://example.org/{name}") for name in ("s", "p", "q"))
+    codes = [*range(0x800), 0x2028, 0x2029, 0xFFFD, 0xFFFE, 0xFFFF, 0x10000, 0x10FFFF]
+    triples: list[tuple[Node, Node, Node]] = [(s, p, Literal(chr(c))) for c in codes]
+    triples += [(s, q, BNode("b1")), (BNode("b1"), q, Literal("Zeile 1\nZeile 2", lang="de"))]
+    ntriples = graph_to_ntriples(triples)
+    iris = Iris(DEFAULT_BASE)
+    prefixes = _prefixes(iris)
+    turtle_header, trig_header = headers(iris.base)
+    for graph in (str(iris.agreement_graph(2025, "06431")), "http://example.org/graph"):
+        turtle, trig = statements(ntriples, graph, iris)
+        name = ox.NamedNode(graph)
+        lines = list(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+        quads = [ox.Quad(t.subject, t.predicate, t.object, name) for t in lines]
+        assert turtle_header + turtle == ox.serialize(
+            lines, format=ox.RdfFormat.TURTLE, prefixes=prefixes
+        )
+        assert trig_header + trig == ox.serialize(
+            quads, format=ox.RdfFormat.TRIG, prefixes=prefixes
+        )
 
 
 def _ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
