@@ -9,15 +9,17 @@ every document is reported as a :class:`~aqb_rdf.errors.Problem`, one line each.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from aqb_rdf import resources
 from aqb_rdf.build.worker import ENGINES, Chunk, Context, Item, process_chunk, use_context
@@ -154,15 +156,21 @@ def _processed(
         results: Iterator[Chunk] = map(process_chunk, batches)
         yield from _reported(results, batches, len(paths), progress, timings)
         return
-    with ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=die_with_parent,
-        initargs=(os.getpid(),),
-    ) as pool:
-        yield from _reported(
-            pool.map(process_chunk, batches), batches, len(paths), progress, timings
-        )
+    # The objects made so far (the context above all) are frozen before the workers are
+    # forked: their collector never scans them, nor writes to (and so copies) their pages.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=die_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
+            yield from _reported(
+                pool.map(process_chunk, batches), batches, len(paths), progress, timings
+            )
+    finally:
+        gc.unfreeze()
 
 
 def _reported(
@@ -367,10 +375,10 @@ def _shared_parts(
         Problem("reference data", None, f"SHACL: {v.describe()}") for v in report.violations
     ]
     budgets = [(item.year, item.key, item.budget) for item in items if item.budget is not None]
-    graphs_by_name = [
+    graphs_by_name: list[tuple[URIRef, Iterable[tuple[Node, Node, Node]]]] = [
         (iris.ontology_graph, context.ontology),
         (iris.reference_graph, reference),
-        (iris.cube_graph, cube.cube_graph(budgets, iris)),
+        (iris.cube_graph, cube.cube_triples(budgets, iris)),
     ]
     parts = [part_of(str(name), graph, iris) for name, graph in graphs_by_name]
     entries = [e for _, graph in graphs_by_name for e in entries_of_graph(graph, iris)]

@@ -11,11 +11,13 @@ ontology, shapes — is built once per build, before the workers are forked.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import itertools
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -136,6 +138,30 @@ def use_context(context: Context) -> None:
 
 def process_chunk(paths: Sequence[str]) -> Chunk:
     """Read, parse, map and validate one chunk of documents (runs in a worker)."""
+    with _collected_once():
+        return _process_chunk(paths)
+
+
+@contextlib.contextmanager
+def _collected_once() -> Iterator[None]:
+    """Collect cyclic garbage once, at the end, rather than as the objects accumulate.
+
+    A chunk makes a few hundred thousand short-lived objects (terms, triples, rows) and
+    nearly no cycles; the collector, run every 700 allocations, took 1.7 of 14.7 ms per
+    agreement (300 benchmark agreements in one process, 3 December 2026; with the context's
+    objects frozen before the fork, :func:`aqb_rdf.build.pipeline._processed`, 0.8 ms).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.collect(0)  # with the collector off, everything the chunk made is young
+
+
+def _process_chunk(paths: Sequence[str]) -> Chunk:
     assert _context is not None
     ctx = _context
     chunk = Chunk(timings={"parse": 0.0, "map": 0.0, "validate": 0.0})

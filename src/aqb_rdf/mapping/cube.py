@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
 
+from aqb_rdf.mapping.graphs import Triple
 from aqb_rdf.rdf.iris import Iris
 from aqb_rdf.rdf.namespaces import DCTERMS, PROV, QB, RDF, RDFS, XSD
 from aqb_rdf.rdf.terms import canonical_decimal
@@ -37,7 +38,15 @@ LABELS = {
 def cube_graph(budgets: Iterable[tuple[int, str, Decimal]], iris: Iris) -> Graph:
     """The cube of ``budgets``, ``(year, Kreisschlüssel, amount)`` per agreement."""
     graph = Graph()
-    add = graph.add
+    graph.addN((s, p, o, graph) for s, p, o in cube_triples(budgets, iris))
+    return graph
+
+
+def cube_triples(budgets: Iterable[tuple[int, str, Decimal]], iris: Iris) -> list[Triple]:
+    """The triples of :func:`cube_graph`, as a list (the build writes them without a graph:
+    adding 10,000 agreements' observations to an rdflib graph took 1.3 s, 3 December 2026)."""
+    triples: list[Triple] = []
+    add = triples.append
     cube, dataset = iris.cube, iris.cube_dataset
     structure = cube["struktur"]
 
@@ -89,4 +98,4 @@ def cube_graph(budgets: Iterable[tuple[int, str, Decimal]], iris: Iris) -> Graph
         add((observation, cube.jahr, Literal(str(year), datatype=XSD.gYear)))
         add((observation, cube.budget, Literal(canonical_decimal(amount), datatype=XSD.decimal)))
         add((observation, PROV.wasDerivedFrom, iris.budget(agreement)))
-    return graph
+    return triples

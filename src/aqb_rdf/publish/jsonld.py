@@ -336,17 +336,22 @@ def node_objects(triples: Iterable[tuple[Node, Node, Node]], iris: Iris) -> byte
     """
     # Keyed by the start of the subject's N-Triples lines ("<iri> ", "_:label "), which is
     # also their sort order; terms are told apart by their exact type (rdflib's hash is slow).
-    subjects: dict[str, tuple[Term, dict[str, set[Term]]]] = {}
-    nodes: dict[str, Term] = {}
+    # A subject's triples mostly come one after another, and the mapping's predicates and
+    # classes are the same objects (aqb_rdf.rdf.namespaces): both are recognised by identity.
+    subjects: dict[str, tuple[Term, dict[str, list[Term]]]] = {}
+    nodes: dict[Node, Term] = {}
+    predicates: dict[Node, str] = {}
+    last: Node | None = None
+    properties: dict[str, list[Term]] = {}
     for s, p, o in triples:
-        if type(s) is BNode:
-            key = f"_:{s} "
-        else:
-            key = f"<{s}> "
-        entry = subjects.get(key)
-        if entry is None:
-            kind = "bnode" if type(s) is BNode else "iri"
-            entry = subjects[key] = (Term("0", str(s), "", kind), {})
+        if s is not last:
+            last = s
+            key = f"_:{s} " if type(s) is BNode else f"<{s}> "
+            entry = subjects.get(key)
+            if entry is None:
+                kind = "bnode" if type(s) is BNode else "iri"
+                entry = subjects[key] = (Term("0", str(s), "", kind), {})
+            properties = entry[1]
         if type(o) is URIRef:
             value = nodes.get(o)
             if value is None:
@@ -356,16 +361,21 @@ def node_objects(triples: Iterable[tuple[Node, Node, Node]], iris: Iris) -> byte
         else:
             assert isinstance(o, Literal), o
             value = _rdflib_literal(o)
-        predicate = str(p)
-        values = entry[1].get(predicate)
+        predicate = predicates.get(p)
+        if predicate is None:
+            predicate = predicates[p] = str(p)
+        values = properties.get(predicate)
         if values is None:
-            entry[1][predicate] = {value}
+            properties[predicate] = [value]
         else:
-            values.add(value)
+            values.append(value)
     compact = compactor(iris)
     return SEPARATOR.join(
         _ENCODER.encode(
-            compact.node(subject, {p: sorted(values) for p, values in properties.items()})
+            compact.node(
+                subject,
+                {p: v if len(v) == 1 else sorted(set(v)) for p, v in properties.items()},
+            )
         ).encode()
         for subject, properties in (subjects[key] for key in sorted(subjects))
     )

@@ -22,16 +22,30 @@ if TYPE_CHECKING:
     from rdflib import Graph, URIRef
 
 
+_TERMS: dict[str, URIRef] = {}
+"""The terms :meth:`Vocabulary.term` has made, by IRI."""
+_MAX_TERMS: Final = 10_000
+
+
 class Vocabulary(str):
     """A namespace IRI: ``+`` gives plain strings, ``.name`` and ``[name]`` rdflib terms."""
 
     __slots__ = ()
 
     def term(self, name: str) -> URIRef:
-        """The rdflib IRI of ``name`` in this vocabulary."""
-        from rdflib import URIRef  # here, not at the top: see the module docstring
+        """The rdflib IRI of ``name`` in this vocabulary (one object per IRI: making a
+        ``URIRef`` checks the IRI in Python, and the mapping asks for 285 terms per
+        agreement; a dictionary finds a term that is the same object without comparing it,
+        which is Python code for rdflib's terms)."""
+        iri = str.__add__(self, name)
+        found = _TERMS.get(iri)
+        if found is None:
+            from rdflib import URIRef  # here, not at the top: see the module docstring
 
-        return URIRef(str(self) + name)
+            found = URIRef(iri)
+            if len(_TERMS) < _MAX_TERMS:  # a name can come from outside: keep the cache bounded
+                _TERMS[iri] = found
+        return found
 
     def __getitem__(self, name: str) -> URIRef:  # type: ignore[override]  # as rdflib's
         return self.term(name)

