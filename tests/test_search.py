@@ -17,7 +17,7 @@ from aqb_rdf.demo import corpus
 from aqb_rdf.publish.release import CURRENT
 from aqb_rdf.rdf import files
 from aqb_rdf.rdf.iris import DEFAULT_BASE, Iris
-from aqb_rdf.search.entries import Entry, Kind, entries_of
+from aqb_rdf.search.entries import Entry, Kind, entries_of, sort_entries
 from aqb_rdf.search.german import fold, folded_words
 from aqb_rdf.search.index import Results, SearchIndex, index_dump, write_index
 
@@ -176,3 +176,37 @@ def test_the_index_opens_read_only(release: Path) -> None:
             opened._db.execute("DELETE FROM entry")
     finally:
         opened.close()
+
+
+def test_entries_are_ordered_by_kind_then_by_iri_with_numbers_by_value() -> None:
+    """The index's order: kinds as the results page groups them, then the IRIs segment by
+    segment, a text before a number, numbers by value (leading zeros do not count), an IRI
+    before the longer ones it begins."""
+    iris = [
+        "https://x.example/id/zielvereinbarung/2025/06431/projekt/10",
+        "https://x.example/id/zielvereinbarung/2025/06431/projekt/2",
+        "https://x.example/id/zielvereinbarung/2025/06431/projekt/02a",
+        "https://x.example/id/zielvereinbarung/2025/06431",
+        "https://x.example/id/zielvereinbarung/2025/06431/projekt/b",
+        "https://x.example/id/zielvereinbarung/2025/06431/projekt/a",
+        "https://x.example/id/zielvereinbarung/2025/06431#fundstelle-10",
+        "https://x.example/id/zielvereinbarung/2025/06431/projekt/9",
+        "https://x.example/id/zielvereinbarung/999/06431",
+    ]
+    entries = [Entry(Kind.PROJECT, iri, iri) for iri in iris]
+    entries.append(Entry(Kind.REGION, iris[0], "region"))
+    ordered = sort_entries(entries)
+    assert ordered[0].kind is Kind.REGION
+    assert [
+        entry.iri.removeprefix("https://x.example/id/zielvereinbarung/") for entry in ordered[1:]
+    ] == [
+        "999/06431",
+        "2025/06431",
+        "2025/06431#fundstelle-10",  # "#" separates as "/" does; "f" before "p"
+        "2025/06431/projekt/02a",
+        "2025/06431/projekt/a",
+        "2025/06431/projekt/b",
+        "2025/06431/projekt/2",
+        "2025/06431/projekt/9",
+        "2025/06431/projekt/10",
+    ]

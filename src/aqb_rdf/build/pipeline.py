@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from aqb_rdf.errors import AqbError, BuildFailed, DuplicateError, Problem
 from aqb_rdf.mapping import cube, graphs
 from aqb_rdf.publish.documents import write_document
 from aqb_rdf.publish.dumps import DumpWriter, Part, part_of
-from aqb_rdf.publish.metadata import BuiltData, write_descriptions
+from aqb_rdf.publish.metadata import BuiltData, distributions, write_descriptions
 from aqb_rdf.publish.processes import die_with_parent
 from aqb_rdf.publish.release import (
     DATASET,
@@ -306,11 +306,14 @@ def build(
                 changes=_changes(previous, folder, iris),
                 synthetic=synthetic,
             )
-            digests = write_descriptions(folder, iris, built)
-            with naming(folder / files.SEARCH_INDEX.name):
-                write_index(
-                    folder / files.SEARCH_INDEX.name, sort_entries(entries + shared_entries)
-                )
+            with ThreadPoolExecutor(1) as hashing:  # the dumps are hashed as the index is written
+                hashed = hashing.submit(distributions, folder)
+                with naming(folder / files.SEARCH_INDEX.name):
+                    write_index(
+                        folder / files.SEARCH_INDEX.name, sort_entries(entries + shared_entries)
+                    )
+                dumps = hashed.result()
+            digests = write_descriptions(folder, iris, built, dumps)
             write_record(folder, iris.base, [(item.name, item.sha256) for item in seen], synthetic)
             report.timings["write"] += time.perf_counter() - started
         finally:

@@ -97,7 +97,26 @@ def graph_to_ntriples(graph: Iterable[tuple[Node, Node, Node]]) -> bytes:
     build parses each part with pyoxigraph (:func:`statements`), which refuses a bad one.
     Lines sort as strings in the order of their UTF-8 bytes (UTF-8 keeps code point order).
     """
-    lines = {f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in graph}
+    lines: set[str] = set()
+    add = lines.add
+    # A subject's triples mostly come one after another, and predicates and classes repeat:
+    # each IRI is written once (a dictionary finds an rdflib IRI by its text's hash).
+    iris: dict[Node, str] = {}
+    last: Node | None = None
+    subject = ""
+    for s, p, o in graph:
+        if s is not last:
+            last, subject = s, _nt(s)
+        predicate = iris.get(p)
+        if predicate is None:
+            predicate = iris[p] = _nt(p)
+        if type(o) is URIRef:
+            value = iris.get(o)
+            if value is None:
+                value = iris[o] = _nt(o)
+        else:
+            value = _nt(o)
+        add(f"{subject} {predicate} {value} .\n")
     return "".join(sorted(lines)).encode()
 
 

@@ -62,16 +62,24 @@ def content_version(dumps: Iterable[dcat.DumpFile]) -> str:
     return combined_digest((dump.name, dump.sha256) for dump in dumps)
 
 
-def write_descriptions(folder: Path, iris: Iris, data: BuiltData) -> dict[str, str]:
-    """Write ``catalog.ttl`` and ``void.ttl`` into the release ``folder`` (dumps written).
+def distributions(folder: Path) -> list[dcat.DumpFile]:
+    """The size and SHA-256 of each distribution in the release ``folder``, in the
+    catalogue's order. hashlib lets go of the GIL while it hashes: the dumps are read side by
+    side, and a build writes its search index meanwhile."""
+    with ThreadPoolExecutor() as hashing:
+        return list(hashing.map(dump_file, [folder / file.name for file in files.DISTRIBUTIONS]))
+
+
+def write_descriptions(
+    folder: Path, iris: Iris, data: BuiltData, dumps: Sequence[dcat.DumpFile]
+) -> dict[str, str]:
+    """Write ``catalog.ttl`` and ``void.ttl`` into the release ``folder``, whose
+    distributions are ``dumps`` (:func:`distributions`).
 
     Returns:
         The SHA-256 of each distribution by file name, as the catalogue states it: the
         release id reuses them (:func:`aqb_rdf.publish.release.release_id`).
     """
-    # hashlib lets go of the GIL while it hashes: the dumps are read side by side.
-    with ThreadPoolExecutor() as hashing:
-        dumps = list(hashing.map(dump_file, [folder / file.name for file in files.DISTRIBUTIONS]))
     years = sorted({year for year, _ in data.agreements})
     version = content_version(dumps)
     before, previous = _recorded_versions(data.previous, iris)
