@@ -144,12 +144,15 @@ def process_chunk(paths: Sequence[str]) -> Chunk:
 
 @contextlib.contextmanager
 def _collected_once() -> Iterator[None]:
-    """Collect cyclic garbage once, at the end, rather than as the objects accumulate.
+    """Collect cyclic garbage where it is made rather than every 700 allocations.
 
     A chunk makes a few hundred thousand short-lived objects (terms, triples, rows) and
     nearly no cycles; the collector, run every 700 allocations, took 1.7 of 14.7 ms per
     agreement (300 benchmark agreements in one process, 3 December 2026; with the context's
     objects frozen before the fork, :func:`aqb_rdf.build.pipeline._processed`, 0.8 ms).
+    Reading a document can leave cycles (pypdf's objects point back to their reader), so
+    :func:`_process_chunk` collects the young objects after each one it reads, and this
+    collects the chunk's objects at its end.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -158,7 +161,7 @@ def _collected_once() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-        gc.collect(0)  # with the collector off, everything the chunk made is young
+        gc.collect(1)  # the chunk's objects: young, or survivors of the collections above
 
 
 def _process_chunk(paths: Sequence[str]) -> Chunk:
@@ -169,7 +172,9 @@ def _process_chunk(paths: Sequence[str]) -> Chunk:
     for path in paths:
         started = time.perf_counter()
         try:
-            agreement = parse_agreement(read_document(Path(path)), ctx.reference)
+            document = read_document(Path(path))
+            gc.collect(0)  # what reading made since the last document (a PDF reader's cycles)
+            agreement = parse_agreement(document, ctx.reference)
         except AqbError as error:
             chunk.problems.append(error.problem)
             continue
