@@ -544,3 +544,23 @@ def test_other_base_validates_against_rebased_shapes(built_other_base: Path) -> 
         (str(agreement_iri(key, OTHER_BASE)), "MinCountConstraintComponent")
         for key in (OFFENBACH, BERGSTRASSE)
     }
+
+
+@pytest.mark.parametrize(
+    "iri",
+    [
+        "https://example.org/a\\u0041",  # read back as …/aA
+        "https://e.example/x> .\n<https://e.example/s> <https://e.example/p> <https://e.example/o",
+        "https://example.org/a b",
+        "https://example.org/<a>",
+        "relative/path",
+    ],
+)
+def test_ntriples_refuse_what_is_not_an_iri(iri: str) -> None:
+    """graph_to_ntriples writes each IRI between "<" and ">" itself: one that pyoxigraph
+    would refuse is refused, in any place of a triple, rather than written to be read as
+    another IRI or as triples of its own."""
+    s, p, o = URIRef("http://example.org/s"), URIRef("http://example.org/p"), Literal("o")
+    for triple in ((URIRef(iri), p, o), (s, URIRef(iri), o), (s, p, URIRef(iri))):
+        with pytest.raises(ValueError):
+            graph_to_ntriples([triple])

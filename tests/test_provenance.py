@@ -279,6 +279,18 @@ def test_the_manifest_gives_a_publication_url_and_nothing_else(tmp_path: Path) -
             ":1: manifest without the column(s) datei",
         ),
         ("datei,url\nbergstrasse.txt,example.org/a\n", ":2: not an http(s) URL: 'example.org/a'"),
+        # What an IRI cannot hold: it would be read as another IRI (N-Triples reads \u0041
+        # in an IRI as "A") or break out of its "<…>" into a triple of its own.
+        (
+            "datei,url\nbergstrasse.txt,https://example.org/a\\u0041\n",
+            ":2: not an http(s) URL: 'https://example.org/a\\\\u0041'",
+        ),
+        (
+            'datei,url\nbergstrasse.txt,"https://e.example/x>\t.\n<https://e.example/s>'
+            '\t<https://e.example/p>\t<https://e.example/o"\n',
+            ":3: not an http(s) URL: 'https://e.example/x>\\t.\\n<https://e.example/s>"
+            "\\t<https://e.example/p>\\t<https://e.example/o'",
+        ),
         (
             "datei,url\nbergstrasse.txt,https://example.org/a\nbergstrasse.txt,https://example.org/b\n",
             ":3: bergstrasse.txt is named twice",

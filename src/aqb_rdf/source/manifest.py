@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -27,6 +28,9 @@ from aqb_rdf.errors import ReadError
 
 MANIFEST = "manifest.csv"
 COLUMNS = ("datei", "url")
+_NOT_IN_AN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
+"""What an IRI cannot hold (RFC 3987; as pyoxigraph, and the dumps' ``<…>``, refuse them): a
+URL with one would break out of its place in the dumps or be read as another."""
 
 
 def parse_manifest(text: str, path: str = MANIFEST) -> dict[str, tuple[str, int]]:
@@ -47,7 +51,7 @@ def parse_manifest(text: str, path: str = MANIFEST) -> dict[str, tuple[str, int]
         if not name or "/" in name:
             raise ReadError(f"not a file name of this folder: {name!r}", path, line)
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or " " in url:
+        if parts.scheme not in ("http", "https") or not parts.netloc or _NOT_IN_AN_IRI.search(url):
             raise ReadError(f"not an http(s) URL: {url!r}", path, line)
         if name in urls:
             raise ReadError(f"{name} is named twice", path, line)
