@@ -192,6 +192,7 @@ def test_entries_are_ordered_by_kind_then_by_iri_with_numbers_by_value() -> None
         "https://x.example/id/zielvereinbarung/2025/06431#fundstelle-10",
         "https://x.example/id/zielvereinbarung/2025/06431/projekt/9",
         "https://x.example/id/zielvereinbarung/999/06431",
+        "https://x.example/id/zielvereinbarung/2025/06431/projekt/²",  # a digit, not a number
     ]
     entries = [Entry(Kind.PROJECT, iri, iri) for iri in iris]
     entries.append(Entry(Kind.REGION, iris[0], "region"))
@@ -206,6 +207,7 @@ def test_entries_are_ordered_by_kind_then_by_iri_with_numbers_by_value() -> None
         "2025/06431/projekt/02a",
         "2025/06431/projekt/a",
         "2025/06431/projekt/b",
+        "2025/06431/projekt/²",  # text: after "b" by code point, before the numbers
         "2025/06431/projekt/2",
         "2025/06431/projekt/9",
         "2025/06431/projekt/10",

@@ -251,7 +251,7 @@ def _natural(iri: str) -> str:
     """
     key = []
     for part in iri.replace("#", "/").split("/"):
-        if part.isdigit():
+        if part.isdecimal():  # not isdigit(): int() refuses a superscript two
             digits = str(int(part))
             key.append(f"\x02{chr(0x30 + len(digits))}{digits}")
         else:
