@@ -11,19 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape
 
+from aqb_rdf.rdf.order import natural_key
+
 PER_FILE = 50_000
 """URLs a sitemap file may hold (the protocol's limit)."""
 _NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-def _natural(iri: str) -> tuple[tuple[int, str], ...]:
-    return tuple((int(p), "") if p.isdigit() else (-1, p) for p in iri.split("/"))
-
-
 def pages(base: str, resources: Iterable[str]) -> list[str]:
     """The URLs of the landing page and of each resource's page, sorted, each once."""
     found = {iri.partition("#")[0] for iri in resources}
-    return [base, *sorted(found - {base}, key=_natural)]
+    return [base, *sorted(found - {base}, key=natural_key)]
 
 
 def urlset(urls: Sequence[str]) -> bytes:
