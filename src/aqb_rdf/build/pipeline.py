@@ -27,7 +27,6 @@ from aqb_rdf.config import BUILD_SHACL_ENGINE
 from aqb_rdf.diff.changes import compare_dumps
 from aqb_rdf.errors import AqbError, BuildFailed, DuplicateError, Problem
 from aqb_rdf.mapping import cube, graphs
-from aqb_rdf.publish.documents import write_document
 from aqb_rdf.publish.dumps import DumpWriter, Part, part_of
 from aqb_rdf.publish.metadata import BuiltData, distributions, write_descriptions
 from aqb_rdf.publish.processes import die_with_parent
@@ -278,8 +277,6 @@ def build(
                 for item in chunk.items:
                     if not problems:  # after the first problem, nothing will be published
                         writer.add(item.part, item.rows)
-                        if item.document is not None:
-                            write_document(folder, item.document)
                         entries.extend(item.entries)
                     seen.append(item.without_data())
                 report.timings["write"] += time.perf_counter() - started

@@ -2,11 +2,12 @@
 
 A worker reads, parses and maps each document of its chunk, validates the chunk's graphs in
 one go together with the reference data and ontology they point to (so the cost grows
-linearly with the corpus), and returns per agreement its part of each dump, its table rows and its search entries
-(all made from its triples: :func:`aqb_rdf.publish.dumps.part_of`,
-:mod:`aqb_rdf.publish.tables`, :mod:`aqb_rdf.search.entries`), or per
-document its problems, each a :class:`~aqb_rdf.errors.Problem` (``file:line: problem``). The :class:`Context` — reference data,
-ontology, shapes — is built once per build, before the workers are forked.
+linearly with the corpus), and returns per agreement its part of each dump, its table rows
+and its search entries (all made from its triples: :func:`aqb_rdf.publish.dumps.part_of`,
+:mod:`aqb_rdf.publish.tables`, :mod:`aqb_rdf.search.entries`), writing its source document
+into the release (:attr:`Context.documents`), or per document its problems, each a
+:class:`~aqb_rdf.errors.Problem` (``file:line: problem``). The :class:`Context` — reference
+data, ontology, shapes — is built once per build, before the workers are forked.
 """
 
 from __future__ import annotations
@@ -65,9 +66,6 @@ class Item:
     triples: int
     signed: list[dt.date] = field(default_factory=list)
     """The dates of the agreement's signatures."""
-    document: PublishedDocument | None = None
-    """The source document, to publish beside the dumps (``None`` once written: a build's
-    workers write it themselves, :attr:`Context.documents`)."""
     name: str = ""
     """The file name of the source document."""
     sha256: str = ""
@@ -78,10 +76,10 @@ class Item:
     """The agreement's entries of the search index (:mod:`aqb_rdf.search.entries`)."""
 
     def without_data(self) -> Item:
-        """This item without its triples, rows, search entries and document (all the build
-        keeps once they are written)."""
+        """This item without its triples, rows and search entries (all the build keeps once
+        they are written)."""
         empty = Part(self.part.graph, b"")
-        return dataclasses.replace(self, part=empty, rows={}, document=None, entries=[])
+        return dataclasses.replace(self, part=empty, rows={}, entries=[])
 
 
 @dataclass
@@ -111,7 +109,8 @@ class Context:
         self.labels = tables.labels_of(itertools.chain(self.reference_graph, self.ontology), iris)
         self.documents: Path | None = None
         """The release folder the workers write each source document into (a build's
-        staging folder, set before the workers start), or ``None`` (``check``)."""
+        staging folder, set before the workers start), or ``None`` (``check`` writes
+        nothing)."""
 
     def validate(self, triples: list[Triple], extra: Graph) -> tuple[ValidationReport, Graph]:
         """Validate ``triples`` with the context; the graph is for locating violations."""
@@ -245,17 +244,13 @@ def _locate(
 def _item(agreement: Zielvereinbarung, triples: list[Triple], ctx: Context) -> Item:
     year, region, iris = agreement.year.value, agreement.region.value, ctx.iris
     source = agreement.source
-    document = PublishedDocument(
-        name=source.name,
-        sha256=source.sha256,
-        media_type=source.media_type,
-        text=source.text,
-        data=source.data,
-    )
     if ctx.documents is not None:
         # Here, in parallel, rather than in the main process: two files per agreement, and
         # creating a file costs more than the bytes (an ext4 disk; 2.4 s of 1,000 agreements'
         # main process while the workers ran, cProfile, 2 December 2026).
+        document = PublishedDocument(
+            source.name, source.sha256, source.media_type, source.text, source.data
+        )
         write_document(ctx.documents, document)
     return Item(
         path=agreement.source.path,
@@ -269,7 +264,6 @@ def _item(agreement: Zielvereinbarung, triples: list[Triple], ctx: Context) -> I
         triples=len(triples),
         signed=[signature.date for signature in agreement.signatures],
         budget=agreement.budget.value,
-        document=document if ctx.documents is None else None,
         name=source.name,
         sha256=source.sha256,
         entries=entries_of_graph(triples, iris),
